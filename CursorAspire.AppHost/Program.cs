@@ -1,0 +1,3 @@
+var builder = DistributedApplication.CreateBuilder(args);
+builder.AddProject<Projects.CursorAspire_Proxy>("proxy");
+builder.Build().Run();

@@ -1,0 +1,2 @@
+namespace CursorAspire.Tunnel;
+internal static class Placeholder { }
