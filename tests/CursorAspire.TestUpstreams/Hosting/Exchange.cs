@@ -62,11 +62,24 @@ internal sealed class Exchange(HttpContext context, RecordedRequest request, Sta
     }
 
     /// <summary>Aborts the TCP connection mid-response, marking it as aborted on purpose.</summary>
-    public void AbortConnection()
+    public async Task AbortConnectionAsync()
     {
+        // A flush only hands bytes to Kestrel's output pipe and Abort() discards what is still queued there: give the
+        // chunks already "sent" time to reach the socket, so the client sees them and then the broken connection.
+        try
+        {
+            await Task.Delay(AbortGracePeriod, Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the client left first
+        }
+
         Request.MarkServerAborted();
         Context.Abort();
     }
+
+    private static readonly TimeSpan AbortGracePeriod = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Adds <c>Retry-After</c> in whole seconds, rounded up.</summary>
     public void SetRetryAfter(TimeSpan? retryAfter)

@@ -99,7 +99,7 @@ internal static class OllamaChatEndpoint
     {
         if (reply.FailAfterChunks is not null)
         {
-            exchange.AbortConnection();
+            await exchange.AbortConnectionAsync().ConfigureAwait(false);
             return;
         }
 
@@ -122,7 +122,7 @@ internal static class OllamaChatEndpoint
     {
         if (reply.FailAfterChunks is { } fail && (written == fail || (written == total && fail >= total)))
         {
-            exchange.AbortConnection();
+            await exchange.AbortConnectionAsync().ConfigureAwait(false);
             return true;
         }
 

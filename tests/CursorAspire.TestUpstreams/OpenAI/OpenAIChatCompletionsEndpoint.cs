@@ -91,7 +91,7 @@ internal static class OpenAIChatCompletionsEndpoint
     {
         if (r.Reply.FailAfterChunks is not null)
         {
-            exchange.AbortConnection();
+            await exchange.AbortConnectionAsync().ConfigureAwait(false);
             return;
         }
 
@@ -220,7 +220,7 @@ internal static class OpenAIChatCompletionsEndpoint
     {
         if (reply.FailAfterChunks is { } fail && (written == fail || (written == total && fail >= total)))
         {
-            exchange.AbortConnection();
+            await exchange.AbortConnectionAsync().ConfigureAwait(false);
             return true;
         }
 
