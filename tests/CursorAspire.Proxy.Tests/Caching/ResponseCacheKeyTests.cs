@@ -184,6 +184,22 @@ public sealed class ResponseCacheKeyTests
     }
 
     [Fact]
+    public void CacheKeyCoversEveryByteOfMultiMegabyteRequests()
+    {
+        // Agent bodies reach several MB; the key must depend on all of it, not a prefix.
+        var big = new string('x', 3 * 1024 * 1024);
+        static List<ChatMessage> Conversation(string toolOutput) =>
+        [
+            new(ChatRole.User, "Summarise this file."),
+            new(ChatRole.Tool, [new FunctionResultContent("call_1", toolOutput)]),
+        ];
+
+        var key = Key(messages: Conversation(big + "a"));
+        Assert.Equal(key, Key(messages: Conversation(big + "a")));
+        Assert.NotEqual(key, Key(messages: Conversation(big + "b")));
+    }
+
+    [Fact]
     public void CacheKeyVariesByRoleAndText()
     {
         var baseline = Key();

@@ -162,4 +162,44 @@ public sealed class ResponseCacheOutageTests
 
         Assert.Equal(1, inner.Calls);
     }
+
+    [Fact]
+    public async Task CacheComesBackWhenRedisReturns()
+    {
+        using var garnet = GarnetServerFixture.StartNew();
+        var options = OutageOptions();
+        options.Breaker.BreakDuration = TimeSpan.FromMilliseconds(500);
+        options.Breaker.MinimumThroughput = 2;
+        using var context = new CacheTestContext(garnet.ConnectionString, options);
+        var inner = new ScriptedChatClient();
+        using var client = context.CreateClient(inner);
+
+        await client.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options(_partition), CacheTestData.Deadline());
+        garnet.Stop();
+        for (var i = 0; i < 4; i++)
+        {
+            await client.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options(_partition), CacheTestData.Deadline());
+        }
+
+        Assert.Equal(CircuitState.Open, context.Store.CircuitState);
+        garnet.Start();
+
+        // Same port, same process: the client reconnects in the background and the half-open trial closes the breaker.
+        var recovered = false;
+        var deadline = Stopwatch.StartNew();
+        while (!recovered && deadline.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            await Task.Delay(250);
+            var request = new ResponseCacheRequest(_partition);
+            await client.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options(_partition, request: request), CacheTestData.Deadline());
+            recovered = request.Outcome is ResponseCacheOutcome.Hit or ResponseCacheOutcome.Miss;
+        }
+
+        Assert.True(recovered, "the cache did not come back within 15 s of Redis returning");
+        Assert.Equal(CircuitState.Closed, context.Store.CircuitState);
+        var afterRecovery = new ResponseCacheRequest(_partition);
+        await client.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options(_partition, request: afterRecovery), CacheTestData.Deadline());
+        Assert.Equal(ResponseCacheOutcome.Hit, afterRecovery.Outcome);
+        Console.WriteLine($"recovered after {deadline.Elapsed}");
+    }
 }
