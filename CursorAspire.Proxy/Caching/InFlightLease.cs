@@ -16,11 +16,20 @@ internal sealed class InFlightLease
 
     public Task<byte[]?> Result => _result.Task;
 
-    /// <summary>Publishes the serialized answer (or <see langword="null"/>: nothing to share) and leaves the map. Idempotent.</summary>
+    /// <summary>
+    /// Publishes the serialized answer (or <see langword="null"/>: nothing to share, go upstream yourselves). Idempotent.
+    /// A published answer stays joinable until <see cref="Release"/>, which the leader calls once the store write is
+    /// done, so a request arriving in between is served by the lease rather than missing in the store.
+    /// </summary>
     public void Complete(byte[]? payload)
     {
-        // Leave the map first so a request arriving after this point reads the store instead of a finished lease.
-        _owner.Remove(this);
         _result.TrySetResult(payload);
+        if (payload is null)
+        {
+            Release();
+        }
     }
+
+    /// <summary>Leaves the in-flight map. Idempotent.</summary>
+    public void Release() => _owner.Remove(this);
 }

@@ -141,7 +141,15 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         }
 
         lease?.Complete(payload);
-        await StoreAsync(request, key, payload, notStorable).ConfigureAwait(false);
+        try
+        {
+            await StoreAsync(request, key, payload, notStorable).ConfigureAwait(false);
+        }
+        finally
+        {
+            lease?.Release();
+        }
+
         return response;
     }
 
@@ -242,7 +250,14 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
             : null;
         var payload = notStorable is null ? recorder.ToArray() : null;
         lease?.Complete(payload);
-        await StoreAsync(request, key, payload, notStorable).ConfigureAwait(false);
+        try
+        {
+            await StoreAsync(request, key, payload, notStorable).ConfigureAwait(false);
+        }
+        finally
+        {
+            lease?.Release();
+        }
     }
 
     private string? GetBypassReason(ResponseCacheRequest? request, ChatOptions? options)
