@@ -52,6 +52,12 @@ internal sealed class CacheTestContext : IDisposable
 
     public ILoggerFactory? LoggerFactory { get; }
 
+    /// <summary>
+    /// Opens the Redis connection outside the store's timeout, so a test about outages starts from a healthy,
+    /// connected cache even when the machine is busy.
+    /// </summary>
+    public async Task WarmUpAsync() => await _redis.GetAsync("warm-up", CacheTestData.Deadline());
+
     public ResponseCachingChatClient CreateClient(ScriptedChatClient inner, string provider = "ollama", bool enabledForRoute = true) =>
         new(inner, provider, Store, InFlight, CacheMetrics, Microsoft.Extensions.Options.Options.Create(Options), enabledForRoute, LoggerFactory?.CreateLogger<ResponseCachingChatClient>());
 

@@ -37,6 +37,7 @@ public sealed class ResponseCacheOutageTests
         var logs = new CapturingLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         using var context = new CacheTestContext(garnet.ConnectionString, OutageOptions(), loggerFactory);
+        await context.WarmUpAsync();
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
@@ -171,6 +172,7 @@ public sealed class ResponseCacheOutageTests
         options.Breaker.BreakDuration = TimeSpan.FromMilliseconds(500);
         options.Breaker.MinimumThroughput = 2;
         using var context = new CacheTestContext(garnet.ConnectionString, options);
+        await context.WarmUpAsync();
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 

@@ -91,7 +91,7 @@ public sealed class ResponseCacheRegistrationTests(GarnetServerFixture garnet) :
     [Fact]
     public async Task PipelineBuiltFromServicesCachesInRedis()
     {
-        using var host = Builder(new() { ["ConnectionStrings:cache"] = garnet.ConnectionString }).Build();
+        using var host = Builder(new() { ["ConnectionStrings:cache"] = garnet.ConnectionString, ["Proxy:Cache:RedisTimeout"] = "00:00:05" }).Build();
         await host.StartAsync(CacheTestData.Deadline());
         var inner = new ScriptedChatClient();
         using var pipeline = new ChatClientBuilder(inner).UseResponseCache("ollama").Build(host.Services);
@@ -117,7 +117,7 @@ public sealed class ResponseCacheRegistrationTests(GarnetServerFixture garnet) :
     [Fact]
     public async Task ModelSwitchOnTheBuilderBypassesTheCache()
     {
-        using var host = Builder(new() { ["ConnectionStrings:cache"] = garnet.ConnectionString }).Build();
+        using var host = Builder(new() { ["ConnectionStrings:cache"] = garnet.ConnectionString, ["Proxy:Cache:RedisTimeout"] = "00:00:05" }).Build();
         var inner = new ScriptedChatClient();
         using var pipeline = new ChatClientBuilder(inner).UseResponseCache("ollama", enabledForModel: false).Build(host.Services);
         var partition = "registration-" + Guid.NewGuid().ToString("N");

@@ -11,7 +11,14 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
     // Each test uses its own partition, so tests sharing the server never see each other's entries.
     private readonly string _partition = "test-" + Guid.NewGuid().ToString("N");
 
-    private CacheTestContext Context(ResponseCacheOptions? options = null) => new(garnet.ConnectionString, options);
+    private CacheTestContext Context(ResponseCacheOptions? options = null)
+    {
+        // These tests are about behaviour, not latency: a generous store timeout keeps a busy build machine from turning
+        // a slow first connection into an Error outcome. The latency bound is tested in ResponseCacheOutageTests.
+        options ??= new ResponseCacheOptions();
+        options.RedisTimeout = TimeSpan.FromSeconds(5);
+        return new(garnet.ConnectionString, options);
+    }
 
     private ChatOptions Options(Action<ChatOptions>? configure = null, ResponseCacheRequest? request = null, string? partition = null) =>
         CacheTestData.Options(partition ?? _partition, configure, request);
@@ -48,6 +55,8 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         Assert.Equal(ChatFinishReason.Stop, secondResponse.FinishReason);
         Assert.Null(firstResponse.AdditionalProperties?.GetValueOrDefault(ResponseCachingChatClient.CacheHitPropertyName));
         Assert.Equal(true, secondResponse.AdditionalProperties?[ResponseCachingChatClient.CacheHitPropertyName]);
+        Assert.True(ResponseCachingChatClient.IsCacheHit(secondResponse));
+        Assert.False(ResponseCachingChatClient.IsCacheHit(firstResponse));
 
         // Original usage is kept on a hit (Cursor's context meter reads it); the marker says it was not billed again.
         Assert.Equal(12_345, secondResponse.Usage?.InputTokenCount);
@@ -174,7 +183,8 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         Assert.Equal(ResponseCacheOutcome.Miss, first.Outcome);
         Assert.Equal(ResponseCacheOutcome.Hit, second.Outcome);
         Assert.Equal(original.Select(CacheTestData.Json), replayed.Select(CacheTestData.Json));
-        Assert.All(replayed, u => Assert.Equal(true, u.AdditionalProperties?[ResponseCachingChatClient.CacheHitPropertyName]));
+        Assert.All(replayed, u => Assert.True(ResponseCachingChatClient.IsCacheHit(u)));
+        Assert.All(original, u => Assert.False(ResponseCachingChatClient.IsCacheHit(u)));
 
         // Spelled out, so a serializer that drops something cannot hide behind equal JSON of two poor copies.
         Assert.Equal("I'll read the file \"a.cs\" first.", string.Concat(replayed.Select(u => u.Text)));
