@@ -3,6 +3,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -25,7 +26,7 @@ public static class ResponseCacheServiceCollectionExtensions
     /// <c>builder.AddRedisClient(name)</c>, with its health check and tracing), that connection is reused; otherwise one is
     /// opened with <c>abortConnect=false</c> so a Redis that is down at start-up does not stop the proxy. Without a
     /// connection string the store is process memory, and a warning says so. A keyed <see cref="IDistributedCache"/>
-    /// registered before this call is kept (tests use that).
+    /// registered before this call is kept. A hosted service opens the connection in the background at start-up.
     /// </remarks>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The application configuration.</param>
@@ -46,6 +47,7 @@ public static class ResponseCacheServiceCollectionExtensions
         services.TryAddSingleton<ResponseCacheMetrics>();
         services.TryAddSingleton<InFlightResponses>();
         services.TryAddSingleton<ResponseCacheStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ResponseCacheWarmUp>());
 
         var connectionString = Microsoft.Extensions.Configuration.ConfigurationExtensions.GetConnectionString(configuration, redisConnectionName);
         services.TryAddKeyedSingleton<IDistributedCache>(ResponseCacheStore.ServiceKey, (provider, _) =>

@@ -37,6 +37,14 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
     /// </summary>
     public const string CacheHitPropertyName = "cursoraspire.cache.hit";
 
+    /// <summary>Whether <paramref name="response"/> was served from the cache (its usage was not spent again).</summary>
+    public static bool IsCacheHit(ChatResponse response) =>
+        response?.AdditionalProperties?.TryGetValue(CacheHitPropertyName, out var value) == true && value is true;
+
+    /// <summary>Whether <paramref name="update"/> was replayed from the cache (its usage was not spent again).</summary>
+    public static bool IsCacheHit(ChatResponseUpdate update) =>
+        update?.AdditionalProperties?.TryGetValue(CacheHitPropertyName, out var value) == true && value is true;
+
     private readonly string _provider;
     private readonly bool _enabledForRoute;
     private readonly ResponseCacheStore _store;

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using CursorAspire.Proxy.Caching;
 using CursorAspire.Proxy.Tests.Redis;
 using Microsoft.Extensions.AI;
@@ -89,57 +87,25 @@ public sealed class ResponseCacheOutageTests
     [Fact]
     public async Task RedisThatNeverAnswersAddsBoundedLatency()
     {
-        // A real socket that accepts connections and reads, but never replies: a hung Redis.
-        using var blackHole = new TcpListener(IPAddress.Loopback, 0);
-        blackHole.Start();
-        var held = new List<Socket>();
-        using var stop = new CancellationTokenSource();
-        var acceptLoop = Task.Run(async () =>
+        await using var hungRedis = new UnresponsiveRedis();
+        using var context = new CacheTestContext(hungRedis.ConnectionString, OutageOptions());
+        var inner = new ScriptedChatClient();
+        using var client = context.CreateClient(inner);
+
+        for (var i = 0; i < 8; i++)
         {
-            try
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    held.Add(await blackHole.AcceptSocketAsync(stop.Token));
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
+            var request = new ResponseCacheRequest(_partition);
+            var stopwatch = Stopwatch.StartNew();
+            var response = await client.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options(_partition, request: request), CacheTestData.Deadline());
+            stopwatch.Stop();
 
-        try
-        {
-            var port = ((IPEndPoint)blackHole.LocalEndpoint).Port;
-            using var context = new CacheTestContext($"127.0.0.1:{port}", OutageOptions());
-            var inner = new ScriptedChatClient();
-            using var client = context.CreateClient(inner);
-
-            for (var i = 0; i < 8; i++)
-            {
-                var request = new ResponseCacheRequest(_partition);
-                var stopwatch = Stopwatch.StartNew();
-                var response = await client.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options(_partition, request: request), CacheTestData.Deadline());
-                stopwatch.Stop();
-
-                Assert.Equal("Hello from upstream", response.Text);
-                Assert.Equal(ResponseCacheOutcome.Error, request.Outcome);
-                Assert.True(stopwatch.Elapsed < Bound, $"request {i} took {stopwatch.Elapsed} against a hung Redis");
-            }
-
-            Assert.Equal(CircuitState.Open, context.Store.CircuitState);
-            Assert.Equal(8, inner.Calls);
+            Assert.Equal("Hello from upstream", response.Text);
+            Assert.Equal(ResponseCacheOutcome.Error, request.Outcome);
+            Assert.True(stopwatch.Elapsed < Bound, $"request {i} took {stopwatch.Elapsed} against a hung Redis");
         }
-        finally
-        {
-            await stop.CancelAsync();
-            blackHole.Stop();
-            await acceptLoop;
-            foreach (var socket in held)
-            {
-                socket.Dispose();
-            }
-        }
+
+        Assert.Equal(CircuitState.Open, context.Store.CircuitState);
+        Assert.Equal(8, inner.Calls);
     }
 
     [Fact]

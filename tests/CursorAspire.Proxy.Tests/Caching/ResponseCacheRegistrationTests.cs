@@ -148,6 +148,21 @@ public sealed class ResponseCacheRegistrationTests(GarnetServerFixture garnet) :
         Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("ConnectionStrings:cache", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task StartUpIsNotDelayedByAnUnresponsiveRedis()
+    {
+        await using var hungRedis = new UnresponsiveRedis();
+        using var host = Builder(new() { ["ConnectionStrings:cache"] = hungRedis.ConnectionString }).Build();
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await host.StartAsync(CacheTestData.Deadline());
+        var started = stopwatch.Elapsed;
+        await host.StopAsync(CacheTestData.Deadline());
+
+        Assert.True(started < TimeSpan.FromSeconds(1), $"start-up took {started}");
+        Assert.Contains(host.Services.GetServices<IHostedService>(), s => s.GetType().Name == "ResponseCacheWarmUp");
+    }
+
     [Theory]
     [InlineData(null, false, false)]
     [InlineData("no-cache", true, false)]
