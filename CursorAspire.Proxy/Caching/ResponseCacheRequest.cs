@@ -103,6 +103,9 @@ public sealed class ResponseCacheRequest
         return options;
     }
 
+    /// <summary>Describes the request without its partition, which identifies an API key and must stay out of logs and spans.</summary>
+    public override string ToString() => $"ResponseCacheRequest(NoCache={NoCache}, NoStore={NoStore}, ModelAllowsCaching={ModelAllowsCaching}, Outcome={Outcome})";
+
     /// <summary>Finds the request on <paramref name="options"/>, if any.</summary>
     public static ResponseCacheRequest? From(ChatOptions? options) =>
         options?.AdditionalProperties is { } properties && properties.TryGetValue(AdditionalPropertiesKey, out var value)

@@ -178,5 +178,6 @@ public sealed class ResponseCacheRegistrationTests(GarnetServerFixture garnet) :
         Assert.Equal(noStore, request.NoStore);
         Assert.Equal("key-a", request.Partition);
         Assert.Null(request.XCacheHeaderValue);
+        Assert.DoesNotContain("key-a", request.ToString(), StringComparison.Ordinal);
     }
 }
