@@ -1,3 +1,4 @@
+using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Endpoints;
 using CursorAspire.Proxy.Providers;
@@ -78,6 +79,15 @@ public static class ProxyApplication
         // Endpoints
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<ChatCompletionsEndpoint>();
+
+        // Stored conversations of the Responses API (previous_response_id), in the same IDistributedCache.
+        services.AddOptions<ConversationOptions>()
+            .Bind(builder.Configuration.GetSection(ConversationOptions.SectionName))
+            .Validate(o => o.Ttl > TimeSpan.Zero, $"{ConversationOptions.SectionName}:Ttl must be a positive time span, e.g. 7.00:00:00.")
+            .ValidateOnStart();
+        services.AddSingleton<ConversationStore>();
+        services.AddSingleton<ConversationContinuation>();
+        services.AddSingleton<ResponsesEndpoint>();
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Providers;
 using CursorAspire.Proxy.Routing;
@@ -16,6 +17,7 @@ namespace CursorAspire.Proxy.Endpoints;
 public sealed class ChatCompletionsEndpoint(
     ModelRouter router,
     UpstreamChatClients clients,
+    ConversationContinuation continuation,
     IOptions<ProxyOptions> options,
     ProxyMetrics metrics,
     TimeProvider time,
@@ -27,6 +29,8 @@ public sealed class ChatCompletionsEndpoint(
     {
         using var document = await RequestBodyLimits.ReadJsonAsync(context, _options.MaxRequestBodyBytes).ConfigureAwait(false);
         var request = ChatRequestReader.Read(document.RootElement);
+        // previous_response_id (Responses-shaped bodies): continue a conversation stored by POST …/responses.
+        await continuation.PrependAsync(request, ResponsesEndpoint.KeyId(context), context.RequestAborted).ConfigureAwait(false);
         var route = Route(request);
         var client = clients.Get(route);
 
@@ -105,7 +109,7 @@ public sealed class ChatCompletionsEndpoint(
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        var writer = new ChatCompletionChunkWriter(id, request.Model, created, _options.ReasoningOutput);
+        var writer = new ChatCompletionChunkWriter(id, request.Model, created, _options.ReasoningOutput, request.CustomToolNames);
         var output = response.BodyWriter;
         try
         {
@@ -146,7 +150,7 @@ public sealed class ChatCompletionsEndpoint(
         }
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
-        ChatCompletionResponseWriter.Write(context.Response.BodyWriter, result, id, request.Model, created, estimatedPromptTokens, _options.ReasoningOutput);
+        ChatCompletionResponseWriter.Write(context.Response.BodyWriter, result, id, request.Model, created, estimatedPromptTokens, _options.ReasoningOutput, customToolNames: request.CustomToolNames);
         await context.Response.BodyWriter.FlushAsync(aborted).ConfigureAwait(false);
     }
 

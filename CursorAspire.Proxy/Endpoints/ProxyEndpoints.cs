@@ -19,6 +19,8 @@ public static class ProxyEndpoints
         var v1 = endpoints.MapGroup("/v1").RequireAuthorization();
         v1.MapPost("/chat/completions", (HttpContext context, ChatCompletionsEndpoint endpoint) => endpoint.HandleAsync(context))
             .WithName("ChatCompletions");
+        v1.MapPost("/responses", (HttpContext context, ResponsesEndpoint endpoint) => endpoint.HandleAsync(context))
+            .WithName("Responses");
         v1.MapGet("/models", ModelsEndpoint.HandleAsync).WithName("Models");
 
         endpoints.MapGet("/", StatusEndpoint.Handle).AllowAnonymous();
