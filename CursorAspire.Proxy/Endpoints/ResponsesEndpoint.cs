@@ -34,19 +34,15 @@ public sealed class ResponsesEndpoint(
 
     public async Task HandleAsync(HttpContext context)
     {
-        ParsedChatRequest request;
-        ResponseEnvelope envelope;
-        var id = $"resp_{Guid.NewGuid():N}";
-        using (var document = await RequestBodyLimits.ReadJsonAsync(context, _options.MaxRequestBodyBytes).ConfigureAwait(false))
+        // The body lives until the answer is sent: tool declarations point into it.
+        using var document = await RequestBodyLimits.ReadJsonAsync(context, _options.MaxRequestBodyBytes).ConfigureAwait(false);
+        var root = document.RootElement;
+        if (!root.TryGetProperty("input", out _) && !root.TryGetProperty("previous_response_id", out _))
         {
-            var root = document.RootElement;
-            if (!root.TryGetProperty("input", out _) && !root.TryGetProperty("previous_response_id", out _))
-            {
-                throw new WireFormatException("The request body must have an 'input' (a string or an array of input items).", "input");
-            }
-            request = ResponsesRequestReader.Read(root);
-            envelope = ResponseEnvelope.FromRequest(root, id, time.GetUtcNow().ToUnixTimeSeconds());
+            throw new WireFormatException("The request body must have an 'input' (a string or an array of input items).", "input");
         }
+        var request = ResponsesRequestReader.Read(root);
+        var envelope = ResponseEnvelope.FromRequest(root, $"resp_{Guid.NewGuid():N}", time.GetUtcNow().ToUnixTimeSeconds());
 
         var keyId = KeyId(context);
         await continuation.PrependAsync(request, keyId, context.RequestAborted).ConfigureAwait(false);

@@ -28,6 +28,7 @@ public sealed class ResponseEventWriter
     private static readonly JsonSerializerOptions ArgumentOptions = new(AIJsonUtilities.DefaultOptions)
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = false, // M.E.AI's defaults indent; arguments travel as compact JSON text
     };
 
     private readonly ResponseEnvelope _envelope;
