@@ -21,13 +21,31 @@ public sealed class ConversationContinuation(ConversationStore store)
         {
             return null;
         }
-        var stored = await store.LoadAsync(keyId, previousId, cancellationToken).ConfigureAwait(false)
-            ?? throw new ProxyException(
+        StoredResponse? stored;
+        try
+        {
+            stored = await store.LoadAsync(keyId, previousId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Redis down or an unreadable entry: say so, rather than a bare 500.
+            throw new ProxyException(
+                StatusCodes.Status503ServiceUnavailable,
+                $"The conversation store could not be read to continue '{previousId}' ({ex.GetType().Name}). Check the cache (Redis) and try again.",
+                OpenAIError.Server,
+                "conversation_store_unavailable",
+                "previous_response_id",
+                ex);
+        }
+        if (stored is null)
+        {
+            throw new ProxyException(
                 StatusCodes.Status404NotFound,
                 $"Previous response with id '{previousId}' not found. Stored responses expire after Proxy:Conversations:Ttl and are visible only to the API key that created them.",
                 OpenAIError.InvalidRequest,
                 "previous_response_not_found",
                 "previous_response_id");
+        }
 
         // Instructions are not inherited (OpenAI's rule): the request's own stay first, then the stored turns.
         var at = 0;

@@ -113,5 +113,24 @@ public sealed class ConversationStoreTests(ResponsesGarnetServer garnet) : IClas
         Assert.Contains("resp_nope", error.Message);
     }
 
+    [Fact]
+    public async Task AnUnreachableStoreIsA503NotAnInternalError()
+    {
+        int deadPort;
+        using (var stopped = new ResponsesGarnetServer())
+        {
+            deadPort = stopped.Port;
+        }
+        using var cache = new RedisCache(Options.Create(new RedisCacheOptions { Configuration = $"127.0.0.1:{deadPort},connectTimeout=500,connectRetry=0,abortConnect=true,syncTimeout=500,asyncTimeout=500" }));
+        var store = new ConversationStore(cache, Options.Create(new ConversationOptions()), TimeProvider.System);
+        using var document = System.Text.Json.JsonDocument.Parse("""{"model":"m","previous_response_id":"resp_x","input":"x"}""");
+        var request = ResponsesRequestReader.Read(document.RootElement);
+
+        var error = await Assert.ThrowsAsync<ProxyException>(() => new ConversationContinuation(store).PrependAsync(request, "key-aaaaaaaaaaaa", Deadline()));
+
+        Assert.Equal(503, error.StatusCode);
+        Assert.Equal("conversation_store_unavailable", error.Code);
+    }
+
     public void Dispose() => _cache.Dispose();
 }
