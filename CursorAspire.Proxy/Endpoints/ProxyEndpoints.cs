@@ -21,6 +21,8 @@ public static class ProxyEndpoints
             .WithName("ChatCompletions");
         v1.MapPost("/responses", (HttpContext context, ResponsesEndpoint endpoint) => endpoint.HandleAsync(context))
             .WithName("Responses");
+        v1.MapGet("/responses/{responseId}", (HttpContext context, string responseId, ResponsesEndpoint endpoint) => endpoint.HandleGetAsync(context, responseId))
+            .WithName("GetResponse");
         v1.MapGet("/models", ModelsEndpoint.HandleAsync).WithName("Models");
 
         endpoints.MapGet("/", StatusEndpoint.Handle).AllowAnonymous();

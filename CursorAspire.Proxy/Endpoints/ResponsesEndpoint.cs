@@ -67,6 +67,18 @@ public sealed class ResponsesEndpoint(
         }
     }
 
+    /// <summary><c>GET /v1/responses/{id}</c>: a stored response object, for the key that stored it.</summary>
+    public async Task HandleGetAsync(HttpContext context, string responseId)
+    {
+        var stored = await store.LoadAsync(KeyId(context), responseId, context.RequestAborted).ConfigureAwait(false)
+            ?? throw new ProxyException(StatusCodes.Status404NotFound,
+                $"Response with id '{responseId}' not found. Only stored responses (store: true) of this API key can be read, until Proxy:Conversations:Ttl passes.",
+                OpenAIError.InvalidRequest, "response_not_found", "response_id");
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(stored.ResponseJson, context.RequestAborted).ConfigureAwait(false);
+    }
+
     /// <summary>The caller's key identity (set by <see cref="ApiKeyAuthenticationHandler"/>); scopes stored conversations.</summary>
     internal static string KeyId(HttpContext context) =>
         context.User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)?.Value ?? string.Empty;

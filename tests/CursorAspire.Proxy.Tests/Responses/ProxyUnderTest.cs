@@ -22,14 +22,15 @@ public sealed class ProxyUnderTest : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private ProxyUnderTest(WebApplication app, OpenAIStandIn upstream, Uri baseUri)
+    private ProxyUnderTest(WebApplication app, StandInServer upstream, Uri baseUri)
     {
         _app = app;
         Upstream = upstream;
         BaseUri = baseUri;
     }
 
-    public OpenAIStandIn Upstream { get; }
+    /// <summary>The OpenAI stand-in, or the Ollama one when started with <c>ollama: true</c>.</summary>
+    public StandInServer Upstream { get; }
 
     /// <summary>The proxy's root, e.g. <c>http://127.0.0.1:40123/</c>.</summary>
     public Uri BaseUri { get; }
@@ -37,15 +38,25 @@ public sealed class ProxyUnderTest : IAsyncDisposable
     /// <summary>The OpenAI base URL clients take: <c>{BaseUri}v1/</c>.</summary>
     public Uri ApiBaseUri => new(BaseUri, "v1/");
 
-    public static async Task<ProxyUnderTest> StartAsync(string? redisConnectionString = null, CancellationToken cancellationToken = default)
+    /// <param name="redisConnectionString">Redis for the cache store; null keeps the in-memory store.</param>
+    /// <param name="ollama">Put an Ollama stand-in (NDJSON) upstream instead of an OpenAI one (SSE).</param>
+    /// <param name="settings">Further configuration, e.g. <c>Proxy:ReasoningOutput</c>.</param>
+    /// <param name="cancellationToken">Bounds the start.</param>
+    public static async Task<ProxyUnderTest> StartAsync(
+        string? redisConnectionString = null,
+        bool ollama = false,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        CancellationToken cancellationToken = default)
     {
-        var upstream = await OpenAIStandIn.StartAsync(cancellationToken: cancellationToken);
-        var settings = new Dictionary<string, string?>
+        StandInServer upstream = ollama
+            ? await OllamaStandIn.StartAsync(cancellationToken: cancellationToken)
+            : await OpenAIStandIn.StartAsync(cancellationToken: cancellationToken);
+        var configuration = new Dictionary<string, string?>
         {
             ["Proxy:ApiKeys:0"] = KeyA,
             ["Proxy:ApiKeys:1"] = KeyB,
-            ["Proxy:Providers:upstream:Kind"] = "OpenAI",
-            ["Proxy:Providers:upstream:Endpoint"] = upstream.ApiBaseUri.ToString(),
+            ["Proxy:Providers:upstream:Kind"] = ollama ? "Ollama" : "OpenAI",
+            ["Proxy:Providers:upstream:Endpoint"] = upstream is OpenAIStandIn openai ? openai.ApiBaseUri.ToString() : upstream.BaseUri.ToString(),
             [$"Proxy:Models:{Alias}:Provider"] = "upstream",
             [$"Proxy:Models:{Alias}:Model"] = "gpt-4o-mini",
             ["Proxy:DefaultModel"] = Alias,
@@ -53,11 +64,15 @@ public sealed class ProxyUnderTest : IAsyncDisposable
         };
         if (redisConnectionString is not null)
         {
-            settings["ConnectionStrings:cache"] = redisConnectionString;
+            configuration["ConnectionStrings:cache"] = redisConnectionString;
+        }
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
         }
         var app = ProxyApplication.Build([], builder =>
         {
-            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Configuration.AddInMemoryCollection(configuration);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });

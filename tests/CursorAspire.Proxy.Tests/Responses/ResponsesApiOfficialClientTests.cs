@@ -196,6 +196,22 @@ public sealed class ResponsesApiOfficialClientTests(ResponsesGarnetServer garnet
     }
 
     [Fact]
+    public async Task AStoredResponseCanBeRetrievedOnlyByItsKey()
+    {
+        await using var proxy = await ProxyUnderTest.StartAsync(garnet.ConnectionString);
+        proxy.Upstream.Enqueue(StandInReply.FromText("kept"));
+        ResponseResult created = await Client(proxy).CreateResponseAsync(Ask("keep this"), Deadline());
+
+        ResponseResult fetched = await Client(proxy).GetResponseAsync(created.Id, Deadline());
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => Client(proxy, ProxyUnderTest.KeyB).GetResponseAsync(created.Id, Deadline()));
+
+        Assert.Equal(created.Id, fetched.Id);
+        Assert.Equal("kept", fetched.GetOutputText());
+        Assert.Equal(ResponseStatus.Completed, fetched.Status);
+        Assert.Equal(404, error.Status);
+    }
+
+    [Fact]
     public async Task AStreamedResponseCanBeContinued()
     {
         await using var proxy = await ProxyUnderTest.StartAsync(garnet.ConnectionString);
