@@ -153,6 +153,11 @@ public static class ResponsesRequestReader
         {
             var role = item.GetStringOrNull("role")
                 ?? throw new WireFormatException($"input[{index}] is a message without a 'role'.", $"input[{index}].role");
+            if (item.TryGetProperty("content", out var content) &&
+                content.ValueKind is not (JsonValueKind.String or JsonValueKind.Array or JsonValueKind.Null))
+            {
+                throw new WireFormatException($"input[{index}].content must be a string or an array of content parts.", $"input[{index}].content");
+            }
             switch (role)
             {
                 case "system":

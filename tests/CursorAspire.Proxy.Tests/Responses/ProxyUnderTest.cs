@@ -70,15 +70,29 @@ public sealed class ProxyUnderTest : IAsyncDisposable
         {
             configuration[key] = value;
         }
-        var app = ProxyApplication.Build([], builder =>
+        WebApplication? app = null;
+        try
         {
-            builder.Configuration.AddInMemoryCollection(configuration);
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        });
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ProxyUnderTest(app, upstream, new Uri(address.TrimEnd('/') + "/"));
+            app = ProxyApplication.Build([], builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(configuration);
+                builder.WebHost.UseUrls("http://127.0.0.1:0");
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            });
+            await app.StartAsync(cancellationToken);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new ProxyUnderTest(app, upstream, new Uri(address.TrimEnd('/') + "/"));
+        }
+        catch
+        {
+            // A proxy that failed to start (a validation test) must not leak itself or its upstream.
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+            await upstream.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>An HTTP client for the proxy with <paramref name="apiKey"/> as its bearer token.</summary>

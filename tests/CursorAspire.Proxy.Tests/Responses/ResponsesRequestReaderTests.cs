@@ -281,6 +281,7 @@ public sealed class ResponsesRequestReaderTests
     [InlineData("""{"model":"m","input":["bare string item"]}""", "input[0]")]
     [InlineData("""{"model":"m","input":[{"type":"function_call","name":"f","arguments":"{}"}]}""", "input[0].call_id")]
     [InlineData("""{"model":"m","input":[{"role":"robot","content":"x"}]}""", "input[0].role")]
+    [InlineData("""{"model":"m","input":[{"role":"user","content":"ok"},{"role":"user","content":7}]}""", "input[1].content")]
     public void MalformedInputIsAWireFormatErrorNamingTheMember(string json, string param)
     {
         var error = Assert.Throws<WireFormatException>(() => Read(json));
