@@ -1,4 +1,5 @@
 using CursorAspire.Proxy.Caching;
+using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Endpoints;
 using CursorAspire.Proxy.Providers;
@@ -83,6 +84,15 @@ public static class ProxyApplication
         // Endpoints
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<ChatCompletionsEndpoint>();
+
+        // Stored conversations of the Responses API (previous_response_id), in the same IDistributedCache.
+        services.AddOptions<ConversationOptions>()
+            .Bind(builder.Configuration.GetSection(ConversationOptions.SectionName))
+            .Validate(o => o.Ttl > TimeSpan.Zero, $"{ConversationOptions.SectionName}:Ttl must be a positive time span, e.g. 7.00:00:00.")
+            .ValidateOnStart();
+        services.AddSingleton<ConversationStore>();
+        services.AddSingleton<ConversationContinuation>();
+        services.AddSingleton<ResponsesEndpoint>();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CursorAspire.Proxy.Caching;
+using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Providers;
 using CursorAspire.Proxy.Routing;
@@ -17,6 +18,7 @@ namespace CursorAspire.Proxy.Endpoints;
 public sealed class ChatCompletionsEndpoint(
     ModelRouter router,
     UpstreamChatClients clients,
+    ConversationContinuation continuation,
     IOptions<ProxyOptions> options,
     ProxyMetrics metrics,
     TimeProvider time,
@@ -28,6 +30,8 @@ public sealed class ChatCompletionsEndpoint(
     {
         using var document = await RequestBodyLimits.ReadJsonAsync(context, _options.MaxRequestBodyBytes).ConfigureAwait(false);
         var request = ChatRequestReader.Read(document.RootElement);
+        // previous_response_id (Responses-shaped bodies): continue a conversation stored by POST …/responses.
+        await continuation.PrependAsync(request, ResponsesEndpoint.KeyId(context), context.RequestAborted).ConfigureAwait(false);
         var route = Route(request);
         var client = clients.Get(route);
         var cache = AttachCacheRequest(context, request);
@@ -125,7 +129,7 @@ public sealed class ChatCompletionsEndpoint(
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        var writer = new ChatCompletionChunkWriter(id, request.Model, created, _options.ReasoningOutput)
+        var writer = new ChatCompletionChunkWriter(id, request.Model, created, _options.ReasoningOutput, request.CustomToolNames)
         {
             // A replayed answer cost no prompt processing: say so the way OpenAI does, as cached prompt tokens.
             ReportPromptAsCached = cache.Outcome == ResponseCacheOutcome.Hit,
@@ -173,7 +177,7 @@ public sealed class ChatCompletionsEndpoint(
         var usage = cache.Outcome == ResponseCacheOutcome.Hit && result.Usage is { } original
             ? new UsageDetails { InputTokenCount = original.InputTokenCount, OutputTokenCount = original.OutputTokenCount, TotalTokenCount = original.TotalTokenCount, CachedInputTokenCount = original.InputTokenCount ?? estimatedPromptTokens }
             : null;
-        ChatCompletionResponseWriter.Write(context.Response.BodyWriter, result, id, request.Model, created, estimatedPromptTokens, _options.ReasoningOutput, usage);
+        ChatCompletionResponseWriter.Write(context.Response.BodyWriter, result, id, request.Model, created, estimatedPromptTokens, _options.ReasoningOutput, usage, request.CustomToolNames);
         await context.Response.BodyWriter.FlushAsync(aborted).ConfigureAwait(false);
     }
 

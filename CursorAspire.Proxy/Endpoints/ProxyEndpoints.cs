@@ -19,6 +19,10 @@ public static class ProxyEndpoints
         var v1 = endpoints.MapGroup("/v1").RequireAuthorization();
         v1.MapPost("/chat/completions", (HttpContext context, ChatCompletionsEndpoint endpoint) => endpoint.HandleAsync(context))
             .WithName("ChatCompletions");
+        v1.MapPost("/responses", (HttpContext context, ResponsesEndpoint endpoint) => endpoint.HandleAsync(context))
+            .WithName("Responses");
+        v1.MapGet("/responses/{responseId}", (HttpContext context, string responseId, ResponsesEndpoint endpoint) => endpoint.HandleGetAsync(context, responseId))
+            .WithName("GetResponse");
         v1.MapGet("/models", ModelsEndpoint.HandleAsync).WithName("Models");
 
         endpoints.MapGet("/", StatusEndpoint.Handle).AllowAnonymous();
@@ -46,7 +50,7 @@ public static class ProxyEndpoints
         var status = http.Response.StatusCode;
         var message = status switch
         {
-            StatusCodes.Status404NotFound => $"No such endpoint: {http.Request.Method} {http.Request.Path}. CursorAspire serves POST …/chat/completions and GET …/models.",
+            StatusCodes.Status404NotFound => $"No such endpoint: {http.Request.Method} {http.Request.Path}. CursorAspire serves POST …/chat/completions, GET …/models and POST …/responses.",
             StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed on {http.Request.Path}.",
             _ => $"Request failed with status {status}.",
         };

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using CursorAspire.Proxy.Wire.Responses;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Wire;
@@ -26,6 +27,7 @@ public sealed class ChatCompletionChunkWriter
     private readonly byte[] _choicePrefix;   // data: {"id":…,"model":…,"choices":[{"index":0,"delta":
     private readonly byte[] _envelopePrefix; // data: {"id":…,"model":…,
     private readonly ReasoningOutputMode _reasoningMode;
+    private readonly IReadOnlySet<string>? _customToolNames;
     private readonly Utf8JsonWriter _json = new(Stream.Null, WireJson.WriterOptions);
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
 
@@ -40,9 +42,11 @@ public sealed class ChatCompletionChunkWriter
     /// <param name="model">The model name exactly as the client sent it.</param>
     /// <param name="created">Unix seconds.</param>
     /// <param name="reasoningMode">How reasoning text is shown.</param>
-    public ChatCompletionChunkWriter(string id, string model, long created, ReasoningOutputMode reasoningMode = ReasoningOutputMode.ThinkTags)
+    /// <param name="customToolNames">Tools the client declared as <c>custom</c>: their calls carry the raw input as arguments.</param>
+    public ChatCompletionChunkWriter(string id, string model, long created, ReasoningOutputMode reasoningMode = ReasoningOutputMode.ThinkTags, IReadOnlySet<string>? customToolNames = null)
     {
         _reasoningMode = reasoningMode;
+        _customToolNames = customToolNames is { Count: > 0 } ? customToolNames : null;
         var envelope = new ArrayBufferWriter<byte>(128);
         envelope.Write("data: "u8);
         using (var writer = new Utf8JsonWriter(envelope, WireJson.WriterOptions))
@@ -195,8 +199,17 @@ public sealed class ChatCompletionChunkWriter
         _json.WriteNumber("index", index);
         _json.WriteStartObject("function");
         _json.WritePropertyName("arguments");
-        WireJson.WriteArgumentsString(_json, call, _scratch);
-        _outputChars += _scratch.WrittenCount;
+        if (_customToolNames?.Contains(call.Name) == true && CustomToolCalls.TryGetRawInput(call, out var rawInput))
+        {
+            // A custom tool (Cursor's ApplyPatch) gets its raw input, not the JSON wrapper the model filled: see CustomToolCalls.
+            _json.WriteStringValue(rawInput);
+            _outputChars += rawInput.Length;
+        }
+        else
+        {
+            WireJson.WriteArgumentsString(_json, call, _scratch);
+            _outputChars += _scratch.WrittenCount;
+        }
         _json.WriteEndObject();
         _json.WriteEndObject();
         _json.WriteEndArray();

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using CursorAspire.Proxy.Wire.Responses;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Wire;
@@ -19,7 +20,8 @@ public static class ChatCompletionResponseWriter
         long created,
         long estimatedPromptTokens,
         ReasoningOutputMode reasoningMode = ReasoningOutputMode.ThinkTags,
-        UsageDetails? usageOverride = null)
+        UsageDetails? usageOverride = null,
+        IReadOnlySet<string>? customToolNames = null)
     {
         var text = new StringBuilder();
         var reasoning = new StringBuilder();
@@ -77,7 +79,15 @@ public static class ChatCompletionResponseWriter
                 json.WriteStartObject("function");
                 json.WriteString("name", call.Name);
                 json.WritePropertyName("arguments");
-                WireJson.WriteArgumentsString(json, call, scratch);
+                if (customToolNames?.Contains(call.Name) == true && CustomToolCalls.TryGetRawInput(call, out var rawInput))
+                {
+                    // A custom tool (Cursor's ApplyPatch) gets its raw input, not the JSON wrapper: see CustomToolCalls.
+                    json.WriteStringValue(rawInput);
+                }
+                else
+                {
+                    WireJson.WriteArgumentsString(json, call, scratch);
+                }
                 json.WriteEndObject();
                 json.WriteEndObject();
             }

@@ -16,16 +16,17 @@ public static class ChatCompletionsRequestReader
             throw new WireFormatException("The request body must have a 'messages' array (Chat Completions) or an 'input' (Responses).", "messages");
         }
 
+        // Tools first: a custom tool's earlier calls come back in history with raw text as their arguments.
+        var customToolNames = new HashSet<string>(StringComparer.Ordinal);
+        var options = GenerationOptionsReader.Read(root);
+        options.Tools = ToolDefinitionReader.Read(root, customToolNames);
+
         var messages = new List<ChatMessage>(messagesElement.GetArrayLength());
         var index = 0;
         foreach (var message in messagesElement.EnumerateArray())
         {
-            messages.Add(ReadMessage(message, index++));
+            messages.Add(ReadMessage(message, index++, customToolNames));
         }
-
-        var customToolNames = new HashSet<string>(StringComparer.Ordinal);
-        var options = GenerationOptionsReader.Read(root);
-        options.Tools = ToolDefinitionReader.Read(root, customToolNames);
 
         return new ParsedChatRequest
         {
@@ -39,7 +40,7 @@ public static class ChatCompletionsRequestReader
         };
     }
 
-    private static ChatMessage ReadMessage(JsonElement message, int index)
+    private static ChatMessage ReadMessage(JsonElement message, int index, HashSet<string> customToolNames)
     {
         if (message.ValueKind != JsonValueKind.Object)
         {
@@ -56,7 +57,7 @@ public static class ChatCompletionsRequestReader
             case "user":
                 return new ChatMessage(ChatRole.User, MessageContentReader.Read(message, index)) { AuthorName = message.GetStringOrNull("name") };
             case "assistant":
-                return ReadAssistant(message, index);
+                return ReadAssistant(message, index, customToolNames);
             case "tool":
             case "function":
                 var callId = message.GetStringOrNull("tool_call_id") ?? message.GetStringOrNull("name") ?? string.Empty;
@@ -67,7 +68,7 @@ public static class ChatCompletionsRequestReader
         }
     }
 
-    private static ChatMessage ReadAssistant(JsonElement message, int index)
+    private static ChatMessage ReadAssistant(JsonElement message, int index, HashSet<string> customToolNames)
     {
         var contents = MessageContentReader.Read(message, index);
         if (message.TryGetArray("tool_calls", out var toolCalls))
@@ -78,10 +79,12 @@ public static class ChatCompletionsRequestReader
                 {
                     continue;
                 }
-                contents.Add(ToolArguments.ToFunctionCall(
-                    call.GetStringOrNull("id") ?? string.Empty,
-                    function.GetStringOrNull("name") ?? string.Empty,
-                    function.GetStringOrNull("arguments")));
+                var callId = call.GetStringOrNull("id") ?? string.Empty;
+                var name = function.GetStringOrNull("name") ?? string.Empty;
+                var arguments = function.GetStringOrNull("arguments");
+                contents.Add(customToolNames.Contains(name)
+                    ? Responses.CustomToolCalls.FromHistoryArguments(callId, name, arguments)
+                    : ToolArguments.ToFunctionCall(callId, name, arguments));
             }
         }
         return new ChatMessage(ChatRole.Assistant, contents);

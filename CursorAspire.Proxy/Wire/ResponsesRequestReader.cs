@@ -1,10 +1,244 @@
+using System.Text;
 using System.Text.Json;
+using CursorAspire.Proxy.Wire.Responses;
+using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Wire;
 
-/// <summary>Reads a Responses-shaped body (<c>input</c>) into a <see cref="ParsedChatRequest"/>.</summary>
+/// <summary>
+/// Reads a Responses-shaped body (<c>input</c>) into a <see cref="ParsedChatRequest"/>: what Cursor's agent mode sends to
+/// <c>…/chat/completions</c>, and what <c>POST …/responses</c> receives. Pure: a <see cref="JsonElement"/> in, M.E.AI types out.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item><c>instructions</c> becomes the first system message (marked with <see cref="InstructionsProperty"/>, because a
+/// continued response does not inherit the previous response's instructions); <c>system</c>/<c>developer</c> items
+/// follow it as one system message, in order, so templates that want a single leading system prompt get one.</item>
+/// <item>Consecutive <c>function_call</c>/<c>custom_tool_call</c> items form one assistant turn (parallel calls), with an
+/// assistant text message or reasoning just before them merged into that turn; each output becomes one tool message.
+/// Call ids are kept byte-exact.</item>
+/// <item>Unknown item types (hosted tool calls, item references) are skipped, never a 400: Cursor adds fields without notice.</item>
+/// </list>
+/// </remarks>
 public static class ResponsesRequestReader
 {
-    public static ParsedChatRequest Read(JsonElement root) =>
-        throw new WireFormatException("Responses-shaped bodies ('input') are not supported yet.", "input");
+    /// <summary>
+    /// <see cref="ChatMessage.AdditionalProperties"/> key on the system message that came from <c>instructions</c>.
+    /// Such a message is not stored with a conversation and stays first when a stored conversation is prepended.
+    /// </summary>
+    public const string InstructionsProperty = "cursoraspire.instructions";
+
+    public static ParsedChatRequest Read(JsonElement root)
+    {
+        var customToolNames = new HashSet<string>(StringComparer.Ordinal);
+        var options = GenerationOptionsReader.Read(root);
+        options.Tools = ToolDefinitionReader.Read(root, customToolNames);
+
+        var messages = new List<ChatMessage>();
+        if (root.GetStringOrNull("instructions") is { Length: > 0 } instructions)
+        {
+            messages.Add(new ChatMessage(ChatRole.System, instructions)
+            {
+                AdditionalProperties = new AdditionalPropertiesDictionary { [InstructionsProperty] = true },
+            });
+        }
+        ReadInput(root, customToolNames, messages);
+
+        return new ParsedChatRequest
+        {
+            Model = root.GetStringOrNull("model") ?? string.Empty,
+            Messages = messages,
+            Options = options,
+            Shape = RequestShape.Responses,
+            Stream = root.GetBoolOrNull("stream") ?? false,
+            IncludeUsage = root.TryGetObject("stream_options", out var so) && (so.GetBoolOrNull("include_usage") ?? false),
+            PreviousResponseId = root.GetStringOrNull("previous_response_id") is { Length: > 0 } previous ? previous : null,
+            Store = root.GetBoolOrNull("store") ?? true,
+            CustomToolNames = customToolNames,
+        };
+    }
+
+    /// <summary>Whether a message is the system message made from <c>instructions</c>.</summary>
+    public static bool IsInstructions(ChatMessage message) =>
+        message.AdditionalProperties?.ContainsKey(InstructionsProperty) == true;
+
+    private static void ReadInput(JsonElement root, HashSet<string> customToolNames, List<ChatMessage> messages)
+    {
+        if (!root.TryGetProperty("input", out var input) || input.ValueKind == JsonValueKind.Null)
+        {
+            return;
+        }
+        switch (input.ValueKind)
+        {
+            case JsonValueKind.String:
+                messages.Add(new ChatMessage(ChatRole.User, input.GetString()));
+                return;
+            case JsonValueKind.Array:
+                var turns = new TurnBuilder(customToolNames);
+                var index = 0;
+                foreach (var item in input.EnumerateArray())
+                {
+                    turns.Add(item, index++);
+                }
+                turns.CopyTo(messages);
+                return;
+            default:
+                throw new WireFormatException("'input' must be a string or an array of input items.", "input");
+        }
+    }
+
+    /// <summary>Groups input items into chat turns.</summary>
+    private sealed class TurnBuilder(HashSet<string> customToolNames)
+    {
+        private readonly StringBuilder _system = new();
+        private readonly List<ChatMessage> _conversation = [];
+        private List<AIContent>? _assistant;   // the assistant turn being built
+        private bool _assistantHasCalls;
+
+        public void Add(JsonElement item, int index)
+        {
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw new WireFormatException($"input[{index}] must be an object.", $"input[{index}]");
+            }
+            var type = item.GetStringOrNull("type");
+            if (type is null)
+            {
+                // Easy input messages: {role, content} without "type".
+                type = item.TryGetProperty("role", out _)
+                    ? "message"
+                    : throw new WireFormatException($"input[{index}] has neither a 'type' nor a 'role'.", $"input[{index}].type");
+            }
+            switch (type)
+            {
+                case "message":
+                    AddMessage(item, index);
+                    break;
+                case "function_call":
+                    var name = RequiredString(item, "name", index);
+                    var callId = RequiredString(item, "call_id", index);
+                    var arguments = item.GetStringOrNull("arguments");
+                    AddCall(customToolNames.Contains(name)
+                        ? CustomToolCalls.FromHistoryArguments(callId, name, arguments)
+                        : ToolArguments.ToFunctionCall(callId, name, arguments));
+                    break;
+                case "custom_tool_call":
+                    AddCall(CustomToolCalls.ToFunctionCall(
+                        RequiredString(item, "call_id", index), RequiredString(item, "name", index), item.GetStringOrNull("input")));
+                    break;
+                case "function_call_output":
+                case "custom_tool_call_output":
+                    AddResult(RequiredString(item, "call_id", index), MessageContentReader.ReadText(item, "output"));
+                    break;
+                case "reasoning":
+                    AddReasoning(item);
+                    break;
+                default:
+                    // item_reference, hosted tool calls (web_search_call…): nothing a self-hosted model can use.
+                    break;
+            }
+        }
+
+        public void CopyTo(List<ChatMessage> messages)
+        {
+            FlushAssistant();
+            if (_system.Length > 0)
+            {
+                messages.Add(new ChatMessage(ChatRole.System, _system.ToString()));
+            }
+            messages.AddRange(_conversation);
+        }
+
+        private void AddMessage(JsonElement item, int index)
+        {
+            var role = item.GetStringOrNull("role")
+                ?? throw new WireFormatException($"input[{index}] is a message without a 'role'.", $"input[{index}].role");
+            if (item.TryGetProperty("content", out var content) &&
+                content.ValueKind is not (JsonValueKind.String or JsonValueKind.Array or JsonValueKind.Null))
+            {
+                throw new WireFormatException($"input[{index}].content must be a string or an array of content parts.", $"input[{index}].content");
+            }
+            switch (role)
+            {
+                case "system":
+                case "developer":
+                    var text = MessageContentReader.ReadText(item);
+                    if (text.Length > 0)
+                    {
+                        _system.Append(_system.Length > 0 ? "\n\n" : string.Empty).Append(text);
+                    }
+                    break;
+                case "user":
+                    FlushAssistant();
+                    _conversation.Add(new ChatMessage(ChatRole.User, MessageContentReader.Read(item, index)));
+                    break;
+                case "assistant":
+                    // Text after calls starts a new turn; text before calls (a preamble) joins their turn.
+                    if (_assistantHasCalls)
+                    {
+                        FlushAssistant();
+                    }
+                    (_assistant ??= []).AddRange(MessageContentReader.Read(item, index));
+                    break;
+                default:
+                    throw new WireFormatException($"input[{index}].role '{role}' is not one of system, developer, user, assistant.", $"input[{index}].role");
+            }
+        }
+
+        private void AddCall(FunctionCallContent call)
+        {
+            (_assistant ??= []).Add(call);
+            _assistantHasCalls = true;
+        }
+
+        private void AddResult(string callId, string output)
+        {
+            FlushAssistant();
+            // The result travels as the exact text the client gave: the model must see the file, not a JSON wrapper.
+            _conversation.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(callId, output)]));
+        }
+
+        private void AddReasoning(JsonElement item)
+        {
+            var text = new StringBuilder();
+            foreach (var member in (ReadOnlySpan<string>)["summary", "content"])
+            {
+                if (item.TryGetArray(member, out var parts))
+                {
+                    foreach (var part in parts.EnumerateArray())
+                    {
+                        if (part.ValueKind == JsonValueKind.Object && part.GetStringOrNull("text") is { Length: > 0 } partText)
+                        {
+                            text.Append(text.Length > 0 ? "\n" : string.Empty).Append(partText);
+                        }
+                    }
+                }
+            }
+            if (text.Length == 0)
+            {
+                // Only encrypted_content: opaque to any model but OpenAI's own.
+                return;
+            }
+            if (_assistantHasCalls)
+            {
+                FlushAssistant();
+            }
+            (_assistant ??= []).Add(new TextReasoningContent(text.ToString()));
+        }
+
+        private void FlushAssistant()
+        {
+            if (_assistant is { } contents && contents.Exists(c => c is not TextReasoningContent))
+            {
+                // A turn of reasoning alone is dropped: upstreams reject an assistant message with no content.
+                _conversation.Add(new ChatMessage(ChatRole.Assistant, contents));
+            }
+            _assistant = null;
+            _assistantHasCalls = false;
+        }
+
+        private static string RequiredString(JsonElement item, string member, int index) =>
+            item.GetStringOrNull(member)
+            ?? throw new WireFormatException($"input[{index}] ({item.GetStringOrNull("type")}) has no '{member}'.", $"input[{index}].{member}");
+    }
 }

@@ -13,6 +13,7 @@ public class ChatCompletionsOverOllamaTests
     [InlineData(CursorFixtures.Verify)]
     [InlineData(CursorFixtures.AskChatStream)]
     [InlineData(CursorFixtures.AgentChatToolsMultiturn)]
+    [InlineData(CursorFixtures.ResponsesShapedAgent)]
     public async Task CursorFixtureStreamsToTheContract(string fixture)
     {
         await using var ollama = await OllamaStandIn.StartAsync();

@@ -180,4 +180,30 @@ public class ChatCompletionsRequestReaderTests
         var error = Assert.Throws<WireFormatException>(() => Read(json));
         Assert.Equal(param, error.Param);
     }
+
+    [Fact]
+    public void CustomToolCallInHistoryKeepsItsRawPatchAsInput()
+    {
+        const string patch = "*** Begin Patch\n*** Update File: a.py\n@@\n-x\n+y\n*** End Patch";
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["model"] = "m",
+            ["tools"] = System.Text.Json.Nodes.JsonNode.Parse("""[{"type":"custom","name":"ApplyPatch","format":{"type":"grammar","syntax":"lark","definition":"start: x"}}]"""),
+            ["messages"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+            {
+                ["role"] = "assistant",
+                ["tool_calls"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["id"] = "call_patch",
+                    ["type"] = "function",
+                    ["function"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "ApplyPatch", ["arguments"] = patch },
+                }),
+            }),
+        }.ToJsonString();
+
+        var call = Assert.IsType<FunctionCallContent>(Assert.Single(Read(body).Messages[0].Contents));
+
+        Assert.Null(call.Exception);
+        Assert.Equal(patch, call.Arguments![ToolDefinitionReader.CustomToolInputParameter]?.ToString());
+    }
 }

@@ -1,0 +1,16 @@
+namespace CursorAspire.Proxy.Conversations;
+
+/// <summary>
+/// Stored conversations of the Responses API (<c>store</c>, <c>previous_response_id</c>): the
+/// <c>Proxy:Conversations</c> section.
+/// </summary>
+public sealed class ConversationOptions
+{
+    public const string SectionName = "Proxy:Conversations";
+
+    /// <summary>
+    /// How long a stored response can be continued, counted from when it was stored. Seven days by default: long
+    /// enough for an agent session resumed after a weekend, short enough that an in-memory store stays bounded.
+    /// </summary>
+    public TimeSpan Ttl { get; set; } = TimeSpan.FromDays(7);
+}
