@@ -146,6 +146,10 @@ public sealed class ChatCompletionsEndpoint(
                 more = await updates.MoveNextAsync().ConfigureAwait(false);
             }
             writer.WriteEnd(output, estimatedPromptTokens);
+            if (cache.Outcome != ResponseCacheOutcome.Hit)
+            {
+                metrics.RecordReportedPromptTokens(writer.ReportedUsage, route.ProviderName);
+            }
         }
         catch (Exception ex) when (!aborted.IsCancellationRequested)
         {
@@ -171,6 +175,10 @@ public sealed class ChatCompletionsEndpoint(
         catch (Exception ex) when (!aborted.IsCancellationRequested)
         {
             throw UpstreamFailure(ex, route, timeout.IsCancellationRequested);
+        }
+        if (cache.Outcome != ResponseCacheOutcome.Hit)
+        {
+            metrics.RecordReportedPromptTokens(result.Usage, route.ProviderName);
         }
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";

@@ -66,6 +66,9 @@ public sealed class ChatCompletionChunkWriter
     /// <summary>Report the whole prompt as cached tokens (a response replayed from the cache).</summary>
     public bool ReportPromptAsCached { get; init; }
 
+    /// <summary>The usage the upstream reported, if any (for comparing with the proxy's estimate).</summary>
+    public UsageDetails? ReportedUsage => _usage;
+
     /// <summary>Number of tool calls written so far.</summary>
     public int ToolCallCount => _toolCallCount;
 
