@@ -15,7 +15,7 @@ internal sealed class CloudflareTunnelHealthCheck(CloudflareTunnel tunnel, IHttp
     : IHealthCheck
 {
     /// <summary>The named <see cref="HttpClient"/> the probe uses.</summary>
-    public const string HttpClientName = "CursorAspire.Tunnel.HealthCheck";
+    public const string HttpClientName = CloudflareTunnelResourceBuilderExtensions.HealthCheckHttpClientName;
 
     internal const int Attempts = 3;
 

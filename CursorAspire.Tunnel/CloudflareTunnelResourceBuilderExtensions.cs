@@ -15,6 +15,13 @@ public static class CloudflareTunnelResourceBuilderExtensions
     /// <summary>The environment variable <see cref="WithTunnelPublicUrl{T}"/> sets unless told otherwise.</summary>
     public const string DefaultPublicUrlEnvironmentVariable = "Proxy__PublicBaseUrl";
 
+    /// <summary>
+    /// The named <see cref="HttpClient"/> the tunnel's health check uses to request its public URL. Configure it with
+    /// <c>builder.Services.AddHttpClient(HealthCheckHttpClientName)</c> to add a proxy, or in tests to route the public
+    /// hostname to a loopback stand-in.
+    /// </summary>
+    public const string HealthCheckHttpClientName = "CursorAspire.Tunnel.HealthCheck";
+
     private const string ResourceType = "CloudflareTunnel";
 
     /// <summary>
