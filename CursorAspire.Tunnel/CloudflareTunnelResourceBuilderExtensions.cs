@@ -200,9 +200,9 @@ public static class CloudflareTunnelResourceBuilderExtensions
 
         builder.WithEnvironment(context =>
         {
-            if (context.ExecutionContext.IsPublishMode)
+            if (context.ExecutionContext.IsPublishMode || state.Runner == CloudflareTunnelRunner.None)
             {
-                return; // the tunnel is a development-time resource
+                return; // the tunnel is a development-time resource, and a left-out one has no working URL
             }
 
             var url = state.PublicUrl;

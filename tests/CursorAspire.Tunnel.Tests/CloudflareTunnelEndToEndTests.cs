@@ -108,6 +108,50 @@ public sealed partial class CloudflareTunnelEndToEndTests
         Assert.Contains("Install cloudflared", log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NamedTunnelGetsItsTokenFromTheEnvironmentAndIsHealthyAtItsStableHostname()
+    {
+        using var deadline = new CancellationTokenSource(RunDeadline);
+        var ct = deadline.Token;
+        var edgePort = FreePort.Next();
+        const string Hostname = "cursor.example.com";
+        const string Token = "eyJhIjoiMTIzNDU2Nzg5MCIsInQiOiJmYWtlLXRva2VuIn0";
+
+        var builder = DistributedApplicationTestingBuilder.Create("--ASPIRE_TESTING_DISABLE_HTTP_CLIENT=true");
+        builder.Configuration["Parameters:cloudflare-tunnel-token"] = Token;
+        var token = builder.AddParameter("cloudflare-tunnel-token", secret: true);
+        var origin = builder.AddExecutable("origin", ModelInspection.StandInPath, AppContext.BaseDirectory, "origin").WithHttpEndpoint(env: "PORT");
+        var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
+            {
+                o.ContainerRuntime = "none";
+                o.CloudflaredPath = ModelInspection.StandInPath;
+            })
+            .WithNamedTunnel(token, Hostname)
+            // A real named tunnel gets its origin and hostname from its ingress rules at Cloudflare; the stand-in from these.
+            .WithEnvironment("CLOUDFLARED_STANDIN_ORIGIN", origin.GetEndpoint("http"))
+            .WithEnvironment("CLOUDFLARED_STANDIN_HOSTNAME", Hostname)
+            .WithEnvironment("CLOUDFLARED_STANDIN_PORT", edgePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        origin.WithTunnelPublicUrl(tunnel);
+        builder.Services.AddHttpClient(CloudflareTunnelResourceBuilderExtensions.HealthCheckHttpClientName)
+            .AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort, Hostname));
+
+        await using var app = await builder.BuildAsync(ct);
+        await app.StartAsync(ct);
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+
+        // Healthy means the stand-in ran (it exits at once without TUNNEL_TOKEN) and /health answered through it.
+        var healthy = await notifications.WaitForResourceAsync("tunnel", e => e.Snapshot.HealthStatus == HealthStatus.Healthy, ct);
+        Assert.Equal($"https://{Hostname}", PublicUrlOf(healthy));
+        var originRunning = await notifications.WaitForResourceAsync("origin", e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct);
+        Assert.Equal($"https://{Hostname}", EnvironmentValue(originRunning, "Proxy__PublicBaseUrl"));
+
+        var log = await AllLogLinesAsync(app, tunnel.Resource, ct);
+        var start = Assert.Single(log, l => l.Contains("Starting process", StringComparison.Ordinal));
+        Assert.Contains("Args = [\"tunnel\", \"--no-autoupdate\", \"run\"]", start, StringComparison.Ordinal);
+        Assert.DoesNotContain(log, l => l.Contains(Token, StringComparison.Ordinal));
+        Assert.Contains(log, l => l.Contains("Registered tunnel connection", StringComparison.Ordinal));
+    }
+
     private static string? PublicUrlOf(ResourceEvent e) =>
         e.Snapshot.Urls.FirstOrDefault(u => u.DisplayProperties.DisplayName == "Public URL")?.Url;
 

@@ -209,6 +209,22 @@ public sealed class CloudflareTunnelModelTests
     }
 
     [Fact]
+    public async Task LeftOutNamedTunnelPassesNoUrlAndNoTokenAnywhere()
+    {
+        var (builder, target) = NewModel();
+        var tunnel = builder.AddCloudflareTunnel("tunnel", target.GetEndpoint("http"), o =>
+        {
+            o.ContainerRuntime = "none";
+            o.CloudflaredPath = "/nonexistent/cloudflared";
+        }).WithNamedTunnel(builder.AddParameter("token", secret: true), "cursor.example.com");
+
+        target.WithTunnelPublicUrl(tunnel);
+
+        Assert.False((await ModelInspection.GetRawEnvironmentAsync(target.Resource)).ContainsKey("Proxy__PublicBaseUrl"));
+        Assert.Empty(await ModelInspection.GetRawEnvironmentAsync(tunnel.Resource));
+    }
+
+    [Fact]
     public void TunnelIsDevelopmentOnlyAndHealthCheckedThroughThePublicUrl()
     {
         var (builder, target) = NewModel();
