@@ -13,6 +13,7 @@ public sealed class CloudflareTunnel
 {
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource<Uri> _firstUrl = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _quickTunnelFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Uri? _publicUrl;
 
     internal CloudflareTunnel(string resourceName, CloudflareTunnelRunner runner, string? unavailableReason)
@@ -64,6 +65,9 @@ public sealed class CloudflareTunnel
     /// <summary>The last quick-tunnel failure cloudflared logged, for the health check's message.</summary>
     internal string? LastError { get; set; }
 
+    /// <summary>Completes when cloudflared has logged that it could not get a quick tunnel.</summary>
+    internal Task QuickTunnelFailed => _quickTunnelFailed.Task;
+
     internal CloudflareTunnelOptions Options { get; init; } = new();
 
     internal int WatcherStarted;
@@ -85,6 +89,12 @@ public sealed class CloudflareTunnel
 
         _firstUrl.TrySetResult(url);
         return true;
+    }
+
+    internal void ReportQuickTunnelFailure(string line)
+    {
+        LastError = line;
+        _quickTunnelFailed.TrySetResult();
     }
 
     /// <summary>Completes once the tunnel has any public URL.</summary>

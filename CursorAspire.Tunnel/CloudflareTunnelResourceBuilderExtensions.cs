@@ -217,6 +217,10 @@ public static class CloudflareTunnelResourceBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Holds a dependent's first start until the quick tunnel's URL is known, but no longer than the timeout, and not
+    /// at all once cloudflared has said it cannot get a tunnel or has exited (offline machines must not wait).
+    /// </summary>
     private static async Task WaitForFirstPublicUrlAsync(CloudflareTunnel tunnel, BeforeResourceStartedEvent e, CancellationToken cancellationToken)
     {
         if (tunnel.Runner == CloudflareTunnelRunner.None || tunnel.PublicUrl is not null)
@@ -225,17 +229,32 @@ public static class CloudflareTunnelResourceBuilderExtensions
         }
 
         var logger = e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(e.Resource);
+        var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
         var timeout = tunnel.Options.PublicUrlWaitTimeout;
         logger.LogInformation("Waiting up to {Seconds} s for tunnel '{Tunnel}' to print its public URL.", timeout.TotalSeconds, tunnel.ResourceName);
-        using var timeoutSource = new CancellationTokenSource(timeout, e.Services.GetService<TimeProvider>() ?? TimeProvider.System);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var url = tunnel.WaitForPublicUrlAsync(stopWaiting.Token);
+        var ended = notifications.WaitForResourceAsync(
+            tunnel.ResourceName, ev => KnownResourceStates.TerminalStates.Contains(ev.Snapshot.State?.Text), stopWaiting.Token);
+        var timedOut = Task.Delay(timeout, e.Services.GetService<TimeProvider>() ?? TimeProvider.System, stopWaiting.Token);
         try
         {
-            await tunnel.WaitForPublicUrlAsync(linked.Token).ConfigureAwait(false);
+            var first = await Task.WhenAny(url, tunnel.QuickTunnelFailed, ended, timedOut).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (first == url)
+            {
+                return;
+            }
+
+            var why = first == timedOut
+                ? $"printed no public URL within {timeout.TotalSeconds} s"
+                : $"could not open a tunnel ({tunnel.LastError ?? "cloudflared exited"})";
+            logger.LogWarning("Tunnel '{Tunnel}' {Why}; starting without a public URL. This resource is restarted when a URL appears.", tunnel.ResourceName, why);
         }
-        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        finally
         {
-            logger.LogWarning("Tunnel '{Tunnel}' printed no public URL within {Seconds} s; starting without it. This resource is restarted when the URL appears.", tunnel.ResourceName, timeout.TotalSeconds);
+            await stopWaiting.CancelAsync().ConfigureAwait(false); // ends the waits that lost the race
         }
     }
 

@@ -16,7 +16,7 @@ namespace CursorAspire.Tunnel;
 /// (snapshots are rebuilt from annotations at every state change, so a URL only published would vanish) and is
 /// published at once so the dashboard need not wait for the next state change.
 /// </remarks>
-internal sealed class CloudflareTunnelUrlWatcher
+internal sealed partial class CloudflareTunnelUrlWatcher
 {
     internal const string PublicUrlDisplayText = "Public URL";
 
@@ -69,7 +69,7 @@ internal sealed class CloudflareTunnelUrlWatcher
                     }
                     else if (CloudflaredLogParser.IsQuickTunnelFailure(line.Content))
                     {
-                        _tunnel.LastError = line.Content.Trim();
+                        _tunnel.ReportQuickTunnelFailure(LeadingTimestamp().Replace(line.Content, "").Trim());
                     }
                 }
             }
@@ -99,7 +99,10 @@ internal sealed class CloudflareTunnelUrlWatcher
         await RestartStaleDependentsAsync(url, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Adds the URL annotations the first time, then only updates them, so nothing else is disturbed.</summary>
+    /// <summary>
+    /// Adds the URL annotations the first time, then only updates them (the annotation collection is thread-safe,
+    /// and later changes touch no collection at all).
+    /// </summary>
     internal static void ShowOnResource(IResource resource, Uri publicUrl)
     {
         var cursorBaseUrl = CloudflareTunnelUrls.GetCursorBaseUrl(publicUrl).ToString();
@@ -177,4 +180,8 @@ internal sealed class CloudflareTunnelUrlWatcher
             }
         }
     }
+
+    // The orchestrator's own timestamp in front of a captured line; the failure message reads better without it.
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T[\d:.]+Z\s+")]
+    private static partial System.Text.RegularExpressions.Regex LeadingTimestamp();
 }

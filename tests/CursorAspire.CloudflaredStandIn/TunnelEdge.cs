@@ -12,7 +12,8 @@ namespace CursorAspire.CloudflaredStandIn;
 /// The edge listens on <c>127.0.0.1:$CLOUDFLARED_STANDIN_PORT</c> (0 picks a free port). Tests send requests for
 /// <c>https://&lt;words&gt;.trycloudflare.com</c> to that address with the Host header kept, so an old hostname
 /// stops working after a restart exactly as a real quick tunnel does (Cloudflare answers 530, error 1033).
-/// <c>CLOUDFLARED_STANDIN_FORMAT=legacy</c> prints the pre-2022 "Your free tunnel has started!" banner.
+/// <c>CLOUDFLARED_STANDIN_FORMAT=legacy</c> prints the pre-2022 "Your free tunnel has started!" banner;
+/// <c>CLOUDFLARED_STANDIN_QUICK_TUNNEL=fail</c> fails the way cloudflared does on a machine without internet access.
 /// </remarks>
 internal static class TunnelEdge
 {
@@ -29,6 +30,13 @@ internal static class TunnelEdge
         var origin = args.OriginUrl!;
         CloudflaredLog.Info("Thank you for trying Cloudflare Tunnel. Doing so, without a Cloudflare account, is a quick way to experiment and try it out. However, be aware that these account-less Tunnels have no uptime guarantee, are subject to the Cloudflare Online Services Terms of Use (https://www.cloudflare.com/website-terms/), and Cloudflare reserves the right to investigate your use of Tunnels for violations of such terms. If you intend to use Tunnels in production you should use a pre-created named tunnel by following: https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/");
         CloudflaredLog.Info("Requesting new quick Tunnel on trycloudflare.com...");
+        if (string.Equals(Environment.GetEnvironmentVariable("CLOUDFLARED_STANDIN_QUICK_TUNNEL"), "fail", StringComparison.OrdinalIgnoreCase))
+        {
+            // What cloudflared prints, without a log prefix, when api.trycloudflare.com cannot be reached.
+            Console.Error.WriteLine("failed to request quick Tunnel: Post \"https://api.trycloudflare.com/tunnel\": dial tcp: lookup api.trycloudflare.com on 127.0.0.53:53: server misbehaving");
+            return 1;
+        }
+
 
         var hostname = string.Join('-', Enumerable.Range(0, 4).Select(_ => Words[RandomNumberGenerator.GetInt32(Words.Length)])) + ".trycloudflare.com";
         var legacy = string.Equals(Environment.GetEnvironmentVariable("CLOUDFLARED_STANDIN_FORMAT"), "legacy", StringComparison.OrdinalIgnoreCase);

@@ -152,6 +152,35 @@ public sealed partial class CloudflareTunnelEndToEndTests
         Assert.Contains(log, l => l.Contains("Registered tunnel connection", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task QuickTunnelThatCannotOpenDoesNotHoldTheDependentBack()
+    {
+        using var deadline = new CancellationTokenSource(RunDeadline);
+        var ct = deadline.Token;
+
+        var builder = DistributedApplicationTestingBuilder.Create("--ASPIRE_TESTING_DISABLE_HTTP_CLIENT=true");
+        var origin = builder.AddExecutable("origin", ModelInspection.StandInPath, AppContext.BaseDirectory, "origin").WithHttpEndpoint(env: "PORT");
+        var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
+            {
+                o.ContainerRuntime = "none";
+                o.CloudflaredPath = ModelInspection.StandInPath;
+                o.PublicUrlWaitTimeout = TimeSpan.FromMinutes(10); // far beyond the run deadline: only the failure may release the wait
+            })
+            .WithEnvironment("CLOUDFLARED_STANDIN_QUICK_TUNNEL", "fail");
+        origin.WithTunnelPublicUrl(tunnel);
+
+        await using var app = await builder.BuildAsync(ct);
+        await app.StartAsync(ct);
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+
+        var originRunning = await notifications.WaitForResourceAsync("origin", e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct);
+        Assert.Null(EnvironmentValue(originRunning, "Proxy__PublicBaseUrl"));
+        await notifications.WaitForResourceAsync("tunnel", e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), ct);
+        Assert.Null(tunnel.Resource.Tunnel.PublicUrl);
+        var originLog = await AllLogLinesAsync(app, origin.Resource, ct);
+        Assert.Contains(originLog, l => l.Contains("starting without a public URL", StringComparison.Ordinal));
+    }
+
     private static string? PublicUrlOf(ResourceEvent e) =>
         e.Snapshot.Urls.FirstOrDefault(u => u.DisplayProperties.DisplayName == "Public URL")?.Url;
 
