@@ -98,7 +98,8 @@ public static class CloudflareTunnelResourceBuilderExtensions
         });
 
         var healthCheckKey = $"{name}_reachable_through_tunnel";
-        builder.Services.AddHttpClient(CloudflareTunnelHealthCheck.HttpClientName);
+        // The check's own result says what failed; per-request client logs would repeat it every second in the console.
+        builder.Services.AddHttpClient(CloudflareTunnelHealthCheck.HttpClientName).RemoveAllLoggers();
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             healthCheckKey,
             sp => new CloudflareTunnelHealthCheck(tunnel, sp.GetRequiredService<IHttpClientFactory>(), sp.GetService<TimeProvider>() ?? TimeProvider.System),
