@@ -59,7 +59,10 @@ public static class CloudflareTunnelResourceBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
 
         var options = ReadOptions(builder, configure);
-        var (runner, command, reason) = DecideRunner(options, builder.AppHostDirectory);
+        // Publishing deploys no tunnel: probe nothing and put no container in front of a publisher.
+        var (runner, command, reason) = builder.ExecutionContext.IsPublishMode
+            ? (CloudflareTunnelRunner.None, null, "The tunnel is a development-time resource; it is not published.")
+            : DecideRunner(options, builder.AppHostDirectory);
         var tunnel = new CloudflareTunnel(name, runner, reason) { Options = options };
 
         IResourceBuilder<ICloudflareTunnelResource> resourceBuilder = runner switch

@@ -12,7 +12,6 @@ namespace CursorAspire.CloudflaredStandIn;
 /// The edge listens on <c>127.0.0.1:$CLOUDFLARED_STANDIN_PORT</c> (0 picks a free port). Tests send requests for
 /// <c>https://&lt;words&gt;.trycloudflare.com</c> to that address with the Host header kept, so an old hostname
 /// stops working after a restart exactly as a real quick tunnel does (Cloudflare answers 530, error 1033).
-/// <c>CLOUDFLARED_STANDIN_FORMAT=legacy</c> prints the pre-2022 "Your free tunnel has started!" banner;
 /// <c>CLOUDFLARED_STANDIN_QUICK_TUNNEL=fail</c> fails the way cloudflared does on a machine without internet access.
 /// </remarks>
 internal static class TunnelEdge
@@ -39,10 +38,7 @@ internal static class TunnelEdge
 
 
         var hostname = string.Join('-', Enumerable.Range(0, 4).Select(_ => Words[RandomNumberGenerator.GetInt32(Words.Length)])) + ".trycloudflare.com";
-        var legacy = string.Equals(Environment.GetEnvironmentVariable("CLOUDFLARED_STANDIN_FORMAT"), "legacy", StringComparison.OrdinalIgnoreCase);
-        CloudflaredLog.InfoBox(
-            legacy ? "Your free tunnel has started! Visit it:" : "Your quick Tunnel has been created! Visit it at (it may take some time to be reachable):",
-            "https://" + hostname);
+        CloudflaredLog.InfoBox("Your quick Tunnel has been created! Visit it at (it may take some time to be reachable):", "https://" + hostname);
         CloudflaredLog.Info("Cannot determine default configuration path. No file [config.yml config.yaml] in [~/.cloudflared ~/.cloudflare-warp ~/cloudflare-warp /etc/cloudflared /usr/local/etc/cloudflared]");
         return await ServeAsync(origin, hostname, $"map[ha-connections:1 no-autoupdate:{args.NoAutoUpdate.ToString().ToLowerInvariant()} protocol:quic url:{origin}]").ConfigureAwait(false);
     }
