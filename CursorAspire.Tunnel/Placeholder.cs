@@ -1,2 +1,0 @@
-namespace CursorAspire.Tunnel;
-internal static class Placeholder { }
