@@ -83,6 +83,7 @@ public static class ProxyApplication
 
         // Endpoints
         services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton<UpstreamTurns>();
         services.AddSingleton<ChatCompletionsEndpoint>();
 
         // Stored conversations of the Responses API (previous_response_id), in the same IDistributedCache.

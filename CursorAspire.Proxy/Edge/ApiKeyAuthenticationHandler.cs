@@ -22,6 +22,10 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>Claim carrying <see cref="ApiKeyStore.KeyId"/>: the caller's identity for cache and conversation scoping.</summary>
     public const string KeyIdClaim = "cursoraspire:key_id";
 
+    /// <summary>The authenticated caller's key identity: scopes cached answers and stored conversations.</summary>
+    public static string KeyId(HttpContext context) =>
+        context.User.FindFirst(KeyIdClaim)?.Value ?? string.Empty;
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers[HeaderNames.Authorization].ToString();

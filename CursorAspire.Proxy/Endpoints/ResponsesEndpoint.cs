@@ -21,12 +21,10 @@ namespace CursorAspire.Proxy.Endpoints;
 /// it as <c>previous_response_id</c> never races the store. Stored conversations belong to the API key that made them.
 /// </remarks>
 public sealed class ResponsesEndpoint(
-    ModelRouter router,
-    UpstreamChatClients clients,
+    UpstreamTurns turns,
     ConversationContinuation continuation,
     ConversationStore store,
     IOptions<ProxyOptions> options,
-    ProxyMetrics metrics,
     TimeProvider time,
     ILogger<ResponsesEndpoint> logger)
 {
@@ -44,17 +42,14 @@ public sealed class ResponsesEndpoint(
         var request = ResponsesRequestReader.Read(root);
         var envelope = ResponseEnvelope.FromRequest(root, $"resp_{Guid.NewGuid():N}", time.GetUtcNow().ToUnixTimeSeconds());
 
-        var keyId = KeyId(context);
+        var keyId = ApiKeyAuthenticationHandler.KeyId(context);
         await continuation.PrependAsync(request, keyId, context.RequestAborted).ConfigureAwait(false);
         if (request.Messages.Count == 0)
         {
             throw new WireFormatException("'input' is empty: send at least one message.", "input");
         }
 
-        var route = Route(request);
-        var client = clients.Get(route);
-        var estimatedPromptTokens = TokenEstimator.EstimatePrompt(request.Messages, request.Options);
-        metrics.EstimatedPromptTokens.Record(estimatedPromptTokens, new KeyValuePair<string, object?>("cursoraspire.provider", route.ProviderName));
+        var (route, client, estimatedPromptTokens) = turns.Route(request, "ResponsesApi");
 
         var writer = new ResponseEventWriter(envelope, _options.ReasoningOutput, request.CustomToolNames);
         if (request.Stream)
@@ -70,7 +65,7 @@ public sealed class ResponsesEndpoint(
     /// <summary><c>GET /v1/responses/{id}</c>: a stored response object, for the key that stored it.</summary>
     public async Task HandleGetAsync(HttpContext context, string responseId)
     {
-        var stored = await store.LoadAsync(KeyId(context), responseId, context.RequestAborted).ConfigureAwait(false)
+        var stored = await store.LoadAsync(ApiKeyAuthenticationHandler.KeyId(context), responseId, context.RequestAborted).ConfigureAwait(false)
             ?? throw new ProxyException(StatusCodes.Status404NotFound,
                 $"Response with id '{responseId}' not found. Only stored responses (store: true) of this API key can be read, until Proxy:Conversations:Ttl passes.",
                 OpenAIError.InvalidRequest, "response_not_found", "response_id");
@@ -79,81 +74,27 @@ public sealed class ResponsesEndpoint(
         await context.Response.WriteAsync(stored.ResponseJson, context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>The caller's key identity (set by <see cref="ApiKeyAuthenticationHandler"/>); scopes stored conversations.</summary>
-    internal static string KeyId(HttpContext context) =>
-        context.User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)?.Value ?? string.Empty;
-
-    private ModelRoute Route(ParsedChatRequest request)
-    {
-        var route = router.Resolve(request.Model);
-        request.Options.ModelId = route.UpstreamModel;
-        if (route.Model?.Reasoning != true)
-        {
-            // Only thinking models accept an effort.
-            request.Options.Reasoning = null;
-        }
-        metrics.Requests.Add(1, new TagList
-        {
-            { "cursoraspire.provider", route.ProviderName },
-            { "cursoraspire.shape", "ResponsesApi" },
-            { "cursoraspire.fallback", route.IsFallback },
-        });
-        if (route.IsFallback)
-        {
-            metrics.FallbackRoutes.Add(1);
-        }
-        if (Activity.Current is { } activity)
-        {
-            activity.SetTag("cursoraspire.model.requested", request.Model);
-            activity.SetTag("cursoraspire.route.provider", route.ProviderName);
-            activity.SetTag("cursoraspire.route.upstream_model", route.UpstreamModel);
-            activity.SetTag("cursoraspire.request.previous_response", request.PreviousResponseId is not null);
-            activity.SetTag("cursoraspire.request.stream", request.Stream);
-        }
-        return route;
-    }
-
     private async Task StreamAsync(HttpContext context, ParsedChatRequest request, ModelRoute route, IChatClient client,
         ResponseEventWriter writer, string keyId, long estimatedPromptTokens)
     {
         var aborted = context.RequestAborted;
-        using var firstByte = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        firstByte.CancelAfter(_options.UpstreamFirstByteTimeout);
-        await using var updates = client.GetStreamingResponseAsync(request.Messages, request.Options, firstByte.Token).GetAsyncEnumerator(firstByte.Token);
+        await using var updates = await turns.StartStreamAsync(client, request, route, aborted).ConfigureAwait(false);
+        UpstreamTurns.BeginEventStream(context);
 
-        // Wait for the upstream's first update before committing to 200, so a failure to start is a real status.
-        bool more;
-        try
-        {
-            more = await updates.MoveNextAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!aborted.IsCancellationRequested)
-        {
-            throw UpstreamFailure(ex, route, firstByte.IsCancellationRequested);
-        }
-        firstByte.CancelAfter(Timeout.InfiniteTimeSpan);
-
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream; charset=utf-8";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-
-        var output = response.BodyWriter;
+        var output = context.Response.BodyWriter;
         var received = new List<ChatResponseUpdate>();
         writer.WriteStart(output);
         await output.FlushAsync(aborted).ConfigureAwait(false);
         try
         {
-            while (more)
+            while (updates.HasCurrent)
             {
                 received.Add(updates.Current);
                 if (writer.WriteUpdate(updates.Current, output))
                 {
                     await output.FlushAsync(aborted).ConfigureAwait(false);
                 }
-                more = await updates.MoveNextAsync().ConfigureAwait(false);
+                await updates.MoveNextAsync().ConfigureAwait(false);
             }
             writer.CloseOutput(output);
             var final = writer.BuildResponse(estimatedPromptTokens);
@@ -163,10 +104,7 @@ public sealed class ResponsesEndpoint(
         catch (Exception ex) when (!aborted.IsCancellationRequested)
         {
             // The status is already 200: the failure is a response.failed event.
-            var error = UpstreamErrors.Map(ex, route.ProviderName, route.UpstreamModel);
-            metrics.StreamErrors.Add(1, new KeyValuePair<string, object?>("cursoraspire.provider", route.ProviderName));
-            logger.LogWarning(ex, "Responses stream from {Provider}/{Model} failed after it started: {Message}", route.ProviderName, route.UpstreamModel, error.Message);
-            writer.WriteFailed($"The model stopped with an error: {error.Message}", output);
+            writer.WriteFailed(turns.StreamFailed(ex, route), output);
         }
         await output.FlushAsync(aborted).ConfigureAwait(false);
     }
@@ -175,17 +113,7 @@ public sealed class ResponsesEndpoint(
         ResponseEventWriter writer, string keyId, long estimatedPromptTokens)
     {
         var aborted = context.RequestAborted;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(_options.UpstreamFirstByteTimeout);
-        ChatResponse result;
-        try
-        {
-            result = await client.GetResponseAsync(request.Messages, request.Options, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!aborted.IsCancellationRequested)
-        {
-            throw UpstreamFailure(ex, route, timeout.IsCancellationRequested);
-        }
+        var result = await turns.CompleteAsync(client, request, route, aborted).ConfigureAwait(false);
         foreach (var update in result.ToChatResponseUpdates())
         {
             writer.WriteUpdate(update, output: null);
@@ -218,15 +146,4 @@ public sealed class ResponsesEndpoint(
         }
     }
 
-    private ProxyException UpstreamFailure(Exception ex, ModelRoute route, bool timedOut)
-    {
-        var error = timedOut
-            ? new ProxyException(StatusCodes.Status504GatewayTimeout,
-                $"Provider '{route.ProviderName}' sent nothing for model '{route.UpstreamModel}' within {_options.UpstreamFirstByteTimeout}. " +
-                "A local model may still be loading; try again, or raise Proxy:UpstreamFirstByteTimeout.",
-                OpenAIError.Upstream, "upstream_timeout", inner: ex)
-            : UpstreamErrors.Map(ex, route.ProviderName, route.UpstreamModel);
-        metrics.UpstreamErrors.Add(1, new KeyValuePair<string, object?>("http.response.status_code", error.StatusCode));
-        return error;
-    }
 }
