@@ -1,0 +1,102 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Logging;
+using OllamaSharp;
+using OllamaSharp.Models;
+
+namespace CursorAspire.AppHost.Ollama;
+
+/// <summary>
+/// Brings one model onto its server: waits for the server to be healthy, pulls the model through OllamaSharp if the
+/// server lacks it, and publishes each step as the model resource's dashboard state.
+/// </summary>
+internal sealed class OllamaModelPuller(
+    OllamaModelResource model,
+    ResourceNotificationService notifications,
+    ILogger logger,
+    IHttpClientFactory httpClientFactory,
+    TimeProvider timeProvider)
+{
+    /// <summary>The name of the HttpClient used for pulls (no timeout: a multi-GB download takes long).</summary>
+    public const string HttpClientName = "ollama-model-pull";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        // WaitFor(server) annotations are honoured here: this publishes "Waiting" and returns once the server is healthy.
+        await notifications.WaitForDependenciesAsync(model, cancellationToken).ConfigureAwait(false);
+
+        try
+        {
+            await PublishAsync(OllamaModelStates.Checking, started: true).ConfigureAwait(false);
+            var client = CreateClient();
+            if (await IsPresentAsync(client, cancellationToken).ConfigureAwait(false))
+            {
+                logger.LogInformation("Model {Model} is already present on {Server}.", model.ModelName, model.Parent.Name);
+            }
+            else
+            {
+                await PullAsync(client, cancellationToken).ConfigureAwait(false);
+            }
+
+            await PublishAsync(OllamaModelStates.Running).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The AppHost is stopping; nothing to report.
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not pull model {Model} from {Server}: {Message}", model.ModelName, model.Parent.Name, ex.Message);
+            await PublishAsync(OllamaModelStates.Failed, stopped: true).ConfigureAwait(false);
+        }
+    }
+
+    private OllamaApiClient CreateClient()
+    {
+        var http = httpClientFactory.CreateClient(HttpClientName);
+        http.BaseAddress = new Uri(model.Parent.PrimaryEndpoint.Url);
+        http.Timeout = Timeout.InfiniteTimeSpan;
+        return new OllamaApiClient(http, model.ModelName);
+    }
+
+    private async Task<bool> IsPresentAsync(OllamaApiClient client, CancellationToken cancellationToken)
+    {
+        var models = await client.ListLocalModelsAsync(cancellationToken).ConfigureAwait(false);
+        return models.Any(m => OllamaModelNames.AreSame(model.ModelName, m.Name));
+    }
+
+    private async Task PullAsync(OllamaApiClient client, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("Pulling model {Model} into {Server}.", model.ModelName, model.Parent.Name);
+        string? lastState = null;
+        var request = new PullModelRequest { Model = model.ModelName, Stream = true };
+        await foreach (var step in client.PullModelAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            if (step is null)
+            {
+                continue;
+            }
+
+            var state = step.Total > 0
+                ? OllamaModelStates.Downloading((int)Math.Clamp(step.Completed * 100 / step.Total, 0, 100))
+                : OllamaModelStates.Pulling(step.Status ?? "working");
+
+            // Ollama reports progress many times a second; only a change of the visible text is worth an update.
+            if (state.Text != lastState)
+            {
+                lastState = state.Text;
+                logger.LogInformation("{Model}: {State}", model.ModelName, state.Text);
+                await PublishAsync(state).ConfigureAwait(false);
+            }
+        }
+
+        logger.LogInformation("Model {Model} pulled.", model.ModelName);
+    }
+
+    private Task PublishAsync(ResourceStateSnapshot state, bool started = false, bool stopped = false) =>
+        notifications.PublishUpdateAsync(model, s => s with
+        {
+            State = state,
+            StartTimeStamp = started ? timeProvider.GetUtcNow().UtcDateTime : s.StartTimeStamp,
+            StopTimeStamp = stopped ? timeProvider.GetUtcNow().UtcDateTime : s.StopTimeStamp,
+        });
+}
