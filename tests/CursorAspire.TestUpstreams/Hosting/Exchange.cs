@@ -1,0 +1,92 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace CursorAspire.TestUpstreams;
+
+/// <summary>
+/// One request being answered: the HTTP context, its recording, and a token that fires when the client goes away
+/// or the stand-in stops (so a hanging reply never outlives the server).
+/// </summary>
+internal sealed class Exchange(HttpContext context, RecordedRequest request, StandInState state, CancellationToken token)
+{
+    // Relaxed escaping: real servers send quotes and non-ASCII as-is, not as \u0022.
+    private static readonly JsonSerializerOptions WireJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public HttpContext Context { get; } = context;
+
+    public RecordedRequest Request { get; } = request;
+
+    public StandInState State { get; } = state;
+
+    public CancellationToken Token { get; } = token;
+
+    public HttpResponse Response => Context.Response;
+
+    public static Exchange Of(HttpContext context) =>
+        context.Features.Get<Exchange>() ?? throw new InvalidOperationException("The recording middleware did not run.");
+
+    public static string Serialize(JsonNode node) => node.ToJsonString(WireJson);
+
+    /// <summary>Writes a whole JSON response.</summary>
+    public Task WriteJsonAsync(int status, JsonNode body, string contentType = "application/json; charset=utf-8")
+    {
+        Response.StatusCode = status;
+        Response.ContentType = contentType;
+        return Response.WriteAsync(Serialize(body), Encoding.UTF8, Token);
+    }
+
+    /// <summary>Writes text and flushes it to the socket at once, as a streaming server must.</summary>
+    public async Task WriteAndFlushAsync(string text)
+    {
+        await Response.WriteAsync(text, Encoding.UTF8, Token).ConfigureAwait(false);
+        await Response.Body.FlushAsync(Token).ConfigureAwait(false);
+    }
+
+    public Task DelayAsync(TimeSpan delay) =>
+        delay > TimeSpan.Zero ? Task.Delay(delay, State.Time, Token) : Task.CompletedTask;
+
+    /// <summary>Keeps the connection open, sending nothing, until the client aborts or the stand-in stops.</summary>
+    public async Task HangAsync()
+    {
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away or the stand-in is stopping: either ends the hang.
+        }
+    }
+
+    /// <summary>Aborts the TCP connection mid-response, marking it as aborted on purpose.</summary>
+    public async Task AbortConnectionAsync()
+    {
+        // A flush only hands bytes to Kestrel's output pipe and Abort() discards what is still queued there: give the
+        // chunks already "sent" time to reach the socket, so the client sees them and then the broken connection.
+        try
+        {
+            await Task.Delay(AbortGracePeriod, Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the client left first
+        }
+
+        Request.MarkServerAborted();
+        Context.Abort();
+    }
+
+    private static readonly TimeSpan AbortGracePeriod = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Adds <c>Retry-After</c> in whole seconds, rounded up.</summary>
+    public void SetRetryAfter(TimeSpan? retryAfter)
+    {
+        if (retryAfter is { } value)
+        {
+            Response.Headers.RetryAfter = ((long)Math.Ceiling(value.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+}

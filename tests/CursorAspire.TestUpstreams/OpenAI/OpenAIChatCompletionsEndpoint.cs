@@ -1,0 +1,303 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace CursorAspire.TestUpstreams;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c> with OpenAI's exact shapes: a <c>chat.completion</c> object, or SSE
+/// <c>chat.completion.chunk</c> events ending in <c>data: [DONE]</c>.
+/// </summary>
+internal static class OpenAIChatCompletionsEndpoint
+{
+    private const string Fingerprint = "fp_standin01";
+
+    public static async Task HandleAsync(HttpContext context, string? requiredApiKey)
+    {
+        var exchange = Exchange.Of(context);
+        var request = exchange.Request;
+
+        if (requiredApiKey is not null
+            && (!request.Headers.TryGetValue("Authorization", out var auth) || auth != "Bearer " + requiredApiKey))
+        {
+            await WriteErrorAsync(exchange, new StandInErrorStatus(401, "Incorrect API key provided.")).ConfigureAwait(false);
+            return;
+        }
+
+        if (request.Json is not JsonObject body)
+        {
+            await WriteErrorAsync(exchange, new StandInErrorStatus(400,
+                "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)")).ConfigureAwait(false);
+            return;
+        }
+
+        if (request.Model is not { Length: > 0 } model)
+        {
+            await WriteErrorAsync(exchange, new StandInErrorStatus(400, "you must provide a model parameter")).ConfigureAwait(false);
+            return;
+        }
+
+        if (body["messages"] is not JsonArray)
+        {
+            await WriteErrorAsync(exchange, new StandInErrorStatus(400, "Missing required parameter: 'messages'.")
+            { Param = "messages", Code = "missing_required_parameter" }).ConfigureAwait(false);
+            return;
+        }
+
+        var stream = body["stream"] is JsonValue s && s.TryGetValue<bool>(out var streamValue) && streamValue;
+        var includeUsage = body["stream_options"] is JsonObject so && so["include_usage"] is JsonValue iu
+            && iu.TryGetValue<bool>(out var includeUsageValue) && includeUsageValue;
+
+        var reply = exchange.State.Script.Next(request);
+        request.Reply = reply;
+
+        await exchange.DelayAsync(reply.DelayBeforeFirstByte).ConfigureAwait(false);
+        if (reply.StatusBeforeFirstByte is { } error)
+        {
+            await WriteErrorAsync(exchange, error).ConfigureAwait(false);
+            return;
+        }
+
+        var replyContext = new ReplyContext(
+            "chatcmpl-" + RandomId(24), exchange.State.Time.GetUtcNow().ToUnixTimeSeconds(), model, reply,
+            [.. reply.ToolCalls.Select(c => c with { Id = c.Id ?? "call_" + RandomId(24) })]);
+
+        if (stream)
+        {
+            await StreamAsync(exchange, replyContext, includeUsage).ConfigureAwait(false);
+        }
+        else
+        {
+            await CompleteAsync(exchange, replyContext).ConfigureAwait(false);
+        }
+    }
+
+    public static Task WriteErrorAsync(Exchange exchange, StandInErrorStatus error)
+    {
+        exchange.SetRetryAfter(error.RetryAfter);
+        return exchange.WriteJsonAsync(error.StatusCode, new JsonObject
+        {
+            ["error"] = new JsonObject
+            {
+                ["message"] = error.Message,
+                ["type"] = error.EffectiveType,
+                ["param"] = error.Param,
+                ["code"] = error.EffectiveCode,
+            },
+        });
+    }
+
+    private static async Task CompleteAsync(Exchange exchange, ReplyContext r)
+    {
+        if (r.Reply.FailAfterChunks is not null)
+        {
+            await exchange.AbortConnectionAsync().ConfigureAwait(false);
+            return;
+        }
+
+        if (r.Reply.HangAfterChunks is not null)
+        {
+            await exchange.HangAsync().ConfigureAwait(false);
+            return;
+        }
+
+        var message = new JsonObject
+        {
+            ["role"] = "assistant",
+            ["content"] = r.Reply.TextChunks.Count == 0 && r.ToolCalls.Count > 0 ? null : r.Reply.Text,
+            ["refusal"] = null,
+        };
+        if (r.Reply.ReasoningChunks.Count > 0)
+        {
+            message["reasoning_content"] = r.Reply.Reasoning;
+        }
+
+        if (r.ToolCalls.Count > 0)
+        {
+            message["tool_calls"] = new JsonArray([.. r.ToolCalls.Select(c => (JsonNode)new JsonObject
+            {
+                ["id"] = c.Id,
+                ["type"] = "function",
+                ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.ArgumentsJson },
+            })]);
+        }
+
+        message["annotations"] = new JsonArray();
+        var completion = new JsonObject
+        {
+            ["id"] = r.Id,
+            ["object"] = "chat.completion",
+            ["created"] = r.Created,
+            ["model"] = r.Model,
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["message"] = message,
+                ["logprobs"] = null,
+                ["finish_reason"] = r.FinishReason,
+            }),
+            ["usage"] = UsageJson(r.Reply.Usage),
+            ["service_tier"] = "default",
+            ["system_fingerprint"] = Fingerprint,
+        };
+        await exchange.WriteJsonAsync(200, completion).ConfigureAwait(false);
+    }
+
+    private static async Task StreamAsync(Exchange exchange, ReplyContext r, bool includeUsage)
+    {
+        var response = exchange.Response;
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        await response.StartAsync(exchange.Token).ConfigureAwait(false);
+
+        // Real OpenAI opens with the role and an empty content.
+        await SendAsync(exchange, r, includeUsage, new JsonObject { ["role"] = "assistant", ["content"] = "", ["refusal"] = null }).ConfigureAwait(false);
+
+        var chunks = r.Reply.ReasoningChunks.Select(c => new JsonObject { ["reasoning_content"] = c })
+            .Concat(r.Reply.TextChunks.Select(c => new JsonObject { ["content"] = c }))
+            .ToList();
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            if (i > 0)
+            {
+                await exchange.DelayAsync(r.Reply.ChunkDelay).ConfigureAwait(false);
+            }
+
+            await SendAsync(exchange, r, includeUsage, chunks[i]).ConfigureAwait(false);
+            if (await StopsAfterAsync(exchange, r.Reply, i + 1, chunks.Count).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        if (chunks.Count == 0 && await StopsAfterAsync(exchange, r.Reply, 0, 0).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        for (var index = 0; index < r.ToolCalls.Count; index++)
+        {
+            var call = r.ToolCalls[index];
+            await SendAsync(exchange, r, includeUsage, ToolCallDelta(new JsonObject
+            {
+                ["index"] = index,
+                ["id"] = call.Id,
+                ["type"] = "function",
+                ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = "" },
+            })).ConfigureAwait(false);
+            foreach (var fragment in Fragments(call.ArgumentsJson))
+            {
+                await SendAsync(exchange, r, includeUsage, ToolCallDelta(new JsonObject
+                {
+                    ["index"] = index,
+                    ["function"] = new JsonObject { ["arguments"] = fragment },
+                })).ConfigureAwait(false);
+            }
+        }
+
+        await SendAsync(exchange, r, includeUsage, new JsonObject(), r.FinishReason).ConfigureAwait(false);
+        if (includeUsage && r.Reply.Usage is not null)
+        {
+            await exchange.WriteAndFlushAsync(Event(new JsonObject
+            {
+                ["id"] = r.Id,
+                ["object"] = "chat.completion.chunk",
+                ["created"] = r.Created,
+                ["model"] = r.Model,
+                ["service_tier"] = "default",
+                ["system_fingerprint"] = Fingerprint,
+                ["choices"] = new JsonArray(),
+                ["usage"] = UsageJson(r.Reply.Usage),
+            })).ConfigureAwait(false);
+        }
+
+        await exchange.WriteAndFlushAsync("data: [DONE]\n\n").ConfigureAwait(false);
+    }
+
+    /// <summary>Applies FailAfterChunks/HangAfterChunks after <paramref name="written"/> of <paramref name="total"/> chunks.</summary>
+    private static async Task<bool> StopsAfterAsync(Exchange exchange, StandInReply reply, int written, int total)
+    {
+        if (reply.FailAfterChunks is { } fail && (written == fail || (written == total && fail >= total)))
+        {
+            await exchange.AbortConnectionAsync().ConfigureAwait(false);
+            return true;
+        }
+
+        if (reply.HangAfterChunks is { } hang && (written == hang || (written == total && hang >= total)))
+        {
+            await exchange.HangAsync().ConfigureAwait(false);
+            return true;
+        }
+
+        return false;
+    }
+
+    private static JsonObject ToolCallDelta(JsonObject call) => new() { ["tool_calls"] = new JsonArray(call) };
+
+    private static Task SendAsync(Exchange exchange, ReplyContext r, bool includeUsage, JsonObject delta, string? finishReason = null)
+    {
+        var chunk = new JsonObject
+        {
+            ["id"] = r.Id,
+            ["object"] = "chat.completion.chunk",
+            ["created"] = r.Created,
+            ["model"] = r.Model,
+            ["service_tier"] = "default",
+            ["system_fingerprint"] = Fingerprint,
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["delta"] = delta,
+                ["logprobs"] = null,
+                ["finish_reason"] = finishReason,
+            }),
+        };
+        if (includeUsage)
+        {
+            chunk["usage"] = null; // OpenAI puts an explicit null usage on every chunk when include_usage is set
+        }
+
+        return exchange.WriteAndFlushAsync(Event(chunk));
+    }
+
+    private static string Event(JsonNode node) => "data: " + Exchange.Serialize(node) + "\n\n";
+
+    private static JsonNode? UsageJson(StandInUsage? usage) => usage is null ? null : new JsonObject
+    {
+        ["prompt_tokens"] = usage.PromptTokens,
+        ["completion_tokens"] = usage.CompletionTokens,
+        ["total_tokens"] = usage.TotalTokens,
+        ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = 0, ["audio_tokens"] = 0 },
+        ["completion_tokens_details"] = new JsonObject
+        {
+            ["reasoning_tokens"] = 0,
+            ["audio_tokens"] = 0,
+            ["accepted_prediction_tokens"] = 0,
+            ["rejected_prediction_tokens"] = 0,
+        },
+    };
+
+    /// <summary>Splits arguments into up to four fragments, the way a model emits them a few tokens at a time.</summary>
+    private static IEnumerable<string> Fragments(string arguments)
+    {
+        if (arguments.Length == 0)
+        {
+            yield break;
+        }
+
+        var size = Math.Max(1, (arguments.Length + 3) / 4);
+        for (var i = 0; i < arguments.Length; i += size)
+        {
+            yield return arguments.Substring(i, Math.Min(size, arguments.Length - i));
+        }
+    }
+
+    private static string RandomId(int length) =>
+        RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
+
+    private sealed record ReplyContext(string Id, long Created, string Model, StandInReply Reply, IReadOnlyList<StandInToolCall> ToolCalls)
+    {
+        public string FinishReason => Reply.FinishReason ?? (ToolCalls.Count > 0 ? "tool_calls" : "stop");
+    }
+}

@@ -1,0 +1,25 @@
+using System.Net;
+
+namespace CursorAspire.TestUpstreams;
+
+/// <summary>Settings of an <see cref="OpenAIStandIn"/>.</summary>
+public sealed class OpenAIStandInOptions
+{
+    /// <summary>Where to listen; port 0 (the default, on 127.0.0.1) picks a free port.</summary>
+    public IPEndPoint Endpoint { get; set; } = new(IPAddress.Loopback, 0);
+
+    /// <summary>Model ids listed by <c>GET /v1/models</c>. Chat calls accept any model.</summary>
+    public IReadOnlyList<string> Models { get; set; } = ["gpt-4o-mini"];
+
+    /// <summary>When set, requests without <c>Authorization: Bearer {ApiKey}</c> get OpenAI's 401.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The reply when none is queued; <see langword="null"/> uses <see cref="StandInReply.EchoOf"/>.</summary>
+    public Func<RecordedRequest, StandInReply>? DefaultReply { get; set; }
+
+    /// <summary>Clock for <c>created</c>, <see cref="RecordedRequest.ReceivedAt"/> and chunk delays.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Where to write one access-log line per request (executable mode); <see langword="null"/> writes none.</summary>
+    public TextWriter? AccessLog { get; set; }
+}

@@ -1,0 +1,84 @@
+namespace CursorAspire.TestUpstreams;
+
+/// <summary>
+/// What a stand-in answers to one chat call: the same script drives the Ollama (NDJSON) and OpenAI (SSE) wire formats.
+/// </summary>
+/// <remarks>
+/// Streaming order on the wire: reasoning chunks, then text chunks, then the tool calls, then the finish (and usage).
+/// <see cref="FailAfterChunks"/> and <see cref="HangAfterChunks"/> count reasoning and text chunks written; a value
+/// at or above that count fails or hangs after the last of them, before the tool calls and the finish.
+/// For a non-streaming call either one applies before anything is written.
+/// </remarks>
+public sealed record StandInReply
+{
+    /// <summary>Text (content) chunks, one wire chunk each.</summary>
+    public IReadOnlyList<string> TextChunks { get; init; } = [];
+
+    /// <summary>Reasoning chunks: Ollama's <c>message.thinking</c>, OpenAI-compatible <c>delta.reasoning_content</c>.</summary>
+    public IReadOnlyList<string> ReasoningChunks { get; init; } = [];
+
+    /// <summary>Tool calls, in order.</summary>
+    public IReadOnlyList<StandInToolCall> ToolCalls { get; init; } = [];
+
+    /// <summary>
+    /// The finish reason sent. <see langword="null"/>: OpenAI sends <c>tool_calls</c> when there are tool calls, else
+    /// <c>stop</c>; Ollama always sends <c>stop</c> (as real Ollama does, even with tool calls).
+    /// </summary>
+    public string? FinishReason { get; init; }
+
+    /// <summary>Token usage reported; <see langword="null"/> reports none (no usage chunk, no eval counts).</summary>
+    public StandInUsage? Usage { get; init; } = new(10, 5);
+
+    /// <summary>Delay before each chunk after the first.</summary>
+    public TimeSpan ChunkDelay { get; init; }
+
+    /// <summary>Delay before the response starts (before the status line is sent).</summary>
+    public TimeSpan DelayBeforeFirstByte { get; init; }
+
+    /// <summary>Answer with this error status instead of a reply.</summary>
+    public StandInErrorStatus? StatusBeforeFirstByte { get; init; }
+
+    /// <summary>Abort the connection (<c>HttpContext.Abort()</c>) after this many chunks.</summary>
+    public int? FailAfterChunks { get; init; }
+
+    /// <summary>Stop sending after this many chunks but keep the connection open until the client aborts.</summary>
+    public int? HangAfterChunks { get; init; }
+
+    /// <summary>All text chunks joined.</summary>
+    public string Text => string.Concat(TextChunks);
+
+    /// <summary>All reasoning chunks joined.</summary>
+    public string Reasoning => string.Concat(ReasoningChunks);
+
+    /// <summary>A reply streaming <paramref name="chunks"/> with the default usage (10 prompt, 5 completion tokens).</summary>
+    public static StandInReply FromText(params string[] chunks) => new() { TextChunks = chunks };
+
+    /// <summary>A reply that calls the given tools, with no text.</summary>
+    public static StandInReply FromToolCalls(params StandInToolCall[] calls) => new() { ToolCalls = calls };
+
+    /// <summary>A reply that answers <paramref name="statusCode"/> before the first byte.</summary>
+    public static StandInReply FromError(int statusCode, string message, TimeSpan? retryAfter = null) =>
+        new() { StatusBeforeFirstByte = new StandInErrorStatus(statusCode, message) { RetryAfter = retryAfter } };
+
+    /// <summary>
+    /// The reply given when no reply is queued: <c>"Echo: " + last user message text</c> in 3 chunks, with usage
+    /// estimated as body length / 4 prompt tokens and text length / 4 completion tokens (each at least 1).
+    /// </summary>
+    public static StandInReply EchoOf(RecordedRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var text = "Echo: " + (request.LastUserText() ?? string.Empty);
+        return new StandInReply
+        {
+            TextChunks = SplitInThree(text),
+            Usage = new StandInUsage(Math.Max(1, request.Body.Length / 4), Math.Max(1, text.Length / 4)),
+        };
+    }
+
+    private static string[] SplitInThree(string text)
+    {
+        var first = text.Length / 3;
+        var second = 2 * text.Length / 3;
+        return [text[..first], text[first..second], text[second..]];
+    }
+}
