@@ -1,0 +1,54 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace CursorAspire.Proxy.Edge;
+
+/// <summary>
+/// <c>Authorization: Bearer &lt;key&gt;</c> against <see cref="ApiKeyStore"/>. A failed check answers 401 in OpenAI's
+/// error shape with a message Cursor shows the user. The key itself is never logged.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    ApiKeyStore keys)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    /// <summary>Claim carrying <see cref="ApiKeyStore.KeyId"/>: the caller's identity for cache and conversation scoping.</summary>
+    public const string KeyIdClaim = "cursoraspire:key_id";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers[HeaderNames.Authorization].ToString();
+        if (string.IsNullOrEmpty(header))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+        var presented = header.AsSpan().Trim();
+        if (presented.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            presented = presented["Bearer ".Length..].Trim();
+        }
+        if (!keys.TryMatch(presented, out var keyId))
+        {
+            return Task.FromResult(AuthenticateResult.Fail("The API key is not one of the proxy's keys."));
+        }
+        var identity = new ClaimsIdentity([new Claim(KeyIdClaim, keyId)], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var presented = !string.IsNullOrEmpty(Request.Headers[HeaderNames.Authorization].ToString());
+        var message = presented
+            ? "Invalid API key. In Cursor, set Settings > Models > OpenAI API Key to one of the proxy's keys (Proxy:ApiKeys)."
+            : "Missing API key. In Cursor, set Settings > Models > OpenAI API Key to one of the proxy's keys (Proxy:ApiKeys); it is sent as 'Authorization: Bearer <key>'.";
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return OpenAIError.WriteAsync(Context, StatusCodes.Status401Unauthorized, message, OpenAIError.Authentication, "invalid_api_key");
+    }
+}

@@ -1,0 +1,44 @@
+using CursorAspire.Proxy.Edge;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Rewrite;
+
+namespace CursorAspire.Proxy.Endpoints;
+
+/// <summary>The HTTP surface: where each request lands.</summary>
+public static class ProxyEndpoints
+{
+    /// <summary>
+    /// Cursor appends <c>/chat/completions</c> and <c>/models</c> to the base URL exactly as the user typed it, so these
+    /// paths are served under any prefix: everything ending in them is rewritten to the <c>/v1</c> routes.
+    /// </summary>
+    public static RewriteOptions AnyPrefixRewrite() => new RewriteOptions()
+        .AddRewrite(@"^(?:.*/)?(chat/completions|models|responses)/?$", "v1/$1", skipRemainingRules: true);
+
+    public static IEndpointRouteBuilder MapProxyEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var v1 = endpoints.MapGroup("/v1").RequireAuthorization();
+        v1.MapPost("/chat/completions", (HttpContext context, ChatCompletionsEndpoint endpoint) => endpoint.HandleAsync(context))
+            .WithName("ChatCompletions");
+        v1.MapGet("/models", ModelsEndpoint.HandleAsync).WithName("Models");
+
+        endpoints.MapGet("/", StatusEndpoint.Handle).AllowAnonymous();
+
+        // A preflight is answered by the CORS middleware; any other OPTIONS gets the same 204, never a 401.
+        endpoints.MapMethods("/{**path}", [HttpMethods.Options], () => Results.NoContent()).AllowAnonymous();
+        return endpoints;
+    }
+
+    /// <summary>Unknown paths and wrong methods get OpenAI's error shape rather than an empty body.</summary>
+    public static Task WriteStatusCodeErrorAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        var status = http.Response.StatusCode;
+        var message = status switch
+        {
+            StatusCodes.Status404NotFound => $"No such endpoint: {http.Request.Method} {http.Request.Path}. CursorAspire serves POST …/chat/completions and GET …/models.",
+            StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed on {http.Request.Path}.",
+            _ => $"Request failed with status {status}.",
+        };
+        return OpenAIError.WriteAsync(http, status, message, status == 404 ? OpenAIError.NotFound : OpenAIError.InvalidRequest);
+    }
+}

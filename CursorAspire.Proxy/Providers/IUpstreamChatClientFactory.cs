@@ -1,0 +1,13 @@
+using CursorAspire.Proxy.Routing;
+using Microsoft.Extensions.AI;
+
+namespace CursorAspire.Proxy.Providers;
+
+/// <summary>Builds the provider-specific end of a pipeline (quirks ► provider client) for one kind of upstream.</summary>
+public interface IUpstreamChatClientFactory
+{
+    ProviderKind Kind { get; }
+
+    /// <summary>Creates the client for one route (provider, upstream model and its settings), over the given HTTP client.</summary>
+    IChatClient Create(ModelRoute route, HttpClient http);
+}

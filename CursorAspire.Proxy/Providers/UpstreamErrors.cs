@@ -1,0 +1,71 @@
+using System.ClientModel;
+using System.Net;
+using CursorAspire.Proxy.Edge;
+using OllamaSharp.Models.Exceptions;
+
+namespace CursorAspire.Proxy.Providers;
+
+/// <summary>
+/// Maps an upstream failure that happened before the first byte reached the client to a status and a message the
+/// user can act on: the upstream's own 4xx/429 (with its message and <c>Retry-After</c>) passes through; an
+/// unreachable upstream is 502, an overloaded one 503, a slow one 504.
+/// </summary>
+public static class UpstreamErrors
+{
+    public static ProxyException Map(Exception ex, string providerName, string upstreamModel)
+    {
+        switch (ex)
+        {
+            case ProxyException proxy:
+                return proxy;
+            case ClientResultException result when result.Status > 0:
+                return FromStatus(result.Status, result.Message, providerName, upstreamModel, RetryAfter(result));
+            case HttpRequestException { StatusCode: { } status } http:
+                return FromStatus((int)status, http.Message, providerName, upstreamModel, null);
+            case HttpRequestException or ClientResultException:
+                return new ProxyException(StatusCodes.Status502BadGateway,
+                    $"Cannot reach provider '{providerName}' ({ex.Message}). Check that it is running and that Proxy:Providers:{providerName}:Endpoint is right.",
+                    OpenAIError.Upstream, "upstream_unreachable", inner: ex);
+            case ResponseError or OllamaException:
+                // OllamaSharp surfaces Ollama's {"error": "..."} body as the message.
+                var notFound = ex.Message.Contains("not found", StringComparison.OrdinalIgnoreCase);
+                return new ProxyException(notFound ? StatusCodes.Status404NotFound : StatusCodes.Status502BadGateway,
+                    notFound
+                        ? $"Ollama does not have model '{upstreamModel}' ({ex.Message}). Pull it (`ollama pull {upstreamModel}`) or declare it under Ollama:Models in the AppHost."
+                        : $"Ollama ('{providerName}') failed: {ex.Message}",
+                    notFound ? OpenAIError.NotFound : OpenAIError.Upstream, notFound ? "model_not_found" : "upstream_error", notFound ? "model" : null, ex);
+            case TimeoutException or TaskCanceledException:
+                return new ProxyException(StatusCodes.Status504GatewayTimeout,
+                    $"Provider '{providerName}' did not answer in time for model '{upstreamModel}'.",
+                    OpenAIError.Upstream, "upstream_timeout", inner: ex);
+            default:
+                return new ProxyException(StatusCodes.Status502BadGateway,
+                    $"Provider '{providerName}' failed for model '{upstreamModel}': {ex.Message}",
+                    OpenAIError.Upstream, "upstream_error", inner: ex);
+        }
+    }
+
+    private static ProxyException FromStatus(int status, string message, string providerName, string upstreamModel, string? retryAfter)
+    {
+        var (statusCode, type, code) = status switch
+        {
+            429 => (429, OpenAIError.RateLimit, "rate_limit_exceeded"),
+            401 or 403 => (502, OpenAIError.Upstream, "upstream_auth_failed"),
+            404 => (404, OpenAIError.NotFound, "model_not_found"),
+            >= 400 and < 500 => (status, OpenAIError.InvalidRequest, "upstream_rejected"),
+            503 => (503, OpenAIError.Upstream, "upstream_unavailable"),
+            504 => (504, OpenAIError.Upstream, "upstream_timeout"),
+            _ => (502, OpenAIError.Upstream, "upstream_error"),
+        };
+        var prefix = status is 401 or 403
+            ? $"Provider '{providerName}' rejected the proxy's credentials (check Proxy:Providers:{providerName}:ApiKey)"
+            : $"Provider '{providerName}' answered {status} for model '{upstreamModel}'";
+        return new ProxyException(statusCode, $"{prefix}: {message}", type, code) { RetryAfter = retryAfter };
+    }
+
+    private static string? RetryAfter(ClientResultException result)
+    {
+        var response = result.GetRawResponse();
+        return response is not null && response.Headers.TryGetValue("Retry-After", out var value) ? value : null;
+    }
+}

@@ -1,0 +1,24 @@
+namespace CursorAspire.Proxy.Routing;
+
+/// <summary>One model alias Cursor can name: <c>Proxy:Models:&lt;alias&gt;</c>.</summary>
+public sealed class ModelOptions
+{
+    /// <summary>The provider name (a key of <c>Proxy:Providers</c>).</summary>
+    public string? Provider { get; set; }
+
+    /// <summary>The upstream model name; colons allowed (<c>qwen2.5-coder:7b</c>).</summary>
+    public string? Model { get; set; }
+
+    /// <summary>The model's context window in tokens. Ollama: the ceiling for <c>num_ctx</c>.</summary>
+    public int? ContextLength { get; set; }
+
+    /// <summary>
+    /// Pass the client's reasoning effort to the upstream (thinking models: Ollama's <c>think</c>, OpenAI's
+    /// <c>reasoning_effort</c>). Off by default because Cursor sends an effort for every model, and non-thinking
+    /// models reject it.
+    /// </summary>
+    public bool Reasoning { get; set; }
+
+    /// <summary>Whether responses of this alias may be cached (default: the cache's own setting).</summary>
+    public bool? Cache { get; set; }
+}

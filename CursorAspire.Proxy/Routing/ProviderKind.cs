@@ -1,0 +1,11 @@
+namespace CursorAspire.Proxy.Routing;
+
+/// <summary>The upstream protocols the proxy speaks.</summary>
+public enum ProviderKind
+{
+    /// <summary>Ollama's native API through OllamaSharp (per-request context window, keep-alive).</summary>
+    Ollama,
+
+    /// <summary>Any OpenAI-compatible Chat Completions endpoint (OpenAI, OpenRouter, Groq, DeepSeek, vLLM, LM Studio…).</summary>
+    OpenAI,
+}

@@ -1,0 +1,17 @@
+namespace CursorAspire.Proxy.Routing;
+
+/// <summary>One upstream: <c>Proxy:Providers:&lt;name&gt;</c>.</summary>
+public sealed class ProviderOptions
+{
+    /// <summary><c>Ollama</c> or <c>OpenAI</c>.</summary>
+    public ProviderKind? Kind { get; set; }
+
+    /// <summary>Base URL. When unset, the Aspire connection string <c>ConnectionStrings:&lt;name&gt;</c> supplies it.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>The upstream's key (OpenAI-compatible providers). Never logged.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Ollama: how long the model stays loaded after a request, so Cursor's repeated prefix stays warm.</summary>
+    public string KeepAlive { get; set; } = "30m";
+}

@@ -1,0 +1,38 @@
+using CursorAspire.Proxy.Wire;
+
+namespace CursorAspire.Proxy.Routing;
+
+/// <summary>The proxy's configuration: the <c>Proxy</c> section. Validated at start-up by <see cref="ProxyOptionsValidator"/>.</summary>
+public sealed class ProxyOptions
+{
+    public const string SectionName = "Proxy";
+    public const long DefaultMaxRequestBodyBytes = 32L * 1024 * 1024;
+
+    /// <summary>Accepted API keys (what the user types as Cursor's OpenAI key). At least one is required.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+
+    /// <summary>Alias used for model names the proxy does not know (Cursor's Verify call, other OpenAI traffic).</summary>
+    public string? DefaultModel { get; set; }
+
+    /// <summary>Largest accepted request body. Agent-mode bodies run to several MB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
+
+    public Dictionary<string, ProviderOptions> Providers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The public URL Cursor reaches the proxy at (set by the tunnel); shown on the status page and in the log.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>
+    /// How long to wait for an upstream's first update before answering 504. Generous: a local model may spend
+    /// minutes loading and reading a long prompt before its first token.
+    /// </summary>
+    public TimeSpan UpstreamFirstByteTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How reasoning text from thinking models reaches Cursor.</summary>
+    public ReasoningOutputMode ReasoningOutput { get; set; } = ReasoningOutputMode.ThinkTags;
+
+    /// <summary>Record prompts and completions in telemetry spans. Off by default: prompts contain the user's code.</summary>
+    public bool LogPrompts { get; set; }
+}

@@ -1,0 +1,273 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace CursorAspire.Proxy.Wire;
+
+/// <summary>
+/// Turns a stream of <see cref="ChatResponseUpdate"/>s into <c>chat.completion.chunk</c> server-sent events to the
+/// contract Cursor enforces: one id; the model name as the client sent it; <c>role</c> on the first delta; content and
+/// tool calls never in one chunk; each tool call opened with index/id/type/name/<c>arguments:""</c> and then its
+/// arguments; indices 0..n per response whatever the upstream did; <c>finish_reason</c> only on a final empty delta;
+/// a usage chunk (estimated when the upstream gave none) before <c>[DONE]</c>.
+/// </summary>
+/// <remarks>
+/// Pure: writes to any <see cref="IBufferWriter{T}"/> and never flushes; the caller flushes after each call that
+/// returned <c>true</c>. The per-chunk envelope is encoded once per response, and the JSON writer is reused, so a
+/// text delta costs no allocation beyond the upstream's own string.
+/// </remarks>
+public sealed class ChatCompletionChunkWriter
+{
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] ChoiceSuffix = ",\"finish_reason\":null}]}"u8.ToArray();
+    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+
+    private readonly byte[] _choicePrefix;   // data: {"id":…,"model":…,"choices":[{"index":0,"delta":
+    private readonly byte[] _envelopePrefix; // data: {"id":…,"model":…,
+    private readonly ReasoningOutputMode _reasoningMode;
+    private readonly Utf8JsonWriter _json = new(Stream.Null, WireJson.WriterOptions);
+    private readonly ArrayBufferWriter<byte> _scratch = new(256);
+
+    private bool _roleSent;
+    private bool _thinkOpen;
+    private int _toolCallCount;
+    private ChatFinishReason? _upstreamFinishReason;
+    private UsageDetails? _usage;
+    private long _outputChars;
+
+    /// <param name="id">The completion id, the same on every chunk.</param>
+    /// <param name="model">The model name exactly as the client sent it.</param>
+    /// <param name="created">Unix seconds.</param>
+    /// <param name="reasoningMode">How reasoning text is shown.</param>
+    public ChatCompletionChunkWriter(string id, string model, long created, ReasoningOutputMode reasoningMode = ReasoningOutputMode.ThinkTags)
+    {
+        _reasoningMode = reasoningMode;
+        var envelope = new ArrayBufferWriter<byte>(128);
+        envelope.Write("data: "u8);
+        using (var writer = new Utf8JsonWriter(envelope, WireJson.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", id);
+            writer.WriteString("object", "chat.completion.chunk");
+            writer.WriteNumber("created", created);
+            writer.WriteString("model", model);
+            writer.WriteString("system_fingerprint", "cursoraspire");
+            writer.Flush();
+        }
+        _envelopePrefix = [.. envelope.WrittenSpan, (byte)','];
+        _choicePrefix = [.. _envelopePrefix, .. "\"choices\":[{\"index\":0,\"delta\":"u8];
+    }
+
+    /// <summary>Number of tool calls written so far.</summary>
+    public int ToolCallCount => _toolCallCount;
+
+    /// <summary>Characters of content, reasoning and arguments written; the basis of the usage estimate.</summary>
+    public long OutputCharacters => _outputChars;
+
+    /// <summary>Writes the events for one update. Returns whether anything was written (and so should be flushed).</summary>
+    public bool WriteUpdate(ChatResponseUpdate update, IBufferWriter<byte> output)
+    {
+        var wrote = false;
+        foreach (var content in update.Contents)
+        {
+            switch (content)
+            {
+                case TextContent { Text.Length: > 0 } text:
+                    wrote |= CloseThink(output);
+                    WriteTextDelta("content", text.Text, output);
+                    wrote = true;
+                    break;
+                case TextReasoningContent { Text.Length: > 0 } reasoning:
+                    wrote |= WriteReasoning(reasoning.Text, output);
+                    break;
+                case FunctionCallContent call:
+                    wrote |= CloseThink(output);
+                    WriteToolCall(call, output);
+                    wrote = true;
+                    break;
+                case UsageContent usage:
+                    _usage = Merge(_usage, usage.Details);
+                    break;
+            }
+        }
+        if (update.FinishReason is { } finishReason)
+        {
+            _upstreamFinishReason = finishReason;
+        }
+        return wrote;
+    }
+
+    /// <summary>
+    /// Ends the stream: a final empty delta with the finish reason, the usage chunk, and <c>[DONE]</c>.
+    /// </summary>
+    /// <param name="output">Where to write.</param>
+    /// <param name="estimatedPromptTokens">Used when the upstream reported no prompt token count.</param>
+    /// <param name="usageOverride">Usage to report instead of the upstream's (e.g. a cache hit).</param>
+    public void WriteEnd(IBufferWriter<byte> output, long estimatedPromptTokens, UsageDetails? usageOverride = null)
+    {
+        CloseThink(output);
+        EnsureRoleSent(output);
+        WriteFinish(WireJson.FinishReason(_toolCallCount > 0, _upstreamFinishReason), output);
+        WriteUsageChunk(usageOverride ?? _usage, estimatedPromptTokens, output);
+        output.Write(Done);
+    }
+
+    /// <summary>
+    /// Ends a stream that failed after it started (the status is already 200): the error as assistant text so the
+    /// user sees it in Cursor, then <c>finish_reason:"stop"</c>, usage and <c>[DONE]</c>.
+    /// </summary>
+    public void WriteError(string message, IBufferWriter<byte> output, long estimatedPromptTokens)
+    {
+        CloseThink(output);
+        var prefix = _roleSent ? "\n\n" : string.Empty;
+        WriteTextDelta("content", $"{prefix}[CursorAspire] {message}", output);
+        WriteFinish("stop", output);
+        WriteUsageChunk(_usage, estimatedPromptTokens, output);
+        output.Write(Done);
+    }
+
+    private bool WriteReasoning(string text, IBufferWriter<byte> output)
+    {
+        switch (_reasoningMode)
+        {
+            case ReasoningOutputMode.ThinkTags:
+                if (!_thinkOpen)
+                {
+                    _thinkOpen = true;
+                    WriteTextDelta("content", "<think>", output);
+                }
+                WriteTextDelta("content", text, output);
+                return true;
+            case ReasoningOutputMode.ReasoningContent:
+                WriteTextDelta("reasoning_content", text, output);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private bool CloseThink(IBufferWriter<byte> output)
+    {
+        if (!_thinkOpen)
+        {
+            return false;
+        }
+        _thinkOpen = false;
+        WriteTextDelta("content", "</think>\n\n", output);
+        return true;
+    }
+
+    private void WriteTextDelta(string member, string text, IBufferWriter<byte> output)
+    {
+        _outputChars += text.Length;
+        BeginDelta(output);
+        _json.WriteString(member, text);
+        EndDelta(output);
+    }
+
+    private void WriteToolCall(FunctionCallContent call, IBufferWriter<byte> output)
+    {
+        // Indices are ours: upstreams repeat 0 (Ollama) or send every call in one update.
+        var index = _toolCallCount++;
+        var id = string.IsNullOrEmpty(call.CallId) ? $"call_{Guid.NewGuid():N}" : call.CallId;
+
+        BeginDelta(output);
+        _json.WriteStartArray("tool_calls");
+        _json.WriteStartObject();
+        _json.WriteNumber("index", index);
+        _json.WriteString("id", id);
+        _json.WriteString("type", "function");
+        _json.WriteStartObject("function");
+        _json.WriteString("name", call.Name);
+        _json.WriteString("arguments", string.Empty);
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+        _json.WriteEndArray();
+        EndDelta(output);
+
+        BeginDelta(output);
+        _json.WriteStartArray("tool_calls");
+        _json.WriteStartObject();
+        _json.WriteNumber("index", index);
+        _json.WriteStartObject("function");
+        _json.WritePropertyName("arguments");
+        WireJson.WriteArgumentsString(_json, call, _scratch);
+        _outputChars += _scratch.WrittenCount;
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+        _json.WriteEndArray();
+        EndDelta(output);
+    }
+
+    private void EnsureRoleSent(IBufferWriter<byte> output)
+    {
+        if (!_roleSent)
+        {
+            BeginDelta(output);
+            _json.WriteString("content", string.Empty);
+            EndDelta(output);
+        }
+    }
+
+    private void BeginDelta(IBufferWriter<byte> output)
+    {
+        output.Write(_choicePrefix);
+        _json.Reset(output);
+        _json.WriteStartObject();
+        if (!_roleSent)
+        {
+            _roleSent = true;
+            _json.WriteString("role", "assistant");
+        }
+    }
+
+    private void EndDelta(IBufferWriter<byte> output)
+    {
+        _json.WriteEndObject();
+        _json.Flush();
+        output.Write(ChoiceSuffix);
+        output.Write(EventEnd);
+    }
+
+    private void WriteFinish(string finishReason, IBufferWriter<byte> output)
+    {
+        output.Write(_choicePrefix);
+        _json.Reset(output);
+        _json.WriteStartObject();
+        _json.WriteEndObject();
+        _json.WritePropertyName("finish_reason");
+        _json.WriteStringValue(finishReason);
+        _json.Flush();
+        output.Write("}]}"u8);
+        output.Write(EventEnd);
+    }
+
+    private void WriteUsageChunk(UsageDetails? usage, long estimatedPromptTokens, IBufferWriter<byte> output)
+    {
+        output.Write(_envelopePrefix);
+        _json.Reset(output);
+        // The envelope prefix left an object open; the writer continues inside it without validation.
+        _json.WriteStartArray("choices");
+        _json.WriteEndArray();
+        WireJson.WriteUsage(
+            _json,
+            usage?.InputTokenCount ?? estimatedPromptTokens,
+            usage?.OutputTokenCount ?? TokenEstimator.FromCharacters(_outputChars),
+            usage?.CachedInputTokenCount,
+            usage?.ReasoningTokenCount);
+        _json.Flush();
+        output.Write("}"u8);
+        output.Write(EventEnd);
+    }
+
+    private static UsageDetails Merge(UsageDetails? current, UsageDetails next)
+    {
+        if (current is null)
+        {
+            return next;
+        }
+        current.Add(next);
+        return current;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace CursorAspire.Proxy.Wire;
+
+/// <summary>JSON pieces shared by the stream and non-stream writers.</summary>
+internal static class WireJson
+{
+    /// <summary>
+    /// Relaxed escaping: the default encoder writes quotes in tool arguments as <c>\u0022</c>, which is valid JSON
+    /// but not what any OpenAI client expects to see.
+    /// </summary>
+    public static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    private static readonly JsonSerializerOptions ArgumentSerializerOptions = new(AIJsonUtilities.DefaultOptions)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Writes a call's arguments as the JSON text OpenAI puts in <c>function.arguments</c>.</summary>
+    public static void WriteArgumentsString(Utf8JsonWriter writer, FunctionCallContent call, ArrayBufferWriter<byte> scratch)
+    {
+        scratch.ResetWrittenCount();
+        using (var argsWriter = new Utf8JsonWriter(scratch, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            JsonSerializer.Serialize(argsWriter, call.Arguments ?? EmptyArguments, ArgumentSerializerOptions);
+        }
+        writer.WriteStringValue(scratch.WrittenSpan);
+    }
+
+    private static readonly Dictionary<string, object?> EmptyArguments = [];
+
+    /// <summary>Writes OpenAI's <c>usage</c> object.</summary>
+    public static void WriteUsage(Utf8JsonWriter writer, long promptTokens, long completionTokens, long? cachedTokens, long? reasoningTokens)
+    {
+        writer.WriteStartObject("usage");
+        writer.WriteNumber("prompt_tokens", promptTokens);
+        writer.WriteNumber("completion_tokens", completionTokens);
+        writer.WriteNumber("total_tokens", promptTokens + completionTokens);
+        if (cachedTokens is { } cached)
+        {
+            writer.WriteStartObject("prompt_tokens_details");
+            writer.WriteNumber("cached_tokens", cached);
+            writer.WriteEndObject();
+        }
+        if (reasoningTokens is { } reasoning)
+        {
+            writer.WriteStartObject("completion_tokens_details");
+            writer.WriteNumber("reasoning_tokens", reasoning);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The finish reason the client sees: <c>tool_calls</c> whenever a call was made (Ollama reports <c>stop</c>),
+    /// else what the upstream said, else <c>stop</c>.
+    /// </summary>
+    public static string FinishReason(bool anyToolCall, ChatFinishReason? upstream)
+    {
+        if (anyToolCall)
+        {
+            return "tool_calls";
+        }
+        if (upstream == ChatFinishReason.Length)
+        {
+            return "length";
+        }
+        return upstream == ChatFinishReason.ContentFilter ? "content_filter" : "stop";
+    }
+}
