@@ -35,6 +35,12 @@ internal sealed class OllamaModelPuller(
             else
             {
                 await PullAsync(client, cancellationToken).ConfigureAwait(false);
+
+                // A failed pull can end quietly (an error line inside a 200 stream); check rather than trust it.
+                if (!await IsPresentAsync(client, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException($"The pull of {model.ModelName} ended but {model.Parent.Name} does not list it.");
+                }
             }
 
             await PublishAsync(OllamaModelStates.Running).ConfigureAwait(false);
@@ -68,6 +74,9 @@ internal sealed class OllamaModelPuller(
     {
         logger.LogInformation("Pulling model {Model} into {Server}.", model.ModelName, model.Parent.Name);
         string? lastState = null;
+
+        // Ollama reports each layer (blob) separately; the model's progress is the sum over the layers seen so far.
+        var layers = new Dictionary<string, (long Completed, long Total)>(StringComparer.Ordinal);
         var request = new PullModelRequest { Model = model.ModelName, Stream = true };
         await foreach (var step in client.PullModelAsync(request, cancellationToken).ConfigureAwait(false))
         {
@@ -76,9 +85,18 @@ internal sealed class OllamaModelPuller(
                 continue;
             }
 
-            var state = step.Total > 0
-                ? OllamaModelStates.Downloading((int)Math.Clamp(step.Completed * 100 / step.Total, 0, 100))
-                : OllamaModelStates.Pulling(step.Status ?? "working");
+            ResourceStateSnapshot state;
+            if (step.Total > 0)
+            {
+                layers[step.Digest ?? step.Status ?? string.Empty] = (step.Completed, step.Total);
+                var total = layers.Values.Sum(l => l.Total);
+                var completed = layers.Values.Sum(l => Math.Min(l.Completed, l.Total));
+                state = OllamaModelStates.Downloading((int)(completed * 100 / total));
+            }
+            else
+            {
+                state = OllamaModelStates.Pulling(step.Status ?? "working");
+            }
 
             // Ollama reports progress many times a second; only a change of the visible text is worth an update.
             if (state.Text != lastState)
