@@ -21,11 +21,12 @@ internal sealed class OllamaModelPuller(
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        // WaitFor(server) annotations are honoured here: this publishes "Waiting" and returns once the server is healthy.
-        await notifications.WaitForDependenciesAsync(model, cancellationToken).ConfigureAwait(false);
-
         try
         {
+            // Aspire does not let a child WaitFor its parent, so the model waits for its server here.
+            await PublishAsync(OllamaModelStates.Waiting).ConfigureAwait(false);
+            await notifications.WaitForResourceHealthyAsync(model.Parent.Name, cancellationToken).ConfigureAwait(false);
+
             await PublishAsync(OllamaModelStates.Checking, started: true).ConfigureAwait(false);
             var client = CreateClient();
             if (await IsPresentAsync(client, cancellationToken).ConfigureAwait(false))

@@ -5,6 +5,9 @@ namespace CursorAspire.AppHost.Ollama;
 /// <summary>The dashboard states an <see cref="OllamaModelResource"/> goes through, in order.</summary>
 public static class OllamaModelStates
 {
+    /// <summary>Waiting for the server to be healthy.</summary>
+    public static readonly ResourceStateSnapshot Waiting = new(KnownResourceStates.Waiting, KnownResourceStateStyles.Info);
+
     /// <summary>Checking whether the server already has the model.</summary>
     public static readonly ResourceStateSnapshot Checking = new("Checking", KnownResourceStateStyles.Info);
 

@@ -97,7 +97,6 @@ public static class OllamaResourceBuilderExtensions
 
         return app.AddResource(model)
             .WithParentRelationship(builder)
-            .WaitFor(builder)
             .WithInitialState(new CustomResourceSnapshot
             {
                 ResourceType = ModelResourceType,

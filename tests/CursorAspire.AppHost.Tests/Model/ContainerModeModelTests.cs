@@ -69,7 +69,7 @@ public sealed class ContainerModeModelTests
         Assert.Equal(("qwen2.5-coder:7b", "llama3.2"), (qwen.ModelName, llama.ModelName));
         Assert.Same(ollama, qwen.Parent);
         Assert.Same(ollama, llama.Parent);
-        Assert.Contains("ollama", qwen.WaitsFor());
+        Assert.Contains(qwen.Annotations.OfType<ResourceRelationshipAnnotation>(), r => r.Type == "Parent" && r.Resource == ollama);
         Assert.NotEmpty(qwen.Annotations.OfType<HealthCheckAnnotation>());
         Assert.Equal("Endpoint={ollama.bindings.http.url};Model=qwen2.5-coder:7b", qwen.ConnectionStringExpression.ValueExpression);
 
