@@ -16,13 +16,13 @@ public sealed class GarnetResourceTests
     public async Task GarnetBecomesHealthyAndServesRedisCommandsAtItsConnectionString()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var builder = DistributedApplicationTestingBuilder.Create();
-        builder.AddGarnet("cache");
+        var builder = await EmptyApp.CreateAsync(cts.Token);
+        builder.AddGarnet("test-cache");
         await using var app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
 
-        await app.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync("cache", cts.Token);
-        var connectionString = await app.GetConnectionStringAsync("cache", cts.Token);
+        await app.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync("test-cache", cts.Token);
+        var connectionString = await app.GetConnectionStringAsync("test-cache", cts.Token);
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString!);
         var db = redis.GetDatabase();
@@ -34,11 +34,11 @@ public sealed class GarnetResourceTests
     public async Task GarnetStopsWithTheAppHost()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var builder = DistributedApplicationTestingBuilder.Create();
-        var garnet = builder.AddGarnet("cache");
+        var builder = await EmptyApp.CreateAsync(cts.Token);
+        var garnet = builder.AddGarnet("test-cache");
         var app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
-        await app.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync("cache", cts.Token);
+        await app.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync("test-cache", cts.Token);
 
         await app.StopAsync(cts.Token);
         await app.DisposeAsync();

@@ -20,8 +20,8 @@ public sealed class OllamaModelResourceTests
     public async Task AMissingModelIsPulledShowingDownloadProgressThenBecomesHealthy()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var builder = DistributedApplicationTestingBuilder.Create();
-        var ollama = builder.AddOllamaExecutable("ollama", StandIn.Dotnet, StandIn.AssemblyPath, "serve")
+        var builder = await EmptyApp.CreateAsync(cts.Token);
+        var ollama = builder.AddOllamaExecutable("test-ollama", StandIn.Dotnet, StandIn.AssemblyPath, "serve")
             .WithEnvironment("STANDIN_PULL_STEP_MS", "100");
         var model = ollama.AddModel(ModelName);
         await using var app = await builder.BuildAsync(cts.Token);
@@ -45,8 +45,8 @@ public sealed class OllamaModelResourceTests
     public async Task APresentModelIsNotDownloadedAgain()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var builder = DistributedApplicationTestingBuilder.Create();
-        var ollama = builder.AddOllamaExecutable("ollama", StandIn.Dotnet, StandIn.AssemblyPath, "serve")
+        var builder = await EmptyApp.CreateAsync(cts.Token);
+        var ollama = builder.AddOllamaExecutable("test-ollama", StandIn.Dotnet, StandIn.AssemblyPath, "serve")
             .WithEnvironment("STANDIN_MODELS", ModelName);
         var model = ollama.AddModel(ModelName);
         await using var app = await builder.BuildAsync(cts.Token);
@@ -64,8 +64,8 @@ public sealed class OllamaModelResourceTests
     public async Task TheModelWaitsForTheServerBeforePulling()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var builder = DistributedApplicationTestingBuilder.Create();
-        var ollama = builder.AddOllamaExecutable("ollama", StandIn.Dotnet, StandIn.AssemblyPath, "serve");
+        var builder = await EmptyApp.CreateAsync(cts.Token);
+        var ollama = builder.AddOllamaExecutable("test-ollama", StandIn.Dotnet, StandIn.AssemblyPath, "serve");
         var model = ollama.AddModel(ModelName);
         await using var app = await builder.BuildAsync(cts.Token);
         var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
