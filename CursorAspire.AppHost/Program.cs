@@ -52,7 +52,15 @@ if ((settings.DefaultModel ?? aliases.FirstOrDefault()) is { } defaultModel)
     proxy.WithDefaultModel(defaultModel);
 }
 
-// Tunnel seam: once CursorAspire.Tunnel exists, add the tunnel here and call proxy.WithPublicBaseUrl(tunnel's URL).
+// Public URL: Cursor's servers cannot reach localhost. A fixed one (AppHost:PublicBaseUrl), or the tunnel's:
+//   var tunnel = builder.AddCloudflareTunnel("tunnel", proxy.GetEndpoint("http"));
+//   proxy.WithTunnelPublicUrl(tunnel).WithCursorPublicUrl(() => tunnel.Resource.Tunnel.PublicUrl?.ToString());
+if (settings.PublicBaseUrl is { } publicBaseUrl)
+{
+    proxy.WithPublicBaseUrl(publicBaseUrl);
+}
+
+// What to paste into Cursor: a link on the proxy in the dashboard, and once in the console.
 proxy.WithCursorSetupInstructions();
 
 builder.Build().Run();

@@ -55,7 +55,7 @@ public static class CursorSetupBuilderExtensions
 
     private static async Task AnnounceAsync(ProjectResource proxy, EndpointReference endpoint, IServiceProvider services, CancellationToken ct)
     {
-        var publicUrl = await ResolvePublicUrlAsync(proxy, ct).ConfigureAwait(false);
+        var publicUrl = CurrentPublicUrl(proxy);
         var keyParameter = proxy.Annotations.OfType<ProxyApiKeyAnnotation>().LastOrDefault()?.Parameter;
         var instructions = CursorSetupInstructions.Create(
             publicUrl,
@@ -87,23 +87,6 @@ public static class CursorSetupBuilderExtensions
         }).ConfigureAwait(false);
     }
 
-    private static async Task<string?> ResolvePublicUrlAsync(ProjectResource proxy, CancellationToken ct)
-    {
-        if (proxy.Annotations.OfType<PublicBaseUrlAnnotation>().LastOrDefault() is not { } annotation)
-        {
-            return null;
-        }
-
-        // A tunnel that never reports its URL must not hold the announcement back for ever.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        try
-        {
-            return await annotation.Url.GetValueAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return null;
-        }
-    }
+    private static string? CurrentPublicUrl(ProjectResource proxy) =>
+        proxy.Annotations.OfType<PublicBaseUrlAnnotation>().LastOrDefault()?.Current() is { Length: > 0 } url ? url : null;
 }

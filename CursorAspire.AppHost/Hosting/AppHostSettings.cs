@@ -11,6 +11,7 @@ namespace CursorAspire.AppHost.Hosting;
 /// <param name="OpenAIEndpoint"><c>OpenAI:Endpoint</c>: the OpenAI-compatible endpoint (default OpenAI's).</param>
 /// <param name="OpenAIModels"><c>OpenAI:Models</c>: remote models to offer when <c>Parameters:openai-api-key</c> is set.</param>
 /// <param name="DefaultModel"><c>AppHost:DefaultModel</c>: the alias for unknown model names (default: the first alias).</param>
+/// <param name="PublicBaseUrl"><c>AppHost:PublicBaseUrl</c>: a fixed public https URL in front of the proxy, when you run your own.</param>
 public sealed record AppHostSettings(
     IReadOnlyList<string> OllamaModels,
     IReadOnlyList<string> OllamaArgs,
@@ -18,7 +19,8 @@ public sealed record AppHostSettings(
     int? OllamaContextLength,
     string OpenAIEndpoint,
     IReadOnlyList<string> OpenAIModels,
-    string? DefaultModel)
+    string? DefaultModel,
+    string? PublicBaseUrl)
 {
     /// <summary>OpenAI's public endpoint.</summary>
     public const string DefaultOpenAIEndpoint = "https://api.openai.com/v1";
@@ -34,7 +36,8 @@ public sealed record AppHostSettings(
             Int(configuration, "Ollama:ContextLength"),
             NullIfBlank(configuration["OpenAI:Endpoint"]) ?? DefaultOpenAIEndpoint,
             List(configuration, "OpenAI:Models"),
-            NullIfBlank(configuration["AppHost:DefaultModel"]));
+            NullIfBlank(configuration["AppHost:DefaultModel"]),
+            NullIfBlank(configuration["AppHost:PublicBaseUrl"]));
     }
 
     private static List<string> List(IConfiguration configuration, string key)

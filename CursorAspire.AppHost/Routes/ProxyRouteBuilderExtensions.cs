@@ -105,17 +105,34 @@ public static class ProxyRouteBuilderExtensions
     }
 
     /// <summary>
-    /// The seam for a tunnel: tells the proxy (<c>Proxy__PublicBaseUrl</c>) and the Cursor setup text its public URL.
-    /// The value is resolved when the proxy starts, so a tunnel resource that learns its URL at run time can supply it
-    /// (the proxy must then wait for the tunnel).
+    /// A public URL known before start (your own domain or reverse proxy): the proxy gets it as
+    /// <c>Proxy__PublicBaseUrl</c> and the Cursor setup text uses it.
     /// </summary>
-    public static IResourceBuilder<T> WithPublicBaseUrl<T>(this IResourceBuilder<T> proxy, IValueProvider publicBaseUrl)
+    public static IResourceBuilder<T> WithPublicBaseUrl<T>(this IResourceBuilder<T> proxy, string publicBaseUrl)
         where T : IResourceWithEnvironment
     {
         ArgumentNullException.ThrowIfNull(proxy);
-        ArgumentNullException.ThrowIfNull(publicBaseUrl);
+        if (!Uri.TryCreate(publicBaseUrl, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException($"The public base URL '{publicBaseUrl}' must be an absolute https URL (Cursor refuses anything else).", nameof(publicBaseUrl));
+        }
+
+        var url = publicBaseUrl.TrimEnd('/');
         return proxy
-            .WithAnnotation(new PublicBaseUrlAnnotation(publicBaseUrl), ResourceAnnotationMutationBehavior.Replace)
-            .WithEnvironment(context => context.EnvironmentVariables[ProxyConfigurationKeys.PublicBaseUrl] = publicBaseUrl);
+            .WithAnnotation(new PublicBaseUrlAnnotation(() => url), ResourceAnnotationMutationBehavior.Replace)
+            .WithEnvironment(ProxyConfigurationKeys.PublicBaseUrl, url);
+    }
+
+    /// <summary>
+    /// The seam for a tunnel whose URL is only known at run time: the Cursor setup text asks
+    /// <paramref name="currentPublicUrl"/> when the proxy is ready. It does not set <c>Proxy__PublicBaseUrl</c>;
+    /// the tunnel integration does (CursorAspire.Tunnel's <c>WithTunnelPublicUrl</c>).
+    /// </summary>
+    public static IResourceBuilder<T> WithCursorPublicUrl<T>(this IResourceBuilder<T> proxy, Func<string?> currentPublicUrl)
+        where T : IResource
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        ArgumentNullException.ThrowIfNull(currentPublicUrl);
+        return proxy.WithAnnotation(new PublicBaseUrlAnnotation(currentPublicUrl), ResourceAnnotationMutationBehavior.Replace);
     }
 }

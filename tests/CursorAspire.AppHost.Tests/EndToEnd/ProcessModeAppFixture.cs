@@ -65,11 +65,12 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
         ModelStates = new ResourceStates(notifications, ModelResourceName);
         ProxyStates = new ResourceStates(notifications, "proxy");
         var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        var proxy = Assert.Single(App.Services.GetRequiredService<DistributedApplicationModel>().Resources, r => r.Name == "proxy");
         _logWatch = Task.Run(async () =>
         {
             try
             {
-                await foreach (var batch in logs.WatchAsync("proxy").WithCancellation(_stop.Token))
+                await foreach (var batch in logs.WatchAsync(proxy).WithCancellation(_stop.Token))
                 {
                     foreach (var line in batch)
                     {
