@@ -86,6 +86,7 @@ public static class ProxyApplication
         app.UseMiddleware<OpenAIErrorMiddleware>();
         app.UseStatusCodePages(ProxyEndpoints.WriteStatusCodeErrorAsync);
         app.UseCors();
+        app.Use(ProxyEndpoints.AnswerOptions);
         app.UseRewriter(ProxyEndpoints.AnyPrefixRewrite());
         app.UseAuthentication();
         app.UseAuthorization();

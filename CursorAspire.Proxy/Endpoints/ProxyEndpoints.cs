@@ -22,10 +22,21 @@ public static class ProxyEndpoints
         v1.MapGet("/models", ModelsEndpoint.HandleAsync).WithName("Models");
 
         endpoints.MapGet("/", StatusEndpoint.Handle).AllowAnonymous();
-
-        // A preflight is answered by the CORS middleware; any other OPTIONS gets the same 204, never a 401.
-        endpoints.MapMethods("/{**path}", [HttpMethods.Options], () => Results.NoContent()).AllowAnonymous();
         return endpoints;
+    }
+
+    /// <summary>
+    /// A preflight is answered by the CORS middleware before this; any other OPTIONS, on any path, gets the same
+    /// 204 and never a 401. (A catch-all OPTIONS route would turn every unknown GET into a 405.)
+    /// </summary>
+    public static Task AnswerOptions(HttpContext context, RequestDelegate next)
+    {
+        if (!HttpMethods.IsOptions(context.Request.Method))
+        {
+            return next(context);
+        }
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        return Task.CompletedTask;
     }
 
     /// <summary>Unknown paths and wrong methods get OpenAI's error shape rather than an empty body.</summary>

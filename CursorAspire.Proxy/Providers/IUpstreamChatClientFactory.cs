@@ -8,6 +8,9 @@ public interface IUpstreamChatClientFactory
 {
     ProviderKind Kind { get; }
 
+    /// <summary>The named HTTP client (<see cref="UpstreamHttp"/>) this kind's calls go through.</summary>
+    string HttpClientName => UpstreamHttp.ClientName;
+
     /// <summary>Creates the client for one route (provider, upstream model and its settings), over the given HTTP client.</summary>
     IChatClient Create(ModelRoute route, HttpClient http);
 }

@@ -11,6 +11,8 @@ public sealed class OllamaUpstreamFactory(ContextWindowPlanner planner, ILoggerF
 
     public ProviderKind Kind => ProviderKind.Ollama;
 
+    public string HttpClientName => UpstreamHttp.OllamaClientName;
+
     public IChatClient Create(ModelRoute route, HttpClient http)
     {
         http.BaseAddress = route.Provider.Endpoint is { Length: > 0 } endpoint ? new Uri(endpoint) : DefaultEndpoint;

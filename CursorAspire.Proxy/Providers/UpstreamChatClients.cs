@@ -30,7 +30,7 @@ public sealed class UpstreamChatClients(
         {
             throw new InvalidOperationException($"No upstream factory is registered for provider kind {kind}.");
         }
-        var inner = factory.Create(route, httpClientFactory.CreateClient(UpstreamHttp.ClientName));
+        var inner = factory.Create(route, httpClientFactory.CreateClient(factory.HttpClientName));
 
         var builder = new ChatClientBuilder(inner)
             .UseOpenTelemetry(loggerFactory, configure: telemetry => telemetry.EnableSensitiveData = options.Value.LogPrompts);

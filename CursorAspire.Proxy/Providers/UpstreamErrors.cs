@@ -18,6 +18,8 @@ public static class UpstreamErrors
         {
             case ProxyException proxy:
                 return proxy;
+            case UpstreamHttpException upstream:
+                return FromStatus((int)upstream.StatusCode!, upstream.Message, providerName, upstreamModel, upstream.RetryAfter);
             case ClientResultException result when result.Status > 0:
                 return FromStatus(result.Status, result.Message, providerName, upstreamModel, RetryAfter(result));
             case HttpRequestException { StatusCode: { } status } http:

@@ -9,6 +9,9 @@ public static class UpstreamHttp
 {
     public const string ClientName = "cursoraspire-upstream";
 
+    /// <summary>The client for Ollama: the same, plus <see cref="OllamaErrorBodyHandler"/>.</summary>
+    public const string OllamaClientName = "cursoraspire-upstream-ollama";
+
     /// <summary>
     /// Registers the upstream HTTP client: no overall timeout (a stream lasts as long as the model writes), and
     /// <see cref="SocketsHttpHandler.MaxResponseDrainSize"/> 0 so a cancelled stream closes the connection at once
@@ -17,7 +20,17 @@ public static class UpstreamHttp
     /// </summary>
     public static IServiceCollection AddUpstreamHttpClient(this IServiceCollection services)
     {
-        services.AddHttpClient(ClientName)
+        services.AddHttpContextAccessor();
+        services.AddTransient<AbortOnCancelHandler>();
+        services.AddTransient<OllamaErrorBodyHandler>();
+        AddUpstreamClient(services, ClientName);
+        AddUpstreamClient(services, OllamaClientName).AddHttpMessageHandler<OllamaErrorBodyHandler>();
+        return services;
+    }
+
+    private static IHttpClientBuilder AddUpstreamClient(IServiceCollection services, string name)
+    {
+        var builder = services.AddHttpClient(name)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
@@ -26,7 +39,9 @@ public static class UpstreamHttp
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 AutomaticDecompression = DecompressionMethods.All,
             })
-            .AddResilienceHandler("upstream-connect", pipeline => pipeline.AddRetry(new HttpRetryStrategyOptions
+            // Outermost: cancellation must reach the response whatever the inner handlers did.
+            .AddHttpMessageHandler<AbortOnCancelHandler>();
+        builder.AddResilienceHandler("upstream-connect", pipeline => pipeline.AddRetry(new HttpRetryStrategyOptions
             {
                 MaxRetryAttempts = 2,
                 Delay = TimeSpan.FromMilliseconds(200),
@@ -34,6 +49,6 @@ public static class UpstreamHttp
                 ShouldHandle = args => ValueTask.FromResult(
                     args.Outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }),
             }));
-        return services;
+        return builder;
     }
 }

@@ -165,4 +165,57 @@ public sealed class OllamaStandInTests
         Assert.True(lines[^1].GetProperty("done").GetBoolean());
         Assert.Equal("stop", lines[^1].GetProperty("done_reason").GetString());
     }
+    [Fact]
+    public async Task PullOfUnknownModelFailsInsideTheStreamLikeOllama()
+    {
+        await using var ollama = await OllamaStandIn.StartAsync(new OllamaStandInOptions { PullableModels = ["llama3.2"], PullStepDelay = TimeSpan.Zero });
+        var client = new OllamaApiClient(ollama.BaseUri);
+
+        var ex = await Assert.ThrowsAnyAsync<OllamaSharp.Models.Exceptions.OllamaException>(async () =>
+        {
+            await foreach (var _ in client.PullModelAsync(new PullModelRequest { Model = "no-such-model" }, Deadline()))
+            {
+            }
+        });
+
+        Assert.Contains("file does not exist", ex.Message);
+        Assert.False(ollama.HasModel("no-such-model"));
+    }
+
+    [Fact]
+    public async Task ChatWithAbsentModelIs404WhenModelsAreRequired()
+    {
+        await using var ollama = await OllamaStandIn.StartAsync(new OllamaStandInOptions { RequireModelForChat = true, Models = ["here"] });
+        using var http = new HttpClient { BaseAddress = ollama.BaseUri };
+
+        using var missing = await http.PostAsync("api/chat", new StringContent("""{"model":"gone","messages":[]}"""), Deadline());
+        using var present = await http.PostAsync("api/chat", new StringContent("""{"model":"here:latest","stream":false,"messages":[]}"""), Deadline());
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("""{"error":"model \"gone\" not found, try pulling it first"}""", await missing.Content.ReadAsStringAsync(Deadline()));
+        Assert.Equal(HttpStatusCode.OK, present.StatusCode);
+    }
+
+    [Fact]
+    public async Task DeleteRemovesModelFromTags()
+    {
+        await using var ollama = await OllamaStandIn.StartAsync(new OllamaStandInOptions { Models = ["a", "b"] });
+        var client = new OllamaApiClient(ollama.BaseUri);
+
+        await client.DeleteModelAsync(new DeleteModelRequest { Model = "a" }, Deadline());
+
+        Assert.Equal(["b:latest"], (await client.ListLocalModelsAsync(Deadline())).Select(m => m.Name));
+    }
+
+    [Fact]
+    public async Task RootAndVersionAnswerLikeOllama()
+    {
+        await using var ollama = await OllamaStandIn.StartAsync(new OllamaStandInOptions { Version = "0.9.9" });
+        var client = new OllamaApiClient(ollama.BaseUri);
+        using var http = new HttpClient { BaseAddress = ollama.BaseUri };
+
+        Assert.Equal("Ollama is running", await http.GetStringAsync("", Deadline()));
+        Assert.True(await client.IsRunningAsync(Deadline()));
+        Assert.Equal("0.9.9", await client.GetVersionAsync(Deadline()));
+    }
 }

@@ -58,6 +58,7 @@ public sealed class StandInScriptingTests
         Assert.Equal(Enumerable.Range(0, calls).Select(i => $"reply-{i}").Order(), bodies.Order());
         Assert.Equal(calls, openai.CallCount);
         Assert.Equal(0, openai.PendingReplies);
+        Assert.Equal(Enumerable.Range(0, calls), openai.Requests.Select(r => r.Sequence));
     }
 
     [Fact]
@@ -208,15 +209,21 @@ public sealed class StandInScriptingTests
         var started = System.Diagnostics.Stopwatch.StartNew();
         await openai.DisposeAsync();
 
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"dispose took {started.Elapsed}");
-        Assert.NotEqual(RequestOutcome.InProgress, await request.Finished.WaitAsync(Deadline()));
-        try
-        {
-            (await call).Dispose();
-        }
-        catch (HttpRequestException)
-        {
-            // The connection closing without a response is an acceptable end too.
-        }
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"dispose took {started.Elapsed}");
+        Assert.Equal(RequestOutcome.ServerAborted, await request.Finished.WaitAsync(Deadline()));
+        await Assert.ThrowsAsync<HttpRequestException>(() => call); // a broken connection, never a complete-looking reply
+    }
+    [Fact]
+    public async Task AWarmStartTakesWellUnderASecond()
+    {
+        await (await OllamaStandIn.StartAsync()).DisposeAsync(); // first start pays for JIT
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await using var ollama = await OllamaStandIn.StartAsync();
+        await using var openai = await OpenAIStandIn.StartAsync();
+        watch.Stop();
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"two starts took {watch.Elapsed}");
+        Assert.NotEqual(ollama.BaseUri.Port, openai.BaseUri.Port);
     }
 }

@@ -55,9 +55,15 @@ internal sealed class Exchange(HttpContext context, RecordedRequest request, Sta
         {
             await Task.Delay(Timeout.InfiniteTimeSpan, Token).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (!Context.RequestAborted.IsCancellationRequested)
+        {
+            // The stand-in is stopping: break the connection rather than let a hung reply end as if it were complete.
+            Request.MarkServerAborted();
+            Context.Abort();
+        }
         catch (OperationCanceledException)
         {
-            // The client went away or the stand-in is stopping: either ends the hang.
+            // The client went away: that ends the hang.
         }
     }
 

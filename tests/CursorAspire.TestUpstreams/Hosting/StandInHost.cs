@@ -37,6 +37,7 @@ internal static class StandInHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
 
         var app = builder.Build();
+        accessLog = accessLog is null ? null : TextWriter.Synchronized(accessLog);
         var stopping = app.Lifetime.ApplicationStopping;
         app.Use((context, next) => RecordAsync(context, next, state, isChat, stopping, accessLog));
         app.UseRouting();
@@ -65,7 +66,7 @@ internal static class StandInHost
         var headers = context.Request.Headers.ToDictionary(
             h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var request = new RecordedRequest(
-            state.Log.NextSequence(), context.Request.Method, context.Request.Path.Value ?? "/",
+            context.Request.Method, context.Request.Path.Value ?? "/",
             context.Request.QueryString.Value ?? string.Empty, headers, body, isChat(context.Request), state.Time);
 
         using var token = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);

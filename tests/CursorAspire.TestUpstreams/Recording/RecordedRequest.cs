@@ -14,10 +14,9 @@ public sealed class RecordedRequest
     private readonly TimeProvider _time;
 
     internal RecordedRequest(
-        int sequence, string method, string path, string queryString,
+        string method, string path, string queryString,
         IReadOnlyDictionary<string, string> headers, string body, bool isChat, TimeProvider time)
     {
-        Sequence = sequence;
         Method = method;
         Path = path;
         QueryString = queryString;
@@ -42,7 +41,7 @@ public sealed class RecordedRequest
     }
 
     /// <summary>0-based order of arrival at this stand-in.</summary>
-    public int Sequence { get; }
+    public int Sequence { get; internal set; }
 
     /// <summary>HTTP method, e.g. <c>POST</c>.</summary>
     public string Method { get; }

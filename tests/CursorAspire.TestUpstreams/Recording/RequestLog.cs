@@ -22,19 +22,12 @@ internal sealed class RequestLog
         }
     }
 
-    public int NextSequence()
-    {
-        lock (_gate)
-        {
-            return _requests.Count;
-        }
-    }
-
     public void Add(RecordedRequest request)
     {
         TaskCompletionSource arrived;
         lock (_gate)
         {
+            request.Sequence = _requests.Count;
             _requests.Add(request);
             if (request.IsChat)
             {

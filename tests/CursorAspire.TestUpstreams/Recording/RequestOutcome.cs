@@ -12,6 +12,6 @@ public enum RequestOutcome
     /// <summary>The client disconnected before the response finished (<c>HttpContext.RequestAborted</c> fired).</summary>
     ClientAborted,
 
-    /// <summary>The stand-in aborted the connection on purpose (<see cref="StandInReply.FailAfterChunks"/>).</summary>
+    /// <summary>The stand-in broke the connection: <see cref="StandInReply.FailAfterChunks"/>, or it stopped during a hang.</summary>
     ServerAborted,
 }

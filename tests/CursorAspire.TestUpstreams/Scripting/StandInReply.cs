@@ -7,7 +7,9 @@ namespace CursorAspire.TestUpstreams;
 /// Streaming order on the wire: reasoning chunks, then text chunks, then the tool calls, then the finish (and usage).
 /// <see cref="FailAfterChunks"/> and <see cref="HangAfterChunks"/> count reasoning and text chunks written; a value
 /// at or above that count fails or hangs after the last of them, before the tool calls and the finish.
-/// For a non-streaming call either one applies before anything is written.
+/// 0 fails or hangs before the first scripted chunk (after OpenAI's opening role chunk, which is always sent).
+/// For a non-streaming call either one applies before anything is written. A hang ends when the client disconnects
+/// (<see cref="RecordedRequest.Aborted"/>) or the stand-in is disposed (the connection is then broken).
 /// </remarks>
 public sealed record StandInReply
 {

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using CursorAspire.Proxy.Tests.Infrastructure;
+using CursorAspire.TestUpstreams;
+
+namespace CursorAspire.Proxy.Tests.Endpoints;
+
+/// <summary>Each request yields a GenAI span (M.E.AI UseOpenTelemetry) and the route taken; prompts stay out unless configured.</summary>
+[Collection(nameof(TelemetryTests))] // ActivityListeners are process-wide: keep these tests apart
+public class TelemetryTests
+{
+    private static async Task<List<Activity>> CaptureAsync(Func<Task> action)
+    {
+        var activities = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Experimental.Microsoft.Extensions.AI" or "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activities.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await action();
+        await Task.Delay(200); // the server activity stops after the response is flushed
+        return activities.ToList();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RequestHasAGenAiSpanAndRouteTags(bool logPrompts)
+    {
+        await using var ollama = await OllamaStandIn.StartAsync();
+        var config = ProxyHost.OllamaConfig(ollama.BaseUri);
+        config["Proxy:LogPrompts"] = logPrompts.ToString();
+        await using var proxy = await ProxyHost.StartAsync(config);
+        const string secretPrompt = "my-proprietary-source-code-7f3a";
+
+        var activities = await CaptureAsync(() => ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple("local", text: secretPrompt)));
+
+        var genAi = activities.Single(a => a.Source.Name == "Experimental.Microsoft.Extensions.AI");
+        Assert.Equal("qwen2.5-coder:7b", genAi.GetTagItem("gen_ai.request.model"));
+        Assert.NotNull(genAi.GetTagItem("gen_ai.usage.input_tokens"));
+        var server = activities.Single(a => a.Source.Name == "Microsoft.AspNetCore" && a.GetTagItem("cursoraspire.route.provider") is not null);
+        Assert.Equal("ollama", server.GetTagItem("cursoraspire.route.provider"));
+        Assert.Equal("local", server.GetTagItem("cursoraspire.route.alias"));
+        Assert.Equal(genAi.TraceId, server.TraceId);
+
+        var recorded = string.Join('\n', activities.SelectMany(a => a.Tags.Select(t => t.Value)).Concat(activities.SelectMany(a => a.Events.SelectMany(e => e.Tags.Select(t => t.Value?.ToString())))));
+        Assert.Equal(logPrompts, recorded.Contains(secretPrompt));
+        Assert.DoesNotContain(secretPrompt, proxy.Logs.All);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace CursorAspire.Proxy.Tests.Infrastructure;
+
+/// <summary>
+/// The real proxy application (the same composition Program.cs runs) on Kestrel on a loopback port, configured
+/// in memory. Requests go over real HTTP.
+/// </summary>
+public sealed class ProxyHost : IAsyncDisposable
+{
+    public const string ApiKey = "test-key-6b1f0c2e9d8a4f7b";
+
+    private readonly WebApplication _app;
+
+    private ProxyHost(WebApplication app, Uri baseUri, CapturedLogs logs)
+    {
+        _app = app;
+        BaseUri = baseUri;
+        Logs = logs;
+        Client = CreateClient();
+    }
+
+    public Uri BaseUri { get; }
+
+    public CapturedLogs Logs { get; }
+
+    /// <summary>A client that sends the valid key.</summary>
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public HttpClient CreateClient(string? apiKey = ApiKey)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+        return client;
+    }
+
+    /// <summary>Configuration routing alias <c>local</c> (the default) and provider <c>ollama</c> to an Ollama stand-in.</summary>
+    public static Dictionary<string, string?> OllamaConfig(Uri ollama, string upstreamModel = "qwen2.5-coder:7b") => new()
+    {
+        ["Proxy:ApiKeys:0"] = ApiKey,
+        ["Proxy:DefaultModel"] = "local",
+        ["Proxy:Providers:ollama:Kind"] = "Ollama",
+        ["Proxy:Providers:ollama:Endpoint"] = ollama.ToString(),
+        ["Proxy:Models:local:Provider"] = "ollama",
+        ["Proxy:Models:local:Model"] = upstreamModel,
+    };
+
+    /// <summary>Configuration routing alias <c>remote</c> (the default) and provider <c>openai</c> to an OpenAI stand-in.</summary>
+    public static Dictionary<string, string?> OpenAIConfig(Uri apiBase, string upstreamModel = "gpt-4o-mini") => new()
+    {
+        ["Proxy:ApiKeys:0"] = ApiKey,
+        ["Proxy:DefaultModel"] = "remote",
+        ["Proxy:Providers:openai:Kind"] = "OpenAI",
+        ["Proxy:Providers:openai:Endpoint"] = apiBase.ToString(),
+        ["Proxy:Providers:openai:ApiKey"] = "upstream-secret",
+        ["Proxy:Models:remote:Provider"] = "openai",
+        ["Proxy:Models:remote:Model"] = upstreamModel,
+    };
+
+    public static async Task<ProxyHost> StartAsync(IDictionary<string, string?> configuration, Action<WebApplicationBuilder>? configure = null)
+    {
+        var logs = new CapturedLogs();
+        var app = ProxyApplication.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(configuration);
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+            builder.Logging.AddProvider(logs);
+            configure?.Invoke(builder);
+        });
+        await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ProxyHost(app, new Uri(address.Replace("0.0.0.0", "127.0.0.1") + "/"), logs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5))) { await _app.StopAsync(stop.Token); }
+        await _app.DisposeAsync();
+    }
+}
