@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -23,9 +22,6 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
     /// <summary>The reply the stand-in is asked to give (exe mode reads it from <c>STANDIN_REPLY</c>).</summary>
     public const string ScriptedToolName = "read_file";
 
-    private readonly ConcurrentQueue<string> _proxyLog = new();
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _logWatch;
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -35,8 +31,19 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
 
     public string ModelResourceName { get; } = OllamaModelNames.ToResourceName("ollama", ModelName);
 
-    /// <summary>Lines the proxy resource logged (its own output plus what the AppHost logged on its behalf).</summary>
-    public IReadOnlyList<string> ProxyLog => _proxyLog.ToArray();
+    /// <summary>Lines the proxy resource logged so far (its own output plus what the AppHost logged on its behalf).</summary>
+    public async Task<List<string>> ProxyLogAsync()
+    {
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        var proxy = Assert.Single(App.Services.GetRequiredService<DistributedApplicationModel>().Resources, r => r.Name == "proxy");
+        var lines = new List<string>();
+        await foreach (var batch in logs.GetAllAsync(proxy))
+        {
+            lines.AddRange(batch.Select(l => l.Content));
+        }
+
+        return lines;
+    }
 
     public async Task InitializeAsync()
     {
@@ -64,25 +71,6 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
         var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
         ModelStates = new ResourceStates(notifications, ModelResourceName);
         ProxyStates = new ResourceStates(notifications, "proxy");
-        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
-        var proxy = Assert.Single(App.Services.GetRequiredService<DistributedApplicationModel>().Resources, r => r.Name == "proxy");
-        _logWatch = Task.Run(async () =>
-        {
-            try
-            {
-                await foreach (var batch in logs.WatchAsync(proxy).WithCancellation(_stop.Token))
-                {
-                    foreach (var line in batch)
-                    {
-                        _proxyLog.Enqueue(line.Content);
-                    }
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
-
         await App.StartAsync(cts.Token);
         try
         {
@@ -92,7 +80,7 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
         {
             throw new InvalidOperationException(
                 $"The proxy did not become healthy ({ex.Message}). Model states: {string.Join(" → ", ModelStates.Seen)}. " +
-                $"Proxy states: {string.Join(" → ", ProxyStates.Seen)}. Proxy log tail:\n{string.Join('\n', ProxyLog.TakeLast(30))}",
+                $"Proxy states: {string.Join(" → ", ProxyStates.Seen)}. Proxy log tail:\n{string.Join('\n', (await ProxyLogAsync()).TakeLast(30))}",
                 ex);
         }
     }
@@ -107,7 +95,6 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _stop.CancelAsync();
         if (App is not null)
         {
             await ModelStates.DisposeAsync();
@@ -116,12 +103,5 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
             await App.StopAsync(cts.Token);
             await App.DisposeAsync();
         }
-
-        if (_logWatch is not null)
-        {
-            await _logWatch;
-        }
-
-        _stop.Dispose();
     }
 }

@@ -105,13 +105,17 @@ public sealed class ProcessModeEndToEndTests(ProcessModeAppFixture fixture) : IC
     {
         // The announcement follows the proxy's ready event; give it a moment on a busy machine.
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!fixture.ProxyLog.Any(l => l.Contains("Cursor setup", StringComparison.Ordinal)) && !cts.IsCancellationRequested)
+        var lines = await fixture.ProxyLogAsync();
+        while (!lines.Any(l => l.Contains("Cursor setup", StringComparison.Ordinal)) && !cts.IsCancellationRequested)
         {
-            await Task.Delay(200, CancellationToken.None);
+            await Task.Delay(250, CancellationToken.None);
+            lines = await fixture.ProxyLogAsync();
         }
 
-        var log = string.Join('\n', fixture.ProxyLog);
-        Assert.Single(fixture.ProxyLog, l => l.Contains("Cursor setup", StringComparison.Ordinal));
+        var log = string.Join('\n', lines);
+        Assert.True(
+            lines.Count(l => l.Contains("Cursor setup", StringComparison.Ordinal)) == 1,
+            $"Expected the Cursor setup exactly once in the proxy's log ({lines.Count} lines):\n{log}");
         Assert.Contains(ProcessModeAppFixture.Alias, log, StringComparison.Ordinal);
         Assert.Contains(CursorSetupInstructions.LocalOnlyNote, log, StringComparison.Ordinal);
         Assert.DoesNotContain(ProcessModeAppFixture.ApiKey, log, StringComparison.Ordinal);

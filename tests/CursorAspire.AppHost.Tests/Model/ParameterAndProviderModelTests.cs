@@ -54,4 +54,30 @@ public sealed class ParameterAndProviderModelTests
         var env = await builder.Resource<ProjectResource>("proxy").EnvironmentAsync();
         Assert.Equal("openai-gpt-4.1-mini", env["Proxy__DefaultModel"]);
     }
+
+    [Fact]
+    public async Task AFixedPublicBaseUrlReachesTheProxy()
+    {
+        await using var builder = await AppHostModel.CreateAsync([.. NoLocalServices, "--AppHost:PublicBaseUrl=https://cursor.example.com/"]);
+
+        var env = await builder.Resource<ProjectResource>("proxy").EnvironmentAsync();
+        Assert.Equal("https://cursor.example.com", env["Proxy__PublicBaseUrl"]);
+    }
+
+    [Fact]
+    public async Task APlainHttpPublicBaseUrlIsRefusedWithAReason()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(
+            () => AppHostModel.CreateAsync([.. NoLocalServices, "--AppHost:PublicBaseUrl=http://cursor.example.com"]));
+        Assert.Contains("https", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithoutAPublicUrlTheProxyIsNotGivenOne()
+    {
+        await using var builder = await AppHostModel.CreateAsync(NoLocalServices);
+
+        var env = await builder.Resource<ProjectResource>("proxy").EnvironmentAsync();
+        Assert.False(env.ContainsKey("Proxy__PublicBaseUrl"));
+    }
 }
