@@ -101,6 +101,24 @@ public sealed class ProcessModeEndToEndTests(ProcessModeAppFixture fixture) : IC
     }
 
     [Fact]
+    public async Task TheDashboardShowsTheCursorSettingsAsProxyPropertiesWithTheKeyMasked()
+    {
+        // Published when the proxy is ready, a moment after it turns healthy.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (fixture.ProxyStates.Last?.Properties.Any(p => p.Name == "cursor.apiKey") != true && !cts.IsCancellationRequested)
+        {
+            await Task.Delay(250, CancellationToken.None);
+        }
+
+        var properties = fixture.ProxyStates.Last!.Properties.ToDictionary(p => p.Name);
+        Assert.True(properties.ContainsKey("cursor.apiKey"), $"No Cursor properties on the proxy; it has: {string.Join(", ", properties.Keys)}");
+        Assert.True(properties["cursor.apiKey"].IsSensitive);
+        Assert.Equal(ProcessModeAppFixture.ApiKey, properties["cursor.apiKey"].Value as string);
+        Assert.EndsWith("/v1", properties["cursor.baseUrl"].Value as string, StringComparison.Ordinal);
+        Assert.Equal(ProcessModeAppFixture.Alias, properties["cursor.models"].Value as string);
+    }
+
+    [Fact]
     public async Task TheCursorSetupIsLoggedOnceOnTheProxyWithoutTheKey()
     {
         // The announcement follows the proxy's ready event; give it a moment on a busy machine.
