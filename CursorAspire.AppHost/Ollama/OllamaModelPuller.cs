@@ -19,7 +19,10 @@ internal sealed class OllamaModelPuller(
     /// <summary>The name of the HttpClient used for pulls (no timeout: a multi-GB download takes long).</summary>
     public const string HttpClientName = "ollama-model-pull";
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Brings the model onto its server; false when that failed (the log and the state say why).</summary>
+    /// <param name="cancellationToken">Stops waiting or pulling.</param>
+    /// <param name="force">Pull even when the server has the model (fetches a newer build of the same tag).</param>
+    public async Task<bool> RunAsync(CancellationToken cancellationToken, bool force = false)
     {
         try
         {
@@ -29,7 +32,7 @@ internal sealed class OllamaModelPuller(
 
             await PublishAsync(OllamaModelStates.Checking, started: true).ConfigureAwait(false);
             var client = CreateClient();
-            if (await IsPresentAsync(client, cancellationToken).ConfigureAwait(false))
+            if (!force && await IsPresentAsync(client, cancellationToken).ConfigureAwait(false))
             {
                 logger.LogInformation("Model {Model} is already present on {Server}.", model.ModelName, model.Parent.Name);
             }
@@ -45,15 +48,18 @@ internal sealed class OllamaModelPuller(
             }
 
             await PublishAsync(OllamaModelStates.Running).ConfigureAwait(false);
+            return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The AppHost is stopping; nothing to report.
+            return false;
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Could not pull model {Model} from {Server}: {Message}", model.ModelName, model.Parent.Name, ex.Message);
             await PublishAsync(OllamaModelStates.Failed, stopped: true).ConfigureAwait(false);
+            return false;
         }
     }
 

@@ -12,6 +12,9 @@ public static class OllamaResourceBuilderExtensions
     /// <summary>The API path whose answer proves the server serves requests.</summary>
     public const string HealthPath = "/api/tags";
 
+    /// <summary>The name of the model's dashboard command that pulls it again.</summary>
+    public const string PullCommandName = "pull-model";
+
     /// <summary>The resource type shown in the dashboard for models.</summary>
     public const string ModelResourceType = "OllamaModel";
 
@@ -105,6 +108,19 @@ public static class OllamaResourceBuilderExtensions
             })
             .WithHealthCheck(healthCheckKey)
             .ExcludeFromManifest()
+            .WithCommand(
+                PullCommandName,
+                "Pull again",
+                context => PullAgainAsync(model, context),
+                new CommandOptions
+                {
+                    Description = "Pull the model again, e.g. to get a newer build of the same tag.",
+                    IconName = "ArrowDownload",
+                    UpdateState = context => context.ResourceSnapshot.State?.Text == KnownResourceStates.Running
+                        || context.ResourceSnapshot.State?.Text == KnownResourceStates.FailedToStart
+                        ? ResourceCommandState.Enabled
+                        : ResourceCommandState.Disabled,
+                })
             .OnInitializeResource(static (model, e, ct) => new OllamaModelPuller(
                     model,
                     e.Notifications,
@@ -112,5 +128,19 @@ public static class OllamaResourceBuilderExtensions
                     e.Services.GetRequiredService<IHttpClientFactory>(),
                     e.Services.GetService<TimeProvider>() ?? TimeProvider.System)
                 .RunAsync(ct));
+    }
+
+    private static async Task<ExecuteCommandResult> PullAgainAsync(OllamaModelResource model, ExecuteCommandContext context)
+    {
+        var services = context.Services;
+        var puller = new OllamaModelPuller(
+            model,
+            services.GetRequiredService<ResourceNotificationService>(),
+            services.GetRequiredService<ResourceLoggerService>().GetLogger(model),
+            services.GetRequiredService<IHttpClientFactory>(),
+            services.GetService<TimeProvider>() ?? TimeProvider.System);
+        return await puller.RunAsync(context.CancellationToken, force: true).ConfigureAwait(false)
+            ? CommandResults.Success()
+            : CommandResults.Failure($"Could not pull {model.ModelName}; the model's log says why.");
     }
 }

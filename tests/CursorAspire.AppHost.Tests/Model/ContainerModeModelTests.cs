@@ -71,6 +71,7 @@ public sealed class ContainerModeModelTests
         Assert.Same(ollama, llama.Parent);
         Assert.Contains(qwen.Annotations.OfType<ResourceRelationshipAnnotation>(), r => r.Type == "Parent" && r.Resource == ollama);
         Assert.NotEmpty(qwen.Annotations.OfType<HealthCheckAnnotation>());
+        Assert.Contains(qwen.Annotations.OfType<ResourceCommandAnnotation>(), c => c.Name == OllamaResourceBuilderExtensions.PullCommandName);
         Assert.Equal("Endpoint={ollama.bindings.http.url};Model=qwen2.5-coder:7b", qwen.ConnectionStringExpression.ValueExpression);
 
         var proxy = builder.Resource<ProjectResource>("proxy");

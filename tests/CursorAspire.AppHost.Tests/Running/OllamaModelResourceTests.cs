@@ -81,6 +81,30 @@ public sealed class OllamaModelResourceTests
         Assert.True(waiting >= 0 && firstPullStep > waiting, $"Expected Waiting before the pull, saw: {string.Join(" → ", seen)}");
     }
 
+    [Fact]
+    public async Task ThePullAgainCommandDownloadsAPresentModelAgain()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var builder = await EmptyApp.CreateAsync(cts.Token);
+        var ollama = builder.AddOllamaExecutable("test-ollama", StandIn.Dotnet, StandIn.AssemblyPath, "serve")
+            .WithEnvironment("STANDIN_MODELS", ModelName)
+            .WithEnvironment("STANDIN_PULL_STEP_MS", "50");
+        var model = ollama.AddModel(ModelName);
+        await using var app = await builder.BuildAsync(cts.Token);
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        await using var states = new ResourceStates(notifications, model.Resource.Name);
+        await app.StartAsync(cts.Token);
+        await notifications.WaitForResourceHealthyAsync(model.Resource.Name, cts.Token);
+        Assert.DoesNotContain(states.Seen, s => s.StartsWith(OllamaModelStates.DownloadingPrefix, StringComparison.Ordinal));
+
+        var result = await app.Services.GetRequiredService<ResourceCommandService>()
+            .ExecuteCommandAsync(model.Resource, OllamaResourceBuilderExtensions.PullCommandName, cts.Token);
+
+        Assert.True(result.Success, result.Message);
+        Assert.Contains($"{OllamaModelStates.DownloadingPrefix}100%", states.Seen);
+        Assert.Equal(KnownResourceStates.Running, states.Seen[^1]);
+    }
+
     private static async Task<List<string>> ListedModelsAsync(IOllamaServerResource server, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = new Uri(server.PrimaryEndpoint.Url) };
