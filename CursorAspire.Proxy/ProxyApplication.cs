@@ -1,3 +1,4 @@
+using CursorAspire.Proxy.Caching;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Endpoints;
 using CursorAspire.Proxy.Providers;
@@ -61,7 +62,11 @@ public static class ProxyApplication
         services.AddSingleton<IUpstreamChatClientFactory, OpenAIUpstreamFactory>();
         services.AddSingleton<UpstreamChatClients>();
 
-        // Cache store: Redis when the AppHost provides one, else in-process memory.
+        // Response cache (its own keyed store) as a pipeline stage between telemetry and the provider.
+        services.AddResponseCache(builder.Configuration, CacheConnectionName);
+        services.AddSingleton<IChatPipelineStage, ResponseCacheStage>();
+
+        // Conversation store: Redis when the AppHost provides one, else in-process memory.
         if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString(CacheConnectionName)))
         {
             builder.AddRedisClient(CacheConnectionName);

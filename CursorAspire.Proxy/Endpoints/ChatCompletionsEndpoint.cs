@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CursorAspire.Proxy.Caching;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Providers;
 using CursorAspire.Proxy.Routing;
@@ -29,6 +30,7 @@ public sealed class ChatCompletionsEndpoint(
         var request = ChatRequestReader.Read(document.RootElement);
         var route = Route(request);
         var client = clients.Get(route);
+        var cache = AttachCacheRequest(context, request);
 
         var estimatedPromptTokens = TokenEstimator.EstimatePrompt(request.Messages, request.Options);
         metrics.EstimatedPromptTokens.Record(estimatedPromptTokens, new KeyValuePair<string, object?>("cursoraspire.provider", route.ProviderName));
@@ -37,12 +39,30 @@ public sealed class ChatCompletionsEndpoint(
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         if (request.Stream)
         {
-            await StreamAsync(context, request, route, client, id, created, estimatedPromptTokens).ConfigureAwait(false);
+            await StreamAsync(context, request, route, client, cache, id, created, estimatedPromptTokens).ConfigureAwait(false);
         }
         else
         {
-            await CompleteAsync(context, request, route, client, id, created, estimatedPromptTokens).ConfigureAwait(false);
+            await CompleteAsync(context, request, route, client, cache, id, created, estimatedPromptTokens).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Scopes the response cache to the caller's key and to its <c>Cache-Control</c> (<c>no-cache</c>, <c>no-store</c>),
+    /// and reports the outcome as <c>x-cache</c> on whatever response goes out.
+    /// </summary>
+    private static ResponseCacheRequest AttachCacheRequest(HttpContext context, ParsedChatRequest request)
+    {
+        var partition = context.User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)?.Value ?? string.Empty;
+        var cache = ResponseCacheRequest.FromCacheControl(partition, context.Request.Headers.CacheControl);
+        cache.AttachTo(request.Options);
+        context.Response.OnStarting(static state =>
+        {
+            var (response, cacheRequest) = ((HttpResponse, ResponseCacheRequest))state;
+            response.Headers["x-cache"] = cacheRequest.XCacheHeaderValue ?? "BYPASS";
+            return Task.CompletedTask;
+        }, (context.Response, cache));
+        return cache;
     }
 
     private ModelRoute Route(ParsedChatRequest request)
@@ -78,7 +98,7 @@ public sealed class ChatCompletionsEndpoint(
         return route;
     }
 
-    private async Task StreamAsync(HttpContext context, ParsedChatRequest request, ModelRoute route, IChatClient client, string id, long created, long estimatedPromptTokens)
+    private async Task StreamAsync(HttpContext context, ParsedChatRequest request, ModelRoute route, IChatClient client, ResponseCacheRequest cache, string id, long created, long estimatedPromptTokens)
     {
         var aborted = context.RequestAborted;
         using var firstByte = CancellationTokenSource.CreateLinkedTokenSource(aborted);
@@ -105,7 +125,11 @@ public sealed class ChatCompletionsEndpoint(
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        var writer = new ChatCompletionChunkWriter(id, request.Model, created, _options.ReasoningOutput);
+        var writer = new ChatCompletionChunkWriter(id, request.Model, created, _options.ReasoningOutput)
+        {
+            // A replayed answer cost no prompt processing: say so the way OpenAI does, as cached prompt tokens.
+            ReportPromptAsCached = cache.Outcome == ResponseCacheOutcome.Hit,
+        };
         var output = response.BodyWriter;
         try
         {
@@ -130,7 +154,7 @@ public sealed class ChatCompletionsEndpoint(
         await output.FlushAsync(aborted).ConfigureAwait(false);
     }
 
-    private async Task CompleteAsync(HttpContext context, ParsedChatRequest request, ModelRoute route, IChatClient client, string id, long created, long estimatedPromptTokens)
+    private async Task CompleteAsync(HttpContext context, ParsedChatRequest request, ModelRoute route, IChatClient client, ResponseCacheRequest cache, string id, long created, long estimatedPromptTokens)
     {
         var aborted = context.RequestAborted;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
@@ -146,7 +170,10 @@ public sealed class ChatCompletionsEndpoint(
         }
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
-        ChatCompletionResponseWriter.Write(context.Response.BodyWriter, result, id, request.Model, created, estimatedPromptTokens, _options.ReasoningOutput);
+        var usage = cache.Outcome == ResponseCacheOutcome.Hit && result.Usage is { } original
+            ? new UsageDetails { InputTokenCount = original.InputTokenCount, OutputTokenCount = original.OutputTokenCount, TotalTokenCount = original.TotalTokenCount, CachedInputTokenCount = original.InputTokenCount ?? estimatedPromptTokens }
+            : null;
+        ChatCompletionResponseWriter.Write(context.Response.BodyWriter, result, id, request.Model, created, estimatedPromptTokens, _options.ReasoningOutput, usage);
         await context.Response.BodyWriter.FlushAsync(aborted).ConfigureAwait(false);
     }
 

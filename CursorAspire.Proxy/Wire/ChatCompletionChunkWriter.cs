@@ -59,6 +59,9 @@ public sealed class ChatCompletionChunkWriter
         _choicePrefix = [.. _envelopePrefix, .. "\"choices\":[{\"index\":0,\"delta\":"u8];
     }
 
+    /// <summary>Report the whole prompt as cached tokens (a response replayed from the cache).</summary>
+    public bool ReportPromptAsCached { get; init; }
+
     /// <summary>Number of tool calls written so far.</summary>
     public int ToolCallCount => _toolCallCount;
 
@@ -250,11 +253,12 @@ public sealed class ChatCompletionChunkWriter
         // The envelope prefix left an object open; the writer continues inside it without validation.
         _json.WriteStartArray("choices");
         _json.WriteEndArray();
+        var promptTokens = usage?.InputTokenCount ?? estimatedPromptTokens;
         WireJson.WriteUsage(
             _json,
-            usage?.InputTokenCount ?? estimatedPromptTokens,
+            promptTokens,
             usage?.OutputTokenCount ?? TokenEstimator.FromCharacters(_outputChars),
-            usage?.CachedInputTokenCount,
+            ReportPromptAsCached ? promptTokens : usage?.CachedInputTokenCount,
             usage?.ReasoningTokenCount);
         _json.Flush();
         output.Write("}"u8);

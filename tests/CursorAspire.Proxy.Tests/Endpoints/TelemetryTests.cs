@@ -6,20 +6,21 @@ using CursorAspire.TestUpstreams;
 namespace CursorAspire.Proxy.Tests.Endpoints;
 
 /// <summary>Each request yields a GenAI span (M.E.AI UseOpenTelemetry) and the route taken; prompts stay out unless configured.</summary>
-[Collection(nameof(TelemetryTests))] // ActivityListeners are process-wide: keep these tests apart
 public class TelemetryTests
 {
-    private static async Task<List<Activity>> CaptureAsync(Func<Task> action)
+    /// <summary>Captures the spans of one trace, so spans of tests running in parallel are ignored.</summary>
+    private static async Task<List<Activity>> CaptureAsync(Func<ActivityTraceId, Task> action)
     {
+        var traceId = ActivityTraceId.CreateRandom();
         var activities = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name is "Experimental.Microsoft.Extensions.AI" or "Microsoft.AspNetCore",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activities.Enqueue,
+            ActivityStopped = a => { if (a.TraceId == traceId) { activities.Enqueue(a); } },
         };
         ActivitySource.AddActivityListener(listener);
-        await action();
+        await action(traceId);
         await Task.Delay(200); // the server activity stops after the response is flushed
         return activities.ToList();
     }
@@ -35,7 +36,16 @@ public class TelemetryTests
         await using var proxy = await ProxyHost.StartAsync(config);
         const string secretPrompt = "my-proprietary-source-code-7f3a";
 
-        var activities = await CaptureAsync(() => ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple("local", text: secretPrompt)));
+        var activities = await CaptureAsync(async traceId =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
+            {
+                Content = new StringContent(ChatRequests.Simple("local", text: secretPrompt), System.Text.Encoding.UTF8, "application/json"),
+            };
+            // The client call runs under a parent span of the chosen trace, which HTTP propagation carries to the proxy.
+            using var parent = new Activity("test").SetParentId(traceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start();
+            (await proxy.Client.SendAsync(request)).EnsureSuccessStatusCode();
+        });
 
         var genAi = activities.Single(a => a.Source.Name == "Experimental.Microsoft.Extensions.AI");
         Assert.Equal("qwen2.5-coder:7b", genAi.GetTagItem("gen_ai.request.model"));

@@ -1,0 +1,35 @@
+namespace CursorAspire.Proxy.Caching;
+
+/// <summary>The leader's promise to hand its answer to concurrent identical requests.</summary>
+internal sealed class InFlightLease
+{
+    private readonly InFlightResponses _owner;
+    private readonly TaskCompletionSource<byte[]?> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public InFlightLease(InFlightResponses owner, string key)
+    {
+        _owner = owner;
+        Key = key;
+    }
+
+    public string Key { get; }
+
+    public Task<byte[]?> Result => _result.Task;
+
+    /// <summary>
+    /// Publishes the serialized answer (or <see langword="null"/>: nothing to share, go upstream yourselves). Idempotent.
+    /// A published answer stays joinable until <see cref="Release"/>, which the leader calls once the store write is
+    /// done, so a request arriving in between is served by the lease rather than missing in the store.
+    /// </summary>
+    public void Complete(byte[]? payload)
+    {
+        _result.TrySetResult(payload);
+        if (payload is null)
+        {
+            Release();
+        }
+    }
+
+    /// <summary>Leaves the in-flight map. Idempotent.</summary>
+    public void Release() => _owner.Remove(this);
+}

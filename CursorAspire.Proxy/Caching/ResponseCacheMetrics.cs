@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace CursorAspire.Proxy.Caching;
+
+/// <summary>
+/// The response cache's instruments on the <c>CursorAspire</c> meter: <c>cursoraspire.cache.hits</c>,
+/// <c>.misses</c>, <c>.bypasses</c>, <c>.errors</c>, <c>.bytes_saved</c>, <c>.upstream_calls_avoided</c> and
+/// <c>.breaker_opened</c>.
+/// </summary>
+public sealed class ResponseCacheMetrics
+{
+    /// <summary>The meter name shared by all CursorAspire instruments.</summary>
+    public const string MeterName = "CursorAspire";
+
+    /// <summary>Tag naming the provider route (set when the pipeline is built).</summary>
+    public const string ProviderTag = "cursoraspire.provider";
+
+    private readonly Counter<long> _hits;
+    private readonly Counter<long> _misses;
+    private readonly Counter<long> _bypasses;
+    private readonly Counter<long> _errors;
+    private readonly Counter<long> _bytesSaved;
+    private readonly Counter<long> _upstreamCallsAvoided;
+    private readonly Counter<long> _breakerOpened;
+
+    /// <summary>Creates the instruments on the meter obtained from <paramref name="meterFactory"/>.</summary>
+    public ResponseCacheMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _hits = meter.CreateCounter<long>("cursoraspire.cache.hits", "{request}", "Requests answered from the response cache.");
+        _misses = meter.CreateCounter<long>("cursoraspire.cache.misses", "{request}", "Requests looked up in the response cache and not found.");
+        _bypasses = meter.CreateCounter<long>("cursoraspire.cache.bypasses", "{request}", "Requests that did not consult the response cache.");
+        _errors = meter.CreateCounter<long>("cursoraspire.cache.errors", "{operation}", "Response cache store operations that failed, timed out or were refused by the open breaker.");
+        _bytesSaved = meter.CreateCounter<long>("cursoraspire.cache.bytes_saved", "By", "Bytes of responses served from the response cache.");
+        _upstreamCallsAvoided = meter.CreateCounter<long>("cursoraspire.cache.upstream_calls_avoided", "{call}", "Upstream model calls avoided by the response cache (store hits and coalesced requests).");
+        _breakerOpened = meter.CreateCounter<long>("cursoraspire.cache.breaker_opened", "{event}", "Times the response cache store's circuit breaker opened.");
+    }
+
+    internal void Hit(string provider, string source, long bytes)
+    {
+        var providerTag = new KeyValuePair<string, object?>(ProviderTag, provider);
+        var sourceTag = new KeyValuePair<string, object?>("cursoraspire.cache.source", source);
+        _hits.Add(1, providerTag, sourceTag);
+        _upstreamCallsAvoided.Add(1, providerTag, sourceTag);
+        _bytesSaved.Add(bytes, providerTag, sourceTag);
+    }
+
+    internal void Miss(string provider) => _misses.Add(1, new KeyValuePair<string, object?>(ProviderTag, provider));
+
+    internal void Bypass(string provider, string reason) =>
+        _bypasses.Add(1, new KeyValuePair<string, object?>(ProviderTag, provider), new KeyValuePair<string, object?>("cursoraspire.cache.reason", reason));
+
+    internal void Error(string operation, string reason) =>
+        _errors.Add(1, new KeyValuePair<string, object?>("cursoraspire.cache.operation", operation), new KeyValuePair<string, object?>("cursoraspire.cache.reason", reason));
+
+    internal void BreakerOpened() => _breakerOpened.Add(1);
+
+    /// <summary>Tags the current span with the outcome (<c>cursoraspire.cache.outcome</c>).</summary>
+    internal static void TagActivity(Activity? activity, ResponseCacheOutcome outcome) =>
+        activity?.SetTag("cursoraspire.cache.outcome", outcome switch
+        {
+            ResponseCacheOutcome.Hit => "hit",
+            ResponseCacheOutcome.Miss => "miss",
+            ResponseCacheOutcome.Bypass => "bypass",
+            ResponseCacheOutcome.Error => "error",
+            _ => "none",
+        });
+}

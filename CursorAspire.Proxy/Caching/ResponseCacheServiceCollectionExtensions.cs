@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CursorAspire.Proxy.Caching;
+
+/// <summary>Registers the response cache's services.</summary>
+public static class ResponseCacheServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the response cache: options bound from <c>Proxy:Cache</c> and validated at start-up, the
+    /// fail-open store (a keyed <see cref="IDistributedCache"/> under <see cref="ResponseCacheStore.ServiceKey"/>),
+    /// the in-flight map and the metrics. Add the middleware to each provider pipeline with
+    /// <see cref="ResponseCacheChatClientBuilderExtensions.UseResponseCache"/>.
+    /// </summary>
+    /// <remarks>
+    /// The store is Redis when <c>ConnectionStrings:&lt;redisConnectionName&gt;</c> is set (Aspire's
+    /// <c>WithReference(redis)</c> sets it). If an <see cref="IConnectionMultiplexer"/> is registered (Aspire's
+    /// <c>builder.AddRedisClient(name)</c>, with its health check and tracing), that connection is reused; otherwise one is
+    /// opened with <c>abortConnect=false</c> so a Redis that is down at start-up does not stop the proxy. Without a
+    /// connection string the store is process memory, and a warning says so. A keyed <see cref="IDistributedCache"/>
+    /// registered before this call is kept. A hosted service opens the connection in the background at start-up.
+    /// </remarks>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The application configuration.</param>
+    /// <param name="redisConnectionName">The connection-string name of the Redis resource. Default <c>cache</c>.</param>
+    public static IServiceCollection AddResponseCache(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration, string redisConnectionName = "cache")
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentException.ThrowIfNullOrEmpty(redisConnectionName);
+
+        services.AddOptions<ResponseCacheOptions>()
+            .Bind(configuration.GetSection(ResponseCacheOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResponseCacheOptions>, ResponseCacheOptionsValidator>());
+
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ResponseCacheMetrics>();
+        services.TryAddSingleton<InFlightResponses>();
+        services.TryAddSingleton<ResponseCacheStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ResponseCacheWarmUp>());
+
+        var connectionString = Microsoft.Extensions.Configuration.ConfigurationExtensions.GetConnectionString(configuration, redisConnectionName);
+        services.TryAddKeyedSingleton<IDistributedCache>(ResponseCacheStore.ServiceKey, (provider, _) =>
+            CreateStore(provider, connectionString, redisConnectionName));
+        return services;
+    }
+
+    private static IDistributedCache CreateStore(IServiceProvider provider, string? connectionString, string connectionName)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            var logger = provider.GetService<ILoggerFactory>()?.CreateLogger<ResponseCacheStore>() ?? (ILogger)NullLogger.Instance;
+            ResponseCacheLog.UsingMemoryStore(logger, connectionName);
+            return new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
+        }
+
+        var redisOptions = new RedisCacheOptions { InstanceName = "cursoraspire:response:" };
+        if (provider.GetService<IConnectionMultiplexer>() is { } shared)
+        {
+            redisOptions.ConnectionMultiplexerFactory = () => Task.FromResult(shared);
+        }
+        else
+        {
+            var configurationOptions = ConfigurationOptions.Parse(connectionString);
+            configurationOptions.AbortOnConnectFail = false;
+            redisOptions.ConfigurationOptions = configurationOptions;
+        }
+
+        return new RedisCache(Options.Create(redisOptions));
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CursorAspire.Proxy.Caching;
+
+/// <summary>
+/// Opens the store's connection in the background at start-up. Connecting to Redis can take longer than
+/// <see cref="ResponseCacheOptions.RedisTimeout"/>. Without this warm-up, the first requests after a start would
+/// fail their reads, report <see cref="ResponseCacheOutcome.Error"/> and count towards the breaker. Start-up is
+/// never delayed, and a failure here is only logged.
+/// </summary>
+internal sealed class ResponseCacheWarmUp(
+    [FromKeyedServices(ResponseCacheStore.ServiceKey)] IDistributedCache cache,
+    IOptions<ResponseCacheOptions> options,
+    ILogger<ResponseCacheWarmUp> logger) : BackgroundService
+{
+    private static readonly TimeSpan ConnectBudget = TimeSpan.FromSeconds(15);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        await Task.Yield();
+        try
+        {
+            // Any key will do: the read forces the connection open.
+            await cache.GetAsync("warm-up", stoppingToken).WaitAsync(ConnectBudget, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            ResponseCacheLog.OperationFailed(logger, "warm-up", ex.GetType().Name);
+        }
+    }
+}
