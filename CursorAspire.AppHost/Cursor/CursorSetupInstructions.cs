@@ -35,7 +35,7 @@ public sealed record CursorSetupInstructions(string BaseUrl, bool IsPublic, stri
             .Append("  OpenAI API Key: the value of the AppHost parameter '").Append(ApiKeyParameter)
             .AppendLine("' (dashboard: the parameter's row → show value; or `dotnet user-secrets list --project CursorAspire.AppHost`)")
             .Append("  Add custom models: ")
-            .Append(Models.Count == 0 ? "(none configured: set Ollama:Models or a remote provider)" : string.Join(", ", Models));
+            .Append(Models.Count == 0 ? "(none: list Ollama:Models with Ollama available, or configure a remote provider)" : string.Join(", ", Models));
         return text.ToString();
     }
 
