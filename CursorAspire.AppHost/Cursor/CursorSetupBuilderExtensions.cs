@@ -1,0 +1,92 @@
+using System.Collections.Immutable;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using CursorAspire.AppHost.Routes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CursorAspire.AppHost.Cursor;
+
+/// <summary>Shows the user, on the proxy resource in the dashboard and once in the console, how to set up Cursor.</summary>
+public static class CursorSetupBuilderExtensions
+{
+    /// <summary>The display text of the dashboard link that is the Cursor base URL.</summary>
+    public const string LocalUrlDisplayText = "Cursor base URL (local only, needs a tunnel)";
+
+    /// <summary>The display text of the dashboard link for the public (tunnel) base URL.</summary>
+    public const string PublicUrlDisplayText = "Cursor base URL";
+
+    /// <summary>
+    /// Adds the Cursor base URL as a link on the proxy, warns at start-up about aliases Cursor would not route to the
+    /// proxy, and, once the proxy is healthy, logs the setup text and adds it as resource properties (the key as a
+    /// sensitive, masked property).
+    /// </summary>
+    /// <param name="proxy">The proxy project; its model aliases, key and public URL come from its annotations.</param>
+    /// <param name="endpointName">The proxy endpoint Cursor talks to locally.</param>
+    public static IResourceBuilder<ProjectResource> WithCursorSetupInstructions(this IResourceBuilder<ProjectResource> proxy, string endpointName = "http")
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        var endpoint = proxy.GetEndpoint(endpointName);
+
+        proxy.WithUrls(context =>
+        {
+            if (endpoint.IsAllocated)
+            {
+                context.Urls.Add(new ResourceUrlAnnotation { Url = endpoint.Url + "/v1", DisplayText = LocalUrlDisplayText, Endpoint = endpoint });
+            }
+        });
+
+        proxy.ApplicationBuilder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
+        {
+            var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CursorAspire.AppHost.Cursor");
+            foreach (var alias in proxy.Resource.Annotations.OfType<ProxyModelAliasAnnotation>())
+            {
+                if (CursorModelNames.FindConflict(alias.Alias) is { } conflict)
+                {
+                    logger.LogWarning("Model alias '{Alias}' will not work in Cursor: {Conflict}. Choose another name.", alias.Alias, conflict);
+                }
+            }
+
+            return Task.CompletedTask;
+        });
+
+        return proxy.OnResourceReady((resource, e, ct) => AnnounceAsync(resource, endpoint, e.Services, ct));
+    }
+
+    private static async Task AnnounceAsync(ProjectResource proxy, EndpointReference endpoint, IServiceProvider services, CancellationToken ct)
+    {
+        var publicUrl = CurrentPublicUrl(proxy);
+        var keyParameter = proxy.Annotations.OfType<ProxyApiKeyAnnotation>().LastOrDefault()?.Parameter;
+        var instructions = CursorSetupInstructions.Create(
+            publicUrl,
+            endpoint.Url,
+            keyParameter?.Name ?? ProxyParameterExtensions.ApiKeyParameterName,
+            proxy.Annotations.OfType<ProxyModelAliasAnnotation>().Select(a => a.Alias).Distinct().ToList());
+
+        // Logged once, on the proxy's log and the AppHost console. The key is referred to, never written.
+        var text = instructions.ToText();
+        services.GetRequiredService<ResourceLoggerService>().GetLogger(proxy).LogInformation("{CursorSetup}", text);
+        services.GetRequiredService<ILoggerFactory>().CreateLogger("CursorAspire.AppHost.Cursor").LogInformation("{CursorSetup}", text);
+
+        if (instructions.IsPublic)
+        {
+            // A URL only pushed through a snapshot vanishes at the next state change; an annotation stays.
+            proxy.Annotations.Add(new ResourceUrlAnnotation { Url = instructions.BaseUrl, DisplayText = PublicUrlDisplayText });
+        }
+
+        var key = keyParameter is null ? null : await keyParameter.GetValueAsync(ct).ConfigureAwait(false);
+        await services.GetRequiredService<ResourceNotificationService>().PublishUpdateAsync(proxy, s => s with
+        {
+            Properties = s.Properties.AddRange(ImmutableArray.Create(
+                new ResourcePropertySnapshot("cursor.baseUrl", instructions.BaseUrl) { DisplayName = "Cursor: Override OpenAI Base URL" },
+                new ResourcePropertySnapshot("cursor.apiKey", key) { DisplayName = "Cursor: OpenAI API Key", IsSensitive = true },
+                new ResourcePropertySnapshot("cursor.models", string.Join(", ", instructions.Models)) { DisplayName = "Cursor: custom models" })),
+            Urls = instructions.IsPublic
+                ? s.Urls.Add(new UrlSnapshot(PublicUrlDisplayText, instructions.BaseUrl, IsInternal: false))
+                : s.Urls,
+        }).ConfigureAwait(false);
+    }
+
+    private static string? CurrentPublicUrl(ProjectResource proxy) =>
+        proxy.Annotations.OfType<PublicBaseUrlAnnotation>().LastOrDefault()?.Current() is { Length: > 0 } url ? url : null;
+}

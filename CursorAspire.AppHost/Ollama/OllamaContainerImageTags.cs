@@ -1,0 +1,20 @@
+namespace CursorAspire.AppHost.Ollama;
+
+/// <summary>The pinned Ollama container image.</summary>
+public static class OllamaContainerImageTags
+{
+    /// <summary>docker.io</summary>
+    public const string Registry = "docker.io";
+
+    /// <summary>ollama/ollama</summary>
+    public const string Image = "ollama/ollama";
+
+    /// <summary>Pinned so a model that works today keeps working; bump deliberately.</summary>
+    public const string Tag = "0.12.6";
+
+    /// <summary>Where the image keeps downloaded models.</summary>
+    public const string ModelsPath = "/root/.ollama";
+
+    /// <summary>The port Ollama listens on inside the container.</summary>
+    public const int Port = 11434;
+}

@@ -1,0 +1,28 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace CursorAspire.AppHost.Ollama;
+
+/// <summary>
+/// A model an Ollama server must have. It is pulled once the server is healthy; while it downloads, its dashboard
+/// state is the progress ("Downloading 42%"), and it is healthy only once the server lists it.
+/// Its connection string is the server's plus <c>;Model=name</c>.
+/// </summary>
+/// <param name="name">The resource name.</param>
+/// <param name="modelName">The model as Ollama names it, e.g. <c>qwen2.5-coder:7b</c>.</param>
+/// <param name="parent">The server that hosts it.</param>
+public sealed class OllamaModelResource(string name, string modelName, IOllamaServerResource parent)
+    : Resource(name), IResourceWithParent<IOllamaServerResource>, IResourceWithConnectionString, IResourceWithWaitSupport
+{
+    /// <summary>The model as Ollama names it.</summary>
+    public string ModelName { get; } = ThrowIfBlank(modelName);
+
+    /// <inheritdoc />
+    public IOllamaServerResource Parent { get; } = parent ?? throw new ArgumentNullException(nameof(parent));
+
+    /// <inheritdoc />
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"{Parent.ConnectionStringExpression};Model={ModelName}");
+
+    private static string ThrowIfBlank(string value) =>
+        string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("A model name is required.", nameof(modelName)) : value;
+}

@@ -1,0 +1,146 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+
+namespace CursorAspire.AppHost.Ollama;
+
+/// <summary>Adds Ollama servers and their models to an Aspire application.</summary>
+public static class OllamaResourceBuilderExtensions
+{
+    /// <summary>The API path whose answer proves the server serves requests.</summary>
+    public const string HealthPath = "/api/tags";
+
+    /// <summary>The name of the model's dashboard command that pulls it again.</summary>
+    public const string PullCommandName = "pull-model";
+
+    /// <summary>The resource type shown in the dashboard for models.</summary>
+    public const string ModelResourceType = "OllamaModel";
+
+    /// <summary>
+    /// Adds Ollama as a container (<c>docker.io/ollama/ollama</c> at <see cref="OllamaContainerImageTags.Tag"/>),
+    /// healthy once its API answers.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The resource name; also the connection string name.</param>
+    /// <param name="port">A fixed host port, or null for a random one.</param>
+    public static IResourceBuilder<OllamaResource> AddOllama(this IDistributedApplicationBuilder builder, string name, int? port = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddResource(new OllamaResource(name))
+            .WithImage(OllamaContainerImageTags.Image, OllamaContainerImageTags.Tag)
+            .WithImageRegistry(OllamaContainerImageTags.Registry)
+            .WithHttpEndpoint(port: port, targetPort: OllamaContainerImageTags.Port, name: IOllamaServerResource.PrimaryEndpointName)
+            .WithHttpHealthCheck(HealthPath, endpointName: IOllamaServerResource.PrimaryEndpointName);
+    }
+
+    /// <summary>
+    /// Adds Ollama as a local process (<c>ollama serve</c> by default), told where to listen through <c>OLLAMA_HOST</c>,
+    /// healthy once its API answers. Excluded from the manifest: it only makes sense on the developer's machine.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The resource name; also the connection string name.</param>
+    /// <param name="command">The executable: <c>ollama</c>, a full path, or a compatible stand-in.</param>
+    /// <param name="args">Its arguments; <c>serve</c> when none are given.</param>
+    public static IResourceBuilder<OllamaExecutableResource> AddOllamaExecutable(
+        this IDistributedApplicationBuilder builder, string name, string command = "ollama", params string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(command);
+        var resource = new OllamaExecutableResource(name, command, builder.AppHostDirectory);
+        var endpoint = resource.PrimaryEndpoint;
+        return builder.AddResource(resource)
+            .WithArgs(args.Length == 0 ? ["serve"] : args)
+            .WithHttpEndpoint(name: IOllamaServerResource.PrimaryEndpointName)
+            .WithEnvironment("OLLAMA_HOST", ReferenceExpression.Create($"127.0.0.1:{endpoint.Property(EndpointProperty.TargetPort)}"))
+            .WithHttpHealthCheck(HealthPath, endpointName: IOllamaServerResource.PrimaryEndpointName)
+            .ExcludeFromManifest();
+    }
+
+    /// <summary>Keeps downloaded models in a named volume so they survive container restarts.</summary>
+    /// <param name="builder">The Ollama container.</param>
+    /// <param name="name">The volume name; generated from the application and resource names when null.</param>
+    public static IResourceBuilder<OllamaResource> WithDataVolume(this IResourceBuilder<OllamaResource> builder, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithVolume(name ?? VolumeNameGenerator.Generate(builder, "models"), OllamaContainerImageTags.ModelsPath);
+    }
+
+    /// <summary>Gives the container all NVIDIA GPUs (<c>--gpus all</c>). Opt-in: it fails on machines without them.</summary>
+    /// <param name="builder">The Ollama container.</param>
+    public static IResourceBuilder<OllamaResource> WithGpuSupport(this IResourceBuilder<OllamaResource> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithContainerRuntimeArgs("--gpus", "all");
+    }
+
+    /// <summary>
+    /// Declares a model the server must have. It is pulled once the server is healthy, shows its download progress as
+    /// its state and is healthy only when the server lists it, so <c>WaitFor(model)</c> waits for the download.
+    /// </summary>
+    /// <param name="builder">The Ollama server.</param>
+    /// <param name="modelName">The model as Ollama names it, e.g. <c>qwen2.5-coder:7b</c>.</param>
+    /// <param name="name">The resource name; derived from the server and model names when null.</param>
+    public static IResourceBuilder<OllamaModelResource> AddModel<T>(this IResourceBuilder<T> builder, string modelName, string? name = null)
+        where T : class, IOllamaServerResource
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
+        var app = builder.ApplicationBuilder;
+        var model = new OllamaModelResource(name ?? OllamaModelNames.ToResourceName(builder.Resource.Name, modelName), modelName, builder.Resource);
+
+        var healthCheckKey = $"{model.Name}-present";
+        app.Services.AddHttpClient();
+        app.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            healthCheckKey,
+            sp => new OllamaModelHealthCheck(model, sp.GetRequiredService<IHttpClientFactory>()),
+            failureStatus: null,
+            tags: null));
+
+        return app.AddResource(model)
+            .WithParentRelationship(builder)
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = ModelResourceType,
+                State = KnownResourceStates.NotStarted,
+                Properties = [new(CustomResourceKnownProperties.Source, modelName)],
+            })
+            .WithHealthCheck(healthCheckKey)
+            .ExcludeFromManifest()
+            .WithCommand(
+                PullCommandName,
+                "Pull again",
+                context => PullAgainAsync(model, context),
+                new CommandOptions
+                {
+                    Description = "Pull the model again, e.g. to get a newer build of the same tag.",
+                    IconName = "ArrowDownload",
+                    UpdateState = context => context.ResourceSnapshot.State?.Text == KnownResourceStates.Running
+                        || context.ResourceSnapshot.State?.Text == KnownResourceStates.FailedToStart
+                        ? ResourceCommandState.Enabled
+                        : ResourceCommandState.Disabled,
+                })
+            .OnInitializeResource(static (model, e, ct) => new OllamaModelPuller(
+                    model,
+                    e.Notifications,
+                    e.Logger,
+                    e.Services.GetRequiredService<IHttpClientFactory>(),
+                    e.Services.GetService<TimeProvider>() ?? TimeProvider.System)
+                .RunAsync(ct));
+    }
+
+    private static async Task<ExecuteCommandResult> PullAgainAsync(OllamaModelResource model, ExecuteCommandContext context)
+    {
+        var services = context.Services;
+        var puller = new OllamaModelPuller(
+            model,
+            services.GetRequiredService<ResourceNotificationService>(),
+            services.GetRequiredService<ResourceLoggerService>().GetLogger(model),
+            services.GetRequiredService<IHttpClientFactory>(),
+            services.GetService<TimeProvider>() ?? TimeProvider.System);
+        return await puller.RunAsync(context.CancellationToken, force: true).ConfigureAwait(false)
+            ? CommandResults.Success()
+            : CommandResults.Failure($"Could not pull {model.ModelName}; the model's log says why.");
+    }
+}

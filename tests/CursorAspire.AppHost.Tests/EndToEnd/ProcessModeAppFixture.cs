@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using CursorAspire.AppHost.Ollama;
+using CursorAspire.AppHost.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CursorAspire.AppHost.Tests.EndToEnd;
+
+/// <summary>
+/// The real AppHost in process mode: the cache is redis-server if on PATH else embedded Garnet, Ollama is the stand-in
+/// executable (<c>dotnet CursorAspire.TestUpstreams.dll serve</c>) and the proxy is the real project. Started once
+/// for all end-to-end tests; the model starts missing, so it is downloaded.
+/// </summary>
+public sealed class ProcessModeAppFixture : IAsyncLifetime
+{
+    public const string ApiKey = "e2e-key-0123456789abcdefghijklmnopqrstuv";
+    public const string ModelName = "qwen2.5-coder:7b";
+    public const string Alias = "local-qwen2.5-coder-7b";
+
+    /// <summary>The reply the stand-in is asked to give (exe mode reads it from <c>STANDIN_REPLY</c>).</summary>
+    public const string ScriptedToolName = "read_file";
+
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public ResourceStates ModelStates { get; private set; } = null!;
+
+    public ResourceStates ProxyStates { get; private set; } = null!;
+
+    public string ModelResourceName { get; } = OllamaModelNames.ToResourceName("ollama", ModelName);
+
+    /// <summary>Lines the proxy resource logged so far (its own output plus what the AppHost logged on its behalf).</summary>
+    public async Task<List<string>> ProxyLogAsync()
+    {
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        var proxy = Assert.Single(App.Services.GetRequiredService<DistributedApplicationModel>().Resources, r => r.Name == "proxy");
+        var lines = new List<string>();
+        await foreach (var batch in logs.GetAllAsync(proxy))
+        {
+            lines.AddRange(batch.Select(l => l.Content));
+        }
+
+        return lines;
+    }
+
+    public async Task InitializeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
+            [
+                "--AppHost:ContainerRuntime=none",
+                $"--Ollama:Command={StandIn.Dotnet}",
+                $"--Ollama:Args:0={StandIn.AssemblyPath}",
+                "--Ollama:Args:1=serve",
+                $"--Ollama:Models:0={ModelName}",
+                $"--Parameters:proxy-api-key={ApiKey}",
+            ],
+            cts.Token);
+
+        var ollama = Assert.Single(builder.Resources.OfType<OllamaExecutableResource>());
+        builder.CreateResourceBuilder(ollama)
+            .WithEnvironment("STANDIN_PULL_STEP_MS", "100")
+            .WithEnvironment("STANDIN_REPLY", JsonSerializer.Serialize(new
+            {
+                ToolCalls = new[] { new { Name = ScriptedToolName, ArgumentsJson = """{"target_file":"src/app.cs"}""" } },
+            }));
+
+        App = await builder.BuildAsync(cts.Token);
+        var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
+        ModelStates = new ResourceStates(notifications, ModelResourceName);
+        ProxyStates = new ResourceStates(notifications, "proxy");
+        await App.StartAsync(cts.Token);
+        try
+        {
+            await notifications.WaitForResourceHealthyAsync("proxy", cts.Token);
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException(
+                $"The proxy did not become healthy ({ex.Message}). Model states: {string.Join(" → ", ModelStates.Seen)}. " +
+                $"Proxy states: {string.Join(" → ", ProxyStates.Seen)}. Proxy log tail:\n{string.Join('\n', (await ProxyLogAsync()).TakeLast(30))}",
+                ex);
+        }
+    }
+
+    /// <summary>An HttpClient on the proxy's http endpoint.</summary>
+    public HttpClient CreateProxyClient()
+    {
+        var client = App.CreateHttpClient("proxy", "http");
+        client.Timeout = TimeSpan.FromSeconds(60);
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await ModelStates.DisposeAsync();
+            await ProxyStates.DisposeAsync();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await App.StopAsync(cts.Token);
+            await App.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace CursorAspire.AppHost.Tests.Infrastructure;
+
+/// <summary>Builds the real AppHost's model (its Program.cs) without running it, and reads it back.</summary>
+internal static class AppHostModel
+{
+    /// <summary>A fixed key so no test generates one and writes it to the developer's user secrets.</summary>
+    public const string TestApiKey = "test-key-0123456789abcdefghijklmnopqrstuv";
+
+    /// <summary>Runs the AppHost's Program up to <c>Build()</c> with <paramref name="args"/> as its command line.</summary>
+    public static async Task<IDistributedApplicationTestingBuilder> CreateAsync(params string[] args)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
+            [$"--Parameters:proxy-api-key={TestApiKey}", .. args], timeout.Token);
+    }
+
+    /// <summary>The single resource named <paramref name="name"/>, which must be a <typeparamref name="T"/>.</summary>
+    public static T Resource<T>(this IDistributedApplicationTestingBuilder builder, string name)
+        where T : IResource
+    {
+        var resource = Assert.Single(builder.Resources, r => r.Name == name);
+        return Assert.IsAssignableFrom<T>(resource);
+    }
+
+#pragma warning disable CS0618 // ExecutionConfigurationBuilder replaces these, but needs a publish-mode execution context; these still answer.
+
+    /// <summary>
+    /// The resource's environment as the manifest would write it: values are literal text or placeholders such as
+    /// <c>{cache.connectionString}</c>, so nothing needs a running endpoint.
+    /// </summary>
+    public static async Task<Dictionary<string, string>> EnvironmentAsync(this IResourceWithEnvironment resource) =>
+        await resource.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+
+    /// <summary>The resource's arguments as the manifest would write them.</summary>
+    public static async Task<string[]> ArgumentsAsync(this IResourceWithArgs resource) =>
+        await resource.GetArgumentValuesAsync(DistributedApplicationOperation.Publish);
+
+#pragma warning restore CS0618
+
+    /// <summary>The names of the resources the given resource waits for.</summary>
+    public static IReadOnlyList<string> WaitsFor(this IResource resource) =>
+        resource.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).ToList();
+}
