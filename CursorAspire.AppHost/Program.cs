@@ -3,6 +3,7 @@ using CursorAspire.AppHost.Cursor;
 using CursorAspire.AppHost.Hosting;
 using CursorAspire.AppHost.Ollama;
 using CursorAspire.AppHost.Routes;
+using CursorAspire.Tunnel;
 
 var builder = DistributedApplication.CreateBuilder(args);
 var settings = AppHostSettings.FromConfiguration(builder.Configuration);
@@ -52,12 +53,21 @@ if ((settings.DefaultModel ?? aliases.FirstOrDefault()) is { } defaultModel)
     proxy.WithDefaultModel(defaultModel);
 }
 
-// Public URL: Cursor's servers cannot reach localhost. A fixed one (AppHost:PublicBaseUrl), or the tunnel's:
-//   var tunnel = builder.AddCloudflareTunnel("tunnel", proxy.GetEndpoint("http"));
-//   proxy.WithTunnelPublicUrl(tunnel).WithCursorPublicUrl(() => tunnel.Resource.Tunnel.PublicUrl?.ToString());
+// Public URL: Cursor's servers cannot reach localhost. A fixed one (AppHost:PublicBaseUrl), else a cloudflared
+// tunnel: a quick tunnel (new *.trycloudflare.com URL each start), or a named one with a stable hostname.
 if (settings.PublicBaseUrl is { } publicBaseUrl)
 {
     proxy.WithPublicBaseUrl(publicBaseUrl);
+}
+else
+{
+    var tunnel = builder.AddCloudflareTunnel("tunnel", proxy.GetEndpoint("http"),
+        options => options.ContainerRuntime = plan.Mode == HostingMode.Containers ? "docker" : "none");
+    if (builder.Configuration["CloudflareTunnel:Hostname"] is { Length: > 0 } hostname)
+    {
+        tunnel.WithNamedTunnel(builder.AddParameter("cloudflare-tunnel-token", secret: true), hostname);
+    }
+    proxy.WithTunnelPublicUrl(tunnel).WithCursorPublicUrl(() => tunnel.Resource.Tunnel.PublicUrl?.ToString());
 }
 
 // What to paste into Cursor: a link on the proxy in the dashboard, and once in the console.

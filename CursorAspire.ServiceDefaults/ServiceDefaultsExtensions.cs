@@ -5,6 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using Polly;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -12,7 +13,7 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Aspire service defaults: OpenTelemetry (including Microsoft.Extensions.AI's GenAI spans and metrics),
-/// health endpoints, service discovery and resilience for outgoing HTTP.
+/// health endpoints, service discovery, and resilience for outgoing HTTP that does not fight streaming.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -22,8 +23,10 @@ public static class ServiceDefaultsExtensions
     /// <summary>The ActivitySource and Meter name CursorAspire's own components emit under.</summary>
     public const string CursorAspireTelemetrySource = "CursorAspire";
 
-    /// <summary>Name of the HttpClient tag that opts a client out of the standard resilience handler.</summary>
+    /// <summary>Health (all checks). Anonymous: the tunnel and the AppHost probe it.</summary>
     public const string HealthEndpointPath = "/health";
+
+    /// <summary>Liveness only.</summary>
     public const string AlivenessEndpointPath = "/alive";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -34,8 +37,27 @@ public static class ServiceDefaultsExtensions
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             http.AddServiceDiscovery();
+            http.AddStreamingFriendlyResilience();
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Retries only failures to connect, where nothing reached the server and a retry is safe even for a POST.
+    /// Deliberately not the standard handler: its total-request timeout would cut a model's stream that runs for
+    /// minutes, and its retries on 429/5xx would hide an upstream's answer from Cursor behind seconds of backoff.
+    /// </summary>
+    public static IHttpClientBuilder AddStreamingFriendlyResilience(this IHttpClientBuilder http)
+    {
+        http.AddResilienceHandler("connect-retry", pipeline => pipeline.AddRetry(new Microsoft.Extensions.Http.Resilience.HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = 2,
+            Delay = TimeSpan.FromMilliseconds(200),
+            BackoffType = DelayBackoffType.Exponential,
+            ShouldHandle = args => ValueTask.FromResult(
+                args.Outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }),
+        }));
+        return http;
     }
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

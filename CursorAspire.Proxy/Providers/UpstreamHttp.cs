@@ -1,6 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Http.Resilience;
-using Polly;
 
 namespace CursorAspire.Proxy.Providers;
 
@@ -15,8 +13,8 @@ public static class UpstreamHttp
     /// <summary>
     /// Registers the upstream HTTP client: no overall timeout (a stream lasts as long as the model writes), and
     /// <see cref="SocketsHttpHandler.MaxResponseDrainSize"/> 0 so a cancelled stream closes the connection at once
-    /// and the upstream stops generating, instead of being drained. Retries only connection failures, where
-    /// nothing reached the upstream and a retry is safe for a POST; a 429 or 5xx goes straight back to Cursor.
+    /// and the upstream stops generating, instead of being drained. Resilience comes from the service defaults
+    /// (connection failures retried; a 429 or 5xx goes straight back to Cursor).
     /// </summary>
     public static IServiceCollection AddUpstreamHttpClient(this IServiceCollection services)
     {
@@ -30,7 +28,7 @@ public static class UpstreamHttp
 
     private static IHttpClientBuilder AddUpstreamClient(IServiceCollection services, string name)
     {
-        var builder = services.AddHttpClient(name)
+        return services.AddHttpClient(name)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
@@ -39,16 +37,7 @@ public static class UpstreamHttp
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 AutomaticDecompression = DecompressionMethods.All,
             })
-            // Outermost: cancellation must reach the response whatever the inner handlers did.
+            // Watches the inbound request, not the handler's token: it works at any position in the chain.
             .AddHttpMessageHandler<AbortOnCancelHandler>();
-        builder.AddResilienceHandler("upstream-connect", pipeline => pipeline.AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = 2,
-                Delay = TimeSpan.FromMilliseconds(200),
-                BackoffType = DelayBackoffType.Exponential,
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }),
-            }));
-        return builder;
     }
 }

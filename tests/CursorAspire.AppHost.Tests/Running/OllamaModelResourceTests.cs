@@ -101,8 +101,14 @@ public sealed class OllamaModelResourceTests
             .ExecuteCommandAsync(model.Resource, OllamaResourceBuilderExtensions.PullCommandName, cts.Token);
 
         Assert.True(result.Success, result.Message);
-        Assert.Contains($"{OllamaModelStates.DownloadingPrefix}100%", states.Seen);
-        Assert.Equal(KnownResourceStates.Running, states.Seen[^1]);
+        // The watcher sees notifications asynchronously: wait for the model to settle back to Running.
+        var downloaded = $"{OllamaModelStates.DownloadingPrefix}100%";
+        while (!(states.Seen.Contains(downloaded) && states.Seen[^1] == KnownResourceStates.Running))
+        {
+            await Task.Delay(20, cts.Token); // the 120 s token fails the test if it never settles
+        }
+        var seen = states.Seen;
+        Assert.True(Array.LastIndexOf(seen.ToArray(), downloaded) < seen.Count - 1, $"Running after the download: {string.Join(" → ", seen)}");
     }
 
     private static async Task<List<string>> ListedModelsAsync(IOllamaServerResource server, CancellationToken ct)

@@ -65,7 +65,28 @@ public sealed class OllamaStandInOptions
         }
 
         options.RequireModelForChat = getVariable("STANDIN_REQUIRE_MODEL")?.Trim().ToLowerInvariant() is "1" or "true";
+
+        // A scripted reply for every chat call, as JSON (e.g. {"ToolCalls":[{"Name":"read_file","ArgumentsJson":"{}"}]}):
+        // how an end-to-end run of the executable asks for a tool call instead of the echo.
+        if (getVariable("STANDIN_REPLY") is { Length: > 0 } replyJson)
+        {
+            var reply = ParseReply(replyJson);
+            options.DefaultReply = _ => reply;
+        }
         return options;
+    }
+
+    private static StandInReply ParseReply(string json)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<StandInReply>(json, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))
+                ?? throw new FormatException("STANDIN_REPLY is null.");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new FormatException($"STANDIN_REPLY is not a JSON StandInReply: {ex.Message}");
+        }
     }
 
     private static int? ReadInt(Func<string, string?> getVariable, string name)
