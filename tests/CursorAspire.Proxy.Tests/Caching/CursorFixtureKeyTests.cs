@@ -1,3 +1,4 @@
+using CursorAspire.Proxy.Tests.Infrastructure;
 using System.ClientModel.Primitives;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -15,13 +16,10 @@ namespace CursorAspire.Proxy.Tests.Caching;
 public sealed class CursorFixtureKeyTests
 {
     // Found next to this source file, so the test project file needs no copy rule.
-    private static readonly string FixturePath = Path.Combine(SourceDirectory(), "Fixtures", "agent-chat-tools-multiturn.json");
-
-    private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 
     private static (List<Microsoft.Extensions.AI.ChatMessage> Messages, ChatOptions Options) Parse(Action<JsonObject>? edit = null)
     {
-        var body = JsonNode.Parse(File.ReadAllText(FixturePath))!.AsObject();
+        var body = JsonNode.Parse(CursorFixtures.Read(CursorFixtures.AgentChatToolsMultiturn))!.AsObject();
         edit?.Invoke(body);
 
         var messages = body["messages"]!.AsArray()

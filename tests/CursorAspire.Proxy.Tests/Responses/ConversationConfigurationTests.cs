@@ -2,10 +2,12 @@ using CursorAspire.TestUpstreams;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
+using CursorAspire.Proxy.Tests.Redis;
+
 namespace CursorAspire.Proxy.Tests.Responses;
 
 /// <summary><c>Proxy:Conversations:Ttl</c> reaches the Redis entries, and a bad value stops the proxy at start-up.</summary>
-public sealed class ConversationConfigurationTests(ResponsesGarnetServer garnet) : IClassFixture<ResponsesGarnetServer>
+public sealed class ConversationConfigurationTests(GarnetServerFixture garnet) : IClassFixture<GarnetServerFixture>
 {
     private static CancellationToken Deadline() => new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token;
 

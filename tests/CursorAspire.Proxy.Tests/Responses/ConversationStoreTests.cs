@@ -6,10 +6,12 @@ using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
+using CursorAspire.Proxy.Tests.Redis;
+
 namespace CursorAspire.Proxy.Tests.Responses;
 
 /// <summary>Stored conversations in a real Redis-protocol server (embedded Garnet) through <c>RedisCache</c>.</summary>
-public sealed class ConversationStoreTests(ResponsesGarnetServer garnet) : IClassFixture<ResponsesGarnetServer>, IDisposable
+public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassFixture<GarnetServerFixture>, IDisposable
 {
     private readonly RedisCache _cache = new(Options.Create(new RedisCacheOptions { Configuration = garnet.ConnectionString }));
 
@@ -117,7 +119,7 @@ public sealed class ConversationStoreTests(ResponsesGarnetServer garnet) : IClas
     public async Task AnUnreachableStoreIsA503NotAnInternalError()
     {
         int deadPort;
-        using (var stopped = new ResponsesGarnetServer())
+        using (var stopped = GarnetServerFixture.StartNew())
         {
             deadPort = stopped.Port;
         }

@@ -1,18 +1,11 @@
-using System.Net.Http.Headers;
+using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.TestUpstreams;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CursorAspire.Proxy.Tests.Responses;
 
 /// <summary>
-/// The real proxy on a loopback port in front of an OpenAI stand-in, optionally with Redis (embedded Garnet) as its
-/// cache store. Two API keys, so conversation scoping can be tested.
+/// A <see cref="ProxyHost"/> in front of an OpenAI stand-in (or an Ollama one), optionally with Redis (embedded
+/// Garnet) as its store. Two API keys, so conversation scoping can be tested.
 /// </summary>
 public sealed class ProxyUnderTest : IAsyncDisposable
 {
@@ -20,20 +13,19 @@ public sealed class ProxyUnderTest : IAsyncDisposable
     public const string KeyB = "sk-proxy-key-b";
     public const string Alias = "local-coder";
 
-    private readonly WebApplication _app;
+    private readonly ProxyHost _proxy;
 
-    private ProxyUnderTest(WebApplication app, StandInServer upstream, Uri baseUri)
+    private ProxyUnderTest(ProxyHost proxy, StandInServer upstream)
     {
-        _app = app;
+        _proxy = proxy;
         Upstream = upstream;
-        BaseUri = baseUri;
     }
 
     /// <summary>The OpenAI stand-in, or the Ollama one when started with <c>ollama: true</c>.</summary>
     public StandInServer Upstream { get; }
 
     /// <summary>The proxy's root, e.g. <c>http://127.0.0.1:40123/</c>.</summary>
-    public Uri BaseUri { get; }
+    public Uri BaseUri => _proxy.BaseUri;
 
     /// <summary>The OpenAI base URL clients take: <c>{BaseUri}v1/</c>.</summary>
     public Uri ApiBaseUri => new(BaseUri, "v1/");
@@ -70,44 +62,24 @@ public sealed class ProxyUnderTest : IAsyncDisposable
         {
             configuration[key] = value;
         }
-        WebApplication? app = null;
         try
         {
-            app = ProxyApplication.Build([], builder =>
-            {
-                builder.Configuration.AddInMemoryCollection(configuration);
-                builder.WebHost.UseUrls("http://127.0.0.1:0");
-                builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            });
-            await app.StartAsync(cancellationToken);
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new ProxyUnderTest(app, upstream, new Uri(address.TrimEnd('/') + "/"));
+            return new ProxyUnderTest(await ProxyHost.StartAsync(configuration).WaitAsync(cancellationToken), upstream);
         }
         catch
         {
-            // A proxy that failed to start (a validation test) must not leak itself or its upstream.
-            if (app is not null)
-            {
-                await app.DisposeAsync();
-            }
+            // A proxy that failed to start (a validation test) must not leak its upstream.
             await upstream.DisposeAsync();
             throw;
         }
     }
 
     /// <summary>An HTTP client for the proxy with <paramref name="apiKey"/> as its bearer token.</summary>
-    public HttpClient Http(string apiKey = KeyA)
-    {
-        var http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(20) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        return http;
-    }
+    public HttpClient Http(string apiKey = KeyA) => _proxy.CreateClient(apiKey);
 
     public async ValueTask DisposeAsync()
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(deadline.Token);
-        await _app.DisposeAsync();
+        await _proxy.DisposeAsync();
         await Upstream.DisposeAsync();
     }
 }

@@ -10,6 +10,8 @@ using CursorAspire.TestUpstreams;
 using OpenAI.Responses;
 using StackExchange.Redis;
 
+using CursorAspire.Proxy.Tests.Redis;
+
 namespace CursorAspire.Proxy.Tests.Responses;
 
 /// <summary>
@@ -17,7 +19,7 @@ namespace CursorAspire.Proxy.Tests.Responses;
 /// and custom tool calls) with an OpenAI stand-in upstream, and <c>previous_response_id</c> chains stored in a real
 /// Redis-protocol server (embedded Garnet).
 /// </summary>
-public sealed class ResponsesApiOfficialClientTests(ResponsesGarnetServer garnet) : IClassFixture<ResponsesGarnetServer>
+public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) : IClassFixture<GarnetServerFixture>
 {
     private static CancellationToken Deadline() => new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token;
 

@@ -1,3 +1,4 @@
+using CursorAspire.Proxy.Tests.Infrastructure;
 using System.Text.Json;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
@@ -291,7 +292,7 @@ public sealed class ResponsesRequestReaderTests
     [Fact]
     public void CursorAgentFixtureBecomesTheExpectedConversation()
     {
-        var request = Read(File.ReadAllText(FixturePath("responses-shaped-agent.json")));
+        var request = Read(CursorFixtures.Read(CursorFixtures.ResponsesShapedAgent));
 
         Assert.Equal("gpt-5.5", request.Model);
         Assert.True(request.Stream);
@@ -313,17 +314,4 @@ public sealed class ResponsesRequestReaderTests
         Assert.Equal(ReasoningEffort.Medium, request.Options.Reasoning?.Effort);
     }
 
-    /// <summary>A copy of the shared Cursor fixture kept next to these tests (found from this source file's path).</summary>
-    internal static string FixturePath(string name, [System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
-    {
-        foreach (var candidate in new[] { Path.Combine(Path.GetDirectoryName(sourceFile)!, "Fixtures"), "/work/shared/cursor-fixtures" })
-        {
-            var path = Path.Combine(candidate, name);
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-        throw new FileNotFoundException($"Cursor fixture {name} not found.");
-    }
 }

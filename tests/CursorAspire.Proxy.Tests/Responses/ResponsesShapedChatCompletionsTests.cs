@@ -1,7 +1,10 @@
+using CursorAspire.Proxy.Tests.Infrastructure;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using CursorAspire.TestUpstreams;
+
+using CursorAspire.Proxy.Tests.Redis;
 
 namespace CursorAspire.Proxy.Tests.Responses;
 
@@ -9,13 +12,13 @@ namespace CursorAspire.Proxy.Tests.Responses;
 /// Cursor's agent mode end to end: a Responses-shaped body (the recorded fixture) posted to <c>…/chat/completions</c>
 /// over real HTTP, answered by an OpenAI stand-in, and the reply asserted to be a Chat Completions stream.
 /// </summary>
-public sealed class ResponsesShapedChatCompletionsTests(ResponsesGarnetServer garnet) : IClassFixture<ResponsesGarnetServer>
+public sealed class ResponsesShapedChatCompletionsTests(GarnetServerFixture garnet) : IClassFixture<GarnetServerFixture>
 {
     private const string Patch = "*** Begin Patch\n*** Update File: /home/dev/shop-api/src/cart.py\n@@\n-        self.items = []\n+        self.items: dict[str, int] = {}\n*** End Patch";
 
     private static CancellationToken Deadline() => new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token;
 
-    private static string Fixture() => File.ReadAllText(ResponsesRequestReaderTests.FixturePath("responses-shaped-agent.json"));
+    private static string Fixture() => CursorFixtures.Read(CursorFixtures.ResponsesShapedAgent);
 
     private static async Task<(HttpResponseMessage Response, List<string> Events)> PostStreamAsync(HttpClient http, string path, string body)
     {
