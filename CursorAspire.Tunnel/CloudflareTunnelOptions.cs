@@ -33,9 +33,5 @@ public sealed class CloudflareTunnelOptions
     public TimeSpan PublicUrlWaitTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The commands that tell whether a container runtime is healthy; replaceable so tests need no Docker.</summary>
-    internal IReadOnlyList<ContainerRuntimeProbeCommand> ContainerRuntimeProbes { get; set; } =
-    [
-        new("docker", ["info", "--format", "{{.ServerVersion}}"]),
-        new("podman", ["info", "--format", "{{.Version.Version}}"]),
-    ];
+    internal IReadOnlyList<ContainerRuntimeProbeCommand> ContainerRuntimeProbes { get; set; } = ContainerRuntimeProbe.DefaultProbes;
 }

@@ -1,4 +1,4 @@
 namespace CursorAspire.Tunnel;
 
 /// <summary>A command whose success within the timeout means a container runtime is healthy.</summary>
-internal sealed record ContainerRuntimeProbeCommand(string Command, IReadOnlyList<string> Arguments);
+public sealed record ContainerRuntimeProbeCommand(string Command, IReadOnlyList<string> Arguments);

@@ -1,3 +1,4 @@
+using CursorAspire.Tunnel;
 using Microsoft.Extensions.Configuration;
 
 namespace CursorAspire.AppHost.Hosting;
@@ -21,7 +22,7 @@ public static class HostingPlanner
     /// <summary>Configuration key naming the Ollama executable used in process mode.</summary>
     public const string OllamaCommandKey = "Ollama:Command";
 
-    /// <summary>Decides the plan. <paramref name="probe"/> defaults to <see cref="ContainerRuntimeProbe.IsAvailable"/>.</summary>
+    /// <summary>Decides the plan. <paramref name="probe"/> defaults to <see cref="ContainerRuntimeProbe.Probe"/>.</summary>
     public static HostingPlan Decide(IConfiguration configuration, Func<ContainerRuntimeProbeResult>? probe = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -31,7 +32,7 @@ public static class HostingPlanner
         {
             "docker" or "podman" or "containers" => (HostingMode.Containers, $"{ContainerRuntimeKey}={setting}"),
             "none" or "processes" => (HostingMode.Processes, $"{ContainerRuntimeKey}={setting}"),
-            "auto" or "" => FromProbe((probe ?? (() => ContainerRuntimeProbe.IsAvailable(TimeSpan.FromSeconds(2))))()),
+            "auto" or "" => FromProbe((probe ?? (() => ContainerRuntimeProbe.Probe(ContainerRuntimeProbe.DefaultProbes, TimeSpan.FromSeconds(2))))()),
             _ => throw new InvalidOperationException(
                 $"Configuration '{ContainerRuntimeKey}' is '{setting}'; expected 'auto', 'docker' or 'none'."),
         };

@@ -1,3 +1,4 @@
+using CursorAspire.Tunnel;
 using CursorAspire.AppHost.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -65,7 +66,7 @@ public sealed class HostingPlannerTests
         var timeout = TimeSpan.FromSeconds(2);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        var result = ContainerRuntimeProbe.IsAvailable(timeout);
+        var result = ContainerRuntimeProbe.Probe(ContainerRuntimeProbe.DefaultProbes, timeout);
 
         // Two runtimes at most, each bounded by the timeout, plus process start-up slack on a busy machine.
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, (2 * timeout) + TimeSpan.FromSeconds(3));
