@@ -12,7 +12,7 @@ public enum UpstreamProvider
 /// <summary>
 /// Command line of the harness: <c>--requests N --concurrency C --provider ollama|openai</c>, plus
 /// <c>--chunks</c> (text chunks per reply, default 50), <c>--warmup</c> (requests per path before measuring, default 200)
-/// and <c>--max-seconds</c> (wall-clock bound of each measured phase, default 300).
+/// <c>--max-seconds</c> (wall-clock bound of each measured phase, default 300) and <c>--alloc-types</c>.
 /// </summary>
 public sealed record HarnessOptions
 {
@@ -28,8 +28,11 @@ public sealed record HarnessOptions
 
     public int MaxSeconds { get; init; } = 300;
 
+    /// <summary>Sample allocations by type (<see cref="AllocationTypeSampler"/>); costs a little, so off by default.</summary>
+    public bool AllocationTypes { get; init; }
+
     public const string Usage =
-        "Usage: CursorAspire.LoadHarness --requests N --concurrency C --provider ollama|openai [--chunks 50] [--warmup 200] [--max-seconds 300]";
+        "Usage: CursorAspire.LoadHarness --requests N --concurrency C --provider ollama|openai [--chunks 50] [--warmup 200] [--max-seconds 300] [--alloc-types]";
 
     /// <exception cref="ArgumentException">An unknown flag or a value out of range; the message names it.</exception>
     public static HarnessOptions Parse(string[] args)
@@ -38,6 +41,11 @@ public sealed record HarnessOptions
         for (var i = 0; i < args.Length; i++)
         {
             var flag = args[i];
+            if (flag == "--alloc-types")
+            {
+                options = options with { AllocationTypes = true };
+                continue;
+            }
             if (i + 1 >= args.Length)
             {
                 throw new ArgumentException($"{flag} needs a value. {Usage}");

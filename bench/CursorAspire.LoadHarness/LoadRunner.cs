@@ -34,7 +34,7 @@ public sealed class LoadRunner : IDisposable
     /// Runs <paramref name="count"/> requests at <paramref name="concurrency"/>, bodies made up front by
     /// <paramref name="createBody"/> so the client's own work during the phase is the HTTP exchange only.
     /// </summary>
-    public async Task<PhaseResult> RunAsync(string path, int count, int concurrency, Func<int, byte[]> createBody, TimeSpan maxDuration, CancellationToken cancellationToken)
+    public async Task<PhaseResult> RunAsync(string path, int count, int concurrency, Func<int, byte[]> createBody, TimeSpan maxDuration, AllocationTypeSampler? sampler, CancellationToken cancellationToken)
     {
         var bodies = new byte[count][];
         for (var i = 0; i < count; i++)
@@ -59,6 +59,9 @@ public sealed class LoadRunner : IDisposable
         var gen2 = GC.CollectionCount(2);
         var pause = GC.GetTotalPauseDuration();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        sampler?.Start();
         var clock = Stopwatch.StartNew();
 
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
@@ -82,6 +85,8 @@ public sealed class LoadRunner : IDisposable
         await Task.WhenAll(workers).ConfigureAwait(false);
 
         clock.Stop();
+        sampler?.Stop();
+        process.Refresh();
         var result = new PhaseResult
         {
             Path = path,
@@ -97,6 +102,8 @@ public sealed class LoadRunner : IDisposable
             Gen1 = GC.CollectionCount(1) - gen1,
             Gen2 = GC.CollectionCount(2) - gen2,
             GcPause = GC.GetTotalPauseDuration() - pause,
+            ProcessorTime = process.TotalProcessorTime - cpu,
+            BytesByType = sampler is null ? null : new Dictionary<string, long>(sampler.BytesByType),
         };
         return result;
     }

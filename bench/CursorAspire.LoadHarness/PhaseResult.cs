@@ -24,6 +24,14 @@ public sealed record PhaseResult
 
     public required TimeSpan GcPause { get; init; }
 
+    /// <summary>CPU time of the whole process (all threads, user + kernel) during the phase.</summary>
+    public required TimeSpan ProcessorTime { get; init; }
+
+    /// <summary>Estimated bytes per type during the phase, when sampled (<c>--alloc-types</c>).</summary>
+    public IReadOnlyDictionary<string, long>? BytesByType { get; init; }
+
+    public double ProcessorMsPerRequest => Completed == 0 ? 0 : ProcessorTime.TotalMilliseconds / Completed;
+
     public int Completed => Timings.Count;
 
     public double RequestsPerSecond => Completed / Elapsed.TotalSeconds;

@@ -38,6 +38,7 @@ var maxDuration = TimeSpan.FromSeconds(options.MaxSeconds);
 using var direct = new LoadRunner(topology.DirectChatUri, apiKey: null);
 using var proxied = new LoadRunner(topology.ProxyChatUri, LoopbackTopology.ProxyApiKey);
 
+using var sampler = options.AllocationTypes ? new AllocationTypeSampler() : null;
 var results = new List<PhaseResult>();
 var phase = 0;
 foreach (var (name, runner) in new[] { ("direct", direct), ("proxy", proxied) })
@@ -45,7 +46,7 @@ foreach (var (name, runner) in new[] { ("direct", direct), ("proxy", proxied) })
     var warmupPhase = ++phase;
     if (options.Warmup > 0)
     {
-        var warm = await runner.RunAsync(name + " warm-up", options.Warmup, options.Concurrency, i => bodies.Create(warmupPhase, i), maxDuration, interrupted.Token);
+        var warm = await runner.RunAsync(name + " warm-up", options.Warmup, options.Concurrency, i => bodies.Create(warmupPhase, i), maxDuration, sampler: null, interrupted.Token);
         if (warm.Failures > 0)
         {
             Console.Error.WriteLine($"{name} warm-up: {warm.Failures} failed: {warm.FirstFailure}");
@@ -53,7 +54,7 @@ foreach (var (name, runner) in new[] { ("direct", direct), ("proxy", proxied) })
         }
     }
     var measuredPhase = ++phase;
-    results.Add(await runner.RunAsync(name, options.Requests, options.Concurrency, i => bodies.Create(measuredPhase, i), maxDuration, interrupted.Token));
+    results.Add(await runner.RunAsync(name, options.Requests, options.Concurrency, i => bodies.Create(measuredPhase, i), maxDuration, sampler, interrupted.Token));
 }
 
 Console.WriteLine();
