@@ -2,13 +2,6 @@ using System.Globalization;
 
 namespace CursorAspire.LoadHarness;
 
-/// <summary>Which upstream the proxy routes to in a run.</summary>
-public enum UpstreamProvider
-{
-    Ollama,
-    OpenAI,
-}
-
 /// <summary>
 /// Command line of the harness: <c>--requests N --concurrency C --provider ollama|openai</c>, plus
 /// <c>--chunks</c> (text chunks per reply, default 50), <c>--warmup</c> (requests per path before measuring, default 200)
