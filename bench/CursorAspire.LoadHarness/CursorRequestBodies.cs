@@ -1,0 +1,75 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace CursorAspire.LoadHarness;
+
+/// <summary>
+/// Streamed Cursor agent requests (the recorded <c>agent-chat-tools-multiturn.json</c>: system prompt, tools, a
+/// multi-turn tool conversation) addressed to a given model, each with a unique nonce in the first user message so no
+/// cache anywhere can answer it.
+/// </summary>
+public sealed class CursorRequestBodies
+{
+    public const string FixtureName = "agent-chat-tools-multiturn.json";
+    private const string Marker = "\u0001NONCE\u0001";
+
+    private readonly byte[] _prefix;
+    private readonly byte[] _suffix;
+
+    private CursorRequestBodies(byte[] prefix, byte[] suffix)
+    {
+        _prefix = prefix;
+        _suffix = suffix;
+    }
+
+    /// <summary>Size of one body in bytes (nonces are fixed width).</summary>
+    public int Length => _prefix.Length + _suffix.Length + Nonce(0, 0).Length;
+
+    public static CursorRequestBodies ForModel(string model)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(LocateFixtures(), FixtureName)))!.AsObject();
+        root["model"] = model;
+        root["stream"] = true;
+        var firstUser = root["messages"]!.AsArray().First(m => (string?)m!["role"] == "user")!;
+        firstUser["content"] = Marker + (string?)firstUser["content"];
+        var json = root.ToJsonString();
+        var at = json.IndexOf("\\u0001NONCE\\u0001", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            throw new InvalidOperationException("The nonce marker was not found in the serialized fixture.");
+        }
+        return new CursorRequestBodies(
+            Encoding.UTF8.GetBytes(json[..at]),
+            Encoding.UTF8.GetBytes(json[(at + "\\u0001NONCE\\u0001".Length)..]));
+    }
+
+    /// <summary>The body of request <paramref name="sequence"/> of phase <paramref name="phase"/>.</summary>
+    public byte[] Create(int phase, int sequence)
+    {
+        var nonce = Nonce(phase, sequence);
+        var body = new byte[_prefix.Length + nonce.Length + _suffix.Length];
+        _prefix.CopyTo(body, 0);
+        nonce.CopyTo(body, _prefix.Length);
+        _suffix.CopyTo(body, _prefix.Length + nonce.Length);
+        return body;
+    }
+
+    private static byte[] Nonce(int phase, int sequence) => Encoding.ASCII.GetBytes($"[load {phase:D2}-{sequence:D7}] ");
+
+    /// <summary><c>shared/cursor-fixtures</c>, found by walking up from the binary.</summary>
+    private static string LocateFixtures()
+    {
+        var searched = new List<string>();
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "cursor-fixtures");
+            searched.Add(candidate);
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        throw new InvalidOperationException(
+            "The Cursor fixtures folder 'shared/cursor-fixtures' was not found above the harness binary. Looked in: " + string.Join(", ", searched));
+    }
+}

@@ -1,0 +1,70 @@
+using CursorAspire.LoadHarness;
+using CursorAspire.TestUpstreams;
+
+// Load harness: see bench/README.md. Loopback only; every phase is bounded in count and time.
+HarnessOptions options;
+try
+{
+    options = HarnessOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
+using var interrupted = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    interrupted.Cancel();
+};
+
+var reply = new StandInReply
+{
+    TextChunks = [.. Enumerable.Range(0, options.Chunks).Select(i => $"tok{i} ")],
+    Usage = new StandInUsage(1200, options.Chunks),
+};
+
+Console.WriteLine($"# CursorAspire load harness: provider={options.Provider}, requests={options.Requests}, concurrency={options.Concurrency}, chunks={options.Chunks}, warmup={options.Warmup}");
+Console.WriteLine($"# {MachineDescription.Describe()}");
+
+await using var topology = await LoopbackTopology.StartAsync(options.Provider, reply, interrupted.Token);
+var bodies = CursorRequestBodies.ForModel(topology.Alias);
+Console.WriteLine($"# Request body: {CursorRequestBodies.FixtureName} with a unique nonce, {bodies.Length} bytes, model '{topology.Alias}'");
+Console.WriteLine($"# Direct: {topology.DirectChatUri}  Proxy: {topology.ProxyChatUri}");
+
+var maxDuration = TimeSpan.FromSeconds(options.MaxSeconds);
+using var direct = new LoadRunner(topology.DirectChatUri, apiKey: null);
+using var proxied = new LoadRunner(topology.ProxyChatUri, LoopbackTopology.ProxyApiKey);
+
+using var sampler = options.AllocationTypes ? new AllocationTypeSampler() : null;
+var results = new List<PhaseResult>();
+var phase = 0;
+foreach (var (name, runner) in new[] { ("direct", direct), ("proxy", proxied) })
+{
+    var warmupPhase = ++phase;
+    if (options.Warmup > 0)
+    {
+        var warm = await runner.RunAsync(name + " warm-up", options.Warmup, options.Concurrency, i => bodies.Create(warmupPhase, i), maxDuration, sampler: null, interrupted.Token);
+        if (warm.Failures > 0)
+        {
+            Console.Error.WriteLine($"{name} warm-up: {warm.Failures} failed: {warm.FirstFailure}");
+            return 1;
+        }
+    }
+    var measuredPhase = ++phase;
+    results.Add(await runner.RunAsync(name, options.Requests, options.Concurrency, i => bodies.Create(measuredPhase, i), maxDuration, sampler, interrupted.Token));
+}
+
+Console.WriteLine();
+Console.Write(HarnessReport.Render(results[0], results[1]));
+var expectedCalls = 2 * (options.Warmup + options.Requests);
+Console.WriteLine($"# Upstream chat calls: {topology.UpstreamCalls} (expected {expectedCalls}: every request reached the stand-in, none answered from a cache)");
+
+var failed = results.Sum(r => r.Failures);
+foreach (var result in results.Where(r => r.Failures > 0))
+{
+    Console.Error.WriteLine($"{result.Path}: {result.Failures} of {options.Requests} failed; first: {result.FirstFailure}");
+}
+return failed > 0 || topology.UpstreamCalls != expectedCalls ? 1 : 0;
