@@ -59,8 +59,12 @@ public static class ResponseCacheServiceCollectionExtensions
     {
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            var logger = provider.GetService<ILoggerFactory>()?.CreateLogger<ResponseCacheStore>() ?? (ILogger)NullLogger.Instance;
-            ResponseCacheLog.UsingMemoryStore(logger, connectionName);
+            // Only worth a warning when the cache is on: with Proxy:Cache:Enabled=false nothing is stored anywhere.
+            if (provider.GetRequiredService<IOptions<ResponseCacheOptions>>().Value.Enabled)
+            {
+                var logger = provider.GetService<ILoggerFactory>()?.CreateLogger<ResponseCacheStore>() ?? (ILogger)NullLogger.Instance;
+                ResponseCacheLog.UsingMemoryStore(logger, connectionName);
+            }
             return new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
         }
 

@@ -30,6 +30,7 @@ public sealed class ChatCompletionChunkWriter
     private readonly IReadOnlySet<string>? _customToolNames;
     private readonly Utf8JsonWriter _json = new(Stream.Null, WireJson.WriterOptions);
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
+    private readonly Utf8JsonWriter _argumentsJson = new(Stream.Null, WireJson.ArgumentsWriterOptions);
 
     private bool _roleSent;
     private bool _thinkOpen;
@@ -79,9 +80,11 @@ public sealed class ChatCompletionChunkWriter
     public bool WriteUpdate(ChatResponseUpdate update, IBufferWriter<byte> output)
     {
         var wrote = false;
-        foreach (var content in update.Contents)
+        // An index loop: foreach over the IList would box its enumerator on every chunk.
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
         {
-            switch (content)
+            switch (contents[i])
             {
                 case TextContent { Text.Length: > 0 } text:
                     wrote |= CloseThink(output);
@@ -210,7 +213,7 @@ public sealed class ChatCompletionChunkWriter
         }
         else
         {
-            WireJson.WriteArgumentsString(_json, call, _scratch);
+            WireJson.WriteArgumentsString(_json, call, _scratch, _argumentsJson);
             _outputChars += _scratch.WrittenCount;
         }
         _json.WriteEndObject();

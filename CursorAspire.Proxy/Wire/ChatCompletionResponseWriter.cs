@@ -45,6 +45,7 @@ public static class ChatCompletionResponseWriter
 
         using var json = new Utf8JsonWriter(output, WireJson.WriterOptions);
         var scratch = new ArrayBufferWriter<byte>(256);
+        using var argumentsJson = new Utf8JsonWriter(scratch, WireJson.ArgumentsWriterOptions);
         json.WriteStartObject();
         json.WriteString("id", id);
         json.WriteString("object", "chat.completion");
@@ -86,7 +87,7 @@ public static class ChatCompletionResponseWriter
                 }
                 else
                 {
-                    WireJson.WriteArgumentsString(json, call, scratch);
+                    WireJson.WriteArgumentsString(json, call, scratch, argumentsJson);
                 }
                 json.WriteEndObject();
                 json.WriteEndObject();

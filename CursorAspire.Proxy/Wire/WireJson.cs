@@ -24,15 +24,21 @@ internal static class WireJson
     };
 
     /// <summary>Writes a call's arguments as the JSON text OpenAI puts in <c>function.arguments</c>.</summary>
-    public static void WriteArgumentsString(Utf8JsonWriter writer, FunctionCallContent call, ArrayBufferWriter<byte> scratch)
+    /// <param name="writer">Where the string value goes.</param>
+    /// <param name="call">The call.</param>
+    /// <param name="scratch">Reused buffer for the arguments' JSON.</param>
+    /// <param name="argumentsWriter">Reused writer over <paramref name="scratch"/>, created with <see cref="ArgumentsWriterOptions"/>.</param>
+    public static void WriteArgumentsString(Utf8JsonWriter writer, FunctionCallContent call, ArrayBufferWriter<byte> scratch, Utf8JsonWriter argumentsWriter)
     {
         scratch.ResetWrittenCount();
-        using (var argsWriter = new Utf8JsonWriter(scratch, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            JsonSerializer.Serialize(argsWriter, call.Arguments ?? EmptyArguments, ArgumentSerializerOptions);
-        }
+        argumentsWriter.Reset(scratch);
+        JsonSerializer.Serialize(argumentsWriter, call.Arguments ?? EmptyArguments, ArgumentSerializerOptions);
+        argumentsWriter.Flush();
         writer.WriteStringValue(scratch.WrittenSpan);
     }
+
+    /// <summary>Options for the writer passed to <see cref="WriteArgumentsString"/> (validated, relaxed escaping).</summary>
+    public static readonly JsonWriterOptions ArgumentsWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly Dictionary<string, object?> EmptyArguments = [];
 

@@ -75,9 +75,11 @@ public sealed class ResponseEventWriter
     public bool WriteUpdate(ChatResponseUpdate update, IBufferWriter<byte>? output)
     {
         var wrote = false;
-        foreach (var content in update.Contents)
+        // An index loop: foreach over the IList would box its enumerator on every chunk.
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
         {
-            switch (content)
+            switch (contents[i])
             {
                 case TextContent { Text.Length: > 0 } text:
                     AppendText(ResponseOutputItemKind.Message, text.Text, output);
