@@ -1,3 +1,4 @@
+using CursorAspire.CloudflaredStandIn;
 using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;

@@ -1,3 +1,4 @@
+using CursorAspire.CloudflaredStandIn;
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;

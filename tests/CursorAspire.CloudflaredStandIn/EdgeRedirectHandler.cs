@@ -1,11 +1,11 @@
-namespace CursorAspire.Tunnel.Tests;
+namespace CursorAspire.CloudflaredStandIn;
 
 /// <summary>
 /// Sends requests for <c>https://*.trycloudflare.com</c> (and any named-tunnel hostnames given) to the stand-in's
 /// loopback edge instead, keeping the Host header, the way DNS and Cloudflare's edge would deliver them to the tunnel.
 /// Test-only: production resolves the real name.
 /// </summary>
-internal sealed class EdgeRedirectHandler(int edgePort, params string[] namedHosts) : DelegatingHandler
+public sealed class EdgeRedirectHandler(int edgePort, params string[] namedHosts) : DelegatingHandler
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
