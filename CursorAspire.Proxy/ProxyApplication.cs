@@ -118,9 +118,12 @@ public static class ProxyApplication
         {
             var options = app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value;
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CursorAspire.Proxy");
-            foreach (var alias in options.Models.Keys.Where(CursorModelNames.Collides))
+            foreach (var alias in options.Models.Keys)
             {
-                logger.LogWarning("Model alias {Alias} collides with Cursor's own model names or provider prefixes (claude-, gemini-, gpt-, o1…); Cursor may not send it here. Pick another alias.", alias);
+                if (CursorModelNames.FindConflict(alias) is { } conflict)
+                {
+                    logger.LogWarning("Model alias {Alias} collides with Cursor's own names ({Conflict}); Cursor may not send it here. Pick another alias.", alias, conflict);
+                }
             }
             logger.LogInformation("CursorAspire proxy serving {Count} model(s): {Models}. Public base URL: {PublicBaseUrl}",
                 options.Models.Count, string.Join(", ", options.Models.Keys), options.PublicBaseUrl is { Length: > 0 } url ? $"{url.TrimEnd('/')}/v1" : "(none yet; Cursor cannot reach localhost)");

@@ -1,3 +1,4 @@
+using CursorAspire.Proxy.Routing;
 using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;

@@ -1,3 +1,4 @@
+using CursorAspire.Proxy.Routing;
 using CursorAspire.AppHost.Cursor;
 
 namespace CursorAspire.AppHost.Tests.Unit;

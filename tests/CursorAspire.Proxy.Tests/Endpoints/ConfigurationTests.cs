@@ -72,7 +72,7 @@ public class ConfigurationTests
         config["Proxy:Models:claude-local:Provider"] = "ollama";
         config["Proxy:Models:claude-local:Model"] = "qwen3:8b";
         await using var proxy = await ProxyHost.StartAsync(config);
-        Assert.Contains(proxy.Logs.Lines, l => l.Contains("Model alias claude-local collides"));
+        Assert.Contains(proxy.Logs.Lines, l => l.Contains("Model alias claude-local collides") && l.Contains("instead of the proxy"));
     }
 
     [Fact]
