@@ -29,7 +29,7 @@ public sealed class ChatCompletionsEndpoint(
         // previous_response_id (Responses-shaped bodies): continue a conversation stored by POST …/responses.
         await continuation.PrependAsync(request, ApiKeyAuthenticationHandler.KeyId(context), context.RequestAborted).ConfigureAwait(false);
         var (route, client, estimatedPromptTokens) = turns.Route(request, request.Shape.ToString());
-        var cache = AttachCacheRequest(context, request);
+        var cache = UpstreamTurns.AttachCacheRequest(context, request);
 
         var id = $"chatcmpl-{Guid.NewGuid():N}";
         var created = time.GetUtcNow().ToUnixTimeSeconds();
@@ -43,22 +43,6 @@ public sealed class ChatCompletionsEndpoint(
         }
     }
 
-    /// <summary>
-    /// Scopes the response cache to the caller's key and to its <c>Cache-Control</c> (<c>no-cache</c>, <c>no-store</c>),
-    /// and reports the outcome as <c>x-cache</c> on whatever response goes out.
-    /// </summary>
-    private static ResponseCacheRequest AttachCacheRequest(HttpContext context, ParsedChatRequest request)
-    {
-        var cache = ResponseCacheRequest.FromCacheControl(ApiKeyAuthenticationHandler.KeyId(context), context.Request.Headers.CacheControl);
-        cache.AttachTo(request.Options);
-        context.Response.OnStarting(static state =>
-        {
-            var (response, cacheRequest) = ((HttpResponse, ResponseCacheRequest))state;
-            response.Headers["x-cache"] = cacheRequest.XCacheHeaderValue ?? "BYPASS";
-            return Task.CompletedTask;
-        }, (context.Response, cache));
-        return cache;
-    }
 
     private async Task StreamAsync(HttpContext context, ParsedChatRequest request, ModelRoute route, IChatClient client, ResponseCacheRequest cache, string id, long created, long estimatedPromptTokens)
     {

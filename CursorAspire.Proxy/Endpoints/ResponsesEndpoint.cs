@@ -50,6 +50,7 @@ public sealed class ResponsesEndpoint(
         }
 
         var (route, client, estimatedPromptTokens) = turns.Route(request, "ResponsesApi");
+        UpstreamTurns.AttachCacheRequest(context, request);
 
         var writer = new ResponseEventWriter(envelope, _options.ReasoningOutput, request.CustomToolNames);
         if (request.Stream)

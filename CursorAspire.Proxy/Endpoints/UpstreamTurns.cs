@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CursorAspire.Proxy.Caching;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Providers;
 using CursorAspire.Proxy.Routing;
@@ -58,6 +59,23 @@ public sealed class UpstreamTurns(
         var estimatedPromptTokens = TokenEstimator.EstimatePrompt(request.Messages, request.Options);
         metrics.EstimatedPromptTokens.Record(estimatedPromptTokens, new KeyValuePair<string, object?>("cursoraspire.provider", route.ProviderName));
         return (route, clients.Get(route), estimatedPromptTokens);
+    }
+
+    /// <summary>
+    /// Scopes the response cache to the caller's key and to its <c>Cache-Control</c> (<c>no-cache</c>, <c>no-store</c>),
+    /// and reports the outcome as <c>x-cache</c> on whatever response goes out.
+    /// </summary>
+    public static ResponseCacheRequest AttachCacheRequest(HttpContext context, ParsedChatRequest request)
+    {
+        var cache = ResponseCacheRequest.FromCacheControl(ApiKeyAuthenticationHandler.KeyId(context), context.Request.Headers.CacheControl);
+        cache.AttachTo(request.Options);
+        context.Response.OnStarting(static state =>
+        {
+            var (response, cacheRequest) = ((HttpResponse, ResponseCacheRequest))state;
+            response.Headers["x-cache"] = cacheRequest.XCacheHeaderValue ?? "BYPASS";
+            return Task.CompletedTask;
+        }, (context.Response, cache));
+        return cache;
     }
 
     /// <summary>

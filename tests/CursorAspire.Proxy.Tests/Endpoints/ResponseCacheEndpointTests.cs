@@ -144,4 +144,23 @@ public class ResponseCacheEndpointTests
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"request {i} took {watch.Elapsed}");
         }
     }
+
+    [Fact]
+    public async Task ResponsesEndpointIsCachedAndSaysSo()
+    {
+        await using var ollama = await OllamaStandIn.StartAsync();
+        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, redis: null));
+        const string body = """{"model":"local","temperature":0,"store":false,"input":"what is 2+2?"}""";
+
+        var first = await ChatRequests.PostAsync(proxy.Client, body, "v1/responses");
+        var second = await ChatRequests.PostAsync(proxy.Client, body, "v1/responses");
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("MISS", XCache(first));
+        Assert.Equal("HIT", XCache(second));
+        Assert.Equal(1, ollama.CallCount);
+        var output = System.Text.Json.Nodes.JsonNode.Parse(await second.Content.ReadAsStringAsync())!;
+        Assert.Equal("response", (string?)output["object"]);
+        Assert.Equal("Echo: what is 2+2?", (string?)output["output"]![0]!["content"]![0]!["text"]);
+    }
 }
