@@ -35,6 +35,33 @@ internal static class AppHostModel
     public static async Task<Dictionary<string, string>> EnvironmentAsync(this IResourceWithEnvironment resource) =>
         await resource.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
 
+    /// <summary>
+    /// The resource's environment as a run (not a publish) would set it, values unresolved: development-only wiring
+    /// such as the tunnel's public URL exists only in run mode.
+    /// </summary>
+    public static async Task<Dictionary<string, object>> RunEnvironmentAsync(this IResource resource)
+    {
+        var environment = new Dictionary<string, object>();
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), resource, environment, CancellationToken.None);
+        foreach (var annotation in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await annotation.Callback(context);
+        }
+        return environment;
+    }
+
+    /// <summary>The resource's arguments unresolved (an endpoint stays an <see cref="EndpointReference"/>).</summary>
+    public static async Task<List<object>> RawArgumentsAsync(this IResource resource)
+    {
+        var args = new List<object>();
+        var context = new CommandLineArgsCallbackContext(args, resource, CancellationToken.None);
+        foreach (var annotation in resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
+        {
+            await annotation.Callback(context);
+        }
+        return args;
+    }
+
     /// <summary>The resource's arguments as the manifest would write them.</summary>
     public static async Task<string[]> ArgumentsAsync(this IResourceWithArgs resource) =>
         await resource.GetArgumentValuesAsync(DistributedApplicationOperation.Publish);
