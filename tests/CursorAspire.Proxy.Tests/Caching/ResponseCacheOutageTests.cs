@@ -13,12 +13,19 @@ namespace CursorAspire.Proxy.Tests.Caching;
 /// </summary>
 public sealed class ResponseCacheOutageTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RedisTimeout = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// The most a request may take with Redis down: a read and a write that each time out, plus slack for a 2-core CI
+    /// machine running three test assemblies at once. A request that hung on Redis would take StackExchange.Redis's
+    /// 5 s timeouts, or forever.
+    /// </summary>
+    private static readonly TimeSpan Bound = (2 * RedisTimeout) + TimeSpan.FromSeconds(1.5);
     private readonly string _partition = "outage-" + Guid.NewGuid().ToString("N");
 
     private static ResponseCacheOptions OutageOptions() => new()
     {
-        RedisTimeout = TimeSpan.FromMilliseconds(250),
+        RedisTimeout = RedisTimeout,
         Breaker = new ResponseCacheBreakerOptions
         {
             FailureRatio = 0.5,
