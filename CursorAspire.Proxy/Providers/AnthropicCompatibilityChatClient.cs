@@ -11,11 +11,12 @@ namespace CursorAspire.Proxy.Providers;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item>Sends tool results as the plain text Cursor gave: the adapter would JSON-encode a string result
-/// (<c>"\"file contents\""</c>).</item>
+/// <item>Sends tool results as the plain text Cursor gave: the adapter passes a <see cref="string"/> result as is but
+/// JSON-encodes anything else, such as the <see cref="JsonElement"/> string of a stored conversation.</item>
 /// <item>Puts the results of one assistant turn's tool calls into one user message, as the Messages API expects
-/// them right after the <c>tool_use</c> blocks.</item>
-/// <item>Drops the tools when the client said <c>tool_choice:"none"</c>.</item>
+/// them right after the <c>tool_use</c> blocks (the adapter sends one user message per tool message).</item>
+/// <item>Drops the tools when the client said <c>tool_choice:"none"</c> (the adapter would send them with
+/// <c>tool_choice:{"type":"none"}</c>).</item>
 /// <item>Passes reasoning effort (as an extended-thinking budget) only for aliases that opt in
 /// (<see cref="ModelOptions.Reasoning"/>): models without thinking reject it.</item>
 /// </list>
