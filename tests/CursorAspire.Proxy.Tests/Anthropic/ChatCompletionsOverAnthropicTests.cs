@@ -198,7 +198,6 @@ public class ChatCompletionsOverAnthropicTests
         config["Proxy:Models:anthropic-thinking:Provider"] = "anthropic";
         config["Proxy:Models:anthropic-thinking:Model"] = "claude-sonnet-4-5";
         config["Proxy:Models:anthropic-thinking:Reasoning"] = "true";
-        config["Proxy:Providers:anthropic:MaxOutputTokens"] = "32000";
         config["Proxy:ReasoningOutput"] = "ReasoningContent";
         await using var proxy = await ProxyHost.StartAsync(config);
         anthropic.Enqueue(
@@ -223,7 +222,8 @@ public class ChatCompletionsOverAnthropicTests
         Assert.False(sent[0].Json!.AsObject().ContainsKey("thinking"));
         var thinkingParam = sent[1].Json!["thinking"]!;
         Assert.Equal("enabled", (string?)thinkingParam["type"]);
-        Assert.InRange((int)thinkingParam["budget_tokens"]!, 1024, 31_999); // a budget below max_tokens, as the API requires
+        // The API's rules: a budget of at least 1024 tokens, below max_tokens (the adapter adds the budget to the default).
+        Assert.InRange((int)thinkingParam["budget_tokens"]!, 1024, (int)sent[1].Json!["max_tokens"]! - 1);
     }
 
     [Fact]
