@@ -61,6 +61,7 @@ public static class ProxyApplication
         services.AddSingleton<ContextWindowPlanner>();
         services.AddSingleton<IUpstreamChatClientFactory, OllamaUpstreamFactory>();
         services.AddSingleton<IUpstreamChatClientFactory, OpenAIUpstreamFactory>();
+        services.AddSingleton<IUpstreamChatClientFactory, AnthropicUpstreamFactory>();
         services.AddSingleton<UpstreamChatClients>();
 
         // Response cache (its own keyed store) as a pipeline stage between telemetry and the provider.

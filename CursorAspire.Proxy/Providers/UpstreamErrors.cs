@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.Net;
+using Anthropic.Exceptions;
 using CursorAspire.Proxy.Edge;
 using OllamaSharp.Models.Exceptions;
 
@@ -18,6 +19,16 @@ public static class UpstreamErrors
         {
             case ProxyException proxy:
                 return proxy;
+            case AnthropicIOException { InnerException: { } inner }:
+                // The Anthropic SDK wraps what its HTTP pipeline threw (AnthropicErrorBodyHandler's status, a refused connection).
+                return Map(inner, providerName, upstreamModel);
+            case AnthropicApiException anthropic:
+                return FromStatus((int)anthropic.StatusCode, anthropic.ApiMessage ?? anthropic.Message, providerName, upstreamModel, null);
+            case AnthropicSseException sse:
+                // An error event before the first token (e.g. overloaded_error): the API is busy, not broken.
+                return new ProxyException(StatusCodes.Status503ServiceUnavailable,
+                    $"Provider '{providerName}' failed for model '{upstreamModel}': {sse.ApiMessage ?? sse.Message}",
+                    OpenAIError.Upstream, "upstream_unavailable", inner: ex);
             case UpstreamHttpException upstream:
                 return FromStatus((int)upstream.StatusCode!, upstream.Message, providerName, upstreamModel, upstream.RetryAfter);
             case ClientResultException result when result.Status > 0:
@@ -55,7 +66,7 @@ public static class UpstreamErrors
             401 or 403 => (502, OpenAIError.Upstream, "upstream_auth_failed"),
             404 => (404, OpenAIError.NotFound, "model_not_found"),
             >= 400 and < 500 => (status, OpenAIError.InvalidRequest, "upstream_rejected"),
-            503 => (503, OpenAIError.Upstream, "upstream_unavailable"),
+            503 or 529 => (503, OpenAIError.Upstream, "upstream_unavailable"), // 529: Anthropic's "overloaded"
             504 => (504, OpenAIError.Upstream, "upstream_timeout"),
             _ => (502, OpenAIError.Upstream, "upstream_error"),
         };

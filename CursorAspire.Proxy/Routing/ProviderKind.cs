@@ -8,4 +8,7 @@ public enum ProviderKind
 
     /// <summary>Any OpenAI-compatible Chat Completions endpoint (OpenAI, OpenRouter, Groq, DeepSeek, vLLM, LM Studio…).</summary>
     OpenAI,
+
+    /// <summary>Anthropic's Messages API through the official Anthropic SDK (max_tokens, system, tool_use blocks).</summary>
+    Anthropic,
 }

@@ -3,15 +3,18 @@ namespace CursorAspire.Proxy.Routing;
 /// <summary>One upstream: <c>Proxy:Providers:&lt;name&gt;</c>.</summary>
 public sealed class ProviderOptions
 {
-    /// <summary><c>Ollama</c> or <c>OpenAI</c>.</summary>
+    /// <summary><c>Ollama</c>, <c>OpenAI</c> or <c>Anthropic</c>.</summary>
     public ProviderKind? Kind { get; set; }
 
     /// <summary>Base URL. When unset, the Aspire connection string <c>ConnectionStrings:&lt;name&gt;</c> supplies it.</summary>
     public string? Endpoint { get; set; }
 
-    /// <summary>The upstream's key (OpenAI-compatible providers). Never logged.</summary>
+    /// <summary>The upstream's key (OpenAI-compatible and Anthropic providers). Never logged.</summary>
     public string? ApiKey { get; set; }
 
     /// <summary>Ollama: how long the model stays loaded after a request, so Cursor's repeated prefix stays warm.</summary>
     public string KeepAlive { get; set; } = "30m";
+
+    /// <summary>Anthropic: the <c>max_tokens</c> sent when the request sets none (the Messages API requires one).</summary>
+    public int? MaxOutputTokens { get; set; }
 }

@@ -43,6 +43,14 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             {
                 failures.Add($"Proxy:Providers:{providerName}:Endpoint '{endpoint}' is not an absolute http(s) URL.");
             }
+            if (provider.MaxOutputTokens is <= 0)
+            {
+                failures.Add($"Proxy:Providers:{providerName}:MaxOutputTokens must be positive.");
+            }
+            if (provider.Kind == ProviderKind.Anthropic && string.IsNullOrWhiteSpace(provider.ApiKey))
+            {
+                failures.Add($"Proxy:Providers:{providerName}:ApiKey is missing; the Anthropic API needs a key.");
+            }
         }
 
         foreach (var (alias, model) in options.Models)

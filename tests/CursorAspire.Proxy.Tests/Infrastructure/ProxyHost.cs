@@ -64,6 +64,21 @@ public sealed class ProxyHost : IAsyncDisposable
         ["Proxy:Models:remote:Model"] = upstreamModel,
     };
 
+    /// <summary>
+    /// Configuration routing alias <c>anthropic-sonnet</c> (the default) and provider <c>anthropic</c> to an Anthropic
+    /// stand-in (its root address: the SDK adds <c>/v1/messages</c>).
+    /// </summary>
+    public static Dictionary<string, string?> AnthropicConfig(Uri baseUri, string upstreamModel = "claude-sonnet-4-5") => new()
+    {
+        ["Proxy:ApiKeys:0"] = ApiKey,
+        ["Proxy:DefaultModel"] = "anthropic-sonnet",
+        ["Proxy:Providers:anthropic:Kind"] = "Anthropic",
+        ["Proxy:Providers:anthropic:Endpoint"] = baseUri.ToString(),
+        ["Proxy:Providers:anthropic:ApiKey"] = "upstream-anthropic-secret",
+        ["Proxy:Models:anthropic-sonnet:Provider"] = "anthropic",
+        ["Proxy:Models:anthropic-sonnet:Model"] = upstreamModel,
+    };
+
     public static async Task<ProxyHost> StartAsync(IDictionary<string, string?> configuration, Action<WebApplicationBuilder>? configure = null)
     {
         var logs = new CapturedLogs();

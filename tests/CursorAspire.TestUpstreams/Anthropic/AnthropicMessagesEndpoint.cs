@@ -1,0 +1,354 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace CursorAspire.TestUpstreams;
+
+/// <summary>
+/// <c>POST /v1/messages</c> with Anthropic's exact shapes: a <c>message</c> object, or SSE with named events
+/// (<c>message_start</c>, <c>ping</c>, <c>content_block_start</c>/<c>_delta</c>/<c>_stop</c>, <c>message_delta</c>,
+/// <c>message_stop</c>); errors as <c>{"type":"error","error":{"type","message"}}</c>.
+/// </summary>
+internal static class AnthropicMessagesEndpoint
+{
+    public static async Task HandleAsync(HttpContext context, string? requiredApiKey)
+    {
+        var exchange = Exchange.Of(context);
+        var request = exchange.Request;
+
+        // The API takes a key as x-api-key or, as the official SDK sends it since 13.x, as a bearer token.
+        if (requiredApiKey is not null
+            && !(request.Headers.TryGetValue("x-api-key", out var key) && key == requiredApiKey)
+            && !(request.Headers.TryGetValue("Authorization", out var auth) && auth == "Bearer " + requiredApiKey))
+        {
+            await WriteErrorAsync(exchange, new StandInErrorStatus(401, "invalid x-api-key")).ConfigureAwait(false);
+            return;
+        }
+
+        if (!request.Headers.TryGetValue("anthropic-version", out var version) || string.IsNullOrWhiteSpace(version))
+        {
+            await WriteErrorAsync(exchange, new StandInErrorStatus(400, "anthropic-version: header is required")).ConfigureAwait(false);
+            return;
+        }
+
+        if (request.Json is not JsonObject body)
+        {
+            await WriteErrorAsync(exchange, new StandInErrorStatus(400, "There was an issue with your request body. Please ensure it is valid JSON.")).ConfigureAwait(false);
+            return;
+        }
+
+        if (request.Model is not { Length: > 0 } model)
+        {
+            await WriteErrorAsync(exchange, new StandInErrorStatus(400, "model: Field required")).ConfigureAwait(false);
+            return;
+        }
+
+        if (body["max_tokens"] is not JsonValue maxTokens || !maxTokens.TryGetValue<int>(out var max) || max < 1)
+        {
+            await WriteErrorAsync(exchange, new StandInErrorStatus(400, "max_tokens: Field required")).ConfigureAwait(false);
+            return;
+        }
+
+        if (body["messages"] is not JsonArray)
+        {
+            await WriteErrorAsync(exchange, new StandInErrorStatus(400, "messages: Field required")).ConfigureAwait(false);
+            return;
+        }
+
+        var stream = body["stream"] is JsonValue s && s.TryGetValue<bool>(out var streamValue) && streamValue;
+
+        var reply = exchange.State.Script.Next(request);
+        request.Reply = reply;
+
+        await exchange.DelayAsync(reply.DelayBeforeFirstByte).ConfigureAwait(false);
+        if (reply.StatusBeforeFirstByte is { } error)
+        {
+            await WriteErrorAsync(exchange, error).ConfigureAwait(false);
+            return;
+        }
+
+        var replyContext = new ReplyContext(
+            "msg_" + RandomId(24), model, reply,
+            [.. reply.ToolCalls.Select(c => c with { Id = c.Id ?? "toolu_" + RandomId(24) })]);
+
+        exchange.Response.Headers["request-id"] = "req_" + RandomId(24);
+        if (stream)
+        {
+            await StreamAsync(exchange, replyContext).ConfigureAwait(false);
+        }
+        else
+        {
+            await CompleteAsync(exchange, replyContext).ConfigureAwait(false);
+        }
+    }
+
+    public static Task WriteErrorAsync(Exchange exchange, StandInErrorStatus error)
+    {
+        exchange.SetRetryAfter(error.RetryAfter);
+        exchange.Response.Headers["request-id"] = "req_" + RandomId(24);
+        return exchange.WriteJsonAsync(error.StatusCode, ErrorJson(error));
+    }
+
+    private static JsonObject ErrorJson(StandInErrorStatus error) => new()
+    {
+        ["type"] = "error",
+        ["error"] = new JsonObject
+        {
+            ["type"] = error.Type ?? ErrorType(error.StatusCode),
+            ["message"] = error.Message,
+        },
+    };
+
+    /// <summary>The <c>error.type</c> Anthropic sends for a status.</summary>
+    private static string ErrorType(int status) => status switch
+    {
+        400 => "invalid_request_error",
+        401 => "authentication_error",
+        402 => "billing_error",
+        403 => "permission_error",
+        404 => "not_found_error",
+        413 => "request_too_large",
+        429 => "rate_limit_error",
+        504 => "timeout_error",
+        529 => "overloaded_error",
+        _ => "api_error",
+    };
+
+    private static async Task CompleteAsync(Exchange exchange, ReplyContext r)
+    {
+        if (r.Reply.FailAfterChunks is not null)
+        {
+            await exchange.AbortConnectionAsync().ConfigureAwait(false);
+            return;
+        }
+
+        if (r.Reply.HangAfterChunks is not null)
+        {
+            await exchange.HangAsync().ConfigureAwait(false);
+            return;
+        }
+
+        var content = new JsonArray();
+        if (r.Reply.ReasoningChunks.Count > 0)
+        {
+            content.Add(new JsonObject { ["type"] = "thinking", ["thinking"] = r.Reply.Reasoning, ["signature"] = Signature(r.Reply.Reasoning) });
+        }
+
+        if (r.Reply.TextChunks.Count > 0)
+        {
+            content.Add(new JsonObject { ["type"] = "text", ["text"] = r.Reply.Text });
+        }
+
+        foreach (var call in r.ToolCalls)
+        {
+            content.Add(new JsonObject { ["type"] = "tool_use", ["id"] = call.Id, ["name"] = call.Name, ["input"] = Input(call.ArgumentsJson) });
+        }
+
+        await exchange.WriteJsonAsync(200, new JsonObject
+        {
+            ["id"] = r.Id,
+            ["type"] = "message",
+            ["role"] = "assistant",
+            ["model"] = r.Model,
+            ["content"] = content,
+            ["stop_reason"] = r.StopReason,
+            ["stop_sequence"] = null,
+            ["usage"] = UsageJson(r.Reply.Usage, r.Reply.Usage?.CompletionTokens ?? 0),
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task StreamAsync(Exchange exchange, ReplyContext r)
+    {
+        var response = exchange.Response;
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        await response.StartAsync(exchange.Token).ConfigureAwait(false);
+
+        // Real Anthropic opens with the message (no content yet, input tokens known) and a ping.
+        await SendAsync(exchange, "message_start", new JsonObject
+        {
+            ["message"] = new JsonObject
+            {
+                ["id"] = r.Id,
+                ["type"] = "message",
+                ["role"] = "assistant",
+                ["model"] = r.Model,
+                ["content"] = new JsonArray(),
+                ["stop_reason"] = null,
+                ["stop_sequence"] = null,
+                ["usage"] = UsageJson(r.Reply.Usage, 1),
+            },
+        }).ConfigureAwait(false);
+        await SendAsync(exchange, "ping", []).ConfigureAwait(false);
+
+        var total = r.Reply.ReasoningChunks.Count + r.Reply.TextChunks.Count;
+        var written = 0;
+        var index = 0;
+        if (total == 0 && await StopsAfterAsync(exchange, r.Reply, 0, 0).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        foreach (var (blockType, deltaType, field, chunks) in new[]
+        {
+            ("thinking", "thinking_delta", "thinking", r.Reply.ReasoningChunks),
+            ("text", "text_delta", "text", r.Reply.TextChunks),
+        })
+        {
+            if (chunks.Count == 0)
+            {
+                continue;
+            }
+
+            var start = new JsonObject { ["type"] = blockType, [field] = "" };
+            if (blockType == "thinking")
+            {
+                start["signature"] = "";
+            }
+
+            await SendAsync(exchange, "content_block_start", new JsonObject { ["index"] = index, ["content_block"] = start }).ConfigureAwait(false);
+            foreach (var chunk in chunks)
+            {
+                if (written > 0)
+                {
+                    await exchange.DelayAsync(r.Reply.ChunkDelay).ConfigureAwait(false);
+                }
+
+                await SendAsync(exchange, "content_block_delta", new JsonObject
+                {
+                    ["index"] = index,
+                    ["delta"] = new JsonObject { ["type"] = deltaType, [field] = chunk },
+                }).ConfigureAwait(false);
+                written++;
+                if (await StopsAfterAsync(exchange, r.Reply, written, total).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+
+            if (blockType == "thinking")
+            {
+                await SendAsync(exchange, "content_block_delta", new JsonObject
+                {
+                    ["index"] = index,
+                    ["delta"] = new JsonObject { ["type"] = "signature_delta", ["signature"] = Signature(r.Reply.Reasoning) },
+                }).ConfigureAwait(false);
+            }
+
+            await SendAsync(exchange, "content_block_stop", new JsonObject { ["index"] = index }).ConfigureAwait(false);
+            index++;
+        }
+
+        foreach (var call in r.ToolCalls)
+        {
+            await SendAsync(exchange, "content_block_start", new JsonObject
+            {
+                ["index"] = index,
+                ["content_block"] = new JsonObject { ["type"] = "tool_use", ["id"] = call.Id, ["name"] = call.Name, ["input"] = new JsonObject() },
+            }).ConfigureAwait(false);
+            // Like the real API: an empty fragment first, then the arguments a few tokens at a time.
+            foreach (var fragment in Fragments(call.ArgumentsJson).Prepend(string.Empty))
+            {
+                await SendAsync(exchange, "content_block_delta", new JsonObject
+                {
+                    ["index"] = index,
+                    ["delta"] = new JsonObject { ["type"] = "input_json_delta", ["partial_json"] = fragment },
+                }).ConfigureAwait(false);
+            }
+
+            await SendAsync(exchange, "content_block_stop", new JsonObject { ["index"] = index }).ConfigureAwait(false);
+            index++;
+        }
+
+        await SendAsync(exchange, "message_delta", new JsonObject
+        {
+            ["delta"] = new JsonObject { ["stop_reason"] = r.StopReason, ["stop_sequence"] = null },
+            ["usage"] = r.Reply.Usage is null ? new JsonObject { ["output_tokens"] = 0 } : UsageJson(r.Reply.Usage, r.Reply.Usage.CompletionTokens),
+        }).ConfigureAwait(false);
+        await SendAsync(exchange, "message_stop", []).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies FailAfterChunks/HangAfterChunks after <paramref name="written"/> of <paramref name="total"/> chunks.</summary>
+    private static async Task<bool> StopsAfterAsync(Exchange exchange, StandInReply reply, int written, int total)
+    {
+        if (reply.FailAfterChunks is { } fail && (written == fail || (written == total && fail >= total)))
+        {
+            await exchange.AbortConnectionAsync().ConfigureAwait(false);
+            return true;
+        }
+
+        if (reply.HangAfterChunks is { } hang && (written == hang || (written == total && hang >= total)))
+        {
+            await exchange.HangAsync().ConfigureAwait(false);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>One named SSE event; <c>type</c> repeats the event name in the data, as Anthropic sends it.</summary>
+    private static Task SendAsync(Exchange exchange, string eventName, JsonObject data)
+    {
+        var payload = new JsonObject { ["type"] = eventName };
+        foreach (var (name, value) in data.ToList())
+        {
+            data.Remove(name);
+            payload[name] = value;
+        }
+
+        return exchange.WriteAndFlushAsync("event: " + eventName + "\ndata: " + Exchange.Serialize(payload) + "\n\n");
+    }
+
+    /// <summary>
+    /// Anthropic's usage object. <c>output_tokens</c> is cumulative: 1 in <c>message_start</c>, the total in
+    /// <c>message_delta</c>. No usage scripted reports zeros (the real API always reports usage).
+    /// </summary>
+    private static JsonObject UsageJson(StandInUsage? usage, int outputTokens) => new()
+    {
+        ["input_tokens"] = usage?.PromptTokens ?? 0,
+        ["cache_creation_input_tokens"] = 0,
+        ["cache_read_input_tokens"] = 0,
+        ["output_tokens"] = usage is null ? 0 : outputTokens,
+    };
+
+    /// <summary>A tool call's arguments as the <c>input</c> object (text that is not a JSON object is sent as <c>{}</c>).</summary>
+    private static JsonNode Input(string argumentsJson)
+    {
+        try
+        {
+            return JsonNode.Parse(argumentsJson) as JsonObject ?? new JsonObject();
+        }
+        catch (JsonException)
+        {
+            return new JsonObject();
+        }
+    }
+
+    private static string Signature(string thinking) =>
+        Convert.ToBase64String(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(thinking)));
+
+    /// <summary>Splits arguments into up to four fragments, the way a model emits them a few tokens at a time.</summary>
+    private static IEnumerable<string> Fragments(string arguments)
+    {
+        if (arguments.Length == 0)
+        {
+            yield break;
+        }
+
+        var size = Math.Max(1, (arguments.Length + 3) / 4);
+        for (var i = 0; i < arguments.Length; i += size)
+        {
+            yield return arguments.Substring(i, Math.Min(size, arguments.Length - i));
+        }
+    }
+
+    private static string RandomId(int length) =>
+        RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
+
+    private sealed record ReplyContext(string Id, string Model, StandInReply Reply, IReadOnlyList<StandInToolCall> ToolCalls)
+    {
+        public string StopReason => Reply.FinishReason ?? (ToolCalls.Count > 0 ? "tool_use" : "end_turn");
+    }
+}
