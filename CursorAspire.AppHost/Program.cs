@@ -36,14 +36,15 @@ if (ollama is not null)
     }
 }
 
-// Remote models, only if the user gave a key: Parameters:openai-api-key + OpenAI:Models (+ OpenAI:Endpoint).
+// Remote models, only for providers the user gave a key: Parameters:openai-api-key + OpenAI:Models (+ OpenAI:Endpoint),
+// Parameters:anthropic-api-key + Anthropic:Models. Served as openai-<model> and anthropic-<model>.
 if (builder.AddOptionalSecretParameter("openai-api-key") is { } openAIKey)
 {
-    proxy.WithOpenAIProvider("openai", settings.OpenAIEndpoint, openAIKey);
-    foreach (var modelName in settings.OpenAIModels)
-    {
-        proxy.WithModelAlias(ModelAliases.ForRemoteModel("openai", modelName), "openai", modelName);
-    }
+    proxy.WithOpenAIProvider("openai", settings.OpenAIEndpoint, openAIKey).WithRemoteModels("openai", settings.OpenAIModels);
+}
+if (builder.AddOptionalSecretParameter("anthropic-api-key") is { } anthropicKey)
+{
+    proxy.WithAnthropicProvider("anthropic", settings.AnthropicEndpoint, anthropicKey).WithRemoteModels("anthropic", settings.AnthropicModels);
 }
 
 // Unknown model names (Cursor's Verify call) go to AppHost:DefaultModel, else the first model served.

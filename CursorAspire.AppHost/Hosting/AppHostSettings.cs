@@ -10,6 +10,8 @@ namespace CursorAspire.AppHost.Hosting;
 /// <param name="OllamaContextLength"><c>Ollama:ContextLength</c>: context window the proxy asks Ollama for, per local model.</param>
 /// <param name="OpenAIEndpoint"><c>OpenAI:Endpoint</c>: the OpenAI-compatible endpoint (default OpenAI's).</param>
 /// <param name="OpenAIModels"><c>OpenAI:Models</c>: remote models to offer when <c>Parameters:openai-api-key</c> is set.</param>
+/// <param name="AnthropicEndpoint"><c>Anthropic:Endpoint</c>: the Messages API endpoint (default Anthropic's).</param>
+/// <param name="AnthropicModels"><c>Anthropic:Models</c>: remote models to offer when <c>Parameters:anthropic-api-key</c> is set.</param>
 /// <param name="DefaultModel"><c>AppHost:DefaultModel</c>: the alias for unknown model names (default: the first alias).</param>
 /// <param name="PublicBaseUrl"><c>AppHost:PublicBaseUrl</c>: a fixed public https URL in front of the proxy, when you run your own.</param>
 public sealed record AppHostSettings(
@@ -19,11 +21,16 @@ public sealed record AppHostSettings(
     int? OllamaContextLength,
     string OpenAIEndpoint,
     IReadOnlyList<string> OpenAIModels,
+    string AnthropicEndpoint,
+    IReadOnlyList<string> AnthropicModels,
     string? DefaultModel,
     string? PublicBaseUrl)
 {
     /// <summary>OpenAI's public endpoint.</summary>
     public const string DefaultOpenAIEndpoint = "https://api.openai.com/v1";
+
+    /// <summary>Anthropic's public endpoint.</summary>
+    public const string DefaultAnthropicEndpoint = "https://api.anthropic.com";
 
     /// <summary>Reads the settings; a malformed number fails with a message naming the key.</summary>
     public static AppHostSettings FromConfiguration(IConfiguration configuration)
@@ -36,6 +43,8 @@ public sealed record AppHostSettings(
             Int(configuration, "Ollama:ContextLength"),
             NullIfBlank(configuration["OpenAI:Endpoint"]) ?? DefaultOpenAIEndpoint,
             List(configuration, "OpenAI:Models"),
+            NullIfBlank(configuration["Anthropic:Endpoint"]) ?? DefaultAnthropicEndpoint,
+            List(configuration, "Anthropic:Models"),
             NullIfBlank(configuration["AppHost:DefaultModel"]),
             NullIfBlank(configuration["AppHost:PublicBaseUrl"]));
     }

@@ -19,6 +19,9 @@ public static class ProxyRouteBuilderExtensions
     /// <summary>Provider kind for OpenAI-compatible APIs.</summary>
     public const string OpenAIKind = "OpenAI";
 
+    /// <summary>Provider kind for Anthropic's Messages API.</summary>
+    public const string AnthropicKind = "Anthropic";
+
     /// <summary>Sets the key clients must send as <c>Authorization: Bearer</c>.</summary>
     public static IResourceBuilder<T> WithProxyApiKey<T>(this IResourceBuilder<T> proxy, IResourceBuilder<ParameterResource> apiKey)
         where T : IResourceWithEnvironment
@@ -62,13 +65,33 @@ public static class ProxyRouteBuilderExtensions
 
     /// <summary>Adds an OpenAI-compatible provider with its endpoint and secret key.</summary>
     public static IResourceBuilder<T> WithOpenAIProvider<T>(this IResourceBuilder<T> proxy, string provider, string endpoint, IResourceBuilder<ParameterResource> apiKey)
+        where T : IResourceWithEnvironment =>
+        proxy.WithRemoteProvider(provider, OpenAIKind, endpoint, apiKey);
+
+    /// <summary>Adds an Anthropic (Messages API) provider with its endpoint and secret key.</summary>
+    public static IResourceBuilder<T> WithAnthropicProvider<T>(this IResourceBuilder<T> proxy, string provider, string endpoint, IResourceBuilder<ParameterResource> apiKey)
+        where T : IResourceWithEnvironment =>
+        proxy.WithRemoteProvider(provider, AnthropicKind, endpoint, apiKey);
+
+    /// <summary>Serves each of <paramref name="models"/> of a remote provider as <c>&lt;provider&gt;-&lt;model&gt;</c>.</summary>
+    public static IResourceBuilder<T> WithRemoteModels<T>(this IResourceBuilder<T> proxy, string provider, IEnumerable<string> models)
+        where T : IResourceWithEnvironment
+    {
+        foreach (var model in models)
+        {
+            proxy.WithModelAlias(ModelAliases.ForRemoteModel(provider, model), provider, model);
+        }
+        return proxy;
+    }
+
+    private static IResourceBuilder<T> WithRemoteProvider<T>(this IResourceBuilder<T> proxy, string provider, string kind, string endpoint, IResourceBuilder<ParameterResource> apiKey)
         where T : IResourceWithEnvironment
     {
         ArgumentNullException.ThrowIfNull(proxy);
         ArgumentException.ThrowIfNullOrWhiteSpace(endpoint);
         ArgumentNullException.ThrowIfNull(apiKey);
         return proxy
-            .WithEnvironment(ProxyConfigurationKeys.Provider(provider, "Kind"), OpenAIKind)
+            .WithEnvironment(ProxyConfigurationKeys.Provider(provider, "Kind"), kind)
             .WithEnvironment(ProxyConfigurationKeys.Provider(provider, "Endpoint"), endpoint)
             .WithEnvironment(ProxyConfigurationKeys.Provider(provider, "ApiKey"), apiKey);
     }

@@ -46,6 +46,32 @@ public sealed class ParameterAndProviderModelTests
     }
 
     [Fact]
+    public async Task AnAnthropicKey_AddsAnAnthropicProviderWhoseAliasesAvoidCursorsClaudePrefix()
+    {
+        await using var builder = await AppHostModel.CreateAsync(
+            [.. NoLocalServices, "--Parameters:anthropic-api-key=sk-ant-test", "--Anthropic:Models:0=claude-sonnet-4-5"]);
+
+        Assert.True(builder.Resource<ParameterResource>("anthropic-api-key").Secret);
+        var env = await builder.Resource<ProjectResource>("proxy").EnvironmentAsync();
+        Assert.Equal("Anthropic", env["Proxy__Providers__anthropic__Kind"]);
+        Assert.Equal("https://api.anthropic.com", env["Proxy__Providers__anthropic__Endpoint"]);
+        Assert.Equal("{anthropic-api-key.value}", env["Proxy__Providers__anthropic__ApiKey"]);
+        // "claude-…" would make Cursor call Anthropic itself; the alias starts with the provider name instead.
+        Assert.Equal("claude-sonnet-4-5", env["Proxy__Models__anthropic-claude-sonnet-4-5__Model"]);
+        Assert.Null(CursorAspire.Proxy.Routing.CursorModelNames.FindConflict("anthropic-claude-sonnet-4-5"));
+    }
+
+    [Fact]
+    public async Task WithoutAnAnthropicKey_NoAnthropicParameterOrProviderExists()
+    {
+        await using var builder = await AppHostModel.CreateAsync(NoLocalServices);
+
+        Assert.DoesNotContain(builder.Resources, r => r.Name == "anthropic-api-key");
+        var env = await builder.Resource<ProjectResource>("proxy").EnvironmentAsync();
+        Assert.DoesNotContain(env.Keys, k => k.Contains("anthropic", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task AppHostDefaultModelOverridesTheFirstAlias()
     {
         await using var builder = await AppHostModel.CreateAsync(
