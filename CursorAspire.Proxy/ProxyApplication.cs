@@ -46,6 +46,7 @@ public static class ProxyApplication
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
+        services.AddPerKeyRateLimiting(builder.Configuration);
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             // Reflect the caller's origin (Cursor's desktop app) without credentials: never '*' with credentials.
             .SetIsOriginAllowed(_ => true)
@@ -107,6 +108,7 @@ public static class ProxyApplication
         app.UseRewriter(ProxyEndpoints.AnyPrefixRewrite());
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapDefaultEndpoints();
         app.MapProxyEndpoints();
         app.LogStartupSummary();

@@ -16,7 +16,7 @@ public static class ProxyEndpoints
 
     public static IEndpointRouteBuilder MapProxyEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var v1 = endpoints.MapGroup("/v1").RequireAuthorization();
+        var v1 = endpoints.MapGroup("/v1").RequireAuthorization().RequireRateLimiting(PerKeyRateLimiting.PolicyName);
         v1.MapPost("/chat/completions", (HttpContext context, ChatCompletionsEndpoint endpoint) => endpoint.HandleAsync(context))
             .WithName("ChatCompletions");
         v1.MapPost("/responses", (HttpContext context, ResponsesEndpoint endpoint) => endpoint.HandleAsync(context))

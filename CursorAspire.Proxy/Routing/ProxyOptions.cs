@@ -33,6 +33,9 @@ public sealed class ProxyOptions
     /// <summary>How reasoning text from thinking models reaches Cursor.</summary>
     public ReasoningOutputMode ReasoningOutput { get; set; } = ReasoningOutputMode.ThinkTags;
 
+    /// <summary>Per-key request limits (bound here so validation sees them; applied by the rate limiter).</summary>
+    public RateLimitOptions RateLimit { get; set; } = new();
+
     /// <summary>Record prompts and completions in telemetry spans. Off by default: prompts contain the user's code.</summary>
     public bool LogPrompts { get; set; }
 }

@@ -32,6 +32,15 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             failures.Add($"Proxy:MaxRequestBodyBytes must be positive (default {ProxyOptions.DefaultMaxRequestBodyBytes}).");
         }
 
+        if (options.RateLimit.RequestsPerMinute < 0)
+        {
+            failures.Add("Proxy:RateLimit:RequestsPerMinute must be 0 (off) or positive.");
+        }
+        if (options.RateLimit.ConcurrentRequests < 0)
+        {
+            failures.Add("Proxy:RateLimit:ConcurrentRequests must be 0 (off) or positive.");
+        }
+
         foreach (var (providerName, provider) in options.Providers)
         {
             if (provider.Kind is null)

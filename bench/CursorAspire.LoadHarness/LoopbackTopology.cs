@@ -82,6 +82,9 @@ public sealed class LoopbackTopology : IAsyncDisposable
         config["Proxy:DefaultModel"] = alias;
         // Every prompt is unique anyway; with the cache off nothing but the data path is measured.
         config["Proxy:Cache:Enabled"] = "false";
+        // The harness measures the proxy, not its per-key limits: thousands of requests a minute from one key.
+        config["Proxy:RateLimit:RequestsPerMinute"] = "0";
+        config["Proxy:RateLimit:ConcurrentRequests"] = "0";
 
         WebApplication? proxy = null;
         try

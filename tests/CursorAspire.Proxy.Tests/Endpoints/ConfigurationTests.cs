@@ -35,6 +35,8 @@ public class ConfigurationTests
     [InlineData("Proxy:DefaultModel", "ghost", "Proxy:DefaultModel 'ghost' is neither")]
     [InlineData("Proxy:MaxRequestBodyBytes", "0", "Proxy:MaxRequestBodyBytes must be positive")]
     [InlineData("Proxy:Models:local:ContextLength", "-5", "Proxy:Models:local:ContextLength must be positive")]
+    [InlineData("Proxy:RateLimit:RequestsPerMinute", "-1", "Proxy:RateLimit:RequestsPerMinute must be 0 (off) or positive")]
+    [InlineData("Proxy:RateLimit:ConcurrentRequests", "-1", "Proxy:RateLimit:ConcurrentRequests must be 0 (off) or positive")]
     public async Task InvalidSettingFailsNamingTheKey(string key, string value, string expected)
     {
         var config = Valid();

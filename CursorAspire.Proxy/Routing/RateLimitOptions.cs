@@ -1,0 +1,14 @@
+namespace CursorAspire.Proxy.Routing;
+
+/// <summary>
+/// Per-key limits: <c>Proxy:RateLimit</c>. The proxy sits on a public URL, so a leaked key must not be able to
+/// drain a paid upstream account at full speed. Generous defaults: one person's Cursor agent stays far below them.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Requests a key may make per minute (a token bucket, so short bursts are fine). 0 turns it off.</summary>
+    public int RequestsPerMinute { get; set; } = 600;
+
+    /// <summary>Requests a key may have in flight at once. 0 turns it off.</summary>
+    public int ConcurrentRequests { get; set; } = 32;
+}
