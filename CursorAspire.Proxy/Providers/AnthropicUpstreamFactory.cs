@@ -31,7 +31,7 @@ public sealed class AnthropicUpstreamFactory : IUpstreamChatClientFactory
             // The SDK's own per-call limit; a model with a long prompt may take minutes to answer.
             Timeout = TimeSpan.FromMinutes(10),
             // The SDK's exceptions drop the response headers; this keeps Retry-After and Anthropic's own message.
-            Handlers = [new AnthropicErrorBodyHandler()],
+            Handlers = [new UpstreamErrorBodyHandler()],
         };
         // Extended thinking (an explicit budget) is the shape every thinking model accepts; it is only sent when the
         // alias opts in (AnthropicCompatibilityChatClient clears Reasoning otherwise).

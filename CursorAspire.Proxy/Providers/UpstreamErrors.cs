@@ -20,7 +20,7 @@ public static class UpstreamErrors
             case ProxyException proxy:
                 return proxy;
             case AnthropicIOException { InnerException: { } inner }:
-                // The Anthropic SDK wraps what its HTTP pipeline threw (AnthropicErrorBodyHandler's status, a refused connection).
+                // The Anthropic SDK wraps what its HTTP pipeline threw (UpstreamErrorBodyHandler's status, a refused connection).
                 return Map(inner, providerName, upstreamModel);
             case AnthropicApiException anthropic:
                 return FromStatus((int)anthropic.StatusCode, anthropic.ApiMessage ?? anthropic.Message, providerName, upstreamModel, null);

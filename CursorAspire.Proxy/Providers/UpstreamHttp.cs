@@ -7,7 +7,7 @@ public static class UpstreamHttp
 {
     public const string ClientName = "cursoraspire-upstream";
 
-    /// <summary>The client for Ollama: the same, plus <see cref="OllamaErrorBodyHandler"/>.</summary>
+    /// <summary>The client for Ollama: the same, plus <see cref="UpstreamErrorBodyHandler"/>.</summary>
     public const string OllamaClientName = "cursoraspire-upstream-ollama";
 
     /// <summary>
@@ -20,9 +20,9 @@ public static class UpstreamHttp
     {
         services.AddHttpContextAccessor();
         services.AddTransient<AbortOnCancelHandler>();
-        services.AddTransient<OllamaErrorBodyHandler>();
+        services.AddTransient<UpstreamErrorBodyHandler>();
         AddUpstreamClient(services, ClientName);
-        AddUpstreamClient(services, OllamaClientName).AddHttpMessageHandler<OllamaErrorBodyHandler>();
+        AddUpstreamClient(services, OllamaClientName).AddHttpMessageHandler<UpstreamErrorBodyHandler>();
         return services;
     }
 

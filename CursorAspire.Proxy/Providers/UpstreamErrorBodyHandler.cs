@@ -1,13 +1,15 @@
 using System.Text.Json;
+using CursorAspire.Proxy.Wire;
 
 namespace CursorAspire.Proxy.Providers;
 
 /// <summary>
-/// Turns an Anthropic error response (<c>{"type":"error","error":{"type","message"}}</c>) into an
-/// <see cref="UpstreamHttpException"/> with Anthropic's own message and <c>Retry-After</c>: the SDK's exceptions carry
-/// the status and message but not the headers, and Cursor needs <c>Retry-After</c> on a 429.
+/// Reads an upstream's (bounded) error body and raises it as an <see cref="UpstreamHttpException"/> with its own
+/// message and <c>Retry-After</c>, so the user sees the upstream's words in Cursor. OllamaSharp reports only the
+/// status line of Ollama's <c>{"error":"model 'x' not found"}</c>; the Anthropic SDK's exceptions carry no headers,
+/// so a 429's <c>Retry-After</c> would be lost from <c>{"type":"error","error":{"type","message"}}</c>.
 /// </summary>
-public sealed class AnthropicErrorBodyHandler : DelegatingHandler
+public sealed class UpstreamErrorBodyHandler : DelegatingHandler
 {
     private const int MaxErrorBodyBytes = 16 * 1024;
 
@@ -42,16 +44,21 @@ public sealed class AnthropicErrorBodyHandler : DelegatingHandler
         {
             using var document = JsonDocument.Parse(buffer.AsMemory(0, length));
             if (document.RootElement.ValueKind == JsonValueKind.Object &&
-                document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object &&
-                error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
+                document.RootElement.TryGetProperty("error", out var error))
             {
-                var type = error.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-                return type is null ? message.GetString()! : $"{message.GetString()} ({type})";
+                return error.ValueKind switch
+                {
+                    JsonValueKind.String => error.GetString()!,
+                    // {"error":{"message","type"}}: Anthropic's shape (and OpenAI's).
+                    JsonValueKind.Object when error.GetStringOrNull("message") is { } message =>
+                        error.GetStringOrNull("type") is { } type ? $"{message} ({type})" : message,
+                    _ => error.GetRawText(),
+                };
             }
         }
         catch (JsonException)
         {
-            // Not JSON (a gateway in front of the API): use the text as it is.
+            // Not JSON (a gateway in front of the upstream): use the text as it is.
         }
         var text = System.Text.Encoding.UTF8.GetString(buffer, 0, length).Trim();
         return text.Length > 0 ? text : $"{(int)response.StatusCode} {response.ReasonPhrase}";
