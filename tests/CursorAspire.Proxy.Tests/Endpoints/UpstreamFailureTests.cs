@@ -61,21 +61,26 @@ public class UpstreamFailureTests
     }
 
     [Theory]
-    [InlineData("Ollama")]
-    [InlineData("OpenAI")]
-    public async Task UnreachableUpstreamIs502NamingTheProvider(string kind)
+    [InlineData("Ollama", "local")]
+    [InlineData("OpenAI", "remote")]
+    [InlineData("Anthropic", "anthropic-sonnet")]
+    public async Task UnreachableUpstreamIs502NamingTheProvider(string kind, string model)
     {
-        var deadPort = FreePort();
-        var config = kind == "Ollama"
-            ? ProxyHost.OllamaConfig(new Uri($"http://127.0.0.1:{deadPort}/"))
-            : ProxyHost.OpenAIConfig(new Uri($"http://127.0.0.1:{deadPort}/v1/"));
+        var dead = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var config = kind switch
+        {
+            "Ollama" => ProxyHost.OllamaConfig(dead),
+            "OpenAI" => ProxyHost.OpenAIConfig(new Uri(dead, "v1/")),
+            _ => ProxyHost.AnthropicConfig(dead),
+        };
         await using var proxy = await ProxyHost.StartAsync(config);
 
-        var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple(kind == "Ollama" ? "local" : "remote"));
+        var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple(model));
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         var error = ChatRequests.AssertOpenAIError(body);
-        Assert.Contains(kind == "Ollama" ? "'ollama'" : "'openai'", (string?)error["message"]);
+        Assert.Equal("upstream_unreachable", (string?)error["code"]);
+        Assert.Contains($"'{kind.ToLowerInvariant()}'", (string?)error["message"]);
     }
 
     [Fact]
@@ -98,14 +103,13 @@ public class UpstreamFailureTests
     [Theory]
     [InlineData("Ollama")]
     [InlineData("OpenAI")]
+    [InlineData("Anthropic")]
     public async Task FailureAfterTheStreamStartedBecomesAssistantTextThenStopAndDone(string kind)
     {
-        StandInServer upstream = kind == "Ollama" ? await OllamaStandIn.StartAsync() : await OpenAIStandIn.StartAsync();
+        var (upstream, config, model) = await StartUpstreamAsync(kind);
         await using var _ = upstream;
-        var config = upstream is OpenAIStandIn openai ? ProxyHost.OpenAIConfig(openai.ApiBaseUri) : ProxyHost.OllamaConfig(upstream.BaseUri);
         await using var proxy = await ProxyHost.StartAsync(config);
         upstream.Enqueue(new StandInReply { TextChunks = ["Partial ", "answer", " never finished"], FailAfterChunks = 2 });
-        var model = kind == "Ollama" ? "local" : "remote";
 
         var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple(model));
 
@@ -120,17 +124,17 @@ public class UpstreamFailureTests
     [Theory]
     [InlineData("Ollama")]
     [InlineData("OpenAI")]
+    [InlineData("Anthropic")]
     public async Task ClientDisconnectMidStreamAbortsTheUpstreamCall(string kind)
     {
-        StandInServer upstream = kind == "Ollama" ? await OllamaStandIn.StartAsync() : await OpenAIStandIn.StartAsync();
+        var (upstream, config, model) = await StartUpstreamAsync(kind);
         await using var _ = upstream;
-        var config = upstream is OpenAIStandIn openai ? ProxyHost.OpenAIConfig(openai.ApiBaseUri) : ProxyHost.OllamaConfig(upstream.BaseUri);
         await using var proxy = await ProxyHost.StartAsync(config);
         upstream.Enqueue(new StandInReply { TextChunks = ["first chunk", "never sent"], HangAfterChunks = 1 });
 
         using var cts = new CancellationTokenSource();
         var response = await proxy.Client.SendAsync(
-            new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = new StringContent(ChatRequests.Simple(kind == "Ollama" ? "local" : "remote"), System.Text.Encoding.UTF8, "application/json") },
+            new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = new StringContent(ChatRequests.Simple(model), System.Text.Encoding.UTF8, "application/json") },
             HttpCompletionOption.ResponseHeadersRead, cts.Token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var stream = await response.Content.ReadAsStreamAsync(cts.Token);
@@ -145,20 +149,41 @@ public class UpstreamFailureTests
         await upstreamCall.Aborted.WaitAsync(AbortSeen);
     }
 
-    [Fact]
-    public async Task ClientDisconnectDuringANonStreamedCallAbortsTheUpstreamCall()
+    [Theory]
+    [InlineData("Ollama")]
+    [InlineData("OpenAI")]
+    [InlineData("Anthropic")]
+    public async Task ClientDisconnectDuringANonStreamedCallAbortsTheUpstreamCall(string kind)
     {
-        await using var ollama = await OllamaStandIn.StartAsync();
-        await using var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(ollama.BaseUri));
-        ollama.Enqueue(new StandInReply { DelayBeforeFirstByte = TimeSpan.FromSeconds(30), TextChunks = ["slow"] });
+        var (upstream, config, model) = await StartUpstreamAsync(kind);
+        await using var _ = upstream;
+        await using var proxy = await ProxyHost.StartAsync(config);
+        upstream.Enqueue(new StandInReply { DelayBeforeFirstByte = TimeSpan.FromSeconds(30), TextChunks = ["slow"] });
 
         using var cts = new CancellationTokenSource();
-        var call = ChatRequests.PostAsync(proxy.Client, ChatRequests.Simple(stream: false), cancellationToken: cts.Token);
-        var upstreamCall = await ollama.NextChatRequestAsync();
+        var call = ChatRequests.PostAsync(proxy.Client, ChatRequests.Simple(model, stream: false), cancellationToken: cts.Token);
+        var upstreamCall = await upstream.NextChatRequestAsync();
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
 
         await upstreamCall.Aborted.WaitAsync(AbortSeen);
+    }
+
+    /// <summary>A stand-in of the given provider kind, the proxy configuration routing to it, and the alias to ask for.</summary>
+    private static async Task<(StandInServer Upstream, Dictionary<string, string?> Config, string Model)> StartUpstreamAsync(string kind)
+    {
+        switch (kind)
+        {
+            case "Ollama":
+                var ollama = await OllamaStandIn.StartAsync();
+                return (ollama, ProxyHost.OllamaConfig(ollama.BaseUri), "local");
+            case "OpenAI":
+                var openai = await OpenAIStandIn.StartAsync();
+                return (openai, ProxyHost.OpenAIConfig(openai.ApiBaseUri), "remote");
+            default:
+                var anthropic = await AnthropicStandIn.StartAsync();
+                return (anthropic, ProxyHost.AnthropicConfig(anthropic.BaseUri), "anthropic-sonnet");
+        }
     }
 
     private static int FreePort()
