@@ -69,10 +69,10 @@ internal static class AnthropicMessagesEndpoint
         }
 
         var replyContext = new ReplyContext(
-            "msg_" + RandomId(24), model, reply,
-            [.. reply.ToolCalls.Select(c => c with { Id = c.Id ?? "toolu_" + RandomId(24) })]);
+            "msg_" + WireText.RandomId(24), model, reply,
+            [.. reply.ToolCalls.Select(c => c with { Id = c.Id ?? "toolu_" + WireText.RandomId(24) })]);
 
-        exchange.Response.Headers["request-id"] = "req_" + RandomId(24);
+        exchange.Response.Headers["request-id"] = "req_" + WireText.RandomId(24);
         if (stream)
         {
             await StreamAsync(exchange, replyContext).ConfigureAwait(false);
@@ -86,7 +86,7 @@ internal static class AnthropicMessagesEndpoint
     public static Task WriteErrorAsync(Exchange exchange, StandInErrorStatus error)
     {
         exchange.SetRetryAfter(error.RetryAfter);
-        exchange.Response.Headers["request-id"] = "req_" + RandomId(24);
+        exchange.Response.Headers["request-id"] = "req_" + WireText.RandomId(24);
         return exchange.WriteJsonAsync(error.StatusCode, ErrorJson(error));
     }
 
@@ -249,7 +249,7 @@ internal static class AnthropicMessagesEndpoint
                 ["content_block"] = new JsonObject { ["type"] = "tool_use", ["id"] = call.Id, ["name"] = call.Name, ["input"] = new JsonObject() },
             }).ConfigureAwait(false);
             // Like the real API: an empty fragment first, then the arguments a few tokens at a time.
-            foreach (var fragment in Fragments(call.ArgumentsJson).Prepend(string.Empty))
+            foreach (var fragment in WireText.Fragments(call.ArgumentsJson).Prepend(string.Empty))
             {
                 await SendAsync(exchange, "content_block_delta", new JsonObject
                 {
@@ -328,24 +328,6 @@ internal static class AnthropicMessagesEndpoint
 
     private static string Signature(string thinking) =>
         Convert.ToBase64String(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(thinking)));
-
-    /// <summary>Splits arguments into up to four fragments, the way a model emits them a few tokens at a time.</summary>
-    private static IEnumerable<string> Fragments(string arguments)
-    {
-        if (arguments.Length == 0)
-        {
-            yield break;
-        }
-
-        var size = Math.Max(1, (arguments.Length + 3) / 4);
-        for (var i = 0; i < arguments.Length; i += size)
-        {
-            yield return arguments.Substring(i, Math.Min(size, arguments.Length - i));
-        }
-    }
-
-    private static string RandomId(int length) =>
-        RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
 
     private sealed record ReplyContext(string Id, string Model, StandInReply Reply, IReadOnlyList<StandInToolCall> ToolCalls)
     {

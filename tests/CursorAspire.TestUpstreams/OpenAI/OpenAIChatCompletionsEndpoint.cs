@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
@@ -59,8 +58,8 @@ internal static class OpenAIChatCompletionsEndpoint
         }
 
         var replyContext = new ReplyContext(
-            "chatcmpl-" + RandomId(24), exchange.State.Time.GetUtcNow().ToUnixTimeSeconds(), model, reply,
-            [.. reply.ToolCalls.Select(c => c with { Id = c.Id ?? "call_" + RandomId(24) })]);
+            "chatcmpl-" + WireText.RandomId(24), exchange.State.Time.GetUtcNow().ToUnixTimeSeconds(), model, reply,
+            [.. reply.ToolCalls.Select(c => c with { Id = c.Id ?? "call_" + WireText.RandomId(24) })]);
 
         if (stream)
         {
@@ -186,7 +185,7 @@ internal static class OpenAIChatCompletionsEndpoint
                 ["type"] = "function",
                 ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = "" },
             })).ConfigureAwait(false);
-            foreach (var fragment in Fragments(call.ArgumentsJson))
+            foreach (var fragment in WireText.Fragments(call.ArgumentsJson))
             {
                 await SendAsync(exchange, r, includeUsage, ToolCallDelta(new JsonObject
                 {
@@ -277,24 +276,6 @@ internal static class OpenAIChatCompletionsEndpoint
             ["rejected_prediction_tokens"] = 0,
         },
     };
-
-    /// <summary>Splits arguments into up to four fragments, the way a model emits them a few tokens at a time.</summary>
-    private static IEnumerable<string> Fragments(string arguments)
-    {
-        if (arguments.Length == 0)
-        {
-            yield break;
-        }
-
-        var size = Math.Max(1, (arguments.Length + 3) / 4);
-        for (var i = 0; i < arguments.Length; i += size)
-        {
-            yield return arguments.Substring(i, Math.Min(size, arguments.Length - i));
-        }
-    }
-
-    private static string RandomId(int length) =>
-        RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
 
     private sealed record ReplyContext(string Id, long Created, string Model, StandInReply Reply, IReadOnlyList<StandInToolCall> ToolCalls)
     {
