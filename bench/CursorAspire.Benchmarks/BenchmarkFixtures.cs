@@ -1,19 +1,18 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using CursorAspire.TestUpstreams.Fixtures;
 
 namespace CursorAspire.Benchmarks;
 
 /// <summary>
-/// Cursor request bodies for the benchmarks: the recorded fixtures in <c>shared/cursor-fixtures/</c> (found by walking
-/// up from the binary, which BenchmarkDotNet runs from a generated folder below ours) and a synthetic large agent body.
+/// Cursor request bodies for the benchmarks: the repository's fixtures (<see cref="CursorFixtures"/>) and a synthetic
+/// large agent body.
 /// </summary>
 public static class BenchmarkFixtures
 {
-    public const string AgentChatToolsMultiturn = "agent-chat-tools-multiturn.json";
+    public const string AgentChatToolsMultiturn = CursorFixtures.AgentChatToolsMultiturn;
 
-    private static readonly Lazy<string> Directory = new(Locate);
-
-    public static byte[] ReadBytes(string name) => File.ReadAllBytes(Path.Combine(Directory.Value, name));
+    public static byte[] ReadBytes(string name) => CursorFixtures.ReadBytes(name);
 
     /// <summary>
     /// The agent fixture grown to at least <paramref name="targetBytes"/> by appending turns of the shape Cursor's agent
@@ -74,21 +73,5 @@ public static class BenchmarkFixtures
                 .Append('\n');
         }
         return text.ToString();
-    }
-
-    private static string Locate()
-    {
-        var searched = new List<string>();
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "cursor-fixtures");
-            searched.Add(candidate);
-            if (System.IO.Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        throw new InvalidOperationException(
-            "The Cursor fixtures folder 'shared/cursor-fixtures' was not found above the benchmark binary. Looked in: " + string.Join(", ", searched));
     }
 }

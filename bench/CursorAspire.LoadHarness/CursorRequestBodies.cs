@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using CursorAspire.TestUpstreams.Fixtures;
 
 namespace CursorAspire.LoadHarness;
 
@@ -10,7 +11,7 @@ namespace CursorAspire.LoadHarness;
 /// </summary>
 public sealed class CursorRequestBodies
 {
-    public const string FixtureName = "agent-chat-tools-multiturn.json";
+    public const string FixtureName = CursorFixtures.AgentChatToolsMultiturn;
     private const string Marker = "\u0001NONCE\u0001";
 
     private readonly byte[] _prefix;
@@ -27,7 +28,7 @@ public sealed class CursorRequestBodies
 
     public static CursorRequestBodies ForModel(string model)
     {
-        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(LocateFixtures(), FixtureName)))!.AsObject();
+        var root = JsonNode.Parse(CursorFixtures.Read(FixtureName))!.AsObject();
         root["model"] = model;
         root["stream"] = true;
         var firstUser = root["messages"]!.AsArray().First(m => (string?)m!["role"] == "user")!;
@@ -55,21 +56,4 @@ public sealed class CursorRequestBodies
     }
 
     private static byte[] Nonce(int phase, int sequence) => Encoding.ASCII.GetBytes($"[load {phase:D2}-{sequence:D7}] ");
-
-    /// <summary><c>shared/cursor-fixtures</c>, found by walking up from the binary.</summary>
-    private static string LocateFixtures()
-    {
-        var searched = new List<string>();
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "cursor-fixtures");
-            searched.Add(candidate);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        throw new InvalidOperationException(
-            "The Cursor fixtures folder 'shared/cursor-fixtures' was not found above the harness binary. Looked in: " + string.Join(", ", searched));
-    }
 }

@@ -1,3 +1,4 @@
+using CursorAspire.TestUpstreams.Fixtures;
 using CursorAspire.Proxy.Tests.Infrastructure;
 using System.ClientModel.Primitives;
 using System.Runtime.CompilerServices;

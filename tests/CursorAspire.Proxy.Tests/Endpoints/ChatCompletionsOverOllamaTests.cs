@@ -1,3 +1,4 @@
+using CursorAspire.TestUpstreams.Fixtures;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;

@@ -1,3 +1,4 @@
+using CursorAspire.TestUpstreams.Fixtures;
 using System.ClientModel;
 using System.Net;
 using System.Text;

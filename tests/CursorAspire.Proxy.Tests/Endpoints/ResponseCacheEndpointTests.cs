@@ -1,3 +1,4 @@
+using CursorAspire.TestUpstreams.Fixtures;
 using System.Diagnostics;
 using System.Net;
 using System.Text;

@@ -1,3 +1,4 @@
+using CursorAspire.TestUpstreams.Fixtures;
 using System.Text;
 using System.Text.Json.Nodes;
 

@@ -1,3 +1,4 @@
+using CursorAspire.TestUpstreams.Fixtures;
 using CursorAspire.Proxy.Tests.Infrastructure;
 using System.Net;
 using System.Text;

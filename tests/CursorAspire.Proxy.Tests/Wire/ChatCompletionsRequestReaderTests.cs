@@ -1,3 +1,4 @@
+using CursorAspire.TestUpstreams.Fixtures;
 using System.Text.Json;
 using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.Proxy.Wire;
