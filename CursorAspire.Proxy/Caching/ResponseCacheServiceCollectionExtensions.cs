@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using CursorAspire.Proxy.Pipeline;
 using StackExchange.Redis;
 
 namespace CursorAspire.Proxy.Caching;
@@ -48,6 +47,8 @@ public static class ResponseCacheServiceCollectionExtensions
         services.TryAddSingleton<InFlightResponses>();
         services.TryAddSingleton<ResponseCacheStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ResponseCacheWarmUp>());
+        // The middleware joins every route's pipeline between telemetry and the provider.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatPipelineStage, ResponseCacheStage>());
 
         var connectionString = Microsoft.Extensions.Configuration.ConfigurationExtensions.GetConnectionString(configuration, redisConnectionName);
         services.TryAddKeyedSingleton<IDistributedCache>(ResponseCacheStore.ServiceKey, (provider, _) =>
@@ -65,7 +66,7 @@ public static class ResponseCacheServiceCollectionExtensions
                 var logger = provider.GetService<ILoggerFactory>()?.CreateLogger<ResponseCacheStore>() ?? (ILogger)NullLogger.Instance;
                 ResponseCacheLog.UsingMemoryStore(logger, connectionName);
             }
-            return new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
+            return new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
         }
 
         var redisOptions = new RedisCacheOptions { InstanceName = "cursoraspire:response:" };
@@ -80,6 +81,6 @@ public static class ResponseCacheServiceCollectionExtensions
             redisOptions.ConfigurationOptions = configurationOptions;
         }
 
-        return new RedisCache(Options.Create(redisOptions));
+        return new RedisCache(Microsoft.Extensions.Options.Options.Create(redisOptions));
     }
 }

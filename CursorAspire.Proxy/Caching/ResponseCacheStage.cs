@@ -1,4 +1,4 @@
-using CursorAspire.Proxy.Providers;
+using CursorAspire.Proxy.Pipeline;
 using CursorAspire.Proxy.Routing;
 using Microsoft.Extensions.AI;
 

@@ -1,6 +1,6 @@
-using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Errors;
 
 namespace CursorAspire.Proxy.Conversations;
 

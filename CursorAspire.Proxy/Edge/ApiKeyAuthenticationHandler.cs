@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using CursorAspire.Proxy.Errors;
 
 namespace CursorAspire.Proxy.Edge;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using CursorAspire.Proxy.Routing;
 using Microsoft.Extensions.Options;
+using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Edge;
 

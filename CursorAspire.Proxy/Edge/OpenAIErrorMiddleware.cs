@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CursorAspire.Proxy.Wire;
-using Microsoft.AspNetCore.Http;
+using CursorAspire.Proxy.Errors;
 
 namespace CursorAspire.Proxy.Edge;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using CursorAspire.Proxy.Routing;
 using Microsoft.AspNetCore.RateLimiting;
+using CursorAspire.Proxy.Errors;
+using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Edge;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using CursorAspire.Proxy.Errors;
 
 namespace CursorAspire.Proxy.Edge;
 

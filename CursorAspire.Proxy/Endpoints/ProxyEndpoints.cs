@@ -1,6 +1,7 @@
 using CursorAspire.Proxy.Edge;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Rewrite;
+using CursorAspire.Proxy.Errors;
 
 namespace CursorAspire.Proxy.Endpoints;
 

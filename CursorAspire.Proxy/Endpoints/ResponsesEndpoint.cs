@@ -1,12 +1,12 @@
-using System.Diagnostics;
 using System.Text;
+using CursorAspire.Proxy.Caching;
+using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
-using CursorAspire.Proxy.Providers;
-using CursorAspire.Proxy.Routing;
+using CursorAspire.Proxy.Errors;
+using CursorAspire.Proxy.Pipeline;
 using CursorAspire.Proxy.Wire;
 using CursorAspire.Proxy.Wire.Responses;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +21,9 @@ namespace CursorAspire.Proxy.Endpoints;
 /// it as <c>previous_response_id</c> never races the store. Stored conversations belong to the API key that made them.
 /// </remarks>
 public sealed class ResponsesEndpoint(
-    UpstreamTurns turns,
+    ChatTurnFactory turns,
+    UpstreamCall calls,
+    EventStreamResponder stream,
     ConversationContinuation continuation,
     ConversationStore store,
     IOptions<ProxyOptions> options,
@@ -49,17 +51,21 @@ public sealed class ResponsesEndpoint(
             throw new WireFormatException("'input' is empty: send at least one message.", "input");
         }
 
-        var (route, client, estimatedPromptTokens) = turns.Route(request, "ResponsesApi");
-        UpstreamTurns.AttachCacheRequest(context, request);
+        var turn = turns.Create(request, "ResponsesApi");
+        var cache = context.AttachResponseCache(keyId, request.Options);
 
-        var writer = new ResponseEventWriter(envelope, _options.ReasoningOutput, request.CustomToolNames);
+        var writer = new ResponseEventWriter(envelope, _options.ReasoningOutput, request.CustomToolNames)
+        {
+            EstimatedPromptTokens = turn.EstimatedPromptTokens,
+        };
         if (request.Stream)
         {
-            await StreamAsync(context, request, route, client, writer, keyId, estimatedPromptTokens).ConfigureAwait(false);
+            await stream.RespondAsync(context, turn, cache, () => writer,
+                (received, aborted) => StoreAsync(request, writer, writer.FinalResponse!, received.ToChatResponse().Messages, keyId, aborted)).ConfigureAwait(false);
         }
         else
         {
-            await CompleteAsync(context, request, route, client, writer, keyId, estimatedPromptTokens).ConfigureAwait(false);
+            await CompleteAsync(context, turn, writer, keyId).ConfigureAwait(false);
         }
     }
 
@@ -75,53 +81,17 @@ public sealed class ResponsesEndpoint(
         await context.Response.WriteAsync(stored.ResponseJson, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private async Task StreamAsync(HttpContext context, ParsedChatRequest request, ModelRoute route, IChatClient client,
-        ResponseEventWriter writer, string keyId, long estimatedPromptTokens)
+    private async Task CompleteAsync(HttpContext context, ChatTurn turn, ResponseEventWriter writer, string keyId)
     {
         var aborted = context.RequestAborted;
-        await using var updates = await turns.StartStreamAsync(client, request, route, aborted).ConfigureAwait(false);
-        UpstreamTurns.BeginEventStream(context);
-
-        var output = context.Response.BodyWriter;
-        var received = new List<ChatResponseUpdate>();
-        writer.WriteStart(output);
-        await output.FlushAsync(aborted).ConfigureAwait(false);
-        try
-        {
-            while (updates.HasCurrent)
-            {
-                received.Add(updates.Current);
-                if (writer.WriteUpdate(updates.Current, output))
-                {
-                    await output.FlushAsync(aborted).ConfigureAwait(false);
-                }
-                await updates.MoveNextAsync().ConfigureAwait(false);
-            }
-            writer.CloseOutput(output);
-            var final = writer.BuildResponse(estimatedPromptTokens);
-            await StoreAsync(request, writer, final, received.ToChatResponse().Messages, keyId, aborted).ConfigureAwait(false);
-            writer.WriteEnd(output, final);
-        }
-        catch (Exception ex) when (!aborted.IsCancellationRequested)
-        {
-            // The status is already 200: the failure is a response.failed event.
-            writer.WriteFailed(turns.StreamFailed(ex, route), output);
-        }
-        await output.FlushAsync(aborted).ConfigureAwait(false);
-    }
-
-    private async Task CompleteAsync(HttpContext context, ParsedChatRequest request, ModelRoute route, IChatClient client,
-        ResponseEventWriter writer, string keyId, long estimatedPromptTokens)
-    {
-        var aborted = context.RequestAborted;
-        var result = await turns.CompleteAsync(client, request, route, aborted).ConfigureAwait(false);
+        var result = await calls.CompleteAsync(turn, aborted).ConfigureAwait(false);
         foreach (var update in result.ToChatResponseUpdates())
         {
             writer.WriteUpdate(update, output: null);
         }
         writer.CloseOutput(output: null);
-        var final = writer.BuildResponse(estimatedPromptTokens, result.Usage);
-        await StoreAsync(request, writer, final, result.Messages, keyId, aborted).ConfigureAwait(false);
+        var final = writer.BuildResponse(turn.EstimatedPromptTokens, result.Usage);
+        await StoreAsync(turn.Request, writer, final, result.Messages, keyId, aborted).ConfigureAwait(false);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
@@ -146,5 +116,4 @@ public sealed class ResponsesEndpoint(
             logger.LogWarning(ex, "Could not store response {ResponseId}; previous_response_id will not find it.", id);
         }
     }
-
 }

@@ -1,5 +1,5 @@
-using CursorAspire.Proxy.Routing;
 using Microsoft.Extensions.Options;
+using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Endpoints;
 

@@ -17,12 +17,11 @@ namespace CursorAspire.Proxy.Providers;
 /// them right after the <c>tool_use</c> blocks (the adapter sends one user message per tool message).</item>
 /// <item>Drops the tools when the client said <c>tool_choice:"none"</c> (the adapter would send them with
 /// <c>tool_choice:{"type":"none"}</c>).</item>
-/// <item>Passes reasoning effort (as an extended-thinking budget) only for aliases that opt in
-/// (<see cref="ModelOptions.Reasoning"/>): models without thinking reject it.</item>
+/// <item>Reasoning effort, when routing left one (<see cref="ModelRoute.ApplyTo"/>), becomes an extended-thinking budget.</item>
 /// </list>
 /// System messages need nothing: the adapter already sends them as the <c>system</c> parameter.
 /// </remarks>
-public sealed class AnthropicCompatibilityChatClient(IChatClient inner, ModelRoute route) : DelegatingChatClient(inner)
+public sealed class AnthropicCompatibilityChatClient(IChatClient inner) : DelegatingChatClient(inner)
 {
     public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         base.GetResponseAsync(Adapt(messages), Adapt(options), cancellationToken);
@@ -47,10 +46,6 @@ public sealed class AnthropicCompatibilityChatClient(IChatClient inner, ModelRou
         {
             adapted.Tools = null;
             adapted.ToolMode = null;
-        }
-        if (route.Model?.Reasoning != true)
-        {
-            adapted.Reasoning = null;
         }
         return adapted;
     }

@@ -1,6 +1,7 @@
 using Anthropic;
 using CursorAspire.Proxy.Routing;
 using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Providers;
 
@@ -36,6 +37,6 @@ public sealed class AnthropicUpstreamFactory : IUpstreamChatClientFactory
         // Extended thinking (an explicit budget) is the shape every thinking model accepts; it is only sent when the
         // alias opts in (AnthropicCompatibilityChatClient clears Reasoning otherwise).
         var inner = client.AsIChatClient(route.UpstreamModel, provider.MaxOutputTokens ?? DefaultMaxOutputTokens, AnthropicThinkingMode.Extended);
-        return new AnthropicCompatibilityChatClient(inner, route);
+        return new AnthropicCompatibilityChatClient(inner);
     }
 }

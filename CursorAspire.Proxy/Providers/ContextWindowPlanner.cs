@@ -1,4 +1,4 @@
-using CursorAspire.Proxy.Edge;
+using CursorAspire.Proxy.Errors;
 
 namespace CursorAspire.Proxy.Providers;
 

@@ -1,5 +1,6 @@
 using CursorAspire.Proxy.Routing;
 using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Providers;
 

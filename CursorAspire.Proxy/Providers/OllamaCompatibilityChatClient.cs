@@ -19,7 +19,7 @@ namespace CursorAspire.Proxy.Providers;
 /// large prompts are not silently truncated and the repeated prefix stays loaded.</item>
 /// <item>Sends tool results as the plain text Cursor gave: OllamaSharp would wrap them as <c>{"CallId":…,"Result":…}</c>.</item>
 /// <item>Drops the tools when the client said <c>tool_choice:"none"</c> (Ollama has no tool_choice).</item>
-/// <item>Passes reasoning effort as Ollama's <c>think</c> only for aliases that opt in (<see cref="ModelOptions.Reasoning"/>).</item>
+/// <item>Passes reasoning effort, when routing left one (<see cref="ModelRoute.ApplyTo"/>), as Ollama's <c>think</c>.</item>
 /// </list>
 /// The model's context length comes from configuration, else from Ollama's <c>/api/show</c> (read once per model).
 /// </remarks>
@@ -67,7 +67,7 @@ public sealed class OllamaCompatibilityChatClient(
         {
             adaptedOptions.Tools = null;
         }
-        var think = route.Model?.Reasoning == true && adaptedOptions.Reasoning?.Effort is { } effort ? ToThink(effort) : null;
+        var think = adaptedOptions.Reasoning?.Effort is { } effort ? ToThink(effort) : null;
         adaptedOptions.Reasoning = null;
         var keepAlive = route.Provider.KeepAlive;
         adaptedOptions.RawRepresentationFactory = _ => new OllamaChatRequest { KeepAlive = keepAlive, Think = think };

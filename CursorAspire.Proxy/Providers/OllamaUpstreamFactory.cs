@@ -1,6 +1,7 @@
 using CursorAspire.Proxy.Routing;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
+using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Providers;
 

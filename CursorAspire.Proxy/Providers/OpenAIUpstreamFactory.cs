@@ -3,6 +3,7 @@ using System.ClientModel.Primitives;
 using CursorAspire.Proxy.Routing;
 using Microsoft.Extensions.AI;
 using OpenAI;
+using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Providers;
 

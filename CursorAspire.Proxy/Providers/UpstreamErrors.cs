@@ -1,8 +1,7 @@
 using System.ClientModel;
-using System.Net;
 using Anthropic.Exceptions;
-using CursorAspire.Proxy.Edge;
 using OllamaSharp.Models.Exceptions;
+using CursorAspire.Proxy.Errors;
 
 namespace CursorAspire.Proxy.Providers;
 

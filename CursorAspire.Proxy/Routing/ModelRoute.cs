@@ -1,3 +1,6 @@
+using CursorAspire.Proxy.Configuration;
+using Microsoft.Extensions.AI;
+
 namespace CursorAspire.Proxy.Routing;
 
 /// <summary>Where one request goes: the provider, the upstream model and the per-model settings.</summary>
@@ -17,4 +20,21 @@ public sealed record ModelRoute(
 {
     /// <summary>The configured context window, if any.</summary>
     public int? ContextLength => Model?.ContextLength;
+
+    /// <summary>Whether the alias opted in to reasoning effort (<see cref="ModelOptions.Reasoning"/>).</summary>
+    public bool AcceptsReasoningEffort => Model?.Reasoning == true;
+
+    /// <summary>
+    /// Points the request's options at this route: the upstream model name, and the reasoning effort only for aliases
+    /// that opted in. This is the one place that rule lives: Cursor sends an effort for every model, and models
+    /// without thinking reject it, so providers pass on whatever effort is left here.
+    /// </summary>
+    public void ApplyTo(ChatOptions options)
+    {
+        options.ModelId = UpstreamModel;
+        if (!AcceptsReasoningEffort)
+        {
+            options.Reasoning = null;
+        }
+    }
 }

@@ -1,4 +1,5 @@
-using CursorAspire.Proxy.Edge;
+using CursorAspire.Proxy.Configuration;
+using CursorAspire.Proxy.Errors;
 using Microsoft.Extensions.Options;
 
 namespace CursorAspire.Proxy.Routing;
@@ -45,30 +46,12 @@ public sealed class ModelRouter(IOptions<ProxyOptions> options, ILogger<ModelRou
             route = new ModelRoute(name, providerName, provider, model.Model!, model, IsFallback: false);
             return true;
         }
-        if (TrySplitDirect(name, _options, out var directProvider, out var upstreamModel))
+        if (_options.TrySplitDirectModel(name, out var directProvider, out var upstreamModel))
         {
             route = new ModelRoute(null, directProvider, _options.Providers[directProvider], upstreamModel, null, IsFallback: false);
             return true;
         }
         route = null!;
-        return false;
-    }
-
-    /// <summary><c>ollama/qwen2.5-coder:7b</c> → provider <c>ollama</c>, model <c>qwen2.5-coder:7b</c>, if that provider exists.</summary>
-    internal static bool TrySplitDirect(string name, ProxyOptions options, out string providerName, out string upstreamModel)
-    {
-        var slash = name.IndexOf('/');
-        if (slash > 0 && slash < name.Length - 1)
-        {
-            var candidate = name[..slash];
-            if (options.Providers.ContainsKey(candidate))
-            {
-                providerName = options.Providers.Keys.First(k => string.Equals(k, candidate, StringComparison.OrdinalIgnoreCase));
-                upstreamModel = name[(slash + 1)..];
-                return true;
-            }
-        }
-        providerName = upstreamModel = string.Empty;
         return false;
     }
 }

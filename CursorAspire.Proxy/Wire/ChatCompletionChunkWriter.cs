@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
-using CursorAspire.Proxy.Wire.Responses;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Wire;
@@ -18,7 +16,7 @@ namespace CursorAspire.Proxy.Wire;
 /// returned <c>true</c>. The per-chunk envelope is encoded once per response, and the JSON writer is reused, so a
 /// text delta costs no allocation beyond the upstream's own string.
 /// </remarks>
-public sealed class ChatCompletionChunkWriter
+public sealed class ChatCompletionChunkWriter : IChatStreamWriter
 {
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] ChoiceSuffix = ",\"finish_reason\":null}]}"u8.ToArray();
@@ -67,6 +65,9 @@ public sealed class ChatCompletionChunkWriter
     /// <summary>Report the whole prompt as cached tokens (a response replayed from the cache).</summary>
     public bool ReportPromptAsCached { get; init; }
 
+    /// <summary>The prompt size reported in the usage chunk when the upstream reported none.</summary>
+    public long EstimatedPromptTokens { get; init; }
+
     /// <summary>The usage the upstream reported, if any (for comparing with the proxy's estimate).</summary>
     public UsageDetails? ReportedUsage => _usage;
 
@@ -75,6 +76,9 @@ public sealed class ChatCompletionChunkWriter
 
     /// <summary>Characters of content, reasoning and arguments written; the basis of the usage estimate.</summary>
     public long OutputCharacters => _outputChars;
+
+    /// <summary>Chat Completions has no opening event: the first delta carries the role.</summary>
+    public bool WriteStart(IBufferWriter<byte> output) => false;
 
     /// <summary>Writes the events for one update. Returns whether anything was written (and so should be flushed).</summary>
     public bool WriteUpdate(ChatResponseUpdate update, IBufferWriter<byte> output)
@@ -114,15 +118,12 @@ public sealed class ChatCompletionChunkWriter
     /// <summary>
     /// Ends the stream: a final empty delta with the finish reason, the usage chunk, and <c>[DONE]</c>.
     /// </summary>
-    /// <param name="output">Where to write.</param>
-    /// <param name="estimatedPromptTokens">Used when the upstream reported no prompt token count.</param>
-    /// <param name="usageOverride">Usage to report instead of the upstream's (e.g. a cache hit).</param>
-    public void WriteEnd(IBufferWriter<byte> output, long estimatedPromptTokens, UsageDetails? usageOverride = null)
+    public void WriteEnd(IBufferWriter<byte> output)
     {
         CloseThink(output);
         EnsureRoleSent(output);
         WriteFinish(WireJson.FinishReason(_toolCallCount > 0, _upstreamFinishReason), output);
-        WriteUsageChunk(usageOverride ?? _usage, estimatedPromptTokens, output);
+        WriteUsageChunk(_usage, output);
         output.Write(Done);
     }
 
@@ -130,13 +131,13 @@ public sealed class ChatCompletionChunkWriter
     /// Ends a stream that failed after it started (the status is already 200): the error as assistant text so the
     /// user sees it in Cursor, then <c>finish_reason:"stop"</c>, usage and <c>[DONE]</c>.
     /// </summary>
-    public void WriteError(string message, IBufferWriter<byte> output, long estimatedPromptTokens)
+    public void WriteFailed(string message, IBufferWriter<byte> output)
     {
         CloseThink(output);
         var prefix = _roleSent ? "\n\n" : string.Empty;
         WriteTextDelta("content", $"{prefix}[CursorAspire] {message}", output);
         WriteFinish("stop", output);
-        WriteUsageChunk(_usage, estimatedPromptTokens, output);
+        WriteUsageChunk(_usage, output);
         output.Write(Done);
     }
 
@@ -265,14 +266,14 @@ public sealed class ChatCompletionChunkWriter
         output.Write(EventEnd);
     }
 
-    private void WriteUsageChunk(UsageDetails? usage, long estimatedPromptTokens, IBufferWriter<byte> output)
+    private void WriteUsageChunk(UsageDetails? usage, IBufferWriter<byte> output)
     {
         output.Write(_envelopePrefix);
         _json.Reset(output);
         // The envelope prefix left an object open; the writer continues inside it without validation.
         _json.WriteStartArray("choices");
         _json.WriteEndArray();
-        var promptTokens = usage?.InputTokenCount ?? estimatedPromptTokens;
+        var promptTokens = usage?.InputTokenCount ?? EstimatedPromptTokens;
         WireJson.WriteUsage(
             _json,
             promptTokens,

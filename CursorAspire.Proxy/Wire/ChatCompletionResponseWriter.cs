@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using CursorAspire.Proxy.Wire.Responses;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Wire;

@@ -83,7 +83,7 @@ public static class ChatCompletionsRequestReader
                 var name = function.GetStringOrNull("name") ?? string.Empty;
                 var arguments = function.GetStringOrNull("arguments");
                 contents.Add(customToolNames.Contains(name)
-                    ? Responses.CustomToolCalls.FromHistoryArguments(callId, name, arguments)
+                    ? CustomToolCalls.FromHistoryArguments(callId, name, arguments)
                     : ToolArguments.ToFunctionCall(callId, name, arguments));
             }
         }

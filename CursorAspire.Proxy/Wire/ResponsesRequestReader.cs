@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using CursorAspire.Proxy.Wire.Responses;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Wire;

@@ -75,10 +75,10 @@ public class ChunkWriterBenchmarks
         {
             writer.WriteUpdate(update, _buffer);
         }
-        writer.WriteEnd(_buffer, estimatedPromptTokens: 1200);
+        writer.WriteEnd(_buffer);
         return _buffer.WrittenCount;
     }
 
     private static ChatCompletionChunkWriter NewWriter() =>
-        new("chatcmpl-6f1d2c3b4a5e4d7f8a9b0c1d2e3f4a5b", "local", 1_764_000_000);
+        new("chatcmpl-6f1d2c3b4a5e4d7f8a9b0c1d2e3f4a5b", "local", 1_764_000_000) { EstimatedPromptTokens = 1200 };
 }

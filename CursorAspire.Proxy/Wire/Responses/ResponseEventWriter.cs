@@ -23,7 +23,7 @@ namespace CursorAspire.Proxy.Wire.Responses;
 /// <para>Pure: writes to any <see cref="IBufferWriter{T}"/> and never flushes. With a null output it only accumulates,
 /// which is how the non-streamed body is built from the same code.</para>
 /// </remarks>
-public sealed class ResponseEventWriter
+public sealed class ResponseEventWriter : IChatStreamWriter
 {
     private static readonly JsonSerializerOptions ArgumentOptions = new(AIJsonUtilities.DefaultOptions)
     {
@@ -59,8 +59,17 @@ public sealed class ResponseEventWriter
     /// <summary>The final status, known once the stream ended: <c>completed</c>, or <c>incomplete</c> at the token limit.</summary>
     public string FinalStatus => _finishReason == ChatFinishReason.Length ? "incomplete" : "completed";
 
+    /// <summary>The prompt size reported in the final usage when the upstream reported none.</summary>
+    public long EstimatedPromptTokens { get; init; }
+
+    /// <summary>The usage the upstream reported, if any.</summary>
+    public UsageDetails? ReportedUsage => _usage;
+
+    /// <summary>The final <c>response</c> object, once <see cref="WriteEnd(IBufferWriter{byte})"/> wrote it.</summary>
+    public byte[]? FinalResponse { get; private set; }
+
     /// <summary>Writes <c>response.created</c> and <c>response.in_progress</c>.</summary>
-    public void WriteStart(IBufferWriter<byte> output)
+    public bool WriteStart(IBufferWriter<byte> output)
     {
         foreach (var type in (ReadOnlySpan<string>)["response.created", "response.in_progress"])
         {
@@ -69,6 +78,7 @@ public sealed class ResponseEventWriter
             ResponseObjectWriter.Write(_json, _envelope, "in_progress", [], usage: null);
             EndEvent(output);
         }
+        return true;
     }
 
     /// <summary>Takes one update; with an output, writes its events. Returns whether anything was written.</summary>
@@ -137,12 +147,17 @@ public sealed class ResponseEventWriter
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Writes <c>response.completed</c> (or <c>response.incomplete</c>) carrying the final response object.</summary>
-    public void WriteEnd(IBufferWriter<byte> output, ReadOnlySpan<byte> response)
+    /// <summary>
+    /// Closes the open item, builds the final response object (<see cref="FinalResponse"/>) and writes
+    /// <c>response.completed</c> (or <c>response.incomplete</c>) carrying it.
+    /// </summary>
+    public void WriteEnd(IBufferWriter<byte> output)
     {
+        CloseOpen(output);
+        FinalResponse = BuildResponse(EstimatedPromptTokens);
         BeginEvent(FinalStatus == "incomplete" ? "response.incomplete" : "response.completed", output);
         _json.WritePropertyName("response");
-        _json.WriteRawValue(response, skipInputValidation: true);
+        _json.WriteRawValue(FinalResponse, skipInputValidation: true);
         EndEvent(output);
     }
 

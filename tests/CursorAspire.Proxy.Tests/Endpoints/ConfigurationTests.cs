@@ -63,7 +63,7 @@ public class ConfigurationTests
         config.Remove("Proxy:Providers:ollama:Endpoint");
         config["ConnectionStrings:ollama"] = connectionString;
         await using var proxy = await ProxyHost.StartAsync(config);
-        var options = proxy.Services.GetRequiredService<IOptions<CursorAspire.Proxy.Routing.ProxyOptions>>().Value;
+        var options = proxy.Services.GetRequiredService<IOptions<CursorAspire.Proxy.Configuration.ProxyOptions>>().Value;
         Assert.Equal("http://10.1.2.3:11434", options.Providers["ollama"].Endpoint);
     }
 

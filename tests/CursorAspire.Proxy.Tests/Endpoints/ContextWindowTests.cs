@@ -87,6 +87,6 @@ public class ContextWindowTests
     {
         var planner = new ContextWindowPlanner();
         Assert.Equal(8_192, planner.Plan(8_192 - ContextWindowPlanner.MinimumAnswerTokens, null, 8_192, "m"));
-        Assert.Throws<CursorAspire.Proxy.Edge.ProxyException>(() => planner.Plan(8_192 - ContextWindowPlanner.MinimumAnswerTokens + 1, null, 8_192, "m"));
+        Assert.Throws<CursorAspire.Proxy.Errors.ProxyException>(() => planner.Plan(8_192 - ContextWindowPlanner.MinimumAnswerTokens + 1, null, 8_192, "m"));
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 using CursorAspire.Proxy.Tests.Redis;
+using CursorAspire.Proxy.Errors;
 
 namespace CursorAspire.Proxy.Tests.Responses;
 

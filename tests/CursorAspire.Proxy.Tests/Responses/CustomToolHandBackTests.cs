@@ -29,10 +29,10 @@ public sealed class CustomToolHandBackTests
 
     private static string Stream(IReadOnlySet<string>? customToolNames, params AIContent[] contents)
     {
-        var writer = new ChatCompletionChunkWriter("chatcmpl-1", "gpt-5.5", 1, ReasoningOutputMode.ThinkTags, customToolNames);
+        var writer = new ChatCompletionChunkWriter("chatcmpl-1", "gpt-5.5", 1, ReasoningOutputMode.ThinkTags, customToolNames) { EstimatedPromptTokens = 5 };
         var output = new ArrayBufferWriter<byte>();
         writer.WriteUpdate(new ChatResponseUpdate { Contents = [.. contents] }, output);
-        writer.WriteEnd(output, estimatedPromptTokens: 5);
+        writer.WriteEnd(output);
         return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 

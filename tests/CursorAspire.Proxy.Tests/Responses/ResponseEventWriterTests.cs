@@ -45,16 +45,15 @@ public sealed class ResponseEventWriterTests
         {
             writer.WriteUpdate(update, output);
         }
-        writer.CloseOutput(output);
-        var response = writer.BuildResponse(estimatedPromptTokens: 42);
-        writer.WriteEnd(output, response);
+        writer.WriteEnd(output);
+        var response = writer.FinalResponse!;
         return (ParseEvents(Encoding.UTF8.GetString(output.WrittenSpan)), JsonDocument.Parse(response).RootElement);
     }
 
     [Fact]
     public void TextStreamsAsTheMessageEventSequenceWithIncreasingSequenceNumbers()
     {
-        var writer = new ResponseEventWriter(Envelope(), ReasoningOutputMode.ThinkTags);
+        var writer = new ResponseEventWriter(Envelope(), ReasoningOutputMode.ThinkTags) { EstimatedPromptTokens = 42 };
         var (events, response) = Run(writer,
             new ChatResponseUpdate(ChatRole.Assistant, "Hel"),
             new ChatResponseUpdate(ChatRole.Assistant, "lo \"you\""),
@@ -92,7 +91,7 @@ public sealed class ResponseEventWriterTests
     [Fact]
     public void FunctionCallsStreamAsFunctionCallItemsWithByteExactCallIds()
     {
-        var writer = new ResponseEventWriter(Envelope(), ReasoningOutputMode.ThinkTags);
+        var writer = new ResponseEventWriter(Envelope(), ReasoningOutputMode.ThinkTags) { EstimatedPromptTokens = 42 };
         var (events, response) = Run(writer,
             new ChatResponseUpdate(ChatRole.Assistant, "Reading."),
             new ChatResponseUpdate
@@ -137,7 +136,7 @@ public sealed class ResponseEventWriterTests
     public void ACallOfACustomToolIsACustomToolCallItemWithTheRawInput()
     {
         const string patch = "*** Begin Patch\n*** Update File: a.py\n-x\n+y\n*** End Patch";
-        var writer = new ResponseEventWriter(Envelope(), ReasoningOutputMode.ThinkTags, ApplyPatch);
+        var writer = new ResponseEventWriter(Envelope(), ReasoningOutputMode.ThinkTags, ApplyPatch) { EstimatedPromptTokens = 42 };
         var (events, response) = Run(writer, new ChatResponseUpdate
         {
             Contents = [new FunctionCallContent("call_p", "ApplyPatch", new Dictionary<string, object?> { ["input"] = patch })],
@@ -157,7 +156,7 @@ public sealed class ResponseEventWriterTests
     [InlineData(ReasoningOutputMode.ReasoningContent)]
     public void ReasoningTextBecomesAReasoningItemBeforeTheMessage(ReasoningOutputMode mode)
     {
-        var writer = new ResponseEventWriter(Envelope(), mode);
+        var writer = new ResponseEventWriter(Envelope(), mode) { EstimatedPromptTokens = 42 };
         var (events, response) = Run(writer,
             new ChatResponseUpdate { Contents = [new TextReasoningContent("Let me ")] },
             new ChatResponseUpdate { Contents = [new TextReasoningContent("think.")] },
@@ -177,7 +176,7 @@ public sealed class ResponseEventWriterTests
     [Fact]
     public void OmittedReasoningProducesNoReasoningItem()
     {
-        var writer = new ResponseEventWriter(Envelope(), ReasoningOutputMode.Omit);
+        var writer = new ResponseEventWriter(Envelope(), ReasoningOutputMode.Omit) { EstimatedPromptTokens = 42 };
         var (events, response) = Run(writer,
             new ChatResponseUpdate { Contents = [new TextReasoningContent("secret thoughts")] },
             new ChatResponseUpdate(ChatRole.Assistant, "42"));
@@ -190,7 +189,7 @@ public sealed class ResponseEventWriterTests
     [Fact]
     public void TheTokenLimitMakesTheResponseIncomplete()
     {
-        var writer = new ResponseEventWriter(Envelope(), ReasoningOutputMode.ThinkTags);
+        var writer = new ResponseEventWriter(Envelope(), ReasoningOutputMode.ThinkTags) { EstimatedPromptTokens = 42 };
         var (events, response) = Run(writer, new ChatResponseUpdate(ChatRole.Assistant, "cut") { FinishReason = ChatFinishReason.Length });
 
         Assert.Equal("response.incomplete", events[^1].Event);
@@ -201,7 +200,7 @@ public sealed class ResponseEventWriterTests
     [Fact]
     public void MissingUpstreamUsageIsEstimated()
     {
-        var writer = new ResponseEventWriter(Envelope(), ReasoningOutputMode.ThinkTags);
+        var writer = new ResponseEventWriter(Envelope(), ReasoningOutputMode.ThinkTags) { EstimatedPromptTokens = 42 };
         var (_, response) = Run(writer, new ChatResponseUpdate(ChatRole.Assistant, new string('x', 40)));
 
         var usage = response.GetProperty("usage");
@@ -213,7 +212,7 @@ public sealed class ResponseEventWriterTests
     [Fact]
     public void AFailureAfterTheStartIsAResponseFailedEvent()
     {
-        var writer = new ResponseEventWriter(Envelope(), ReasoningOutputMode.ThinkTags);
+        var writer = new ResponseEventWriter(Envelope(), ReasoningOutputMode.ThinkTags) { EstimatedPromptTokens = 42 };
         var output = new ArrayBufferWriter<byte>();
         writer.WriteStart(output);
         writer.WriteUpdate(new ChatResponseUpdate(ChatRole.Assistant, "partial"), output);

@@ -16,12 +16,12 @@ public class ChatCompletionChunkWriterTests
     private static string Render(IEnumerable<ChatResponseUpdate> updates, long estimatedPromptTokens = 100, ReasoningOutputMode mode = ReasoningOutputMode.ThinkTags)
     {
         var output = new ArrayBufferWriter<byte>();
-        var writer = new ChatCompletionChunkWriter(Id, Model, Created, mode);
+        var writer = new ChatCompletionChunkWriter(Id, Model, Created, mode) { EstimatedPromptTokens = estimatedPromptTokens };
         foreach (var update in updates)
         {
             writer.WriteUpdate(update, output);
         }
-        writer.WriteEnd(output, estimatedPromptTokens);
+        writer.WriteEnd(output);
         return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
@@ -181,9 +181,9 @@ public class ChatCompletionChunkWriterTests
     public void ErrorAfterStartBecomesAssistantTextWithStopAndDone()
     {
         var output = new ArrayBufferWriter<byte>();
-        var writer = new ChatCompletionChunkWriter(Id, Model, Created);
+        var writer = new ChatCompletionChunkWriter(Id, Model, Created) { EstimatedPromptTokens = 10 };
         writer.WriteUpdate(Text("Partial answer"), output);
-        writer.WriteError("upstream connection reset", output, 10);
+        writer.WriteFailed("upstream connection reset", output);
 
         var summary = SseChunks.AssertContract(Encoding.UTF8.GetString(output.WrittenSpan), Model);
         Assert.Equal("stop", summary.FinishReason);

@@ -1,4 +1,4 @@
-namespace CursorAspire.Proxy.Edge;
+namespace CursorAspire.Proxy.Errors;
 
 /// <summary>
 /// A failure with a defined HTTP answer in OpenAI's error shape. Thrown anywhere before the response starts;

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using CursorAspire.Proxy.Wire;
-using Microsoft.AspNetCore.Http;
 
-namespace CursorAspire.Proxy.Edge;
+namespace CursorAspire.Proxy.Errors;
 
 /// <summary>Writes OpenAI's error body: <c>{"error":{"message","type","code","param"}}</c>.</summary>
 public static class OpenAIError

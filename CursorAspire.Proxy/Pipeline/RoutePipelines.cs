@@ -1,15 +1,17 @@
 using System.Collections.Concurrent;
+using CursorAspire.Proxy.Configuration;
+using CursorAspire.Proxy.Providers;
 using CursorAspire.Proxy.Routing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
-namespace CursorAspire.Proxy.Providers;
+namespace CursorAspire.Proxy.Pipeline;
 
 /// <summary>
 /// One <see cref="IChatClient"/> pipeline per route, built on first use and kept:
-/// telemetry ► (cache) ► provider quirks ► provider client.
+/// telemetry ► stages (<see cref="IChatPipelineStage"/>, e.g. the response cache) ► provider quirks ► provider client.
 /// </summary>
-public sealed class UpstreamChatClients(
+public sealed class RoutePipelines(
     IEnumerable<IUpstreamChatClientFactory> factories,
     IHttpClientFactory httpClientFactory,
     ILoggerFactory loggerFactory,

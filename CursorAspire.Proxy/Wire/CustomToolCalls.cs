@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace CursorAspire.Proxy.Wire.Responses;
+namespace CursorAspire.Proxy.Wire;
 
 /// <summary>
 /// Calls of <c>custom</c> (free-form) tools such as Cursor's <c>ApplyPatch</c>, between the model's view and the client's.

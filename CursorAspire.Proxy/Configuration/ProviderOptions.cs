@@ -1,4 +1,4 @@
-namespace CursorAspire.Proxy.Routing;
+namespace CursorAspire.Proxy.Configuration;
 
 /// <summary>One upstream: <c>Proxy:Providers:&lt;name&gt;</c>.</summary>
 public sealed class ProviderOptions

@@ -1,4 +1,4 @@
-namespace CursorAspire.Proxy.Routing;
+namespace CursorAspire.Proxy.Configuration;
 
 /// <summary>The upstream protocols the proxy speaks.</summary>
 public enum ProviderKind

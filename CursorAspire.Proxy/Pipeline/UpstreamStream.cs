@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace CursorAspire.Proxy.Endpoints;
+namespace CursorAspire.Proxy.Pipeline;
 
 /// <summary>
 /// An upstream stream that has produced its first update (so the request can commit to 200). Owns the

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Microsoft.Extensions.Options;
 
-namespace CursorAspire.Proxy.Routing;
+namespace CursorAspire.Proxy.Configuration;
 
 /// <summary>
 /// Fills a provider's missing <c>Endpoint</c> from the Aspire connection string of the same name

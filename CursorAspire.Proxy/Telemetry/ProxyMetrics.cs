@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.AI;
 
-namespace CursorAspire.Proxy.Endpoints;
+namespace CursorAspire.Proxy.Telemetry;
 
 /// <summary>The proxy's own counters, on the <c>CursorAspire</c> meter the service defaults export.</summary>
 public sealed class ProxyMetrics

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace CursorAspire.Proxy.Routing;
+namespace CursorAspire.Proxy.Configuration;
 
 /// <summary>
 /// Fails start-up on a configuration the proxy cannot serve, with a message naming the key to fix. Runs once,
@@ -84,7 +84,7 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
 
         if (options.DefaultModel is { Length: > 0 } defaultModel &&
             !options.Models.ContainsKey(defaultModel) &&
-            !ModelRouter.TrySplitDirect(defaultModel, options, out _, out _))
+            !options.TrySplitDirectModel(defaultModel, out _, out _))
         {
             failures.Add($"Proxy:DefaultModel '{defaultModel}' is neither a configured alias (Proxy:Models) nor '<provider>/<model>'.");
         }

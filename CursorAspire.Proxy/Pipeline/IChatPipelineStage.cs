@@ -1,7 +1,7 @@
 using CursorAspire.Proxy.Routing;
 using Microsoft.Extensions.AI;
 
-namespace CursorAspire.Proxy.Providers;
+namespace CursorAspire.Proxy.Pipeline;
 
 /// <summary>
 /// A middleware stage added to every route's pipeline between telemetry and the provider (the response cache is

@@ -1,4 +1,4 @@
-namespace CursorAspire.Proxy.Routing;
+namespace CursorAspire.Proxy.Configuration;
 
 /// <summary>One model alias Cursor can name: <c>Proxy:Models:&lt;alias&gt;</c>.</summary>
 public sealed class ModelOptions

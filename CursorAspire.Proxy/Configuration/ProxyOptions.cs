@@ -1,6 +1,6 @@
 using CursorAspire.Proxy.Wire;
 
-namespace CursorAspire.Proxy.Routing;
+namespace CursorAspire.Proxy.Configuration;
 
 /// <summary>The proxy's configuration: the <c>Proxy</c> section. Validated at start-up by <see cref="ProxyOptionsValidator"/>.</summary>
 public sealed class ProxyOptions
@@ -38,4 +38,28 @@ public sealed class ProxyOptions
 
     /// <summary>Record prompts and completions in telemetry spans. Off by default: prompts contain the user's code.</summary>
     public bool LogPrompts { get; set; }
+
+    /// <summary>
+    /// Splits a direct model name, <c>ollama/qwen2.5-coder:7b</c> → provider <c>ollama</c> (as configured) and model
+    /// <c>qwen2.5-coder:7b</c>. False when the part before the first slash is not a configured provider.
+    /// </summary>
+    public bool TrySplitDirectModel(string name, out string providerName, out string upstreamModel)
+    {
+        var slash = name.IndexOf('/');
+        if (slash > 0 && slash < name.Length - 1)
+        {
+            var candidate = name[..slash];
+            foreach (var configured in Providers.Keys)
+            {
+                if (string.Equals(configured, candidate, StringComparison.OrdinalIgnoreCase))
+                {
+                    providerName = configured;
+                    upstreamModel = name[(slash + 1)..];
+                    return true;
+                }
+            }
+        }
+        providerName = upstreamModel = string.Empty;
+        return false;
+    }
 }

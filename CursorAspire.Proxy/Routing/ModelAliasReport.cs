@@ -1,0 +1,34 @@
+using CursorAspire.Proxy.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace CursorAspire.Proxy.Routing;
+
+/// <summary>
+/// Says at start-up which aliases the proxy serves and where Cursor should point, and warns about aliases that
+/// collide with Cursor's own model names (Cursor would not send them here).
+/// </summary>
+public sealed class ModelAliasReport(IOptions<ProxyOptions> options, IHostApplicationLifetime lifetime, ILogger<ModelAliasReport> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(Report);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void Report()
+    {
+        var proxy = options.Value;
+        foreach (var alias in proxy.Models.Keys)
+        {
+            if (CursorModelNames.FindConflict(alias) is { } conflict)
+            {
+                logger.LogWarning("Model alias {Alias} collides with Cursor's own names ({Conflict}); Cursor may not send it here. Pick another alias.", alias, conflict);
+            }
+        }
+        logger.LogInformation("CursorAspire proxy serving {Count} model(s): {Models}. Public base URL: {PublicBaseUrl}",
+            proxy.Models.Count, string.Join(", ", proxy.Models.Keys),
+            proxy.PublicBaseUrl is { Length: > 0 } url ? $"{url.TrimEnd('/')}/v1" : "(none yet; Cursor cannot reach localhost)");
+    }
+}

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using CursorAspire.Proxy.Routing;
+using CursorAspire.Proxy.Wire;
+
+namespace CursorAspire.Proxy.Telemetry;
+
+/// <summary>Where a request went, on the current span and in the proxy's metrics.</summary>
+public sealed class RequestTelemetry(ProxyMetrics metrics)
+{
+    public void RecordRoute(ParsedChatRequest request, ModelRoute route, string shape, long estimatedPromptTokens)
+    {
+        metrics.Requests.Add(1, new TagList
+        {
+            { "cursoraspire.provider", route.ProviderName },
+            { "cursoraspire.shape", shape },
+            { "cursoraspire.fallback", route.IsFallback },
+        });
+        if (route.IsFallback)
+        {
+            metrics.FallbackRoutes.Add(1);
+        }
+        metrics.EstimatedPromptTokens.Record(estimatedPromptTokens, new KeyValuePair<string, object?>("cursoraspire.provider", route.ProviderName));
+
+        if (Activity.Current is { } activity)
+        {
+            activity.SetTag("cursoraspire.model.requested", request.Model);
+            activity.SetTag("cursoraspire.route.alias", route.Alias);
+            activity.SetTag("cursoraspire.route.provider", route.ProviderName);
+            activity.SetTag("cursoraspire.route.upstream_model", route.UpstreamModel);
+            activity.SetTag("cursoraspire.route.fallback", route.IsFallback);
+            activity.SetTag("cursoraspire.request.shape", shape);
+            activity.SetTag("cursoraspire.request.stream", request.Stream);
+            activity.SetTag("cursoraspire.request.previous_response", request.PreviousResponseId is not null);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System.Buffers;
+using Microsoft.Extensions.AI;
+
+namespace CursorAspire.Proxy.Wire;
+
+/// <summary>
+/// A wire format for a streamed answer: what the one stream loop writes at the start, for each upstream update, at
+/// the end, and when the upstream fails after the stream started. Implementations write to any
+/// <see cref="IBufferWriter{T}"/> and never flush; the caller flushes when a call reports that it wrote something.
+/// </summary>
+public interface IChatStreamWriter
+{
+    /// <summary>Writes what opens the stream, if the format has anything. Returns whether anything was written.</summary>
+    bool WriteStart(IBufferWriter<byte> output);
+
+    /// <summary>Writes the events for one update. Returns whether anything was written.</summary>
+    bool WriteUpdate(ChatResponseUpdate update, IBufferWriter<byte> output);
+
+    /// <summary>Ends a stream that completed: finish reason, usage, the terminating event.</summary>
+    void WriteEnd(IBufferWriter<byte> output);
+
+    /// <summary>Ends a stream that failed after it started (the status is already 200), showing <paramref name="message"/>.</summary>
+    void WriteFailed(string message, IBufferWriter<byte> output);
+
+    /// <summary>The usage the upstream reported, if any.</summary>
+    UsageDetails? ReportedUsage { get; }
+}
