@@ -5,6 +5,7 @@ using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Endpoints;
 using CursorAspire.Proxy.Pipeline;
 using CursorAspire.Proxy.Providers;
+using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Storage;
 using CursorAspire.Proxy.Telemetry;
@@ -43,6 +44,7 @@ public static class ProxyApplication
             .AddProxyProviders()
             .AddProxyPipeline()
             .AddResponseCache(configuration, CacheConnectionName)
+            .AddReasoningContinuity(configuration)
             .AddConversations(configuration)
             .AddProxyTelemetry()
             .AddProxyEndpoints();

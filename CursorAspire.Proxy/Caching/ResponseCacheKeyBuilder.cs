@@ -30,6 +30,7 @@ internal static class ResponseCacheKeyBuilder
     internal static readonly IReadOnlySet<string> IgnoredAdditionalProperties = new HashSet<string>(StringComparer.Ordinal)
     {
         ResponseCacheRequest.AdditionalPropertiesKey,
+        Pipeline.CallerKey.Property,
         "user",
         "metadata",
         "store",

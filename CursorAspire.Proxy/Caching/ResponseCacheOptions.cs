@@ -1,3 +1,5 @@
+using CursorAspire.Proxy.Storage;
+
 namespace CursorAspire.Proxy.Caching;
 
 /// <summary>
@@ -36,5 +38,5 @@ public sealed class ResponseCacheOptions
     public int MaxEntryBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Circuit breaker in front of the store.</summary>
-    public ResponseCacheBreakerOptions Breaker { get; set; } = new();
+    public StoreBreakerOptions Breaker { get; set; } = new();
 }

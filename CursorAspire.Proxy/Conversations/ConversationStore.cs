@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using CursorAspire.Proxy.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Options;
@@ -7,15 +8,16 @@ using Microsoft.Extensions.Options;
 namespace CursorAspire.Proxy.Conversations;
 
 /// <summary>
-/// Keeps stored responses in <see cref="IDistributedCache"/> (Redis when configured, memory otherwise), partitioned by
-/// the API key that created them: another key's response id is simply not found.
+/// Keeps stored responses in the proxy's <see cref="StateStore"/> (Redis when configured, memory otherwise), partitioned
+/// by the API key that created them: another key's response id is simply not found. A store that is down surfaces as
+/// <see cref="StateStoreUnavailableException"/>.
 /// </summary>
 /// <remarks>
 /// Messages are serialised with <see cref="AIJsonUtilities.DefaultOptions"/>, which knows the polymorphism of
 /// <see cref="ChatMessage"/> contents (text, reasoning, function calls and results, images). The entry is a small JSON
 /// envelope with a format version so a later change of shape reads old entries as missing, not as garbage.
 /// </remarks>
-public sealed class ConversationStore(IDistributedCache cache, IOptions<ConversationOptions> options, TimeProvider time)
+public sealed class ConversationStore(StateStore store, IOptions<ConversationOptions> options, TimeProvider time)
 {
     private const int FormatVersion = 1;
     private readonly TimeSpan _ttl = options.Value.Ttl;
@@ -36,13 +38,13 @@ public sealed class ConversationStore(IDistributedCache cache, IOptions<Conversa
             json.WriteEndObject();
         }
         var entry = new DistributedCacheEntryOptions { AbsoluteExpiration = time.GetUtcNow() + _ttl };
-        return cache.SetAsync(Key(keyId, response.ResponseId), buffer.WrittenSpan.ToArray(), entry, cancellationToken);
+        return store.SetAsync(Key(keyId, response.ResponseId), buffer.WrittenSpan.ToArray(), entry, cancellationToken).AsTask();
     }
 
     /// <summary>Loads a response stored by <paramref name="keyId"/>; null when unknown, expired or stored by another key.</summary>
     public async Task<StoredResponse?> LoadAsync(string keyId, string responseId, CancellationToken cancellationToken)
     {
-        var bytes = await cache.GetAsync(Key(keyId, responseId), cancellationToken).ConfigureAwait(false);
+        var bytes = await store.GetAsync(Key(keyId, responseId), cancellationToken).ConfigureAwait(false);
         if (bytes is null)
         {
             return null;

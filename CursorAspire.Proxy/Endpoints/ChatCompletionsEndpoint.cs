@@ -33,7 +33,7 @@ public sealed class ChatCompletionsEndpoint(
         var keyId = ApiKeyAuthenticationHandler.KeyId(context);
         // previous_response_id (Responses-shaped bodies): continue a conversation stored by POST …/responses.
         await continuation.PrependAsync(request, keyId, context.RequestAborted).ConfigureAwait(false);
-        var turn = turns.Create(request, request.Shape.ToString());
+        var turn = turns.Create(request, request.Shape.ToString(), keyId);
         var cache = context.AttachResponseCache(keyId, request.Options);
 
         var id = $"chatcmpl-{Guid.NewGuid():N}";

@@ -5,6 +5,7 @@ using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Errors;
 using CursorAspire.Proxy.Pipeline;
+using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Wire;
 using CursorAspire.Proxy.Wire.Responses;
 using Microsoft.Extensions.AI;
@@ -51,7 +52,7 @@ public sealed class ResponsesEndpoint(
             throw new WireFormatException("'input' is empty: send at least one message.", "input");
         }
 
-        var turn = turns.Create(request, "ResponsesApi");
+        var turn = turns.Create(request, "ResponsesApi", keyId);
         var cache = context.AttachResponseCache(keyId, request.Options);
 
         var writer = new ResponseEventWriter(envelope, _options.ReasoningOutput, request.CustomToolNames)
@@ -61,7 +62,7 @@ public sealed class ResponsesEndpoint(
         if (request.Stream)
         {
             await stream.RespondAsync(context, turn, cache, () => writer,
-                (received, aborted) => StoreAsync(request, writer, writer.FinalResponse!, received.ToChatResponse().Messages, keyId, aborted)).ConfigureAwait(false);
+                (received, aborted) => StoreAsync(turn, writer, writer.FinalResponse!, received.ToChatResponse().Messages, keyId, aborted)).ConfigureAwait(false);
         }
         else
         {
@@ -91,19 +92,22 @@ public sealed class ResponsesEndpoint(
         }
         writer.CloseOutput(output: null);
         var final = writer.BuildResponse(turn.EstimatedPromptTokens, result.Usage);
-        await StoreAsync(turn.Request, writer, final, result.Messages, keyId, aborted).ConfigureAwait(false);
+        await StoreAsync(turn, writer, final, result.Messages, keyId, aborted).ConfigureAwait(false);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         await context.Response.BodyWriter.WriteAsync(final, aborted).ConfigureAwait(false);
     }
 
-    private async Task StoreAsync(ParsedChatRequest request, ResponseEventWriter writer, byte[] responseJson, IEnumerable<ChatMessage> output, string keyId, CancellationToken cancellationToken)
+    private async Task StoreAsync(ChatTurn turn, ResponseEventWriter writer, byte[] responseJson, IList<ChatMessage> output, string keyId, CancellationToken cancellationToken)
     {
+        var request = turn.Request;
         if (!request.Store)
         {
             return;
         }
+        // Reasoning items stay with the conversation, for the provider that wrote them (previous_response_id chains).
+        ReasoningProvenance.Tag(output, turn.Route.ProviderName);
         var id = writer.ResponseId;
         var stored = new StoredResponse(id, request.Model, ConversationContinuation.ConversationToStore(request, output), Encoding.UTF8.GetString(responseJson));
         try

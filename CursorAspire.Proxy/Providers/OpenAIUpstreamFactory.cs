@@ -7,7 +7,7 @@ using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Providers;
 
-/// <summary>Any OpenAI-compatible Chat Completions endpoint, through the official OpenAI client and M.E.AI.OpenAI.</summary>
+/// <summary>Any OpenAI-compatible Chat Completions endpoint, through the official OpenAI client and M.E.AI.OpenAI, behind <see cref="OpenAICompatibilityChatClient"/>.</summary>
 public sealed class OpenAIUpstreamFactory : IUpstreamChatClientFactory
 {
     public static readonly Uri DefaultEndpoint = new("https://api.openai.com/v1");
@@ -28,6 +28,6 @@ public sealed class OpenAIUpstreamFactory : IUpstreamChatClientFactory
         };
         // Local OpenAI-compatible servers (LM Studio, vLLM) take no key, but the client insists on one.
         var credential = new ApiKeyCredential(string.IsNullOrEmpty(provider.ApiKey) ? "no-key" : provider.ApiKey);
-        return new OpenAIClient(credential, options).GetChatClient(route.UpstreamModel).AsIChatClient();
+        return new OpenAICompatibilityChatClient(new OpenAIClient(credential, options).GetChatClient(route.UpstreamModel).AsIChatClient());
     }
 }

@@ -4,8 +4,9 @@ using StackExchange.Redis;
 namespace CursorAspire.Proxy.Storage;
 
 /// <summary>
-/// Registers the proxy's stored state (<see cref="Microsoft.Extensions.Caching.Distributed.IDistributedCache"/>):
-/// Redis when the AppHost provides one (<c>ConnectionStrings:cache</c>), else process memory.
+/// Registers the proxy's stored state (<see cref="StateStore"/> over an
+/// <see cref="Microsoft.Extensions.Caching.Distributed.IDistributedCache"/>): Redis when the AppHost provides one
+/// (<c>ConnectionStrings:cache</c>), else process memory.
 /// </summary>
 public static class StateStoreServiceCollectionExtensions
 {
@@ -14,6 +15,11 @@ public static class StateStoreServiceCollectionExtensions
     public static WebApplicationBuilder AddProxyStateStore(this WebApplicationBuilder builder, string connectionName)
     {
         var services = builder.Services;
+        services.AddOptions<StateStoreOptions>()
+            .Bind(builder.Configuration.GetSection(StateStoreOptions.SectionName))
+            .Validate(o => o.Timeout > TimeSpan.Zero, $"{StateStoreOptions.SectionName}:Timeout must be a positive time span, e.g. 00:00:00.250.")
+            .ValidateOnStart();
+        services.AddSingleton<StateStore>();
         if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString(connectionName)))
         {
             services.AddDistributedMemoryCache();

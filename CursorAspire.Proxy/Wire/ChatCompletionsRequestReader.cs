@@ -70,7 +70,13 @@ public static class ChatCompletionsRequestReader
 
     private static ChatMessage ReadAssistant(JsonElement message, int index, HashSet<string> customToolNames)
     {
-        var contents = MessageContentReader.Read(message, index);
+        // What the proxy showed as reasoning comes back as an echo, never as assistant text (see ReasoningEcho).
+        var contents = ReasoningEchoReader.TakeEcho(MessageContentReader.Read(message, index));
+        if (message.GetStringOrNull("reasoning_content") is { Length: > 0 } reasoningContent)
+        {
+            contents.RemoveAll(c => c is TextReasoningContent);
+            contents.Insert(0, ReasoningEcho.Create(reasoningContent));
+        }
         if (message.TryGetArray("tool_calls", out var toolCalls))
         {
             foreach (var call in toolCalls.EnumerateArray())

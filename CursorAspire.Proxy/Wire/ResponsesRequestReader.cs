@@ -177,7 +177,9 @@ public static class ResponsesRequestReader
                     {
                         FlushAssistant();
                     }
-                    (_assistant ??= []).AddRange(MessageContentReader.Read(item, index));
+                    // What the proxy showed as reasoning comes back as an echo, never as assistant text (see ReasoningEcho).
+                    var contents = ReasoningEchoReader.TakeEcho(MessageContentReader.Read(item, index));
+                    (_assistant ??= []).AddRange(contents);
                     break;
                 default:
                     throw new WireFormatException($"input[{index}].role '{role}' is not one of system, developer, user, assistant.", $"input[{index}].role");
@@ -222,7 +224,8 @@ public static class ResponsesRequestReader
             {
                 FlushAssistant();
             }
-            (_assistant ??= []).Add(new TextReasoningContent(text.ToString()));
+            // A client's copy of reasoning: the model's own (signed) reasoning is restored by the reasoning stage.
+            (_assistant ??= []).Add(ReasoningEcho.Create(text.ToString()));
         }
 
         private void FlushAssistant()

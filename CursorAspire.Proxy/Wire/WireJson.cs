@@ -37,6 +37,17 @@ internal static class WireJson
         writer.WriteStringValue(scratch.WrittenSpan);
     }
 
+    /// <summary>A call's arguments as compact JSON (what <c>function.arguments</c> holds), for requests built by hand.</summary>
+    public static byte[] SerializeArguments(FunctionCallContent call)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, ArgumentsWriterOptions))
+        {
+            JsonSerializer.Serialize(writer, call.Arguments ?? EmptyArguments, ArgumentSerializerOptions);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>Options for the writer passed to <see cref="WriteArgumentsString"/> (validated, relaxed escaping).</summary>
     public static readonly JsonWriterOptions ArgumentsWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

@@ -4,6 +4,7 @@ using CursorAspire.Proxy.Tests.Redis;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
+using CursorAspire.Proxy.Storage;
 
 namespace CursorAspire.Proxy.Tests.Caching;
 
@@ -26,7 +27,7 @@ public sealed class ResponseCacheOutageTests
     private static ResponseCacheOptions OutageOptions() => new()
     {
         RedisTimeout = RedisTimeout,
-        Breaker = new ResponseCacheBreakerOptions
+        Breaker = new StoreBreakerOptions
         {
             FailureRatio = 0.5,
             MinimumThroughput = 4,

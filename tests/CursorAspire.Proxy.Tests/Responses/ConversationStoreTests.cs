@@ -6,6 +6,7 @@ using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
+using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.Proxy.Tests.Redis;
 using CursorAspire.Proxy.Errors;
 
@@ -19,7 +20,7 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
     private static CancellationToken Deadline() => new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token;
 
     private ConversationStore Store(TimeSpan? ttl = null) =>
-        new(_cache, Options.Create(new ConversationOptions { Ttl = ttl ?? TimeSpan.FromDays(7) }), TimeProvider.System);
+        new(StateStores.Over(_cache), Options.Create(new ConversationOptions { Ttl = ttl ?? TimeSpan.FromDays(7) }), TimeProvider.System);
 
     private static List<ChatMessage> Conversation() =>
     [
@@ -125,7 +126,7 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
             deadPort = stopped.Port;
         }
         using var cache = new RedisCache(Options.Create(new RedisCacheOptions { Configuration = $"127.0.0.1:{deadPort},connectTimeout=500,connectRetry=0,abortConnect=true,syncTimeout=500,asyncTimeout=500" }));
-        var store = new ConversationStore(cache, Options.Create(new ConversationOptions()), TimeProvider.System);
+        var store = new ConversationStore(StateStores.Over(cache), Options.Create(new ConversationOptions()), TimeProvider.System);
         using var document = System.Text.Json.JsonDocument.Parse("""{"model":"m","previous_response_id":"resp_x","input":"x"}""");
         var request = ResponsesRequestReader.Read(document.RootElement);
 

@@ -1,10 +1,10 @@
-namespace CursorAspire.Proxy.Caching;
+namespace CursorAspire.Proxy.Storage;
 
 /// <summary>
-/// Circuit breaker settings for the cache store (<c>Proxy:Cache:Breaker</c>). While the breaker is open,
-/// requests skip the store entirely and go upstream, so a Redis outage adds no latency.
+/// Circuit breaker settings for a Redis-backed store (<c>Proxy:Cache:Breaker</c>, <c>Proxy:Storage:Breaker</c>). While
+/// the breaker is open, requests skip the store entirely, so a Redis outage adds no latency.
 /// </summary>
-public sealed class ResponseCacheBreakerOptions
+public sealed class StoreBreakerOptions
 {
     /// <summary>Share of failed store operations within <see cref="SamplingDuration"/> that opens the breaker. Default 0.5.</summary>
     public double FailureRatio { get; set; } = 0.5;

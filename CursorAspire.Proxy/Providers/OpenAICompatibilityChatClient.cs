@@ -1,0 +1,59 @@
+using System.Runtime.CompilerServices;
+using CursorAspire.Proxy.Wire;
+using Microsoft.Extensions.AI;
+using OpenAIChat = OpenAI.Chat;
+
+namespace CursorAspire.Proxy.Providers;
+
+/// <summary>
+/// Papers over what M.E.AI's OpenAI client does differently from what OpenAI-compatible thinking models need.
+/// </summary>
+/// <remarks>
+/// Reasoning on an assistant message goes back as <c>reasoning_content</c> (DeepSeek's and Kimi's field, which they
+/// require on tool-call turns in thinking mode): the client reads that field from answers but drops it from requests,
+/// so such a message is sent as the OpenAI SDK's own message with the field added. Only the reasoning stage puts
+/// reasoning on a request's messages, and only for upstreams that use the field.
+/// </remarks>
+#pragma warning disable SCME0001 // JsonPatch on SDK models: the supported way to add a vendor field to a message.
+public sealed class OpenAICompatibilityChatClient(IChatClient inner) : DelegatingChatClient(inner)
+{
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        base.GetResponseAsync(Adapt(messages), options, cancellationToken);
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var update in base.GetStreamingResponseAsync(Adapt(messages), options, cancellationToken).ConfigureAwait(false))
+        {
+            yield return update;
+        }
+    }
+
+    private static IEnumerable<ChatMessage> Adapt(IEnumerable<ChatMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            yield return message.Role == ChatRole.Assistant && message.Contents.Any(c => c is TextReasoningContent)
+                ? WithReasoningContent(message)
+                : message;
+        }
+    }
+
+    private static ChatMessage WithReasoningContent(ChatMessage message)
+    {
+        var calls = message.Contents.OfType<FunctionCallContent>()
+            .Select(c => OpenAIChat.ChatToolCall.CreateFunctionToolCall(c.CallId, c.Name, BinaryData.FromBytes(WireJson.SerializeArguments(c))))
+            .ToList();
+        var raw = calls.Count > 0 ? new OpenAIChat.AssistantChatMessage(calls) : new OpenAIChat.AssistantChatMessage(string.Empty);
+        var text = string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text));
+        if (text.Length > 0)
+        {
+            raw.Content.Clear();
+            raw.Content.Add(OpenAIChat.ChatMessageContentPart.CreateTextPart(text));
+        }
+        var reasoning = string.Join("\n", message.Contents.OfType<TextReasoningContent>().Select(r => r.Text).Where(t => t.Length > 0));
+        raw.Patch.Set("$.reasoning_content"u8, reasoning);
+        return new ChatMessage(ChatRole.Assistant, message.Contents) { RawRepresentation = raw, AuthorName = message.AuthorName };
+    }
+}
+#pragma warning restore SCME0001

@@ -1,0 +1,137 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace CursorAspire.Proxy.Storage;
+
+/// <summary>
+/// An <see cref="IDistributedCache"/> made safe to put in front of every request: each operation is bounded by a
+/// timeout, and a circuit breaker stops calling a store that keeps failing, so a dead Redis costs at most the timeout
+/// until the breaker opens and nothing after. Every failure surfaces as <see cref="StateStoreUnavailableException"/>.
+/// </summary>
+/// <remarks>
+/// The timeout does not rely on the store honouring cancellation (<c>RedisCache</c> does not pass the token on to
+/// Redis): the wait is abandoned when the deadline passes. One instance per store means one breaker per store.
+/// </remarks>
+public sealed class GuardedStore
+{
+    private readonly IDistributedCache _cache;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly CircuitBreakerStateProvider _breakerState = new();
+
+    /// <param name="cache">The store.</param>
+    /// <param name="timeout">Longest wait for one operation.</param>
+    /// <param name="breaker">When the breaker opens and for how long.</param>
+    /// <param name="time">The clock the breaker and timeout run on.</param>
+    /// <param name="opened">Called when the breaker opens, with the failure that opened it and how long it stays open.</param>
+    /// <param name="closed">Called when the breaker closes again.</param>
+    public GuardedStore(IDistributedCache cache, TimeSpan timeout, StoreBreakerOptions breaker, TimeProvider time,
+        Action<Exception?, TimeSpan>? opened = null, Action? closed = null)
+    {
+        _cache = cache;
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = breaker.FailureRatio,
+                MinimumThroughput = breaker.MinimumThroughput,
+                SamplingDuration = breaker.SamplingDuration,
+                BreakDuration = breaker.BreakDuration,
+                StateProvider = _breakerState,
+                // The caller giving up is not the store failing; everything else (timeouts included) is.
+                ShouldHandle = static args => ValueTask.FromResult(
+                    args.Outcome.Exception is TimeoutRejectedException
+                    || args.Outcome.Exception is { } ex && ex is not OperationCanceledException),
+                OnOpened = args =>
+                {
+                    opened?.Invoke(args.Outcome.Exception, args.BreakDuration);
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    closed?.Invoke();
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(timeout)
+            .Build();
+    }
+
+    /// <summary>The breaker's state: <see cref="CircuitState.Open"/> while the store is being skipped.</summary>
+    public CircuitState CircuitState => _breakerState.CircuitState;
+
+    /// <summary>Reads an entry; null when there is none.</summary>
+    /// <exception cref="StateStoreUnavailableException">The store failed, timed out or is being skipped.</exception>
+    public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static async (state, token) => await AbandonOnCancel(state._cache.GetAsync(state.key, token), token).ConfigureAwait(false),
+                (_cache, key),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            throw Unavailable("read", ex);
+        }
+    }
+
+    /// <summary>Writes an entry.</summary>
+    /// <exception cref="StateStoreUnavailableException">The store failed, timed out or is being skipped.</exception>
+    public async ValueTask SetAsync(string key, byte[] value, DistributedCacheEntryOptions entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _pipeline.ExecuteAsync(
+                static async (state, token) => await AbandonOnCancel(state._cache.SetAsync(state.key, state.value, state.entry, token), token).ConfigureAwait(false),
+                (_cache, key, value, entry),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            throw Unavailable("write", ex);
+        }
+    }
+
+    private static bool IsStoreFailure(Exception ex, CancellationToken cancellationToken) =>
+        !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested);
+
+    private static StateStoreUnavailableException Unavailable(string operation, Exception ex) => new(operation, ex switch
+    {
+        BrokenCircuitException => "breaker_open",
+        TimeoutRejectedException => "timeout",
+        _ => "exception",
+    }, ex);
+
+    private static async Task<T> AbandonOnCancel<T>(Task<T> task, CancellationToken token)
+    {
+        try
+        {
+            return await task.WaitAsync(token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!task.IsCompleted)
+        {
+            Observe(task);
+            throw;
+        }
+    }
+
+    private static async Task<bool> AbandonOnCancel(Task task, CancellationToken token)
+    {
+        try
+        {
+            await task.WaitAsync(token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!task.IsCompleted)
+        {
+            Observe(task);
+            throw;
+        }
+    }
+
+    // An abandoned store call may still fail later; observe it so it is not reported as unobserved.
+    private static void Observe(Task task) =>
+        task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+}

@@ -1,0 +1,12 @@
+namespace CursorAspire.Proxy.Storage;
+
+/// <summary>The stored state could not be read or written: Redis failed, timed out, or its breaker is open.</summary>
+public sealed class StateStoreUnavailableException(string operation, string reason, Exception? inner)
+    : Exception($"The proxy's store (Redis) is unavailable: {operation} {reason}.", inner)
+{
+    /// <summary><c>read</c> or <c>write</c>.</summary>
+    public string Operation { get; } = operation;
+
+    /// <summary><c>breaker_open</c>, <c>timeout</c> or <c>exception</c>.</summary>
+    public string Reason { get; } = reason;
+}
