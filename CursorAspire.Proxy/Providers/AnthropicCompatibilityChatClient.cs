@@ -18,6 +18,9 @@ namespace CursorAspire.Proxy.Providers;
 /// <item>Drops the tools when the client said <c>tool_choice:"none"</c> (the adapter would send them with
 /// <c>tool_choice:{"type":"none"}</c>).</item>
 /// <item>Reasoning effort, when routing left one (<see cref="ModelRoute.ApplyTo"/>), becomes an extended-thinking budget.</item>
+/// <item>Sends reasoning with opaque data and no text as the <c>redacted_thinking</c> block it was: the adapter decides by
+/// the content's raw representation, which stored reasoning and stored conversations do not keep (a thinking block
+/// always has text, so no text means redacted).</item>
 /// </list>
 /// System messages need nothing: the adapter already sends them as the <c>system</c> parameter.
 /// </remarks>
@@ -55,6 +58,11 @@ public sealed class AnthropicCompatibilityChatClient(IChatClient inner) : Delega
         var adapted = new List<ChatMessage>();
         foreach (var message in messages)
         {
+            if (message.Role == ChatRole.Assistant && message.Contents.Any(IsRedactedWithoutBlock))
+            {
+                adapted.Add(new ChatMessage(message.Role, [.. message.Contents.Select(AsRedactedBlock)]) { AuthorName = message.AuthorName });
+                continue;
+            }
             if (message.Role != ChatRole.Tool)
             {
                 adapted.Add(message);
@@ -73,6 +81,14 @@ public sealed class AnthropicCompatibilityChatClient(IChatClient inner) : Delega
         }
         return adapted;
     }
+
+    private static bool IsRedactedWithoutBlock(AIContent content) =>
+        content is TextReasoningContent { Text.Length: 0, ProtectedData: not null, RawRepresentation: not RedactedThinkingBlock };
+
+    private static AIContent AsRedactedBlock(AIContent content) =>
+        IsRedactedWithoutBlock(content) && content is TextReasoningContent { ProtectedData: { } data }
+            ? new TextReasoningContent(string.Empty) { ProtectedData = data, RawRepresentation = new RedactedThinkingBlock(data) }
+            : content;
 
     private static FunctionResultContent AsText(FunctionResultContent result) =>
         new(result.CallId, new ToolResultBlockParamContent(ResultText(result))) { Exception = result.Exception };

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
 using OpenAIChat = OpenAI.Chat;
@@ -52,7 +53,8 @@ public sealed class OpenAICompatibilityChatClient(IChatClient inner) : Delegatin
             raw.Content.Add(OpenAIChat.ChatMessageContentPart.CreateTextPart(text));
         }
         var reasoning = string.Join("\n", message.Contents.OfType<TextReasoningContent>().Select(r => r.Text).Where(t => t.Length > 0));
-        raw.Patch.Set("$.reasoning_content"u8, reasoning);
+        // As JSON: the string overload refuses an empty value, and DeepSeek takes an empty reasoning_content.
+        raw.Patch.Set("$.reasoning_content"u8, JsonSerializer.SerializeToUtf8Bytes(reasoning, WireJson.StringSerializerOptions).AsSpan());
         return new ChatMessage(ChatRole.Assistant, message.Contents) { RawRepresentation = raw, AuthorName = message.AuthorName };
     }
 }

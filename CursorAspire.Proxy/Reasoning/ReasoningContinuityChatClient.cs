@@ -20,10 +20,11 @@ namespace CursorAspire.Proxy.Reasoning;
 /// <para><b>Give back</b>: every assistant message with tool calls gets, first in its contents, the reasoning this
 /// provider wrote for it: already there (a stored conversation), else from the store. Reasoning on messages without
 /// tool calls, and a client's echo (<see cref="ReasoningEcho"/>), never go upstream as such.</para>
-/// <para><b>Gone</b> (expired, never stored, another key's, another provider's): OpenAI-compatible upstreams get the
-/// client's echo as <c>reasoning_content</c>, or an empty one on a thinking alias (DeepSeek checks the field is there,
-/// not what it says); Ollama gets the echo as <c>thinking</c> or nothing (it does not require it); Anthropic cannot
-/// take unsigned thinking, so that request goes without extended thinking, which the API accepts.</para>
+/// <para><b>Gone</b> (expired, never stored, another key's, another provider's): an OpenAI-compatible upstream that
+/// thinks (a <c>Reasoning</c> alias, or one that answered with reasoning before) gets the client's echo as
+/// <c>reasoning_content</c>, or an empty one (DeepSeek checks the field is there, not what it says); Ollama gets the
+/// echo as <c>thinking</c> or nothing (it does not require it); Anthropic cannot take unsigned thinking, so that
+/// request goes without extended thinking, which the API accepts.</para>
 /// </remarks>
 public sealed class ReasoningContinuityChatClient(
     IChatClient inner,
@@ -33,6 +34,10 @@ public sealed class ReasoningContinuityChatClient(
     ILogger<ReasoningContinuityChatClient> logger) : DelegatingChatClient(inner)
 {
     private readonly KeyValuePair<string, object?> _providerTag = new("cursoraspire.provider", route.ProviderName);
+
+    // Set once this route answered with reasoning: an OpenAI-compatible upstream that writes reasoning_content takes
+    // it back, while one that never did (OpenAI itself) may refuse the unknown field.
+    private volatile bool _writesReasoning;
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -83,7 +88,12 @@ public sealed class ReasoningContinuityChatClient(
                 }
             }
         }
-        if (reasoning is null || callIds is null)
+        if (reasoning is null)
+        {
+            return;
+        }
+        _writesReasoning = true;
+        if (callIds is null)
         {
             return;
         }
@@ -156,7 +166,7 @@ public sealed class ReasoningContinuityChatClient(
             }
 
             var echo = string.Join("\n", message.Contents.OfType<TextReasoningContent>().Select(r => r.Text).Where(t => t.Length > 0));
-            if (route.AcceptsReasoningEffort || echo.Length > 0)
+            if (route.AcceptsReasoningEffort || _writesReasoning || echo.Length > 0)
             {
                 missed++;
             }
@@ -167,7 +177,7 @@ public sealed class ReasoningContinuityChatClient(
                     withoutThinking |= thinking && i > lastUser;
                     result.Add(WithReasoning(message, []));
                     break;
-                case ProviderKind.OpenAI when echo.Length > 0 || route.AcceptsReasoningEffort:
+                case ProviderKind.OpenAI when route.AcceptsReasoningEffort || _writesReasoning:
                     result.Add(WithReasoning(message, [new TextReasoningContent(echo)]));
                     break;
                 case ProviderKind.Ollama when echo.Length > 0:

@@ -23,6 +23,9 @@ internal static class WireJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>Serializer options for plain values sent upstream: relaxed escaping, like everything else on the wire.</summary>
+    public static readonly JsonSerializerOptions StringSerializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes a call's arguments as the JSON text OpenAI puts in <c>function.arguments</c>.</summary>
     /// <param name="writer">Where the string value goes.</param>
     /// <param name="call">The call.</param>

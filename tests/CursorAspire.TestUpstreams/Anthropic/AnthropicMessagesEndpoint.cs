@@ -56,6 +56,12 @@ internal static class AnthropicMessagesEndpoint
             return;
         }
 
+        if (ThinkingViolation(body) is { } violation)
+        {
+            await WriteErrorAsync(exchange, new StandInErrorStatus(400, violation)).ConfigureAwait(false);
+            return;
+        }
+
         var stream = body["stream"] is JsonValue s && s.TryGetValue<bool>(out var streamValue) && streamValue;
 
         var reply = exchange.State.Script.Next(request);
@@ -130,6 +136,11 @@ internal static class AnthropicMessagesEndpoint
         }
 
         var content = new JsonArray();
+        if (r.Reply.RedactedThinking is { } redacted)
+        {
+            content.Add(new JsonObject { ["type"] = "redacted_thinking", ["data"] = RedactedData(redacted) });
+        }
+
         if (r.Reply.ReasoningChunks.Count > 0)
         {
             content.Add(new JsonObject { ["type"] = "thinking", ["thinking"] = r.Reply.Reasoning, ["signature"] = Signature(r.Reply.Reasoning) });
@@ -186,6 +197,17 @@ internal static class AnthropicMessagesEndpoint
         var total = r.Reply.ReasoningChunks.Count + r.Reply.TextChunks.Count;
         var written = 0;
         var index = 0;
+        if (r.Reply.RedactedThinking is { } redacted)
+        {
+            // A redacted block arrives whole in its start event, with no deltas.
+            await SendAsync(exchange, "content_block_start", new JsonObject
+            {
+                ["index"] = index,
+                ["content_block"] = new JsonObject { ["type"] = "redacted_thinking", ["data"] = RedactedData(redacted) },
+            }).ConfigureAwait(false);
+            await SendAsync(exchange, "content_block_stop", new JsonObject { ["index"] = index }).ConfigureAwait(false);
+            index++;
+        }
         if (total == 0 && await StopsAfterAsync(exchange, r.Reply, 0, 0).ConfigureAwait(false))
         {
             return;
@@ -328,6 +350,75 @@ internal static class AnthropicMessagesEndpoint
 
     private static string Signature(string thinking) =>
         Convert.ToBase64String(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(thinking)));
+
+    // Opaque to clients, checkable here: the payload and its signature.
+    private static string RedactedData(string payload) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(payload)) + "." + Signature(payload);
+
+    private static bool IsRedactedData(string data)
+    {
+        var dot = data.IndexOf('.', StringComparison.Ordinal);
+        if (dot < 0)
+        {
+            return false;
+        }
+        try
+        {
+            return Signature(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(data[..dot]))) == data[(dot + 1)..];
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The Messages API's rules for thinking blocks in a request, with its messages: every thinking block comes back
+    /// exactly as it was sent (its <c>signature</c> checks), and with thinking enabled the final assistant message, when it
+    /// holds <c>tool_use</c>, starts with a thinking or redacted thinking block.
+    /// </summary>
+    private static string? ThinkingViolation(JsonObject body)
+    {
+        var messages = body["messages"]!.AsArray();
+        var lastAssistant = -1;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (messages[i] is not JsonObject message || (string?)message["role"] != "assistant")
+            {
+                continue;
+            }
+            lastAssistant = i;
+            if (message["content"] is not JsonArray blocks)
+            {
+                continue;
+            }
+            for (var j = 0; j < blocks.Count; j++)
+            {
+                var block = blocks[j] as JsonObject;
+                switch ((string?)block?["type"])
+                {
+                    case "thinking" when (string?)block!["signature"] != Signature((string?)block["thinking"] ?? string.Empty):
+                        return $"messages.{i}.content.{j}: Invalid `signature` in `thinking` block";
+                    case "redacted_thinking" when !IsRedactedData((string?)block!["data"] ?? string.Empty):
+                        return $"messages.{i}.content.{j}: Invalid `data` in `redacted_thinking` block";
+                }
+            }
+        }
+
+        var thinkingEnabled = body["thinking"] is JsonObject thinking && (string?)thinking["type"] == "enabled";
+        if (!thinkingEnabled || lastAssistant < 0 || messages[lastAssistant]!["content"] is not JsonArray final
+            || !final.Any(b => (string?)b?["type"] == "tool_use"))
+        {
+            return null;
+        }
+        var first = (string?)final[0]?["type"];
+        return first is "thinking" or "redacted_thinking"
+            ? null
+            : $"messages.{lastAssistant}.content.0.type: Expected `thinking` or `redacted_thinking`, but found `{first}`. " +
+              "When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). " +
+              "We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`. " +
+              "Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking";
+    }
 
     private sealed record ReplyContext(string Id, string Model, StandInReply Reply, IReadOnlyList<StandInToolCall> ToolCalls)
     {

@@ -11,7 +11,7 @@ internal static class OpenAIChatCompletionsEndpoint
 {
     private const string Fingerprint = "fp_standin01";
 
-    public static async Task HandleAsync(HttpContext context, string? requiredApiKey)
+    public static async Task HandleAsync(HttpContext context, string? requiredApiKey, IReadOnlySet<string> thinkingModels)
     {
         var exchange = Exchange.Of(context);
         var request = exchange.Request;
@@ -40,6 +40,15 @@ internal static class OpenAIChatCompletionsEndpoint
         {
             await WriteErrorAsync(exchange, new StandInErrorStatus(400, "Missing required parameter: 'messages'.")
             { Param = "messages", Code = "missing_required_parameter" }).ConfigureAwait(false);
+            return;
+        }
+
+        if (thinkingModels.Contains(model) && MissingReasoningContent(body["messages"]!.AsArray()) is { } index)
+        {
+            // DeepSeek's thinking mode (and Kimi's): a tool-call turn must come back with the reasoning that produced it.
+            await WriteErrorAsync(exchange, new StandInErrorStatus(400,
+                $"Missing `reasoning_content` field in the assistant message at message index {index}. For more information, please refer to https://api-docs.deepseek.com/guides/thinking_mode#tool-calls")
+            { Code = "invalid_request_error" }).ConfigureAwait(false);
             return;
         }
 
@@ -230,6 +239,22 @@ internal static class OpenAIChatCompletionsEndpoint
         }
 
         return false;
+    }
+
+    /// <summary>The index of the first assistant message with tool calls and no <c>reasoning_content</c> string.</summary>
+    private static int? MissingReasoningContent(JsonArray messages)
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (messages[i] is JsonObject { } message
+                && (string?)message["role"] == "assistant"
+                && message["tool_calls"] is JsonArray { Count: > 0 }
+                && !(message["reasoning_content"] is JsonValue reasoning && reasoning.TryGetValue<string>(out _)))
+            {
+                return i;
+            }
+        }
+        return null;
     }
 
     private static JsonObject ToolCallDelta(JsonObject call) => new() { ["tool_calls"] = new JsonArray(call) };

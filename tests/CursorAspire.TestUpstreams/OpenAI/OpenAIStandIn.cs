@@ -33,13 +33,14 @@ public sealed class OpenAIStandIn : StandInServer
         var state = new StandInState(options.TimeProvider, options.DefaultReply);
         var models = options.Models.ToArray();
         var apiKey = options.ApiKey;
+        var thinkingModels = options.ThinkingModels.ToHashSet(StringComparer.Ordinal);
         var (app, baseUri) = await StandInHost.StartAsync(
             options.Endpoint,
             state,
             IsChat,
             app =>
             {
-                app.MapPost("/v1/chat/completions", context => OpenAIChatCompletionsEndpoint.HandleAsync(context, apiKey));
+                app.MapPost("/v1/chat/completions", context => OpenAIChatCompletionsEndpoint.HandleAsync(context, apiKey, thinkingModels));
                 app.MapGet("/v1/models", context => OpenAIModelsEndpoint.HandleAsync(context, models, "openai", apiKey));
                 app.MapFallback(NotFoundAsync);
             },

@@ -11,6 +11,12 @@ public sealed class OpenAIStandInOptions
     /// <summary>Model ids listed by <c>GET /v1/models</c>. Chat calls accept any model.</summary>
     public IReadOnlyList<string> Models { get; set; } = ["gpt-4o-mini"];
 
+    /// <summary>
+    /// Models answered in DeepSeek's thinking mode: a request whose assistant message has <c>tool_calls</c> but no
+    /// <c>reasoning_content</c> gets DeepSeek's 400, as the real API answers the second turn of an agent loop.
+    /// </summary>
+    public IReadOnlyList<string> ThinkingModels { get; set; } = ["deepseek-reasoner"];
+
     /// <summary>When set, requests without <c>Authorization: Bearer {ApiKey}</c> get OpenAI's 401.</summary>
     public string? ApiKey { get; set; }
 

@@ -19,6 +19,12 @@ public sealed record StandInReply
     /// <summary>Reasoning chunks: Ollama's <c>message.thinking</c>, OpenAI-compatible <c>delta.reasoning_content</c>.</summary>
     public IReadOnlyList<string> ReasoningChunks { get; init; } = [];
 
+    /// <summary>
+    /// Anthropic: a <c>redacted_thinking</c> block (before any thinking) carrying this payload, encrypted as the API would
+    /// send it; the same block must come back unmodified.
+    /// </summary>
+    public string? RedactedThinking { get; init; }
+
     /// <summary>Tool calls, in order.</summary>
     public IReadOnlyList<StandInToolCall> ToolCalls { get; init; } = [];
 
