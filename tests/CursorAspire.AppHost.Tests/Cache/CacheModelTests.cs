@@ -4,12 +4,8 @@ using CursorAspire.AppHost.Tests.Infrastructure;
 namespace CursorAspire.AppHost.Tests.Cache;
 
 /// <summary>The cache in the AppHost's model: a Redis container, else <c>redis-server</c>, else embedded Garnet; nothing runs.</summary>
-public sealed class CacheModelTests : IDisposable
+public sealed class CacheModelTests
 {
-    private readonly FakeExecutables _bin = new();
-
-    public void Dispose() => _bin.Dispose();
-
     [Fact]
     public async Task CacheIsARedisContainerWithADataVolume()
     {
@@ -26,7 +22,8 @@ public sealed class CacheModelTests : IDisposable
     [Fact]
     public async Task RedisServerOnPath_CacheIsARedisServerProcessOnAnAllocatedPortWithoutPersistence()
     {
-        var redisServer = _bin.Create("redis-server");
+        using var bin = new FakeExecutables();
+        var redisServer = bin.Create("redis-server");
         await using var builder = await AppHostModel.ProcessModeAsync($"--Redis:Command={redisServer}", "--Ollama:Command=/nonexistent/ollama");
 
         var cache = builder.Resource<RedisServerResource>("cache");

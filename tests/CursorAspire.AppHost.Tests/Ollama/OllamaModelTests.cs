@@ -5,12 +5,8 @@ using CursorAspire.AppHost.Tests.Infrastructure;
 namespace CursorAspire.AppHost.Tests.Ollama;
 
 /// <summary>Ollama and its models in the AppHost's model, as a container or as the Ollama command; nothing runs.</summary>
-public sealed class OllamaModelTests : IDisposable
+public sealed class OllamaModelTests
 {
-    private readonly FakeExecutables _bin = new();
-
-    public void Dispose() => _bin.Dispose();
-
     [Fact]
     public async Task OllamaIsThePinnedContainerWithAModelsVolumeAndAnApiHealthCheck()
     {
@@ -69,7 +65,8 @@ public sealed class OllamaModelTests : IDisposable
     [Fact]
     public async Task OllamaCommand_IsAnExecutableListeningWhereOllamaHostSays_WithItsModelsAsChildren()
     {
-        var ollamaPath = _bin.Create("ollama");
+        using var bin = new FakeExecutables();
+        var ollamaPath = bin.Create("ollama");
         await using var builder = await AppHostModel.ProcessModeAsync("--Redis:Command=/nonexistent/redis-server", $"--Ollama:Command={ollamaPath}");
 
         var ollama = builder.Resource<OllamaExecutableResource>("ollama");
@@ -91,7 +88,8 @@ public sealed class OllamaModelTests : IDisposable
     [Fact]
     public async Task OllamaArgs_ReplaceServe_SoAStandInCanBeLaunched()
     {
-        var dotnet = _bin.Create("dotnet");
+        using var bin = new FakeExecutables();
+        var dotnet = bin.Create("dotnet");
         await using var builder = await AppHostModel.ProcessModeAsync(
             "--Redis:Command=/nonexistent/redis-server", $"--Ollama:Command={dotnet}", "--Ollama:Args:0=standin.dll", "--Ollama:Args:1=serve");
 
