@@ -1,9 +1,12 @@
+using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Hosting;
+using CursorAspire.AppHost.Tests.Infrastructure;
 using CursorAspire.Tunnel.Machine;
 using Microsoft.Extensions.Configuration;
 
 namespace CursorAspire.AppHost.Tests.Hosting;
 
+/// <summary>The containers-or-processes decision, and what it leaves in the AppHost's model on a machine with nothing installed.</summary>
 public sealed class HostingPlannerTests
 {
     private static AppHostSettings Config(params (string Key, string Value)[] values) =>
@@ -73,5 +76,20 @@ public sealed class HostingPlannerTests
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, (2 * timeout) + TimeSpan.FromSeconds(3));
         Assert.False(string.IsNullOrWhiteSpace(result.Detail));
         Assert.Equal(result.Available, result.Runtime is not null);
+    }
+
+    [Fact]
+    public async Task WithoutRedisServerOrOllama_NoContainerIsAdded_CacheIsEmbeddedGarnet_OllamaIsMarkedUnavailable()
+    {
+        await using var builder = await AppHostModel.ProcessModeAsync("--Redis:Command=/nonexistent/redis-server", "--Ollama:Command=/nonexistent/ollama");
+
+        Assert.DoesNotContain(builder.Resources, r => r is ContainerResource);
+        var cache = builder.Resource<GarnetResource>("cache");
+        Assert.Equal($"127.0.0.1:{cache.Port}", cache.ConnectionStringExpression.ValueExpression);
+        Assert.NotEmpty(cache.Annotations.OfType<HealthCheckAnnotation>());
+
+        var ollama = builder.Resource<UnavailableResource>("ollama");
+        Assert.Contains("Ollama", ollama.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(builder.Resources, r => r is OllamaModelResource);
     }
 }
