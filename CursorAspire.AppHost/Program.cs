@@ -1,33 +1,32 @@
-using CursorAspire.AppHost.Cache;
 using CursorAspire.AppHost.Cursor;
 using CursorAspire.AppHost.Hosting;
-using CursorAspire.AppHost.Ollama;
-using CursorAspire.AppHost.Routes;
-using CursorAspire.Tunnel;
+using CursorAspire.AppHost.ProxyConfiguration;
 
+// The whole system: Cursor's servers → tunnel → proxy → cache and models. How each piece runs is its integration's
+// business; this file says what runs and why.
 var builder = DistributedApplication.CreateBuilder(args);
 var settings = AppHostSettings.FromConfiguration(builder.Configuration);
 
-// Containers if a runtime answers (or AppHost:ContainerRuntime says so), else local processes. Decided now:
-// a container that cannot start would fail the whole AppHost.
-var plan = HostingPlanner.Decide(builder.Configuration);
+// Containers if a runtime answers (or AppHost:ContainerRuntime says so), else local processes. Decided before any
+// resource is added: a container that cannot start would fail the whole AppHost.
+var plan = HostingPlanner.Decide(settings);
 builder.ReportHostingPlan(plan);
 
-// The key Cursor sends: secret, generated on first run and kept in the AppHost's user secrets.
+// The key Cursor sends: generated on first run and kept in user secrets, so the copy pasted into Cursor stays valid.
 var apiKey = builder.AddProxyApiKey();
 
-// The proxy's IDistributedCache: Redis container (data volume) | redis-server | embedded Garnet.
+// The proxy's response cache: Redis container (data volume) | redis-server | embedded Garnet, so every machine has one.
 var cache = builder.AddCache("cache", plan);
 
+// The OpenAI-compatible endpoint Cursor calls; it needs its cache before the first request.
 var proxy = builder.AddProject<Projects.CursorAspire_Proxy>("proxy")
     .WithReference(cache).WaitFor(cache)
     .WithProxyApiKey(apiKey)
     .WithHttpHealthCheck("/health");
 
-// Local models: Ollama container (models volume) | `ollama serve` | left out with a warning.
-// Each Ollama:Models entry is pulled once Ollama is healthy and served as local-<model>.
-var ollama = builder.AddOllamaServer("ollama", plan, settings);
-if (ollama is not null)
+// Local models: Ollama container (models volume) | `ollama serve` | left out with a warning, as remote models still work.
+// Each Ollama:Models entry is pulled once Ollama is healthy and served as local-<model>; the proxy waits for the download.
+if (builder.AddOllamaServer("ollama", plan, settings) is { } ollama)
 {
     proxy.WithOllamaProvider("ollama", ollama);
     foreach (var modelName in settings.OllamaModels)
@@ -36,8 +35,8 @@ if (ollama is not null)
     }
 }
 
-// Remote models, only for providers the user gave a key: Parameters:openai-api-key + OpenAI:Models (+ OpenAI:Endpoint),
-// Parameters:anthropic-api-key + Anthropic:Models. Served as openai-<model> and anthropic-<model>.
+// Remote models only for providers the user gave a key (an unused provider would leave the dashboard asking for one):
+// Parameters:openai-api-key + OpenAI:Models, Parameters:anthropic-api-key + Anthropic:Models, served as <provider>-<model>.
 if (builder.AddOptionalSecretParameter("openai-api-key") is { } openAIKey)
 {
     proxy.WithOpenAIProvider("openai", settings.OpenAIEndpoint, openAIKey).WithRemoteModels("openai", settings.OpenAIModels);
@@ -47,28 +46,18 @@ if (builder.AddOptionalSecretParameter("anthropic-api-key") is { } anthropicKey)
     proxy.WithAnthropicProvider("anthropic", settings.AnthropicEndpoint, anthropicKey).WithRemoteModels("anthropic", settings.AnthropicModels);
 }
 
-// Unknown model names (Cursor's Verify call) go to AppHost:DefaultModel, else the first model served.
-var aliases = proxy.Resource.Annotations.OfType<ProxyModelAliasAnnotation>().Select(a => a.Alias).ToList();
-if ((settings.DefaultModel ?? aliases.FirstOrDefault()) is { } defaultModel)
-{
-    proxy.WithDefaultModel(defaultModel);
-}
+// Cursor's Verify call sends a model name the proxy does not serve: AppHost:DefaultModel answers it, else the first model.
+proxy.WithDefaultModel(settings.DefaultModel);
 
-// Public URL: Cursor's servers cannot reach localhost. A fixed one (AppHost:PublicBaseUrl), else a cloudflared
-// tunnel: a quick tunnel (new *.trycloudflare.com URL each start), or a named one with a stable hostname.
+// Cursor's servers make the model calls and cannot reach localhost: a fixed public URL (AppHost:PublicBaseUrl), else a
+// cloudflared tunnel, quick (new *.trycloudflare.com URL each start) or named (CloudflareTunnel:Hostname, stable).
 if (settings.PublicBaseUrl is { } publicBaseUrl)
 {
     proxy.WithPublicBaseUrl(publicBaseUrl);
 }
 else
 {
-    var tunnel = builder.AddCloudflareTunnel("tunnel", proxy.GetEndpoint("http"),
-        options => options.ContainerRuntime = plan.Mode == HostingMode.Containers ? "docker" : "none");
-    if (builder.Configuration["CloudflareTunnel:Hostname"] is { Length: > 0 } hostname)
-    {
-        tunnel.WithNamedTunnel(builder.AddParameter("cloudflare-tunnel-token", secret: true), hostname);
-    }
-    proxy.WithTunnelPublicUrl(tunnel).WithCursorPublicUrl(() => tunnel.Resource.Tunnel.PublicUrl?.ToString());
+    proxy.WithPublicTunnel(builder.AddCloudflareTunnel("tunnel", proxy.GetEndpoint("http"), plan, settings));
 }
 
 // What to paste into Cursor: a link on the proxy in the dashboard, and once in the console.

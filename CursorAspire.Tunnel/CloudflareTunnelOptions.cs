@@ -1,4 +1,7 @@
-namespace CursorAspire.Tunnel;
+using CursorAspire.Tunnel;
+using CursorAspire.Tunnel.Machine;
+
+namespace Aspire.Hosting;
 
 /// <summary>
 /// How a tunnel decides between container, executable and leaving itself out. Read from the configuration

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
-using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using CursorAspire.AppHost.Cache;
 using CursorAspire.AppHost.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
-namespace CursorAspire.AppHost.Cache;
+namespace Aspire.Hosting;
 
 /// <summary>Adds a Redis-protocol cache that can run with or without a container runtime.</summary>
 public static class CacheResourceBuilderExtensions
@@ -17,7 +17,11 @@ public static class CacheResourceBuilderExtensions
     /// <c>redis-server</c> from PATH; else an embedded Garnet server. Each has a <c>host:port</c> connection string,
     /// so <c>WithReference(cache)</c> works the same in every mode.
     /// </summary>
-    public static IResourceBuilder<IResourceWithConnectionString> AddCache(this IDistributedApplicationBuilder builder, string name, HostingPlan plan)
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The resource name; also the connection string name.</param>
+    /// <param name="plan">Containers or processes, and the <c>redis-server</c> found on this machine.</param>
+    /// <returns>The cache's builder, whichever server it is.</returns>
+    public static IResourceBuilder<IResourceWithConnectionString> AddCache(this IDistributedApplicationBuilder builder, [ResourceName] string name, HostingPlan plan)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(plan);
@@ -35,7 +39,11 @@ public static class CacheResourceBuilderExtensions
     /// Adds <c>redis-server</c> as a local process on an allocated port, without persistence (<c>--save ""</c>),
     /// healthy once it answers PING.
     /// </summary>
-    public static IResourceBuilder<RedisServerResource> AddRedisServer(this IDistributedApplicationBuilder builder, string name, string command = "redis-server")
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The resource name; also the connection string name.</param>
+    /// <param name="command">The <c>redis-server</c> executable, a name or a full path.</param>
+    /// <returns>The process's builder.</returns>
+    public static IResourceBuilder<RedisServerResource> AddRedisServer(this IDistributedApplicationBuilder builder, [ResourceName] string name, string command = "redis-server")
     {
         ArgumentNullException.ThrowIfNull(builder);
         var resource = new RedisServerResource(name, command, builder.AppHostDirectory);
@@ -57,7 +65,8 @@ public static class CacheResourceBuilderExtensions
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name; also the connection string name.</param>
     /// <param name="port">The port; a free one is chosen when null.</param>
-    public static IResourceBuilder<GarnetResource> AddGarnet(this IDistributedApplicationBuilder builder, string name, int? port = null)
+    /// <returns>The in-process server's builder.</returns>
+    public static IResourceBuilder<GarnetResource> AddGarnet(this IDistributedApplicationBuilder builder, [ResourceName] string name, int? port = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var resource = new GarnetResource(name, port ?? FreeLoopbackPort());

@@ -1,6 +1,4 @@
-using Aspire.Hosting.ApplicationModel;
-
-namespace CursorAspire.AppHost.Cache;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
 /// Microsoft Garnet, a Redis-compatible server, run inside the AppHost process on a loopback port. The fallback when

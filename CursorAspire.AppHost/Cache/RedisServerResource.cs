@@ -1,6 +1,4 @@
-using Aspire.Hosting.ApplicationModel;
-
-namespace CursorAspire.AppHost.Cache;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>A <c>redis-server</c> process from the machine's PATH, used when no container runtime is available.</summary>
 /// <param name="name">The resource name; also the connection string name.</param>

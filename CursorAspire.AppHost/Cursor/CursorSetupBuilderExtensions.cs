@@ -2,7 +2,7 @@ using CursorAspire.Proxy.Routing;
 using System.Collections.Immutable;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using CursorAspire.AppHost.Routes;
+using CursorAspire.AppHost.ProxyConfiguration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -24,6 +24,7 @@ public static class CursorSetupBuilderExtensions
     /// </summary>
     /// <param name="proxy">The proxy project; its model aliases, key and public URL come from its annotations.</param>
     /// <param name="endpointName">The proxy endpoint Cursor talks to locally.</param>
+    /// <returns>The proxy builder.</returns>
     public static IResourceBuilder<ProjectResource> WithCursorSetupInstructions(this IResourceBuilder<ProjectResource> proxy, string endpointName = "http")
     {
         ArgumentNullException.ThrowIfNull(proxy);

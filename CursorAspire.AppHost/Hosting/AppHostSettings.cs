@@ -3,50 +3,99 @@ using Microsoft.Extensions.Configuration;
 
 namespace CursorAspire.AppHost.Hosting;
 
-/// <summary>The AppHost's own settings (appsettings.json, user secrets, environment, command line).</summary>
-/// <param name="OllamaModels"><c>Ollama:Models</c>: the models to pull and serve, e.g. <c>["qwen2.5-coder:7b"]</c>.</param>
-/// <param name="OllamaArgs"><c>Ollama:Args</c>: arguments for the Ollama command in process mode (default <c>serve</c>).</param>
-/// <param name="OllamaGpu"><c>Ollama:Gpu</c>: give the Ollama container the GPUs (<c>--gpus all</c>).</param>
-/// <param name="OllamaContextLength"><c>Ollama:ContextLength</c>: context window the proxy asks Ollama for, per local model.</param>
-/// <param name="OpenAIEndpoint"><c>OpenAI:Endpoint</c>: the OpenAI-compatible endpoint (default OpenAI's).</param>
-/// <param name="OpenAIModels"><c>OpenAI:Models</c>: remote models to offer when <c>Parameters:openai-api-key</c> is set.</param>
-/// <param name="AnthropicEndpoint"><c>Anthropic:Endpoint</c>: the Messages API endpoint (default Anthropic's).</param>
-/// <param name="AnthropicModels"><c>Anthropic:Models</c>: remote models to offer when <c>Parameters:anthropic-api-key</c> is set.</param>
-/// <param name="DefaultModel"><c>AppHost:DefaultModel</c>: the alias for unknown model names (default: the first alias).</param>
-/// <param name="PublicBaseUrl"><c>AppHost:PublicBaseUrl</c>: a fixed public https URL in front of the proxy, when you run your own.</param>
-public sealed record AppHostSettings(
-    IReadOnlyList<string> OllamaModels,
-    IReadOnlyList<string> OllamaArgs,
-    bool OllamaGpu,
-    int? OllamaContextLength,
-    string OpenAIEndpoint,
-    IReadOnlyList<string> OpenAIModels,
-    string AnthropicEndpoint,
-    IReadOnlyList<string> AnthropicModels,
-    string? DefaultModel,
-    string? PublicBaseUrl)
+/// <summary>
+/// The AppHost's own settings (appsettings.json, user secrets, environment, command line), read in one place so that
+/// <c>Program.cs</c> and the integrations never read configuration keys themselves.
+/// </summary>
+/// <remarks>
+/// Not here: secrets, which are Aspire parameters (<c>Parameters:proxy-api-key</c>, <c>Parameters:openai-api-key</c>,
+/// <c>Parameters:anthropic-api-key</c>, <c>Parameters:cloudflare-tunnel-token</c>), and the tunnel integration's own
+/// options, which it reads from the <c>CloudflareTunnel</c> section itself (<c>CloudflareTunnelOptions</c>).
+/// </remarks>
+public sealed record AppHostSettings
 {
+    /// <summary>The key that chooses containers or processes.</summary>
+    public const string ContainerRuntimeKey = "AppHost:ContainerRuntime";
+
     /// <summary>OpenAI's public endpoint.</summary>
     public const string DefaultOpenAIEndpoint = "https://api.openai.com/v1";
 
     /// <summary>Anthropic's public endpoint.</summary>
     public const string DefaultAnthropicEndpoint = "https://api.anthropic.com";
 
+    /// <summary>
+    /// <c>AppHost:ContainerRuntime</c>: <c>auto</c> (default: probe <c>docker</c> / <c>podman</c>), <c>docker</c> (containers,
+    /// no probe) or <c>none</c> (processes). Checked by <see cref="HostingPlanner"/>.
+    /// </summary>
+    public string ContainerRuntime { get; init; } = "auto";
+
+    /// <summary><c>Redis:Command</c>: the <c>redis-server</c> used in process mode, a name on PATH or a path.</summary>
+    public string RedisCommand { get; init; } = "redis-server";
+
+    /// <summary><c>Ollama:Command</c>: the Ollama executable used in process mode, a name on PATH or a path.</summary>
+    public string OllamaCommand { get; init; } = "ollama";
+
+    /// <summary><c>Ollama:Models</c>: the models to pull and serve, e.g. <c>["qwen2.5-coder:7b"]</c>.</summary>
+    public IReadOnlyList<string> OllamaModels { get; init; } = [];
+
+    /// <summary><c>Ollama:Args</c>: arguments for the Ollama command in process mode (default <c>serve</c>).</summary>
+    public IReadOnlyList<string> OllamaArgs { get; init; } = [];
+
+    /// <summary><c>Ollama:Gpu</c>: give the Ollama container the GPUs (<c>--gpus all</c>).</summary>
+    public bool OllamaGpu { get; init; }
+
+    /// <summary><c>Ollama:ContextLength</c>: context window the proxy asks Ollama for, per local model.</summary>
+    public int? OllamaContextLength { get; init; }
+
+    /// <summary><c>OpenAI:Endpoint</c>: the OpenAI-compatible endpoint (default OpenAI's).</summary>
+    public string OpenAIEndpoint { get; init; } = DefaultOpenAIEndpoint;
+
+    /// <summary><c>OpenAI:Models</c>: remote models to offer when <c>Parameters:openai-api-key</c> is set.</summary>
+    public IReadOnlyList<string> OpenAIModels { get; init; } = [];
+
+    /// <summary><c>Anthropic:Endpoint</c>: the Messages API endpoint (default Anthropic's).</summary>
+    public string AnthropicEndpoint { get; init; } = DefaultAnthropicEndpoint;
+
+    /// <summary><c>Anthropic:Models</c>: remote models to offer when <c>Parameters:anthropic-api-key</c> is set.</summary>
+    public IReadOnlyList<string> AnthropicModels { get; init; } = [];
+
+    /// <summary><c>AppHost:DefaultModel</c>: the alias for unknown model names (default: the first alias).</summary>
+    public string? DefaultModel { get; init; }
+
+    /// <summary><c>AppHost:PublicBaseUrl</c>: a fixed public https URL in front of the proxy, when you run your own.</summary>
+    public string? PublicBaseUrl { get; init; }
+
+    /// <summary>
+    /// <c>CloudflareTunnel:Hostname</c>: the public hostname of a named Cloudflare tunnel (its token in
+    /// <c>Parameters:cloudflare-tunnel-token</c>); without it the tunnel is a quick tunnel.
+    /// </summary>
+    public string? CloudflareTunnelHostname { get; init; }
+
     /// <summary>Reads the settings; a malformed number fails with a message naming the key.</summary>
+    /// <param name="configuration">The AppHost's configuration.</param>
+    /// <returns>The settings, with defaults for what is not configured.</returns>
     public static AppHostSettings FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return new AppHostSettings(
-            List(configuration, "Ollama:Models"),
-            List(configuration, "Ollama:Args"),
-            Bool(configuration, "Ollama:Gpu"),
-            Int(configuration, "Ollama:ContextLength"),
-            NullIfBlank(configuration["OpenAI:Endpoint"]) ?? DefaultOpenAIEndpoint,
-            List(configuration, "OpenAI:Models"),
-            NullIfBlank(configuration["Anthropic:Endpoint"]) ?? DefaultAnthropicEndpoint,
-            List(configuration, "Anthropic:Models"),
-            NullIfBlank(configuration["AppHost:DefaultModel"]),
-            NullIfBlank(configuration["AppHost:PublicBaseUrl"]));
+        var defaults = new AppHostSettings();
+        return new AppHostSettings
+        {
+            // Read as given: a blank command is "none configured here", which the locator reports as not found.
+            ContainerRuntime = configuration[ContainerRuntimeKey] ?? defaults.ContainerRuntime,
+            RedisCommand = configuration["Redis:Command"] ?? defaults.RedisCommand,
+            OllamaCommand = configuration["Ollama:Command"] ?? defaults.OllamaCommand,
+            OllamaModels = List(configuration, "Ollama:Models"),
+            OllamaArgs = List(configuration, "Ollama:Args"),
+            OllamaGpu = Bool(configuration, "Ollama:Gpu"),
+            OllamaContextLength = Int(configuration, "Ollama:ContextLength"),
+            OpenAIEndpoint = NullIfBlank(configuration["OpenAI:Endpoint"]) ?? defaults.OpenAIEndpoint,
+            OpenAIModels = List(configuration, "OpenAI:Models"),
+            AnthropicEndpoint = NullIfBlank(configuration["Anthropic:Endpoint"]) ?? defaults.AnthropicEndpoint,
+            AnthropicModels = List(configuration, "Anthropic:Models"),
+            DefaultModel = NullIfBlank(configuration["AppHost:DefaultModel"]),
+            PublicBaseUrl = NullIfBlank(configuration["AppHost:PublicBaseUrl"]),
+            CloudflareTunnelHostname = NullIfBlank(configuration["CloudflareTunnel:Hostname"]),
+        };
     }
 
     private static List<string> List(IConfiguration configuration, string key)

@@ -1,47 +1,46 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using CursorAspire.AppHost.Ollama;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CursorAspire.AppHost.Hosting;
 
-/// <summary>Adds the backing services the way the <see cref="HostingPlan"/> says, and reports the plan.</summary>
+/// <summary>Reports the <see cref="HostingPlan"/>, adds the tunnel the way it says, and shows what it leaves out.</summary>
 public static class HostingPlanBuilderExtensions
 {
-    /// <summary>Why Ollama is missing when it is, shown in the dashboard and logged.</summary>
-    public const string OllamaUnavailableReason =
-        "Ollama is not running: no container runtime answered and no 'ollama' command was found on PATH " +
-        "(set Ollama:Command, install Ollama, or start Docker). Local models are off; remote providers still work.";
+    /// <summary>The secret parameter holding a named tunnel's token.</summary>
+    public const string TunnelTokenParameterName = "cloudflare-tunnel-token";
 
     /// <summary>
-    /// Adds the Ollama server: a container with a models volume (and the GPUs if <c>Ollama:Gpu</c>); else the Ollama
-    /// command as a process; else nothing, with an <see cref="UnavailableResource"/> in its place. Returns null then.
+    /// Adds a cloudflared tunnel in front of <paramref name="target"/> that follows <paramref name="plan"/>, so it never
+    /// adds a container this machine cannot run: a named tunnel when <c>CloudflareTunnel:Hostname</c> is set (its token in
+    /// the secret parameter <see cref="TunnelTokenParameterName"/>), else a quick tunnel.
     /// </summary>
-    public static IResourceBuilder<IOllamaServerResource>? AddOllamaServer(
-        this IDistributedApplicationBuilder builder, string name, HostingPlan plan, AppHostSettings settings)
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The tunnel's resource name.</param>
+    /// <param name="target">The HTTP endpoint to expose.</param>
+    /// <param name="plan">Containers or processes.</param>
+    /// <param name="settings">The named tunnel's hostname, if any.</param>
+    /// <returns>The tunnel's builder.</returns>
+    public static IResourceBuilder<ICloudflareTunnelResource> AddCloudflareTunnel(
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, EndpointReference target, HostingPlan plan, AppHostSettings settings)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(settings);
-
-        if (plan.Mode == HostingMode.Containers)
-        {
-            var container = builder.AddOllama(name).WithDataVolume();
-            return settings.OllamaGpu ? container.WithGpuSupport() : container;
-        }
-
-        if (plan.OllamaCommand is { } command)
-        {
-            return builder.AddOllamaExecutable(name, command, [.. settings.OllamaArgs]);
-        }
-
-        builder.AddUnavailable(name, OllamaUnavailableReason);
-        return null;
+        var tunnel = builder.AddCloudflareTunnel(name, target,
+            options => options.ContainerRuntime = plan.Mode == HostingMode.Containers ? "docker" : "none");
+        return settings.CloudflareTunnelHostname is { } hostname
+            ? tunnel.WithNamedTunnel(builder.AddParameter(TunnelTokenParameterName, secret: true), hostname)
+            : tunnel;
     }
 
     /// <summary>Shows a service that cannot run as a warning row in the dashboard and a warning in the console.</summary>
-    public static IResourceBuilder<UnavailableResource> AddUnavailable(this IDistributedApplicationBuilder builder, string name, string reason)
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The name the service would have had.</param>
+    /// <param name="reason">Why it cannot run and what the user can do about it.</param>
+    /// <returns>The placeholder's builder.</returns>
+    public static IResourceBuilder<UnavailableResource> AddUnavailable(this IDistributedApplicationBuilder builder, [ResourceName] string name, string reason)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
@@ -61,6 +60,9 @@ public static class HostingPlanBuilderExtensions
     }
 
     /// <summary>Logs at start-up which mode was chosen and why.</summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="plan">The plan to report.</param>
+    /// <returns>The application builder.</returns>
     public static IDistributedApplicationBuilder ReportHostingPlan(this IDistributedApplicationBuilder builder, HostingPlan plan)
     {
         ArgumentNullException.ThrowIfNull(builder);

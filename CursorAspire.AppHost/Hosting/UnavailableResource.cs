@@ -1,6 +1,4 @@
-using Aspire.Hosting.ApplicationModel;
-
-namespace CursorAspire.AppHost.Hosting;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
 /// A placeholder shown in the dashboard for a service that cannot run on this machine, so its absence is visible

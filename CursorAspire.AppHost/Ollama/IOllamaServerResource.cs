@@ -1,6 +1,4 @@
-using Aspire.Hosting.ApplicationModel;
-
-namespace CursorAspire.AppHost.Ollama;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
 /// An Ollama server, whichever way it runs (container or local <c>ollama serve</c>). Its connection string is

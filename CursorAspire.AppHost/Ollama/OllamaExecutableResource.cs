@@ -1,6 +1,4 @@
-using Aspire.Hosting.ApplicationModel;
-
-namespace CursorAspire.AppHost.Ollama;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>An Ollama server running as a local process (<c>ollama serve</c>, listening where <c>OLLAMA_HOST</c> says).</summary>
 /// <param name="name">The resource name.</param>

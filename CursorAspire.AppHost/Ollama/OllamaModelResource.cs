@@ -1,6 +1,4 @@
-using Aspire.Hosting.ApplicationModel;
-
-namespace CursorAspire.AppHost.Ollama;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
 /// A model an Ollama server must have. It is pulled once the server is healthy; while it downloads, its dashboard

@@ -1,6 +1,4 @@
-using Aspire.Hosting.ApplicationModel;
-
-namespace CursorAspire.AppHost.Ollama;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>An Ollama server running as a container (<c>ollama/ollama</c>).</summary>
 /// <param name="name">The resource name.</param>

@@ -1,14 +1,19 @@
-using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using CursorAspire.AppHost.Hosting;
+using CursorAspire.AppHost.Ollama;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
 
-namespace CursorAspire.AppHost.Ollama;
+namespace Aspire.Hosting;
 
 /// <summary>Adds Ollama servers and their models to an Aspire application.</summary>
 public static class OllamaResourceBuilderExtensions
 {
+    /// <summary>Why Ollama is missing when it is, shown in the dashboard and logged.</summary>
+    public const string OllamaUnavailableReason =
+        "Ollama is not running: no container runtime answered and no 'ollama' command was found on PATH " +
+        "(set Ollama:Command, install Ollama, or start Docker). Local models are off; remote providers still work.";
+
     /// <summary>The API path whose answer proves the server serves requests.</summary>
     public const string HealthPath = "/api/tags";
 
@@ -19,13 +24,46 @@ public static class OllamaResourceBuilderExtensions
     public const string ModelResourceType = "OllamaModel";
 
     /// <summary>
+    /// Adds the Ollama server the way <paramref name="plan"/> says: a container with a models volume (and the GPUs if
+    /// <c>Ollama:Gpu</c>); else the Ollama command as a process; else nothing, with an <see cref="UnavailableResource"/>
+    /// in its place that says why.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The resource name; also the connection string name.</param>
+    /// <param name="plan">Containers or processes, and the Ollama command found on this machine.</param>
+    /// <param name="settings">The GPU switch and the arguments of the Ollama command.</param>
+    /// <returns>The server's builder, or <see langword="null"/> when Ollama cannot run here.</returns>
+    public static IResourceBuilder<IOllamaServerResource>? AddOllamaServer(
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, HostingPlan plan, AppHostSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(settings);
+
+        if (plan.Mode == HostingMode.Containers)
+        {
+            var container = builder.AddOllama(name).WithDataVolume();
+            return settings.OllamaGpu ? container.WithGpuSupport() : container;
+        }
+
+        if (plan.OllamaCommand is { } command)
+        {
+            return builder.AddOllamaExecutable(name, command, [.. settings.OllamaArgs]);
+        }
+
+        builder.AddUnavailable(name, OllamaUnavailableReason);
+        return null;
+    }
+
+    /// <summary>
     /// Adds Ollama as a container (<c>docker.io/ollama/ollama</c> at <see cref="OllamaContainerImageTags.Tag"/>),
     /// healthy once its API answers.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name; also the connection string name.</param>
     /// <param name="port">A fixed host port, or null for a random one.</param>
-    public static IResourceBuilder<OllamaResource> AddOllama(this IDistributedApplicationBuilder builder, string name, int? port = null)
+    /// <returns>The container's builder.</returns>
+    public static IResourceBuilder<OllamaResource> AddOllama(this IDistributedApplicationBuilder builder, [ResourceName] string name, int? port = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddResource(new OllamaResource(name))
@@ -43,8 +81,9 @@ public static class OllamaResourceBuilderExtensions
     /// <param name="name">The resource name; also the connection string name.</param>
     /// <param name="command">The executable: <c>ollama</c>, a full path, or a compatible stand-in.</param>
     /// <param name="args">Its arguments; <c>serve</c> when none are given.</param>
+    /// <returns>The process's builder.</returns>
     public static IResourceBuilder<OllamaExecutableResource> AddOllamaExecutable(
-        this IDistributedApplicationBuilder builder, string name, string command = "ollama", params string[] args)
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, string command = "ollama", params string[] args)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(command);
@@ -61,6 +100,7 @@ public static class OllamaResourceBuilderExtensions
     /// <summary>Keeps downloaded models in a named volume so they survive container restarts.</summary>
     /// <param name="builder">The Ollama container.</param>
     /// <param name="name">The volume name; generated from the application and resource names when null.</param>
+    /// <returns>The container's builder.</returns>
     public static IResourceBuilder<OllamaResource> WithDataVolume(this IResourceBuilder<OllamaResource> builder, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -69,6 +109,7 @@ public static class OllamaResourceBuilderExtensions
 
     /// <summary>Gives the container all NVIDIA GPUs (<c>--gpus all</c>). Opt-in: it fails on machines without them.</summary>
     /// <param name="builder">The Ollama container.</param>
+    /// <returns>The container's builder.</returns>
     public static IResourceBuilder<OllamaResource> WithGpuSupport(this IResourceBuilder<OllamaResource> builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -82,7 +123,9 @@ public static class OllamaResourceBuilderExtensions
     /// <param name="builder">The Ollama server.</param>
     /// <param name="modelName">The model as Ollama names it, e.g. <c>qwen2.5-coder:7b</c>.</param>
     /// <param name="name">The resource name; derived from the server and model names when null.</param>
-    public static IResourceBuilder<OllamaModelResource> AddModel<T>(this IResourceBuilder<T> builder, string modelName, string? name = null)
+    /// <typeparam name="T">The server's type, container or process.</typeparam>
+    /// <returns>The model's builder; <c>WaitFor</c> it to wait for the download.</returns>
+    public static IResourceBuilder<OllamaModelResource> AddModel<T>(this IResourceBuilder<T> builder, string modelName, [ResourceName] string? name = null)
         where T : class, IOllamaServerResource
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -21,8 +21,10 @@ internal static class OriginService
         app.MapGet("/public-base-url", () => Results.Text(publicBaseUrl ?? ""));
         app.MapGet("/forwarded", (HttpRequest r) => Results.Text($"{r.Headers["X-Forwarded-Proto"]} {r.Headers.Host}"));
 
-        Console.WriteLine($"origin: public base URL is {(publicBaseUrl is null ? "(not set)" : publicBaseUrl)}");
-        await app.RunAsync().ConfigureAwait(false);
+        await app.StartAsync().ConfigureAwait(false);
+        // Printed once listening, so a test can wait for this line instead of polling the port.
+        Console.WriteLine($"origin: listening on {app.Urls.First()}; public base URL is {(publicBaseUrl is null ? "(not set)" : publicBaseUrl)}");
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
     }
 }

@@ -1,6 +1,8 @@
-using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Aspire.Hosting;
+using CursorAspire.Tunnel.Machine;
+using CursorAspire.Tunnel.Tests.Infrastructure;
 
 namespace CursorAspire.Tunnel.Tests;
 
@@ -47,7 +49,7 @@ public sealed class CloudflareTunnelModelTests
             o.CloudflaredPath = ModelInspection.StandInPath;
         }).WithTarget(target.GetEndpoint("http"));
 
-        var executable = Assert.IsType<CloudflareTunnelResource>(tunnel.Resource);
+        var executable = Assert.IsType<CloudflareTunnelExecutableResource>(tunnel.Resource);
         Assert.Equal(CloudflareTunnelRunner.Executable, executable.Tunnel.Runner);
         Assert.Equal(ModelInspection.StandInPath, executable.Command);
         Assert.Empty(executable.Annotations.OfType<ContainerImageAnnotation>());
@@ -72,7 +74,7 @@ public sealed class CloudflareTunnelModelTests
                 o.CloudflaredPath = Path.GetFileName(ModelInspection.StandInPath);
             });
 
-            Assert.Equal(ModelInspection.StandInPath, Assert.IsType<CloudflareTunnelResource>(tunnel.Resource).Command);
+            Assert.Equal(ModelInspection.StandInPath, Assert.IsType<CloudflareTunnelExecutableResource>(tunnel.Resource).Command);
         }
         finally
         {
@@ -119,7 +121,7 @@ public sealed class CloudflareTunnelModelTests
             o.ContainerRuntimeProbes = [MissingRuntime];
         });
 
-        Assert.IsType<CloudflareTunnelResource>(none.Resource);
+        Assert.IsType<CloudflareTunnelExecutableResource>(none.Resource);
         Assert.IsType<CloudflareTunnelContainerResource>(docker.Resource);
     }
 
@@ -132,7 +134,7 @@ public sealed class CloudflareTunnelModelTests
 
         var tunnel = builder.AddCloudflareTunnel("tunnel", target.GetEndpoint("http"));
 
-        Assert.Equal(ModelInspection.StandInPath, Assert.IsType<CloudflareTunnelResource>(tunnel.Resource).Command);
+        Assert.Equal(ModelInspection.StandInPath, Assert.IsType<CloudflareTunnelExecutableResource>(tunnel.Resource).Command);
     }
 
     [Fact]

@@ -22,7 +22,6 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
     /// <summary>The reply the stand-in is asked to give (exe mode reads it from <c>STANDIN_REPLY</c>).</summary>
     public const string ScriptedToolName = "read_file";
 
-
     public DistributedApplication App { get; private set; } = null!;
 
     public ResourceStates ModelStates { get; private set; } = null!;
@@ -34,16 +33,39 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
     /// <summary>Lines the proxy resource logged so far (its own output plus what the AppHost logged on its behalf).</summary>
     public async Task<List<string>> ProxyLogAsync()
     {
-        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
-        var proxy = Assert.Single(App.Services.GetRequiredService<DistributedApplicationModel>().Resources, r => r.Name == "proxy");
         var lines = new List<string>();
-        await foreach (var batch in logs.GetAllAsync(proxy))
+        await foreach (var batch in Logs.GetAllAsync(Proxy))
         {
             lines.AddRange(batch.Select(l => l.Content));
         }
 
         return lines;
     }
+
+    /// <summary>
+    /// Follows the proxy's log until a line matches; returns without one when <paramref name="cancellationToken"/> ends
+    /// the wait, so the caller's assertions report what the log held.
+    /// </summary>
+    public async Task WaitForProxyLogLineAsync(Func<string, bool> match, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var batch in Logs.WatchAsync(Proxy).WithCancellation(cancellationToken))
+            {
+                if (batch.Any(l => match(l.Content)))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private ResourceLoggerService Logs => App.Services.GetRequiredService<ResourceLoggerService>();
+
+    private IResource Proxy => Assert.Single(App.Services.GetRequiredService<DistributedApplicationModel>().Resources, r => r.Name == "proxy");
 
     public async Task InitializeAsync()
     {

@@ -105,10 +105,7 @@ public sealed class ProcessModeEndToEndTests(ProcessModeAppFixture fixture) : IC
     {
         // Published when the proxy is ready, a moment after it turns healthy.
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (fixture.ProxyStates.Last?.Properties.Any(p => p.Name == "cursor.apiKey") != true && !cts.IsCancellationRequested)
-        {
-            await Task.Delay(250, CancellationToken.None);
-        }
+        await fixture.ProxyStates.WaitUntilAsync(s => s.Last?.Properties.Any(p => p.Name == "cursor.apiKey") == true, cts.Token);
 
         var properties = fixture.ProxyStates.Last!.Properties.ToDictionary(p => p.Name);
         Assert.True(properties.ContainsKey("cursor.apiKey"), $"No Cursor properties on the proxy; it has: {string.Join(", ", properties.Keys)}");
@@ -123,12 +120,8 @@ public sealed class ProcessModeEndToEndTests(ProcessModeAppFixture fixture) : IC
     {
         // The announcement follows the proxy's ready event; give it a moment on a busy machine.
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await fixture.WaitForProxyLogLineAsync(l => l.Contains("Cursor setup", StringComparison.Ordinal), cts.Token);
         var lines = await fixture.ProxyLogAsync();
-        while (!lines.Any(l => l.Contains("Cursor setup", StringComparison.Ordinal)) && !cts.IsCancellationRequested)
-        {
-            await Task.Delay(250, CancellationToken.None);
-            lines = await fixture.ProxyLogAsync();
-        }
 
         var log = string.Join('\n', lines);
         Assert.True(

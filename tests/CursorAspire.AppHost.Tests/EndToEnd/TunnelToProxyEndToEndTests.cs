@@ -4,10 +4,8 @@ using System.Text;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using CursorAspire.AppHost.Ollama;
 using CursorAspire.AppHost.Tests.Infrastructure;
 using CursorAspire.CloudflaredStandIn;
-using CursorAspire.Tunnel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -10,6 +10,10 @@ internal static class AppHostModel
     /// <summary>A fixed key so no test generates one and writes it to the developer's user secrets.</summary>
     public const string TestApiKey = "test-key-0123456789abcdefghijklmnopqrstuv";
 
+    /// <summary>Process mode on a machine with neither <c>redis-server</c> nor Ollama: the least the AppHost can run.</summary>
+    public static readonly string[] NoLocalServices =
+        ["--AppHost:ContainerRuntime=none", "--Redis:Command=/nonexistent/redis-server", "--Ollama:Command=/nonexistent/ollama"];
+
     /// <summary>Runs the AppHost's Program up to <c>Build()</c> with <paramref name="args"/> as its command line.</summary>
     public static async Task<IDistributedApplicationTestingBuilder> CreateAsync(params string[] args)
     {
@@ -17,6 +21,14 @@ internal static class AppHostModel
         return await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
             [$"--Parameters:proxy-api-key={TestApiKey}", .. args], timeout.Token);
     }
+
+    /// <summary>The model with containers forced (<c>AppHost:ContainerRuntime=docker</c>), whatever this machine has.</summary>
+    public static Task<IDistributedApplicationTestingBuilder> ContainerModeAsync(params string[] args) =>
+        CreateAsync(["--AppHost:ContainerRuntime=docker", .. args]);
+
+    /// <summary>The model without containers (<c>AppHost:ContainerRuntime=none</c>).</summary>
+    public static Task<IDistributedApplicationTestingBuilder> ProcessModeAsync(params string[] args) =>
+        CreateAsync(["--AppHost:ContainerRuntime=none", .. args]);
 
     /// <summary>The single resource named <paramref name="name"/>, which must be a <typeparamref name="T"/>.</summary>
     public static T Resource<T>(this IDistributedApplicationTestingBuilder builder, string name)

@@ -1,4 +1,0 @@
-namespace CursorAspire.Tunnel;
-
-/// <summary>A command whose success within the timeout means a container runtime is healthy.</summary>
-public sealed record ContainerRuntimeProbeCommand(string Command, IReadOnlyList<string> Arguments);

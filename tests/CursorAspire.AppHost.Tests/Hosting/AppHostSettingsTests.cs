@@ -1,0 +1,41 @@
+using CursorAspire.AppHost.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace CursorAspire.AppHost.Tests.Hosting;
+
+public sealed class AppHostSettingsTests
+{
+    private static AppHostSettings Read(params (string Key, string Value)[] values) =>
+        AppHostSettings.FromConfiguration(new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build());
+
+    [Fact]
+    public void DefaultsAreEmptyAndOpenAIsEndpoint()
+    {
+        var settings = Read();
+
+        Assert.Empty(settings.OllamaModels);
+        Assert.Empty(settings.OllamaArgs);
+        Assert.False(settings.OllamaGpu);
+        Assert.Null(settings.OllamaContextLength);
+        Assert.Equal("https://api.openai.com/v1", settings.OpenAIEndpoint);
+        Assert.Null(settings.DefaultModel);
+    }
+
+    [Fact]
+    public void ModelsAreReadFromAnArrayOrACommaList()
+    {
+        Assert.Equal(["a:1", "b"], Read(("Ollama:Models:0", "a:1"), ("Ollama:Models:1", " b ")).OllamaModels);
+        Assert.Equal(["a:1", "b"], Read(("Ollama:Models", "a:1, b,")).OllamaModels);
+    }
+
+    [Theory]
+    [InlineData("Ollama:ContextLength", "lots")]
+    [InlineData("Ollama:ContextLength", "-1")]
+    [InlineData("Ollama:Gpu", "maybe")]
+    public void AMalformedValueFailsNamingTheKey(string key, string value)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Read((key, value)));
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+}

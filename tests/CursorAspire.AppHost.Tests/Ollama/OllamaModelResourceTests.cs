@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using CursorAspire.AppHost.Ollama;
+using CursorAspire.AppHost.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CursorAspire.AppHost.Tests.Ollama;
+
+/// <summary>The Ollama integration run by Aspire against the Ollama stand-in executable (<c>serve</c>).</summary>
+[Collection(AspireRunsCollection.Name)]
+public sealed class OllamaModelResourceTests
+{
+    private const string ModelName = "qwen2.5-coder:7b";
+
+    [Fact]
+    public async Task AMissingModelIsPulledShowingDownloadProgressThenBecomesHealthy()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var builder = await EmptyApp.CreateAsync(cts.Token);
+        var ollama = builder.AddOllamaExecutable("test-ollama", StandIn.Dotnet, StandIn.AssemblyPath, "serve")
+            .WithEnvironment("STANDIN_PULL_STEP_MS", "100");
+        var model = ollama.AddModel(ModelName);
+        await using var app = await builder.BuildAsync(cts.Token);
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        await using var states = new ResourceStates(notifications, model.Resource.Name);
+
+        await app.StartAsync(cts.Token);
+        await notifications.WaitForResourceHealthyAsync(model.Resource.Name, cts.Token);
+
+        var seen = states.Seen;
+        var progress = seen.Where(s => s.StartsWith(OllamaModelStates.DownloadingPrefix, StringComparison.Ordinal))
+            .Select(s => int.Parse(s[OllamaModelStates.DownloadingPrefix.Length..].TrimEnd('%'), CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.True(progress.Count >= 3, $"Expected several download states, saw: {string.Join(" → ", seen)}");
+        Assert.Equal(100, progress[^1]);
+        Assert.Equal(KnownResourceStates.Running, seen[^1]);
+        Assert.Contains(await ListedModelsAsync(ollama.Resource, cts.Token), m => OllamaModelNames.AreSame(ModelName, m));
+    }
+
+    [Fact]
+    public async Task APresentModelIsNotDownloadedAgain()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var builder = await EmptyApp.CreateAsync(cts.Token);
+        var ollama = builder.AddOllamaExecutable("test-ollama", StandIn.Dotnet, StandIn.AssemblyPath, "serve")
+            .WithEnvironment("STANDIN_MODELS", ModelName);
+        var model = ollama.AddModel(ModelName);
+        await using var app = await builder.BuildAsync(cts.Token);
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        await using var states = new ResourceStates(notifications, model.Resource.Name);
+
+        await app.StartAsync(cts.Token);
+        await notifications.WaitForResourceHealthyAsync(model.Resource.Name, cts.Token);
+
+        Assert.DoesNotContain(states.Seen, s => s.StartsWith(OllamaModelStates.DownloadingPrefix, StringComparison.Ordinal));
+        Assert.Equal(KnownResourceStates.Running, states.Seen[^1]);
+    }
+
+    [Fact]
+    public async Task TheModelWaitsForTheServerBeforePulling()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var builder = await EmptyApp.CreateAsync(cts.Token);
+        var ollama = builder.AddOllamaExecutable("test-ollama", StandIn.Dotnet, StandIn.AssemblyPath, "serve");
+        var model = ollama.AddModel(ModelName);
+        await using var app = await builder.BuildAsync(cts.Token);
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        await using var states = new ResourceStates(notifications, model.Resource.Name);
+
+        await app.StartAsync(cts.Token);
+        await notifications.WaitForResourceHealthyAsync(model.Resource.Name, cts.Token);
+
+        // Aspire shows "Waiting" while WaitFor(server) holds the model back; the pull comes after.
+        var seen = states.Seen.ToList();
+        var waiting = seen.IndexOf(KnownResourceStates.Waiting);
+        var firstPullStep = seen.FindIndex(s => s.StartsWith(OllamaModelStates.DownloadingPrefix, StringComparison.Ordinal) || s.StartsWith("Pulling", StringComparison.Ordinal));
+        Assert.True(waiting >= 0 && firstPullStep > waiting, $"Expected Waiting before the pull, saw: {string.Join(" → ", seen)}");
+    }
+
+    [Fact]
+    public async Task ThePullAgainCommandDownloadsAPresentModelAgain()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var builder = await EmptyApp.CreateAsync(cts.Token);
+        var ollama = builder.AddOllamaExecutable("test-ollama", StandIn.Dotnet, StandIn.AssemblyPath, "serve")
+            .WithEnvironment("STANDIN_MODELS", ModelName)
+            .WithEnvironment("STANDIN_PULL_STEP_MS", "50");
+        var model = ollama.AddModel(ModelName);
+        await using var app = await builder.BuildAsync(cts.Token);
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        await using var states = new ResourceStates(notifications, model.Resource.Name);
+        await app.StartAsync(cts.Token);
+        await notifications.WaitForResourceHealthyAsync(model.Resource.Name, cts.Token);
+        Assert.DoesNotContain(states.Seen, s => s.StartsWith(OllamaModelStates.DownloadingPrefix, StringComparison.Ordinal));
+
+        var result = await app.Services.GetRequiredService<ResourceCommandService>()
+            .ExecuteCommandAsync(model.Resource, OllamaResourceBuilderExtensions.PullCommandName, cts.Token);
+
+        Assert.True(result.Success, result.Message);
+        // The watcher sees notifications asynchronously: wait for the model to settle back to Running.
+        var downloaded = $"{OllamaModelStates.DownloadingPrefix}100%";
+        await states.WaitUntilAsync(s => s.Seen.Contains(downloaded) && s.Seen[^1] == KnownResourceStates.Running, cts.Token); // the 120 s token fails the test if it never settles
+        var seen = states.Seen;
+        Assert.True(Array.LastIndexOf(seen.ToArray(), downloaded) < seen.Count - 1, $"Running after the download: {string.Join(" → ", seen)}");
+    }
+
+    private static async Task<List<string>> ListedModelsAsync(IOllamaServerResource server, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(server.PrimaryEndpoint.Url) };
+        using var tags = await http.GetFromJsonAsync<JsonDocument>("/api/tags", ct);
+        return tags!.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("name").GetString()!).ToList();
+    }
+}

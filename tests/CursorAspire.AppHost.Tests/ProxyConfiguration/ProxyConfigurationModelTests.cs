@@ -1,0 +1,151 @@
+using Aspire.Hosting.ApplicationModel;
+using CursorAspire.AppHost.Tests.Infrastructure;
+
+namespace CursorAspire.AppHost.Tests.ProxyConfiguration;
+
+/// <summary>
+/// The proxy's configuration as the AppHost writes it (environment in its schema, parameters, providers, default model,
+/// public URL, health check, waits); nothing runs.
+/// </summary>
+public sealed class ProxyConfigurationModelTests
+{
+    [Fact]
+    public async Task ProxyEnvironmentFollowsTheProxyConfigurationSchema()
+    {
+        await using var builder = await AppHostModel.ContainerModeAsync();
+
+        var env = await builder.Resource<ProjectResource>("proxy").EnvironmentAsync();
+
+        Assert.Equal("{proxy-api-key.value}", env["Proxy__ApiKeys__0"]);
+        Assert.Equal("{cache.connectionString}", env["ConnectionStrings__cache"]);
+        Assert.Equal("{ollama.connectionString}", env["ConnectionStrings__ollama"]);
+        Assert.Equal("Ollama", env["Proxy__Providers__ollama__Kind"]);
+        Assert.Equal("ollama", env["Proxy__Models__local-qwen2.5-coder-7b__Provider"]);
+        Assert.Equal("qwen2.5-coder:7b", env["Proxy__Models__local-qwen2.5-coder-7b__Model"]);
+        Assert.Equal("32768", env["Proxy__Models__local-qwen2.5-coder-7b__ContextLength"]);
+        Assert.Equal("local-qwen2.5-coder-7b", env["Proxy__DefaultModel"]);
+        Assert.DoesNotContain(env.Keys, k => k.StartsWith("Proxy__Providers__openai", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ProxyIsHealthCheckedOnItsHealthEndpoint()
+    {
+        await using var builder = await AppHostModel.ContainerModeAsync();
+
+        var proxy = builder.Resource<ProjectResource>("proxy");
+        Assert.NotEmpty(proxy.Annotations.OfType<HealthCheckAnnotation>());
+        Assert.Contains(proxy.Annotations.OfType<EndpointAnnotation>(), e => e.Name == "http");
+    }
+
+    [Fact]
+    public async Task WithoutOllama_TheProxyGetsNoLocalRoutesButStillItsCacheAndKey()
+    {
+        await using var builder = await AppHostModel.ProcessModeAsync("--Redis:Command=/nonexistent/redis-server", "--Ollama:Command=/nonexistent/ollama");
+
+        var proxy = builder.Resource<ProjectResource>("proxy");
+        var env = await proxy.EnvironmentAsync();
+        Assert.Equal("{proxy-api-key.value}", env["Proxy__ApiKeys__0"]);
+        Assert.Equal("{cache.connectionString}", env["ConnectionStrings__cache"]);
+        Assert.DoesNotContain(env.Keys, k => k.Contains("ollama", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Proxy__Models__", StringComparison.Ordinal));
+        Assert.False(env.ContainsKey("Proxy__DefaultModel"));
+        Assert.DoesNotContain("ollama", proxy.WaitsFor());
+    }
+
+    [Fact]
+    public async Task ProxyApiKeyIsASecretParameterWithAGeneratedDefault()
+    {
+        await using var builder = await AppHostModel.CreateAsync(AppHostModel.NoLocalServices);
+
+        var key = builder.Resource<ParameterResource>("proxy-api-key");
+        Assert.True(key.Secret);
+        Assert.NotNull(key.Default);
+    }
+
+    [Fact]
+    public async Task WithoutAnOpenAIKey_NoOpenAIParameterOrProviderExists()
+    {
+        await using var builder = await AppHostModel.CreateAsync(AppHostModel.NoLocalServices);
+
+        Assert.DoesNotContain(builder.Resources, r => r.Name == "openai-api-key");
+        var env = await builder.Resource<ProjectResource>("proxy").EnvironmentAsync();
+        Assert.DoesNotContain(env.Keys, k => k.Contains("openai", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task AnOpenAIKey_AddsAnOpenAIProviderWithItsConfiguredModels()
+    {
+        await using var builder = await AppHostModel.CreateAsync(
+            [.. AppHostModel.NoLocalServices, "--Parameters:openai-api-key=sk-test", "--OpenAI:Models:0=gpt-4.1", "--OpenAI:Endpoint=https://example.test/v1"]);
+
+        Assert.True(builder.Resource<ParameterResource>("openai-api-key").Secret);
+        var env = await builder.Resource<ProjectResource>("proxy").EnvironmentAsync();
+        Assert.Equal("OpenAI", env["Proxy__Providers__openai__Kind"]);
+        Assert.Equal("https://example.test/v1", env["Proxy__Providers__openai__Endpoint"]);
+        Assert.Equal("{openai-api-key.value}", env["Proxy__Providers__openai__ApiKey"]);
+        Assert.Equal("openai", env["Proxy__Models__openai-gpt-4.1__Provider"]);
+        Assert.Equal("gpt-4.1", env["Proxy__Models__openai-gpt-4.1__Model"]);
+        Assert.Equal("openai-gpt-4.1", env["Proxy__DefaultModel"]);
+    }
+
+    [Fact]
+    public async Task AnAnthropicKey_AddsAnAnthropicProviderWhoseAliasesAvoidCursorsClaudePrefix()
+    {
+        await using var builder = await AppHostModel.CreateAsync(
+            [.. AppHostModel.NoLocalServices, "--Parameters:anthropic-api-key=sk-ant-test", "--Anthropic:Models:0=claude-sonnet-4-5"]);
+
+        Assert.True(builder.Resource<ParameterResource>("anthropic-api-key").Secret);
+        var env = await builder.Resource<ProjectResource>("proxy").EnvironmentAsync();
+        Assert.Equal("Anthropic", env["Proxy__Providers__anthropic__Kind"]);
+        Assert.Equal("https://api.anthropic.com", env["Proxy__Providers__anthropic__Endpoint"]);
+        Assert.Equal("{anthropic-api-key.value}", env["Proxy__Providers__anthropic__ApiKey"]);
+        // "claude-…" would make Cursor call Anthropic itself; the alias starts with the provider name instead.
+        Assert.Equal("claude-sonnet-4-5", env["Proxy__Models__anthropic-claude-sonnet-4-5__Model"]);
+        Assert.Null(CursorAspire.Proxy.Routing.CursorModelNames.FindConflict("anthropic-claude-sonnet-4-5"));
+    }
+
+    [Fact]
+    public async Task WithoutAnAnthropicKey_NoAnthropicParameterOrProviderExists()
+    {
+        await using var builder = await AppHostModel.CreateAsync(AppHostModel.NoLocalServices);
+
+        Assert.DoesNotContain(builder.Resources, r => r.Name == "anthropic-api-key");
+        var env = await builder.Resource<ProjectResource>("proxy").EnvironmentAsync();
+        Assert.DoesNotContain(env.Keys, k => k.Contains("anthropic", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task AppHostDefaultModelOverridesTheFirstAlias()
+    {
+        await using var builder = await AppHostModel.CreateAsync(
+            [.. AppHostModel.NoLocalServices, "--Parameters:openai-api-key=sk-test", "--OpenAI:Models:0=gpt-4.1", "--OpenAI:Models:1=gpt-4.1-mini", "--AppHost:DefaultModel=openai-gpt-4.1-mini"]);
+
+        var env = await builder.Resource<ProjectResource>("proxy").EnvironmentAsync();
+        Assert.Equal("openai-gpt-4.1-mini", env["Proxy__DefaultModel"]);
+    }
+
+    [Fact]
+    public async Task AFixedPublicBaseUrlReachesTheProxy()
+    {
+        await using var builder = await AppHostModel.CreateAsync([.. AppHostModel.NoLocalServices, "--AppHost:PublicBaseUrl=https://cursor.example.com/"]);
+
+        var env = await builder.Resource<ProjectResource>("proxy").EnvironmentAsync();
+        Assert.Equal("https://cursor.example.com", env["Proxy__PublicBaseUrl"]);
+    }
+
+    [Fact]
+    public async Task APlainHttpPublicBaseUrlIsRefusedWithAReason()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(
+            () => AppHostModel.CreateAsync([.. AppHostModel.NoLocalServices, "--AppHost:PublicBaseUrl=http://cursor.example.com"]));
+        Assert.Contains("https", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithoutAPublicUrlTheProxyIsNotGivenOne()
+    {
+        await using var builder = await AppHostModel.CreateAsync(AppHostModel.NoLocalServices);
+
+        var env = await builder.Resource<ProjectResource>("proxy").EnvironmentAsync();
+        Assert.False(env.ContainsKey("Proxy__PublicBaseUrl"));
+    }
+}

@@ -1,0 +1,238 @@
+using System.Text.RegularExpressions;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Aspire.Hosting;
+using CursorAspire.CloudflaredStandIn;
+using CursorAspire.Tunnel.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CursorAspire.Tunnel.Tests.EndToEnd;
+
+/// <summary>
+/// Whole runs through Aspire's orchestrator: the cloudflared stand-in as the tunnel executable (real log lines,
+/// real HTTP forwarding on loopback) in front of a small origin service that plays the proxy.
+/// </summary>
+public sealed partial class CloudflareTunnelEndToEndTests
+{
+    private static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task QuickTunnelUrlReachesDashboardAndDependentPassesHealthAndFollowsARestart()
+    {
+        using var deadline = new CancellationTokenSource(RunDeadline);
+        var ct = deadline.Token;
+        var edgePort = FreePort.Next();
+
+        var builder = DistributedApplicationTestingBuilder.Create("--ASPIRE_TESTING_DISABLE_HTTP_CLIENT=true");
+        var origin = builder.AddExecutable("origin", ModelInspection.StandInPath, AppContext.BaseDirectory, "origin").WithHttpEndpoint(env: "PORT");
+        var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
+            {
+                o.ContainerRuntime = "none"; // this machine has no container runtime; don't spend the probe
+                o.CloudflaredPath = ModelInspection.StandInPath;
+            })
+            .WithEnvironment("CLOUDFLARED_STANDIN_PORT", edgePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        origin.WithTunnelPublicUrl(tunnel);
+        builder.Services.AddHttpClient(CloudflareTunnelResourceBuilderExtensions.HealthCheckHttpClientName)
+            .AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort));
+
+        await using var app = await builder.BuildAsync(ct);
+        await app.StartAsync(ct);
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+
+        // 1. The URL cloudflared printed is read, shown on the resource, and the tunnel turns healthy through it.
+        var healthy = await notifications.WaitForResourceAsync("tunnel", e => e.Snapshot.HealthStatus == HealthStatus.Healthy && PublicUrlOf(e) is not null, ct);
+        var printed = await PrintedUrlsAsync(app, tunnel.Resource, ct);
+        var first = Assert.Single(printed);
+        Assert.Equal(first, PublicUrlOf(healthy));
+        Assert.Equal(first + "/v1", healthy.Snapshot.Urls.Single(u => u.DisplayProperties.DisplayName == "Cursor: Override OpenAI Base URL").Url);
+        Assert.Contains(tunnel.Resource.Annotations.OfType<ResourceUrlAnnotation>(), a => a.Url == first); // survives snapshot rebuilds
+        Assert.Equal(new Uri(first), tunnel.Resource.Tunnel.PublicUrl);
+
+        // 2. The dependent was started with it, and really has it in its process environment.
+        var originRunning = await notifications.WaitForResourceAsync("origin", e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct);
+        Assert.Equal(first, EnvironmentValue(originRunning, "Proxy__PublicBaseUrl"));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var originUrl = origin.GetEndpoint("http").Url;
+        Assert.Equal(first, await http.GetStringAsync($"{originUrl}/public-base-url", ct));
+
+        // 3. Traffic for the public hostname really goes through the stand-in edge to the origin.
+        Assert.Equal($"https {new Uri(first).Host}", await GetThroughEdgeAsync(http, edgePort, new Uri(first).Host, "/forwarded", ct));
+
+        // 4. Restart the tunnel: a new hostname is printed, picked up, shown, and the dependent is restarted with it.
+        var commands = app.Services.GetRequiredService<ResourceCommandService>();
+        var restart = await commands.ExecuteCommandAsync(tunnel.Resource, KnownResourceCommands.RestartCommand, ct);
+        Assert.True(restart.Success, restart.Message);
+
+        var afterRestart = await notifications.WaitForResourceAsync(
+            "tunnel", e => PublicUrlOf(e) is { } url && url != first && e.Snapshot.HealthStatus == HealthStatus.Healthy, ct);
+        var second = PublicUrlOf(afterRestart)!;
+        Assert.Equal([second], await PrintedUrlsAsync(app, tunnel.Resource, ct)); // the log of the current run
+        Assert.Single(afterRestart.Snapshot.Urls, u => u.DisplayProperties.DisplayName == "Public URL");
+
+        var originRestarted = await notifications.WaitForResourceAsync(
+            "origin", e => e.Snapshot.State?.Text == KnownResourceStates.Running && EnvironmentValue(e, "Proxy__PublicBaseUrl") == second, ct);
+        Assert.NotNull(originRestarted);
+        // The restarted origin says when it listens; from then on it must answer with the new URL.
+        await WaitForLogLineAsync(app, origin.Resource, l => l.EndsWith($"public base URL is {second}", StringComparison.Ordinal), ct);
+        Assert.Equal(second, await http.GetStringAsync($"{originUrl}/public-base-url", ct));
+
+        // The old hostname is dead, as a real quick tunnel's is after a restart.
+        Assert.Equal("error code: 1033", await GetThroughEdgeAsync(http, edgePort, new Uri(first).Host, "/health", ct));
+    }
+
+    [Fact]
+    public async Task WithoutCloudflaredTheTunnelShowsAWarningAndTheDependentStartsWithoutAUrl()
+    {
+        using var deadline = new CancellationTokenSource(RunDeadline);
+        var ct = deadline.Token;
+
+        var builder = DistributedApplicationTestingBuilder.Create("--ASPIRE_TESTING_DISABLE_HTTP_CLIENT=true");
+        var origin = builder.AddExecutable("origin", ModelInspection.StandInPath, AppContext.BaseDirectory, "origin").WithHttpEndpoint(env: "PORT");
+        var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
+        {
+            o.ContainerRuntime = "none";
+            o.CloudflaredPath = "/nonexistent/cloudflared";
+        });
+        origin.WithTunnelPublicUrl(tunnel);
+
+        await using var app = await builder.BuildAsync(ct);
+        await app.StartAsync(ct);
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+
+        var unavailable = await notifications.WaitForResourceAsync("tunnel", e => e.Snapshot.State?.Text == "Unavailable", ct);
+        Assert.Equal(KnownResourceStateStyles.Warn, unavailable.Snapshot.State?.Style);
+        var originRunning = await notifications.WaitForResourceAsync("origin", e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct);
+        Assert.Null(EnvironmentValue(originRunning, "Proxy__PublicBaseUrl"));
+
+        var log = await WaitForLogLineAsync(
+            app,
+            tunnel.Resource,
+            line => line.Contains("cloudflared", StringComparison.Ordinal) && line.Contains("was not found on PATH", StringComparison.Ordinal),
+            ct);
+        Assert.Contains("Install cloudflared", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NamedTunnelGetsItsTokenFromTheEnvironmentAndIsHealthyAtItsStableHostname()
+    {
+        using var deadline = new CancellationTokenSource(RunDeadline);
+        var ct = deadline.Token;
+        var edgePort = FreePort.Next();
+        const string Hostname = "cursor.example.com";
+        const string Token = "eyJhIjoiMTIzNDU2Nzg5MCIsInQiOiJmYWtlLXRva2VuIn0";
+
+        var builder = DistributedApplicationTestingBuilder.Create("--ASPIRE_TESTING_DISABLE_HTTP_CLIENT=true");
+        builder.Configuration["Parameters:cloudflare-tunnel-token"] = Token;
+        var token = builder.AddParameter("cloudflare-tunnel-token", secret: true);
+        var origin = builder.AddExecutable("origin", ModelInspection.StandInPath, AppContext.BaseDirectory, "origin").WithHttpEndpoint(env: "PORT");
+        var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
+            {
+                o.ContainerRuntime = "none";
+                o.CloudflaredPath = ModelInspection.StandInPath;
+            })
+            .WithNamedTunnel(token, Hostname)
+            // A real named tunnel gets its origin and hostname from its ingress rules at Cloudflare; the stand-in from these.
+            .WithEnvironment("CLOUDFLARED_STANDIN_ORIGIN", origin.GetEndpoint("http"))
+            .WithEnvironment("CLOUDFLARED_STANDIN_HOSTNAME", Hostname)
+            .WithEnvironment("CLOUDFLARED_STANDIN_PORT", edgePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        origin.WithTunnelPublicUrl(tunnel);
+        builder.Services.AddHttpClient(CloudflareTunnelResourceBuilderExtensions.HealthCheckHttpClientName)
+            .AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort, Hostname));
+
+        await using var app = await builder.BuildAsync(ct);
+        await app.StartAsync(ct);
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+
+        // Healthy means the stand-in ran (it exits at once without TUNNEL_TOKEN) and /health answered through it.
+        var healthy = await notifications.WaitForResourceAsync("tunnel", e => e.Snapshot.HealthStatus == HealthStatus.Healthy, ct);
+        Assert.Equal($"https://{Hostname}", PublicUrlOf(healthy));
+        var originRunning = await notifications.WaitForResourceAsync("origin", e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct);
+        Assert.Equal($"https://{Hostname}", EnvironmentValue(originRunning, "Proxy__PublicBaseUrl"));
+
+        var log = await AllLogLinesAsync(app, tunnel.Resource, ct);
+        var start = Assert.Single(log, l => l.Contains("Starting process", StringComparison.Ordinal));
+        Assert.Contains("Args = [\"tunnel\", \"--no-autoupdate\", \"run\"]", start, StringComparison.Ordinal);
+        Assert.DoesNotContain(log, l => l.Contains(Token, StringComparison.Ordinal));
+        Assert.Contains(log, l => l.Contains("Registered tunnel connection", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task QuickTunnelThatCannotOpenDoesNotHoldTheDependentBack()
+    {
+        using var deadline = new CancellationTokenSource(RunDeadline);
+        var ct = deadline.Token;
+
+        var builder = DistributedApplicationTestingBuilder.Create("--ASPIRE_TESTING_DISABLE_HTTP_CLIENT=true");
+        var origin = builder.AddExecutable("origin", ModelInspection.StandInPath, AppContext.BaseDirectory, "origin").WithHttpEndpoint(env: "PORT");
+        var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
+            {
+                o.ContainerRuntime = "none";
+                o.CloudflaredPath = ModelInspection.StandInPath;
+                o.PublicUrlWaitTimeout = TimeSpan.FromMinutes(10); // far beyond the run deadline: only the failure may release the wait
+            })
+            .WithEnvironment("CLOUDFLARED_STANDIN_QUICK_TUNNEL", "fail");
+        origin.WithTunnelPublicUrl(tunnel);
+
+        await using var app = await builder.BuildAsync(ct);
+        await app.StartAsync(ct);
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+
+        var originRunning = await notifications.WaitForResourceAsync("origin", e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct);
+        Assert.Null(EnvironmentValue(originRunning, "Proxy__PublicBaseUrl"));
+        await notifications.WaitForResourceAsync("tunnel", e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), ct);
+        Assert.Null(tunnel.Resource.Tunnel.PublicUrl);
+        var originLog = await AllLogLinesAsync(app, origin.Resource, ct);
+        Assert.Contains(originLog, l => l.Contains("starting without a public URL", StringComparison.Ordinal));
+    }
+
+    private static string? PublicUrlOf(ResourceEvent e) =>
+        e.Snapshot.Urls.FirstOrDefault(u => u.DisplayProperties.DisplayName == "Public URL")?.Url;
+
+    private static string? EnvironmentValue(ResourceEvent e, string name) =>
+        e.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == name)?.Value;
+
+    private static async Task<List<string>> AllLogLinesAsync(DistributedApplication app, IResource resource, CancellationToken ct)
+    {
+        var lines = new List<string>();
+        await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(resource).WithCancellation(ct))
+        {
+            lines.AddRange(batch.Select(l => l.Content));
+        }
+
+        return lines;
+    }
+
+    /// <summary>The URLs in the stand-in's own banner rows, found independently of the parser under test.</summary>
+    private static async Task<List<string>> PrintedUrlsAsync(DistributedApplication app, IResource resource, CancellationToken ct) =>
+        (await AllLogLinesAsync(app, resource, ct))
+            .Select(l => BannerUrl().Match(l))
+            .Where(m => m.Success)
+            .Select(m => m.Groups[1].Value)
+            .ToList();
+
+    private static async Task<string> GetThroughEdgeAsync(HttpClient http, int edgePort, string host, string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{edgePort}{path}");
+        request.Headers.Host = host;
+        using var response = await http.SendAsync(request, ct);
+        return await response.Content.ReadAsStringAsync(ct);
+    }
+
+    /// <summary>Follows the resource's log (what it printed so far, then each new line) until a line matches.</summary>
+    private static async Task<string> WaitForLogLineAsync(DistributedApplication app, IResource resource, Func<string, bool> match, CancellationToken ct)
+    {
+        await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resource).WithCancellation(ct))
+        {
+            if (batch.FirstOrDefault(l => match(l.Content)) is { } line)
+            {
+                return line.Content;
+            }
+        }
+
+        throw new InvalidOperationException($"The log of '{resource.Name}' ended without the awaited line.");
+    }
+
+    [GeneratedRegex(@"\|\s+(https://[a-z-]+\.trycloudflare\.com)\s+\|")]
+    private static partial Regex BannerUrl();
+}
