@@ -18,8 +18,10 @@ var apiKey = builder.AddProxyApiKey();
 // The proxy's response cache: Redis container (data volume) | redis-server | embedded Garnet, so every machine has one.
 var cache = builder.AddCache("cache", plan);
 
-// The OpenAI-compatible endpoint Cursor calls; it needs its cache before the first request.
+// The OpenAI-compatible endpoint Cursor calls; it needs its cache before the first request. It sits on a public URL,
+// so it runs as Production (no developer exception page), whatever the AppHost's own environment.
 var proxy = builder.AddProject<Projects.CursorAspire_Proxy>("proxy")
+    .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
     .WithReference(cache).WaitFor(cache)
     .WithProxyApiKey(apiKey)
     .WithHttpHealthCheck("/health");

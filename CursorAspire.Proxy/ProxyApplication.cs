@@ -9,6 +9,7 @@ using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Storage;
 using CursorAspire.Proxy.Telemetry;
+using CursorAspire.Proxy.Usage;
 
 namespace CursorAspire.Proxy;
 
@@ -46,6 +47,7 @@ public static class ProxyApplication
             .AddResponseCache(configuration, CacheConnectionName)
             .AddReasoningContinuity(configuration)
             .AddConversations(configuration)
+            .AddUsage()
             .AddProxyTelemetry()
             .AddProxyEndpoints();
         builder.AddProxyStateStore(CacheConnectionName);
@@ -55,13 +57,16 @@ public static class ProxyApplication
     /// <summary>The HTTP stages, outermost first.</summary>
     public static WebApplication UseProxyPipeline(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseMiddleware<OpenAIErrorMiddleware>();
         app.UseStatusCodePages(ProxyEndpoints.WriteStatusCodeErrorAsync);
         app.UseCors();
         app.Use(ProxyEndpoints.AnswerOptions);
         app.UseRewriter(ProxyEndpoints.AnyPrefixRewrite());
+        app.UseMiddleware<FailedAuthenticationThrottle>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<KeyNameScope>();
         app.UseRateLimiter();
         app.MapDefaultEndpoints();
         app.MapProxyEndpoints();

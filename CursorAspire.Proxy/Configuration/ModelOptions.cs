@@ -21,4 +21,10 @@ public sealed class ModelOptions
 
     /// <summary>Whether responses of this alias may be cached (default: the cache's own setting).</summary>
     public bool? Cache { get; set; }
+
+    /// <summary>
+    /// The most output tokens one request may ask for: a request's <c>max_tokens</c> is clamped to it, and a request
+    /// without one gets it (for Ollama, <c>num_predict</c>), so a looping or runaway model stops.
+    /// </summary>
+    public int? MaxOutputTokens { get; set; }
 }

@@ -17,4 +17,10 @@ public sealed class ProviderOptions
 
     /// <summary>Anthropic: the <c>max_tokens</c> sent when the request sets none (the Messages API requires one).</summary>
     public int? MaxOutputTokens { get; set; }
+
+    /// <summary>
+    /// Let clients name any model of this provider as <c>&lt;provider&gt;/&lt;model&gt;</c>. Off by default: with a paid
+    /// key behind the provider, only the models configured under <c>Proxy:Models</c> are reachable.
+    /// </summary>
+    public bool AllowAnyModel { get; set; }
 }

@@ -8,8 +8,17 @@ public sealed class ProxyOptions
     public const string SectionName = "Proxy";
     public const long DefaultMaxRequestBodyBytes = 32L * 1024 * 1024;
 
-    /// <summary>Accepted API keys (what the user types as Cursor's OpenAI key). At least one is required.</summary>
+    /// <summary>Shortest key accepted: the URL is public, and a short key can be guessed.</summary>
+    public const int MinimumKeyLength = 20;
+
+    /// <summary>
+    /// Accepted API keys (what the user types as Cursor's OpenAI key), without names or limits of their own: the global
+    /// defaults apply. This or <see cref="Keys"/> must hold at least one key.
+    /// </summary>
     public List<string> ApiKeys { get; set; } = [];
+
+    /// <summary>Named keys, each with its own models and limits (<c>Proxy:Keys:&lt;name&gt;</c>).</summary>
+    public Dictionary<string, KeyOptions> Keys { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Alias used for model names the proxy does not know (Cursor's Verify call, other OpenAI traffic).</summary>
     public string? DefaultModel { get; set; }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CursorAspire.Proxy.Configuration;
@@ -16,7 +17,8 @@ public static class ProxyOptionsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
         services.AddSingleton<IPostConfigureOptions<ProxyOptions>, ProviderEndpointFromConnectionString>();
-        services.AddSingleton(TimeProvider.System);
+        // TryAdd: a test's fake clock, registered first, wins.
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 }

@@ -12,20 +12,7 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
     {
         var failures = new List<string>();
 
-        if (options.ApiKeys.Count == 0)
-        {
-            failures.Add(
-                "Proxy:ApiKeys is empty. The proxy is meant to sit on a public URL and will not start without a key. " +
-                "Set one, e.g. `dotnet user-secrets set \"Proxy:ApiKeys:0\" \"$(openssl rand -hex 24)\" --project CursorAspire.Proxy` " +
-                "or the environment variable Proxy__ApiKeys__0 (the AppHost generates one for you).");
-        }
-        for (var i = 0; i < options.ApiKeys.Count; i++)
-        {
-            if (string.IsNullOrWhiteSpace(options.ApiKeys[i]))
-            {
-                failures.Add($"Proxy:ApiKeys:{i} is blank.");
-            }
-        }
+        ValidateKeys(options, failures);
 
         if (options.MaxRequestBodyBytes <= 0)
         {
@@ -80,6 +67,10 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             {
                 failures.Add($"Proxy:Models:{alias}:ContextLength must be positive.");
             }
+            if (model.MaxOutputTokens is <= 0)
+            {
+                failures.Add($"Proxy:Models:{alias}:MaxOutputTokens must be positive.");
+            }
         }
 
         if (options.DefaultModel is { Length: > 0 } defaultModel &&
@@ -90,5 +81,72 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private const string HowToMakeAKey = "Generate one with `openssl rand -hex 24` (or `[Convert]::ToHexString((1..24|%{Get-Random -Max 256}))` in PowerShell)";
+
+    private static void ValidateKeys(ProxyOptions options, List<string> failures)
+    {
+        if (options.ApiKeys.Count == 0 && options.Keys.Count == 0)
+        {
+            failures.Add(
+                "No API key is configured (Proxy:ApiKeys or Proxy:Keys). The proxy is meant to sit on a public URL and will not start without a key. " +
+                "Set one, e.g. `dotnet user-secrets set \"Proxy:ApiKeys:0\" \"$(openssl rand -hex 24)\" --project CursorAspire.Proxy` " +
+                "or the environment variable Proxy__ApiKeys__0 (the AppHost generates one for you).");
+        }
+        for (var i = 0; i < options.ApiKeys.Count; i++)
+        {
+            CheckKey(options.ApiKeys[i], $"Proxy:ApiKeys:{i}", failures);
+        }
+        foreach (var (keyName, key) in options.Keys)
+        {
+            var setting = $"Proxy:Keys:{keyName}";
+            switch (key.Key, key.KeyHash)
+            {
+                case (null, null):
+                    failures.Add($"{setting} has neither Key nor KeyHash.");
+                    break;
+                case (not null, not null):
+                    failures.Add($"{setting} has both Key and KeyHash; keep one.");
+                    break;
+                case (not null, null):
+                    CheckKey(key.Key, $"{setting}:Key", failures);
+                    break;
+                default:
+                    if (!KeyHashes.TryParse(key.KeyHash, out _))
+                    {
+                        failures.Add($"{setting}:KeyHash must be 'sha256:' and 64 hex digits (e.g. `printf %s \"$KEY\" | sha256sum`).");
+                    }
+                    break;
+            }
+            foreach (var alias in key.Models)
+            {
+                if (!options.Models.ContainsKey(alias))
+                {
+                    failures.Add($"{setting}:Models lists '{alias}', which is not a configured alias (Proxy:Models).");
+                }
+            }
+            if (key.TokensPerDay is <= 0)
+            {
+                failures.Add($"{setting}:TokensPerDay must be positive (leave it out for no budget).");
+            }
+            if (key.RequestsPerMinute is < 0 || key.ConcurrentRequests is < 0)
+            {
+                failures.Add($"{setting}:RequestsPerMinute and ConcurrentRequests must be 0 (off) or positive.");
+            }
+        }
+    }
+
+    private static void CheckKey(string? key, string setting, List<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            failures.Add($"{setting} is blank. {HowToMakeAKey}.");
+        }
+        else if (key.Trim().Length < ProxyOptions.MinimumKeyLength)
+        {
+            // The value itself is never repeated: it is a secret, even when a weak one.
+            failures.Add($"{setting} is shorter than {ProxyOptions.MinimumKeyLength} characters, too easy to guess on a public URL. {HowToMakeAKey}.");
+        }
     }
 }

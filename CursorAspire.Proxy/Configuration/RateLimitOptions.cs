@@ -11,4 +11,10 @@ public sealed class RateLimitOptions
 
     /// <summary>Requests a key may have in flight at once. 0 turns it off.</summary>
     public int ConcurrentRequests { get; set; } = 32;
+
+    /// <summary>
+    /// Failed authentications one client address may make per minute before its requests are refused (429) without
+    /// looking at the key. Behind the tunnel the address is Cloudflare's <c>CF-Connecting-IP</c>. 0 turns it off.
+    /// </summary>
+    public int FailedAuthenticationsPerMinute { get; set; } = 30;
 }

@@ -1,27 +1,32 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using CursorAspire.Proxy.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using CursorAspire.Proxy.Errors;
 
 namespace CursorAspire.Proxy.Edge;
 
 /// <summary>
 /// <c>Authorization: Bearer &lt;key&gt;</c> against <see cref="ApiKeyStore"/>. A failed check answers 401 in OpenAI's
-/// error shape with a message Cursor shows the user. The key itself is never logged.
+/// error shape with a message Cursor shows the user, and counts against the caller's address
+/// (<see cref="FailedAuthentications"/>). The key itself is never logged.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    ApiKeyStore keys)
+    ApiKeyStore keys,
+    FailedAuthentications failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
 
-    /// <summary>Claim carrying <see cref="ApiKeyStore.KeyId"/>: the caller's identity for cache and conversation scoping.</summary>
+    /// <summary>Claim carrying <see cref="ApiKeyIdentity.Id"/>: the caller's identity for cache and conversation scoping.</summary>
     public const string KeyIdClaim = "cursoraspire:key_id";
+
+    /// <summary>Claim carrying <see cref="ApiKeyIdentity.Name"/>.</summary>
+    public const string KeyNameClaim = "cursoraspire:key_name";
 
     /// <summary>The authenticated caller's key identity: scopes cached answers and stored conversations.</summary>
     public static string KeyId(HttpContext context) =>
@@ -39,20 +44,22 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             presented = presented["Bearer ".Length..].Trim();
         }
-        if (!keys.TryMatch(presented, out var keyId))
+        if (!keys.TryMatch(presented, out var identity))
         {
             return Task.FromResult(AuthenticateResult.Fail("The API key is not one of the proxy's keys."));
         }
-        var identity = new ClaimsIdentity([new Claim(KeyIdClaim, keyId)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        identity!.AttachTo(Context);
+        var claims = new ClaimsIdentity([new Claim(KeyIdClaim, identity.Id), new Claim(KeyNameClaim, identity.Name)], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(claims), SchemeName)));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var presented = !string.IsNullOrEmpty(Request.Headers[HeaderNames.Authorization].ToString());
+        failures.Record(ClientAddress.Of(Context), presented ? "invalid" : "missing");
         var message = presented
-            ? "Invalid API key. In Cursor, set Settings > Models > OpenAI API Key to one of the proxy's keys (Proxy:ApiKeys)."
-            : "Missing API key. In Cursor, set Settings > Models > OpenAI API Key to one of the proxy's keys (Proxy:ApiKeys); it is sent as 'Authorization: Bearer <key>'.";
+            ? "Invalid API key. In Cursor, set Settings > Models > OpenAI API Key to one of the proxy's keys (Proxy:ApiKeys or Proxy:Keys)."
+            : "Missing API key. In Cursor, set Settings > Models > OpenAI API Key to one of the proxy's keys (Proxy:ApiKeys or Proxy:Keys); it is sent as 'Authorization: Bearer <key>'.";
         Response.Headers.WWWAuthenticate = "Bearer";
         return OpenAIError.WriteAsync(Context, StatusCodes.Status401Unauthorized, message, OpenAIError.Authentication, "invalid_api_key");
     }

@@ -1,16 +1,16 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
-using CursorAspire.Proxy.Errors;
 using CursorAspire.Proxy.Configuration;
+using CursorAspire.Proxy.Errors;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace CursorAspire.Proxy.Edge;
 
 /// <summary>
-/// ASP.NET Core's rate limiter, partitioned by the caller's key identity: a token bucket (requests per minute)
-/// chained with a concurrency limit. The model endpoints opt in with <see cref="PolicyName"/>; health and the
-/// status page are never limited. A rejection is a 429 in OpenAI's error shape with <c>Retry-After</c>, which
-/// Cursor shows and honours.
+/// ASP.NET Core's rate limiter, partitioned by the caller's key: a token bucket (requests per minute) chained with a
+/// concurrency limit, each from the key's own settings (<see cref="KeyOptions"/>) or else <c>Proxy:RateLimit</c>. The
+/// model endpoints opt in with <see cref="PolicyName"/>; health and the status page are never limited. A rejection is
+/// a 429 in OpenAI's error shape with <c>Retry-After</c>, which Cursor shows and honours.
 /// </summary>
 public static class PerKeyRateLimiting
 {
@@ -18,35 +18,40 @@ public static class PerKeyRateLimiting
 
     public static IServiceCollection AddPerKeyRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        var limits = configuration.GetSection($"{ProxyOptions.SectionName}:RateLimit").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        var defaults = configuration.GetSection($"{ProxyOptions.SectionName}:RateLimit").Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddRateLimiter(options =>
         {
-            var off = limits.RequestsPerMinute <= 0 && limits.ConcurrentRequests <= 0;
-            options.AddPolicy(PolicyName, context => off
-                ? RateLimitPartition.GetNoLimiter(string.Empty)
-                : RateLimitPartition.Get(ApiKeyAuthenticationHandler.KeyId(context), _ => CreateLimiter(limits)));
+            options.AddPolicy(PolicyName, context =>
+            {
+                var key = ApiKeyIdentity.Of(context);
+                var perMinute = key.Policy.RequestsPerMinute ?? defaults.RequestsPerMinute;
+                var concurrent = key.Policy.ConcurrentRequests ?? defaults.ConcurrentRequests;
+                return perMinute <= 0 && concurrent <= 0
+                    ? RateLimitPartition.GetNoLimiter(key.Id)
+                    : RateLimitPartition.Get(key.Id, _ => CreateLimiter(perMinute, concurrent));
+            });
             options.OnRejected = OnRejectedAsync;
         });
         return services;
     }
 
-    private static RateLimiter CreateLimiter(RateLimitOptions limits)
+    private static RateLimiter CreateLimiter(int perMinute, int concurrent)
     {
         var limiters = new List<RateLimiter>(2);
-        if (limits.RequestsPerMinute > 0)
+        if (perMinute > 0)
         {
             limiters.Add(new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
             {
-                TokenLimit = limits.RequestsPerMinute,
-                TokensPerPeriod = limits.RequestsPerMinute,
+                TokenLimit = perMinute,
+                TokensPerPeriod = perMinute,
                 ReplenishmentPeriod = TimeSpan.FromMinutes(1),
                 QueueLimit = 0,
                 AutoReplenishment = true,
             }));
         }
-        if (limits.ConcurrentRequests > 0)
+        if (concurrent > 0)
         {
-            limiters.Add(new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = limits.ConcurrentRequests, QueueLimit = 0 }));
+            limiters.Add(new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = concurrent, QueueLimit = 0 }));
         }
         return limiters.Count == 1 ? limiters[0] : RateLimiter.CreateChained([.. limiters]);
     }
@@ -57,7 +62,7 @@ public static class PerKeyRateLimiting
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         await OpenAIError.WriteAsync(context, StatusCodes.Status429TooManyRequests,
-            "This API key is over the proxy's rate limit (Proxy:RateLimit:RequestsPerMinute / ConcurrentRequests). Wait and retry, or raise the limit.",
+            $"API key '{ApiKeyIdentity.Of(context).Name}' is over its rate limit (requests per minute / concurrent requests: Proxy:Keys:<name> or Proxy:RateLimit). Wait and retry, or raise the limit.",
             OpenAIError.RateLimit, "rate_limit_exceeded").ConfigureAwait(false);
     }
 }

@@ -4,6 +4,7 @@ using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Pipeline;
 using CursorAspire.Proxy.Telemetry;
+using CursorAspire.Proxy.Usage;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ public sealed class ChatCompletionsEndpoint(
     ConversationContinuation continuation,
     IOptions<ProxyOptions> options,
     ProxyMetrics metrics,
+    UsageLedger usage,
     TimeProvider time)
 {
     private readonly ProxyOptions _options = options.Value;
@@ -33,7 +35,7 @@ public sealed class ChatCompletionsEndpoint(
         var keyId = ApiKeyAuthenticationHandler.KeyId(context);
         // previous_response_id (Responses-shaped bodies): continue a conversation stored by POST …/responses.
         await continuation.PrependAsync(request, keyId, context.RequestAborted).ConfigureAwait(false);
-        var turn = turns.Create(request, request.Shape.ToString(), keyId);
+        var turn = turns.Create(request, request.Shape.ToString(), ApiKeyIdentity.Of(context));
         var cache = context.AttachResponseCache(keyId, request.Options);
 
         var id = $"chatcmpl-{Guid.NewGuid():N}";
@@ -56,10 +58,10 @@ public sealed class ChatCompletionsEndpoint(
     private async Task CompleteAsync(HttpContext context, ChatTurn turn, ResponseCacheRequest cache, string id, long created)
     {
         var result = await calls.CompleteAsync(turn, context.RequestAborted).ConfigureAwait(false);
-        UsageDetails? usage = null;
+        UsageDetails? replayed = null;
         if (cache.Outcome == ResponseCacheOutcome.Hit)
         {
-            usage = result.Usage is { } original
+            replayed = result.Usage is { } original
                 ? new UsageDetails { InputTokenCount = original.InputTokenCount, OutputTokenCount = original.OutputTokenCount, TotalTokenCount = original.TotalTokenCount, CachedInputTokenCount = original.InputTokenCount ?? turn.EstimatedPromptTokens }
                 : null;
         }
@@ -70,7 +72,11 @@ public sealed class ChatCompletionsEndpoint(
         var request = turn.Request;
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
-        ChatCompletionResponseWriter.Write(context.Response.BodyWriter, result, id, request.Model, created, turn.EstimatedPromptTokens, _options.ReasoningOutput, usage, request.CustomToolNames);
+        var written = ChatCompletionResponseWriter.Write(context.Response.BodyWriter, result, id, request.Model, created, turn.EstimatedPromptTokens, _options.ReasoningOutput, replayed, request.CustomToolNames);
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        if (cache.Outcome != ResponseCacheOutcome.Hit)
+        {
+            await usage.RecordAsync(turn.Key, turn.UsageModel, written, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using CursorAspire.Proxy.Caching;
 using CursorAspire.Proxy.Pipeline;
 using CursorAspire.Proxy.Telemetry;
+using CursorAspire.Proxy.Usage;
 using CursorAspire.Proxy.Wire;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
@@ -12,7 +13,7 @@ namespace CursorAspire.Proxy.Endpoints;
 /// real status), commit the response to an event stream, write each update through the endpoint's wire format, and
 /// end it, or report a failure after the start as the format says.
 /// </summary>
-public sealed class EventStreamResponder(UpstreamCall calls, ProxyMetrics metrics)
+public sealed class EventStreamResponder(UpstreamCall calls, ProxyMetrics metrics, UsageLedger usage)
 {
     /// <param name="context">The request being answered.</param>
     /// <param name="turn">The routed request.</param>
@@ -36,6 +37,7 @@ public sealed class EventStreamResponder(UpstreamCall calls, ProxyMetrics metric
         var writer = createWriter();
         var output = context.Response.BodyWriter;
         var received = completed is null ? null : new List<ChatResponseUpdate>();
+        UsageDetails? spent = null;
         if (writer.WriteStart(output))
         {
             await output.FlushAsync(aborted).ConfigureAwait(false);
@@ -52,7 +54,8 @@ public sealed class EventStreamResponder(UpstreamCall calls, ProxyMetrics metric
                 await updates.MoveNextAsync().ConfigureAwait(false);
             }
             writer.WriteEnd(output);
-            if (cache.Outcome != ResponseCacheOutcome.Hit)
+            spent = cache.Outcome == ResponseCacheOutcome.Hit ? null : writer.FinalUsage;
+            if (spent is not null)
             {
                 metrics.RecordReportedPromptTokens(writer.ReportedUsage, turn.Route.ProviderName);
             }
@@ -67,6 +70,11 @@ public sealed class EventStreamResponder(UpstreamCall calls, ProxyMetrics metric
             writer.WriteFailed(calls.StreamFailed(ex, turn), output);
         }
         await output.FlushAsync(aborted).ConfigureAwait(false);
+        if (spent is not null)
+        {
+            // After the answer went out: counting must not delay it. A replayed answer cost nothing upstream.
+            await usage.RecordAsync(turn.Key, turn.UsageModel, spent, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Commits the response to a server-sent event stream: no caching, no proxy buffering, no compression.</summary>

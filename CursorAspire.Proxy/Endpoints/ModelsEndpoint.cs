@@ -1,10 +1,11 @@
 using System.Text.Json;
+using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Wire;
 
 namespace CursorAspire.Proxy.Endpoints;
 
-/// <summary><c>GET …/models</c>: the configured aliases in OpenAI's list shape.</summary>
+/// <summary><c>GET …/models</c>: the aliases the caller's key may use, in OpenAI's list shape.</summary>
 public static class ModelsEndpoint
 {
     public static async Task HandleAsync(HttpContext context, ModelRouter router)
@@ -15,8 +16,13 @@ public static class ModelsEndpoint
             json.WriteStartObject();
             json.WriteString("object", "list");
             json.WriteStartArray("data");
+            var allowed = ApiKeyIdentity.Of(context).AllowedModels;
             foreach (var alias in router.Aliases)
             {
+                if (allowed is not null && !allowed.Contains(alias, StringComparer.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
                 json.WriteStartObject();
                 json.WriteString("id", alias);
                 json.WriteString("object", "model");

@@ -1,4 +1,5 @@
 using CursorAspire.Proxy.Edge;
+using CursorAspire.Proxy.Usage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Rewrite;
 using CursorAspire.Proxy.Errors;
@@ -17,11 +18,14 @@ public static class ProxyEndpoints
 
     public static IEndpointRouteBuilder MapProxyEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var v1 = endpoints.MapGroup("/v1").RequireAuthorization().RequireRateLimiting(PerKeyRateLimiting.PolicyName);
+        var v1 = endpoints.MapGroup("/v1")
+            .RequireAuthorization()
+            .RequireRateLimiting(PerKeyRateLimiting.PolicyName)
+            .RequireCors(EdgeServiceCollectionExtensions.CursorCorsPolicy);
         v1.MapPost("/chat/completions", (HttpContext context, ChatCompletionsEndpoint endpoint) => endpoint.HandleAsync(context))
-            .WithName("ChatCompletions");
+            .WithName("ChatCompletions").AddEndpointFilter<TokenBudget>();
         v1.MapPost("/responses", (HttpContext context, ResponsesEndpoint endpoint) => endpoint.HandleAsync(context))
-            .WithName("Responses");
+            .WithName("Responses").AddEndpointFilter<TokenBudget>();
         v1.MapGet("/responses/{responseId}", (HttpContext context, string responseId, ResponsesEndpoint endpoint) => endpoint.HandleGetAsync(context, responseId))
             .WithName("GetResponse");
         v1.MapGet("/models", ModelsEndpoint.HandleAsync).WithName("Models");

@@ -6,6 +6,7 @@ using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Errors;
 using CursorAspire.Proxy.Pipeline;
 using CursorAspire.Proxy.Reasoning;
+using CursorAspire.Proxy.Usage;
 using CursorAspire.Proxy.Wire;
 using CursorAspire.Proxy.Wire.Responses;
 using Microsoft.Extensions.AI;
@@ -27,6 +28,7 @@ public sealed class ResponsesEndpoint(
     EventStreamResponder stream,
     ConversationContinuation continuation,
     ConversationStore store,
+    UsageLedger usage,
     IOptions<ProxyOptions> options,
     TimeProvider time,
     ILogger<ResponsesEndpoint> logger)
@@ -52,7 +54,7 @@ public sealed class ResponsesEndpoint(
             throw new WireFormatException("'input' is empty: send at least one message.", "input");
         }
 
-        var turn = turns.Create(request, "ResponsesApi", keyId);
+        var turn = turns.Create(request, "ResponsesApi", ApiKeyIdentity.Of(context));
         var cache = context.AttachResponseCache(keyId, request.Options);
 
         var writer = new ResponseEventWriter(envelope, _options.ReasoningOutput, request.CustomToolNames)
@@ -66,7 +68,7 @@ public sealed class ResponsesEndpoint(
         }
         else
         {
-            await CompleteAsync(context, turn, writer, keyId).ConfigureAwait(false);
+            await CompleteAsync(context, turn, cache, writer, keyId).ConfigureAwait(false);
         }
     }
 
@@ -82,7 +84,7 @@ public sealed class ResponsesEndpoint(
         await context.Response.WriteAsync(stored.ResponseJson, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private async Task CompleteAsync(HttpContext context, ChatTurn turn, ResponseEventWriter writer, string keyId)
+    private async Task CompleteAsync(HttpContext context, ChatTurn turn, ResponseCacheRequest cache, ResponseEventWriter writer, string keyId)
     {
         var aborted = context.RequestAborted;
         var result = await calls.CompleteAsync(turn, aborted).ConfigureAwait(false);
@@ -97,6 +99,10 @@ public sealed class ResponsesEndpoint(
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         await context.Response.BodyWriter.WriteAsync(final, aborted).ConfigureAwait(false);
+        if (cache.Outcome != ResponseCacheOutcome.Hit)
+        {
+            await usage.RecordAsync(turn.Key, turn.UsageModel, writer.FinalUsage!, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     private async Task StoreAsync(ChatTurn turn, ResponseEventWriter writer, byte[] responseJson, IList<ChatMessage> output, string keyId, CancellationToken cancellationToken)

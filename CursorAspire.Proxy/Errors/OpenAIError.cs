@@ -8,6 +8,7 @@ public static class OpenAIError
 {
     public const string InvalidRequest = "invalid_request_error";
     public const string Authentication = "authentication_error";
+    public const string Permission = "permission_error";
     public const string NotFound = "not_found_error";
     public const string RateLimit = "rate_limit_error";
     public const string Upstream = "upstream_error";

@@ -1,3 +1,4 @@
+using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
@@ -9,4 +10,9 @@ namespace CursorAspire.Proxy.Pipeline;
 /// <param name="Route">The route the model name resolved to.</param>
 /// <param name="Client">The route's <see cref="IChatClient"/> pipeline.</param>
 /// <param name="EstimatedPromptTokens">The proxy's prompt-size estimate: usage when the upstream reports none.</param>
-public sealed record ChatTurn(ParsedChatRequest Request, ModelRoute Route, IChatClient Client, long EstimatedPromptTokens);
+/// <param name="Key">The caller's key.</param>
+public sealed record ChatTurn(ParsedChatRequest Request, ModelRoute Route, IChatClient Client, long EstimatedPromptTokens, ApiKeyIdentity Key)
+{
+    /// <summary>The model as usage is counted for it: the alias, or <c>provider/model</c> for a direct route.</summary>
+    public string UsageModel => Route.Alias ?? $"{Route.ProviderName}/{Route.UpstreamModel}";
+}

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Providers;
 using CursorAspire.Proxy.Routing;
@@ -8,9 +9,14 @@ using Microsoft.Extensions.Options;
 namespace CursorAspire.Proxy.Pipeline;
 
 /// <summary>
-/// One <see cref="IChatClient"/> pipeline per route, built on first use and kept:
+/// One <see cref="IChatClient"/> pipeline per route, built on first use:
 /// telemetry ► stages (<see cref="IChatPipelineStage"/>, e.g. the response cache) ► provider quirks ► provider client.
 /// </summary>
+/// <remarks>
+/// Alias routes are finite (configuration) and kept. Routes to unconfigured models of an <c>AllowAnyModel</c>
+/// provider are named by clients, so they are kept in a bounded cache (<see cref="MaxAnyModelPipelines"/>, least
+/// recently used first out); an evicted pipeline is not disposed, as a request may still be using it.
+/// </remarks>
 public sealed class RoutePipelines(
     IEnumerable<IUpstreamChatClientFactory> factories,
     IHttpClientFactory httpClientFactory,
@@ -19,11 +25,29 @@ public sealed class RoutePipelines(
     IOptions<ProxyOptions> options,
     IEnumerable<IChatPipelineStage> stages) : IDisposable
 {
-    private readonly Dictionary<ProviderKind, IUpstreamChatClientFactory> _factories = factories.ToDictionary(f => f.Kind);
-    private readonly ConcurrentDictionary<(string Provider, string Model, string? Alias), Lazy<IChatClient>> _clients = new();
+    /// <summary>How many pipelines for unconfigured models are kept.</summary>
+    public const int MaxAnyModelPipelines = 32;
 
-    public IChatClient Get(ModelRoute route) =>
-        _clients.GetOrAdd((route.ProviderName, route.UpstreamModel, route.Alias), _ => new Lazy<IChatClient>(() => Build(route))).Value;
+    private readonly Dictionary<ProviderKind, IUpstreamChatClientFactory> _factories = factories.ToDictionary(f => f.Kind);
+    private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _aliases = new(StringComparer.OrdinalIgnoreCase);
+    private readonly MemoryCache _anyModel = new(new MemoryCacheOptions { SizeLimit = MaxAnyModelPipelines });
+
+    public IChatClient Get(ModelRoute route)
+    {
+        if (route.Alias is { } alias)
+        {
+            return _aliases.GetOrAdd(alias, _ => new Lazy<IChatClient>(() => Build(route))).Value;
+        }
+        return _anyModel.GetOrCreate((route.ProviderName, route.UpstreamModel), entry =>
+        {
+            entry.Size = 1;
+            entry.SlidingExpiration = TimeSpan.FromMinutes(30);
+            return Build(route);
+        })!;
+    }
+
+    /// <summary>Pipelines kept for unconfigured models right now.</summary>
+    public int AnyModelPipelineCount => _anyModel.Count;
 
     private IChatClient Build(ModelRoute route)
     {
@@ -45,9 +69,10 @@ public sealed class RoutePipelines(
 
     public void Dispose()
     {
-        foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
+        foreach (var client in _aliases.Values.Where(c => c.IsValueCreated))
         {
             client.Value.Dispose();
         }
+        _anyModel.Dispose();
     }
 }

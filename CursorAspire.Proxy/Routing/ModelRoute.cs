@@ -25,9 +25,10 @@ public sealed record ModelRoute(
     public bool AcceptsReasoningEffort => Model?.Reasoning == true;
 
     /// <summary>
-    /// Points the request's options at this route: the upstream model name, and the reasoning effort only for aliases
-    /// that opted in. This is the one place that rule lives: Cursor sends an effort for every model, and models
-    /// without thinking reject it, so providers pass on whatever effort is left here.
+    /// Points the request's options at this route: the upstream model name; the reasoning effort only for aliases
+    /// that opted in (Cursor sends an effort for every model, and models without thinking reject it, so providers pass
+    /// on whatever effort is left here); and the output limit clamped to the alias's <c>MaxOutputTokens</c>. This is
+    /// the one place these rules live.
     /// </summary>
     public void ApplyTo(ChatOptions options)
     {
@@ -35,6 +36,10 @@ public sealed record ModelRoute(
         if (!AcceptsReasoningEffort)
         {
             options.Reasoning = null;
+        }
+        if (Model?.MaxOutputTokens is { } ceiling)
+        {
+            options.MaxOutputTokens = Math.Min(options.MaxOutputTokens ?? ceiling, ceiling);
         }
     }
 }

@@ -20,7 +20,7 @@ public sealed class GuardedStore
     private readonly ResiliencePipeline _pipeline;
     private readonly CircuitBreakerStateProvider _breakerState = new();
 
-    /// <param name="cache">The store.</param>
+    /// <param name="cache">The store of entries (its breaker also guards <see cref="ExecuteAsync"/>).</param>
     /// <param name="timeout">Longest wait for one operation.</param>
     /// <param name="breaker">When the breaker opens and for how long.</param>
     /// <param name="time">The clock the breaker and timeout run on.</param>
@@ -62,35 +62,32 @@ public sealed class GuardedStore
 
     /// <summary>Reads an entry; null when there is none.</summary>
     /// <exception cref="StateStoreUnavailableException">The store failed, timed out or is being skipped.</exception>
-    public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken) =>
+        ExecuteAsync("read", token => _cache.GetAsync(key, token), cancellationToken);
+
+    /// <summary>Writes an entry.</summary>
+    /// <exception cref="StateStoreUnavailableException">The store failed, timed out or is being skipped.</exception>
+    public async ValueTask SetAsync(string key, byte[] value, DistributedCacheEntryOptions entry, CancellationToken cancellationToken) =>
+        await ExecuteAsync("write", async token =>
+        {
+            await _cache.SetAsync(key, value, entry, token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Runs any operation on the same store under the same timeout and breaker.</summary>
+    /// <exception cref="StateStoreUnavailableException">The store failed, timed out or is being skipped.</exception>
+    public async ValueTask<T> ExecuteAsync<T>(string operation, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
     {
         try
         {
             return await _pipeline.ExecuteAsync(
-                static async (state, token) => await AbandonOnCancel(state._cache.GetAsync(state.key, token), token).ConfigureAwait(false),
-                (_cache, key),
+                static async (action, token) => await AbandonOnCancel(action(token), token).ConfigureAwait(false),
+                action,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {
-            throw Unavailable("read", ex);
-        }
-    }
-
-    /// <summary>Writes an entry.</summary>
-    /// <exception cref="StateStoreUnavailableException">The store failed, timed out or is being skipped.</exception>
-    public async ValueTask SetAsync(string key, byte[] value, DistributedCacheEntryOptions entry, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _pipeline.ExecuteAsync(
-                static async (state, token) => await AbandonOnCancel(state._cache.SetAsync(state.key, state.value, state.entry, token), token).ConfigureAwait(false),
-                (_cache, key, value, entry),
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-        {
-            throw Unavailable("write", ex);
+            throw Unavailable(operation, ex);
         }
     }
 
@@ -109,20 +106,6 @@ public sealed class GuardedStore
         try
         {
             return await task.WaitAsync(token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!task.IsCompleted)
-        {
-            Observe(task);
-            throw;
-        }
-    }
-
-    private static async Task<bool> AbandonOnCancel(Task task, CancellationToken token)
-    {
-        try
-        {
-            await task.WaitAsync(token).ConfigureAwait(false);
-            return true;
         }
         catch (OperationCanceledException) when (!task.IsCompleted)
         {

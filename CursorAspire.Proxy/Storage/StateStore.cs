@@ -1,25 +1,34 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
+using StackExchange.Redis;
 
 namespace CursorAspire.Proxy.Storage;
 
 /// <summary>
-/// The proxy's stored state (conversations, reasoning) in its <see cref="IDistributedCache"/>, behind one
+/// The proxy's stored state (conversations, reasoning, usage counters) in Redis or process memory, behind one
 /// <see cref="GuardedStore"/>: <c>Proxy:Storage:Timeout</c> per operation and a breaker, so a dead Redis never adds
 /// more than the timeout to a request, and nothing once the breaker is open. Failures are
 /// <see cref="StateStoreUnavailableException"/>; each caller decides what that means for its request.
 /// </summary>
+/// <remarks>
+/// Entries go through <see cref="IDistributedCache"/>; counters need atomic increments that it lacks, so they use the
+/// Redis connection itself (hashes with <c>HINCRBY</c>), or <see cref="MemoryCounters"/> when there is no Redis.
+/// </remarks>
 public sealed class StateStore
 {
     private readonly GuardedStore _store;
+    private readonly IConnectionMultiplexer? _redis;
+    private readonly MemoryCounters? _memory;
 
-    public StateStore(IDistributedCache cache, IOptions<StateStoreOptions> options, TimeProvider time, ILogger<StateStore> logger)
+    public StateStore(IDistributedCache cache, IOptions<StateStoreOptions> options, TimeProvider time, ILogger<StateStore> logger, IConnectionMultiplexer? redis = null)
     {
         var settings = options.Value;
+        _redis = redis;
+        _memory = redis is null ? new MemoryCounters(time) : null;
         _store = new GuardedStore(cache, settings.Timeout, settings.Breaker, time,
             opened: (error, breakDuration) => logger.LogWarning(
-                "The proxy's store (Redis) is failing ({Error}); stored conversations and reasoning are skipped for {BreakDuration}.",
+                "The proxy's store (Redis) is failing ({Error}); stored conversations, reasoning and usage counters are skipped for {BreakDuration}.",
                 error?.Message ?? "unknown", breakDuration),
             closed: () => logger.LogInformation("The proxy's store (Redis) answers again."));
     }
@@ -33,4 +42,39 @@ public sealed class StateStore
     /// <inheritdoc cref="GuardedStore.SetAsync"/>
     public ValueTask SetAsync(string key, byte[] value, DistributedCacheEntryOptions entry, CancellationToken cancellationToken) =>
         _store.SetAsync(key, value, entry, cancellationToken);
+
+    /// <summary>Adds to counters of the group <paramref name="key"/> atomically, and (re)sets the group's expiry.</summary>
+    /// <exception cref="StateStoreUnavailableException">Redis failed, timed out or is being skipped.</exception>
+    public async ValueTask IncrementAsync(string key, IReadOnlyList<KeyValuePair<string, long>> increments, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        if (_memory is not null)
+        {
+            _memory.Increment(key, increments, ttl);
+            return;
+        }
+        await _store.ExecuteAsync("count", async _ =>
+        {
+            var transaction = _redis!.GetDatabase().CreateTransaction();
+            var writes = increments.Select(i => (Task)transaction.HashIncrementAsync(key, i.Key, i.Value)).ToList();
+            writes.Add(transaction.KeyExpireAsync(key, ttl));
+            await transaction.ExecuteAsync().ConfigureAwait(false);
+            await Task.WhenAll(writes).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The counters of the group <paramref name="key"/> (empty when there are none).</summary>
+    /// <exception cref="StateStoreUnavailableException">Redis failed, timed out or is being skipped.</exception>
+    public async ValueTask<IReadOnlyDictionary<string, long>> GetCountersAsync(string key, CancellationToken cancellationToken)
+    {
+        if (_memory is not null)
+        {
+            return _memory.Get(key);
+        }
+        return await _store.ExecuteAsync<IReadOnlyDictionary<string, long>>("read", async _ =>
+        {
+            var entries = await _redis!.GetDatabase().HashGetAllAsync(key).ConfigureAwait(false);
+            return entries.ToDictionary(e => e.Name.ToString(), e => (long)e.Value, StringComparer.Ordinal);
+        }, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CursorAspire.Proxy.Errors;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Wire;
 
@@ -7,13 +8,18 @@ namespace CursorAspire.Proxy.Telemetry;
 /// <summary>Where a request went, on the current span and in the proxy's metrics.</summary>
 public sealed class RequestTelemetry(ProxyMetrics metrics)
 {
-    public void RecordRoute(ParsedChatRequest request, ModelRoute route, string shape, long estimatedPromptTokens)
+    /// <summary>The span tag and metric tag naming the caller's key (its name, never the key).</summary>
+    public const string KeyNameTag = "cursoraspire.key.name";
+
+    public void RecordRoute(ParsedChatRequest request, ModelRoute route, string shape, long estimatedPromptTokens, string keyName)
     {
         metrics.Requests.Add(1, new TagList
         {
             { "cursoraspire.provider", route.ProviderName },
+            { "cursoraspire.model", route.Alias ?? route.UpstreamModel },
             { "cursoraspire.shape", shape },
             { "cursoraspire.fallback", route.IsFallback },
+            { KeyNameTag, keyName },
         });
         if (route.IsFallback)
         {
@@ -23,7 +29,8 @@ public sealed class RequestTelemetry(ProxyMetrics metrics)
 
         if (Activity.Current is { } activity)
         {
-            activity.SetTag("cursoraspire.model.requested", request.Model);
+            activity.SetTag("cursoraspire.model.requested", CallerText.Cap(request.Model));
+            activity.SetTag(KeyNameTag, keyName);
             activity.SetTag("cursoraspire.route.alias", route.Alias);
             activity.SetTag("cursoraspire.route.provider", route.ProviderName);
             activity.SetTag("cursoraspire.route.upstream_model", route.UpstreamModel);

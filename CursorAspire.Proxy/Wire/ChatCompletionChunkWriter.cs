@@ -71,6 +71,9 @@ public sealed class ChatCompletionChunkWriter : IChatStreamWriter
     /// <summary>The usage the upstream reported, if any (for comparing with the proxy's estimate).</summary>
     public UsageDetails? ReportedUsage => _usage;
 
+    /// <inheritdoc />
+    public UsageDetails? FinalUsage { get; private set; }
+
     /// <summary>Number of tool calls written so far.</summary>
     public int ToolCallCount => _toolCallCount;
 
@@ -274,12 +277,17 @@ public sealed class ChatCompletionChunkWriter : IChatStreamWriter
         _json.WriteStartArray("choices");
         _json.WriteEndArray();
         var promptTokens = usage?.InputTokenCount ?? EstimatedPromptTokens;
-        WireJson.WriteUsage(
-            _json,
-            promptTokens,
-            usage?.OutputTokenCount ?? TokenEstimator.FromCharacters(_outputChars),
-            ReportPromptAsCached ? promptTokens : usage?.CachedInputTokenCount,
-            usage?.ReasoningTokenCount);
+        var outputTokens = usage?.OutputTokenCount ?? TokenEstimator.FromCharacters(_outputChars);
+        var cachedTokens = ReportPromptAsCached ? promptTokens : usage?.CachedInputTokenCount;
+        WireJson.WriteUsage(_json, promptTokens, outputTokens, cachedTokens, usage?.ReasoningTokenCount);
+        FinalUsage = new UsageDetails
+        {
+            InputTokenCount = promptTokens,
+            OutputTokenCount = outputTokens,
+            TotalTokenCount = promptTokens + outputTokens,
+            CachedInputTokenCount = cachedTokens,
+            ReasoningTokenCount = usage?.ReasoningTokenCount,
+        };
         _json.Flush();
         output.Write("}"u8);
         output.Write(EventEnd);

@@ -11,7 +11,8 @@ namespace CursorAspire.Proxy.Wire;
 /// </summary>
 public static class ChatCompletionResponseWriter
 {
-    public static void Write(
+    /// <returns>The usage written: the upstream's, with the proxy's estimates where it gave none.</returns>
+    public static UsageDetails Write(
         IBufferWriter<byte> output,
         ChatResponse response,
         string id,
@@ -101,12 +102,16 @@ public static class ChatCompletionResponseWriter
 
         var usage = usageOverride ?? response.Usage;
         var outputChars = text.Length + reasoning.Length + calls.Sum(c => c.Name.Length + 16);
-        WireJson.WriteUsage(
-            json,
-            usage?.InputTokenCount ?? estimatedPromptTokens,
-            usage?.OutputTokenCount ?? TokenEstimator.FromCharacters(outputChars),
-            usage?.CachedInputTokenCount,
-            usage?.ReasoningTokenCount);
+        var written = new UsageDetails
+        {
+            InputTokenCount = usage?.InputTokenCount ?? estimatedPromptTokens,
+            OutputTokenCount = usage?.OutputTokenCount ?? TokenEstimator.FromCharacters(outputChars),
+            CachedInputTokenCount = usage?.CachedInputTokenCount,
+            ReasoningTokenCount = usage?.ReasoningTokenCount,
+        };
+        written.TotalTokenCount = written.InputTokenCount + written.OutputTokenCount;
+        WireJson.WriteUsage(json, written.InputTokenCount.Value, written.OutputTokenCount.Value, written.CachedInputTokenCount, written.ReasoningTokenCount);
         json.WriteEndObject();
+        return written;
     }
 }

@@ -24,4 +24,7 @@ public interface IChatStreamWriter
 
     /// <summary>The usage the upstream reported, if any.</summary>
     UsageDetails? ReportedUsage { get; }
+
+    /// <summary>The usage the client was told at the end: the upstream's, with the proxy's estimates where it gave none.</summary>
+    UsageDetails? FinalUsage { get; }
 }

@@ -65,6 +65,9 @@ public sealed class ResponseEventWriter : IChatStreamWriter
     /// <summary>The usage the upstream reported, if any.</summary>
     public UsageDetails? ReportedUsage => _usage;
 
+    /// <inheritdoc />
+    public UsageDetails? FinalUsage { get; private set; }
+
     /// <summary>The final <c>response</c> object, once <see cref="WriteEnd(IBufferWriter{byte})"/> wrote it.</summary>
     public byte[]? FinalResponse { get; private set; }
 
@@ -139,6 +142,8 @@ public sealed class ResponseEventWriter : IChatStreamWriter
             CachedInputTokenCount = usage?.CachedInputTokenCount,
             ReasoningTokenCount = usage?.ReasoningTokenCount,
         };
+        counts.TotalTokenCount = counts.InputTokenCount + counts.OutputTokenCount;
+        FinalUsage = counts;
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var json = new Utf8JsonWriter(buffer, WireJson.WriterOptions))
         {

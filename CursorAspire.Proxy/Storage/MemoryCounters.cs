@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+
+namespace CursorAspire.Proxy.Storage;
+
+/// <summary>Named counters in process memory, grouped like Redis hashes, each group with an expiry.</summary>
+/// <remarks>What <see cref="StateStore"/> counts with when there is no Redis, and what counting falls back to while Redis is down.</remarks>
+public sealed class MemoryCounters(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, Group> _groups = new(StringComparer.Ordinal);
+
+    public void Increment(string key, IEnumerable<KeyValuePair<string, long>> increments, TimeSpan ttl)
+    {
+        var now = time.GetUtcNow();
+        var group = _groups.AddOrUpdate(key, _ => new Group(now + ttl), (_, existing) => existing.Expires <= now ? new Group(now + ttl) : existing);
+        foreach (var (field, value) in increments)
+        {
+            group.Fields.AddOrUpdate(field, value, (_, current) => current + value);
+        }
+        if (_groups.Count > 10_000)
+        {
+            Prune(now);
+        }
+    }
+
+    public IReadOnlyDictionary<string, long> Get(string key) =>
+        _groups.TryGetValue(key, out var group) && group.Expires > time.GetUtcNow()
+            ? new Dictionary<string, long>(group.Fields, StringComparer.Ordinal)
+            : new Dictionary<string, long>();
+
+    private void Prune(DateTimeOffset now)
+    {
+        foreach (var (key, group) in _groups)
+        {
+            if (group.Expires <= now)
+            {
+                _groups.TryRemove(key, out _);
+            }
+        }
+    }
+
+    private sealed class Group(DateTimeOffset expires)
+    {
+        public DateTimeOffset Expires { get; } = expires;
+        public ConcurrentDictionary<string, long> Fields { get; } = new(StringComparer.Ordinal);
+    }
+}

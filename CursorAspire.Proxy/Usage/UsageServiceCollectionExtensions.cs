@@ -1,0 +1,12 @@
+namespace CursorAspire.Proxy.Usage;
+
+/// <summary>Registers per-key usage counting and daily token budgets.</summary>
+public static class UsageServiceCollectionExtensions
+{
+    public static IServiceCollection AddUsage(this IServiceCollection services)
+    {
+        services.AddSingleton<UsageLedger>();
+        services.AddSingleton<TokenBudget>();
+        return services;
+    }
+}
