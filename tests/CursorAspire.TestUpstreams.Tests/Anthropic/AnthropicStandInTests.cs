@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CursorAspire.TestUpstreams;
 
-namespace CursorAspire.Proxy.Tests.Anthropic;
+namespace CursorAspire.TestUpstreams.Tests.Anthropic;
 
 /// <summary>The Anthropic stand-in's own wire format, read raw over HTTP: what any Messages API client would see.</summary>
 public class AnthropicStandInTests

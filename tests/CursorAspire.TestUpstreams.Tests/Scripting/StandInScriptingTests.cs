@@ -5,7 +5,7 @@ using CursorAspire.TestUpstreams;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
 
-namespace CursorAspire.Proxy.Tests.StandIns;
+namespace CursorAspire.TestUpstreams.Tests.Scripting;
 
 /// <summary>Scripting, recording, failure injection and disconnect observation, shared by both stand-ins.</summary>
 public sealed class StandInScriptingTests

@@ -7,7 +7,7 @@ using CursorAspire.TestUpstreams;
 using OpenAI;
 using OpenAI.Chat;
 
-namespace CursorAspire.Proxy.Tests.StandIns;
+namespace CursorAspire.TestUpstreams.Tests.OpenAI;
 
 /// <summary>The OpenAI stand-in driven by the official OpenAI .NET client.</summary>
 public sealed class OpenAIStandInTests

@@ -5,7 +5,7 @@ using Microsoft.Extensions.AI;
 using OllamaSharp;
 using OllamaSharp.Models;
 
-namespace CursorAspire.Proxy.Tests.StandIns;
+namespace CursorAspire.TestUpstreams.Tests.Ollama;
 
 /// <summary>The Ollama stand-in driven by the real OllamaSharp client.</summary>
 public sealed class OllamaStandInTests

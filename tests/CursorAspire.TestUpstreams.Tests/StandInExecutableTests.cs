@@ -9,7 +9,7 @@ using OllamaSharp.Models;
 using OpenAI;
 using OpenAI.Chat;
 
-namespace CursorAspire.Proxy.Tests.StandIns;
+namespace CursorAspire.TestUpstreams.Tests;
 
 /// <summary>The stand-ins run as a separate process, the way the Aspire end-to-end tests launch them.</summary>
 public sealed class StandInExecutableTests

@@ -1,7 +1,7 @@
 using System.Net;
 using CursorAspire.TestUpstreams;
 
-namespace CursorAspire.Proxy.Tests.StandIns;
+namespace CursorAspire.TestUpstreams.Tests.Ollama;
 
 /// <summary>OLLAMA_HOST is read the way <c>ollama serve</c> reads it.</summary>
 public sealed class OllamaHostTests
