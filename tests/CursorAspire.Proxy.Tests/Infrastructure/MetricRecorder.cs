@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace CursorAspire.Proxy.Tests.Infrastructure;
+
+/// <summary>Sums the measurements of the instruments created through one <see cref="IMeterFactory"/>.</summary>
+internal sealed class MetricRecorder : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<string, long> _totals = new();
+
+    public MetricRecorder(IMeterFactory scope)
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            // Only this test's factory: other tests run in parallel on the same meter name.
+            if (ReferenceEquals(instrument.Meter.Scope, scope))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => _totals.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
+        _listener.Start();
+    }
+
+    public long this[string instrument] => _totals.TryGetValue(instrument, out var value) ? value : 0;
+
+    public void Dispose() => _listener.Dispose();
+}
