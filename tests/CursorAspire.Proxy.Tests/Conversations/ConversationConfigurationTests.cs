@@ -15,10 +15,10 @@ public sealed class ConversationConfigurationTests(GarnetServerFixture garnet) :
     [Fact]
     public async Task TheConfiguredTtlIsTheLifetimeOfAStoredResponseInRedis()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync(garnet.ConnectionString,
+        await using var proxy = await ProxyHost.StartWithStandInAsync(redis: garnet.ConnectionString,
             settings: new Dictionary<string, string?> { ["Proxy:Conversations:Ttl"] = "01:30:00" });
         proxy.Upstream.Enqueue(StandInReply.FromText("ok"));
-        using var http = proxy.Http();
+        using var http = proxy.CreateClient();
 
         var response = await http.PostAsync("v1/responses", new StringContent($$"""{"model":"m","input":"hi"}""", System.Text.Encoding.UTF8, "application/json"), Deadline());
         var id = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Deadline())).RootElement.GetProperty("id").GetString();
@@ -33,8 +33,8 @@ public sealed class ConversationConfigurationTests(GarnetServerFixture garnet) :
     [Fact]
     public async Task ANonPositiveTtlFailsTheStartWithAMessageNamingTheKey()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ProxyUnderTest.StartAsync(
-            settings: new Dictionary<string, string?> { ["Proxy:Conversations:Ttl"] = "00:00:00" }, cancellationToken: Deadline()));
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ProxyHost.StartWithStandInAsync(
+            settings: new Dictionary<string, string?> { ["Proxy:Conversations:Ttl"] = "00:00:00" }));
 
         Assert.Contains("Proxy:Conversations:Ttl", error.Message);
     }

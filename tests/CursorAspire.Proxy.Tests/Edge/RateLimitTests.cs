@@ -9,12 +9,10 @@ namespace CursorAspire.Proxy.Tests.Edge;
 /// <summary>Per-key limits on the public URL: a leaked key cannot drain an upstream account at full speed.</summary>
 public class RateLimitTests
 {
-    private const string SecondKey = "second-key-0a9b8c7d6e5f";
-
     private static Dictionary<string, string?> Config(Uri ollama, int perMinute, int concurrent)
     {
         var config = ProxyHost.OllamaConfig(ollama);
-        config["Proxy:ApiKeys:1"] = SecondKey;
+        config["Proxy:ApiKeys:1"] = ProxyHost.OtherApiKey;
         config["Proxy:RateLimit:RequestsPerMinute"] = perMinute.ToString();
         config["Proxy:RateLimit:ConcurrentRequests"] = concurrent.ToString();
         config["Proxy:Cache:Enabled"] = "false";
@@ -41,7 +39,7 @@ public class RateLimitTests
         Assert.Equal(2, ollama.CallCount);
 
         // Limits are per key: another key still gets through, and health is never limited.
-        using var other = proxy.CreateClient(SecondKey);
+        using var other = proxy.CreateClient(ProxyHost.OtherApiKey);
         Assert.Equal(HttpStatusCode.OK, (await ChatRequests.PostAsync(other, ChatRequests.Simple(stream: false))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await proxy.Client.GetAsync("health")).StatusCode);
     }

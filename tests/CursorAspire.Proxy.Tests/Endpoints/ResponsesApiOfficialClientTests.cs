@@ -22,9 +22,12 @@ namespace CursorAspire.Proxy.Tests.Endpoints;
 /// </summary>
 public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) : IClassFixture<GarnetServerFixture>
 {
+    /// <summary>The alias <see cref="ProxyHost.OpenAIConfig"/> routes to the stand-in.</summary>
+    private const string Alias = "remote";
+
     private static CancellationToken Deadline() => new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token;
 
-    private static ResponsesClient Client(ProxyUnderTest proxy, string apiKey = ProxyUnderTest.KeyA) =>
+    private static ResponsesClient Client(ProxyHost proxy, string apiKey = ProxyHost.ApiKey) =>
         new(new ApiKeyCredential(apiKey), new ResponsesClientOptions
         {
             Endpoint = proxy.ApiBaseUri,
@@ -32,7 +35,7 @@ public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) 
         });
 
     private static CreateResponseOptions Ask(string text, string? previousResponseId = null) =>
-        new(ProxyUnderTest.Alias, [ResponseItem.CreateUserMessageItem(text)]) { PreviousResponseId = previousResponseId };
+        new(Alias, [ResponseItem.CreateUserMessageItem(text)]) { PreviousResponseId = previousResponseId };
 
     private static CreateResponseOptions Streamed(CreateResponseOptions options)
     {
@@ -46,15 +49,15 @@ public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) 
     [Fact]
     public async Task ANonStreamedResponseCarriesTextStatusModelAndUsage()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync();
+        await using var proxy = await ProxyHost.StartWithStandInAsync();
         proxy.Upstream.Enqueue(StandInReply.FromText("Hello", " world") with { Usage = new StandInUsage(12, 3) });
 
         ResponseResult response = await Client(proxy).CreateResponseAsync(
-            new CreateResponseOptions(ProxyUnderTest.Alias, [ResponseItem.CreateUserMessageItem("Hi")]) { Instructions = "Be kind." }, Deadline());
+            new CreateResponseOptions(Alias, [ResponseItem.CreateUserMessageItem("Hi")]) { Instructions = "Be kind." }, Deadline());
 
         Assert.StartsWith("resp_", response.Id);
         Assert.Equal(ResponseStatus.Completed, response.Status);
-        Assert.Equal(ProxyUnderTest.Alias, response.Model);
+        Assert.Equal(Alias, response.Model);
         Assert.Equal("Hello world", response.GetOutputText());
         var message = Assert.IsAssignableFrom<MessageResponseItem>(Assert.Single(response.OutputItems));
         Assert.Equal(MessageRole.Assistant, message.Role);
@@ -73,7 +76,7 @@ public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) 
     [Fact]
     public async Task AStreamedResponseArrivesAsOrderedNamedEvents()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync();
+        await using var proxy = await ProxyHost.StartWithStandInAsync();
         proxy.Upstream.Enqueue(StandInReply.FromText("One, ", "two, ", "three.") with { Usage = new StandInUsage(20, 4) });
 
         var updates = new List<StreamingResponseUpdate>();
@@ -103,7 +106,7 @@ public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) 
     [Fact]
     public async Task FunctionCallsComeBackAsFunctionCallItemsStreamedAndNot()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync();
+        await using var proxy = await ProxyHost.StartWithStandInAsync();
         var readFile = ResponseTool.CreateFunctionTool("read_file", ReadFileParameters, false, "Read a file.");
         proxy.Upstream.Enqueue(
             StandInReply.FromToolCalls(new StandInToolCall("read_file", """{"path":"src/a.cs"}""", Id: "call_nonstream_1")),
@@ -142,7 +145,7 @@ public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) 
     public async Task ACustomToolCallComesBackAsACustomToolCallItemWithTheRawInput()
     {
         const string patch = "*** Begin Patch\n*** Add File: hello.py\n+print(\"hi\")\n*** End Patch";
-        await using var proxy = await ProxyUnderTest.StartAsync();
+        await using var proxy = await ProxyHost.StartWithStandInAsync();
         proxy.Upstream.Enqueue(StandInReply.FromToolCalls(new StandInToolCall("ApplyPatch", JsonSerializer.Serialize(new { input = patch }), Id: "call_patch")));
 
         var options = Ask("Add hello.py");
@@ -158,7 +161,7 @@ public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) 
     [Fact]
     public async Task PreviousResponseIdChainsAConversationStoredInRedis()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync(garnet.ConnectionString);
+        await using var proxy = await ProxyHost.StartWithStandInAsync(redis: garnet.ConnectionString);
         var readFile = ResponseTool.CreateFunctionTool("read_file", ReadFileParameters, false, "Read a file.");
         proxy.Upstream.Enqueue(
             StandInReply.FromText("Nice to meet you, Ada."),
@@ -171,7 +174,7 @@ public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) 
         second.Tools.Add(readFile);
         ResponseResult secondResult = await client.CreateResponseAsync(second, Deadline());
         var call = Assert.IsType<FunctionCallResponseItem>(Assert.Single(secondResult.OutputItems));
-        var third = new CreateResponseOptions(ProxyUnderTest.Alias, [ResponseItem.CreateFunctionCallOutputItem(call.CallId, "buy milk")])
+        var third = new CreateResponseOptions(Alias, [ResponseItem.CreateFunctionCallOutputItem(call.CallId, "buy milk")])
         {
             PreviousResponseId = secondResult.Id,
         };
@@ -201,12 +204,12 @@ public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) 
     [Fact]
     public async Task AStoredResponseCanBeRetrievedOnlyByItsKey()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync(garnet.ConnectionString);
+        await using var proxy = await ProxyHost.StartWithStandInAsync(redis: garnet.ConnectionString);
         proxy.Upstream.Enqueue(StandInReply.FromText("kept"));
         ResponseResult created = await Client(proxy).CreateResponseAsync(Ask("keep this"), Deadline());
 
         ResponseResult fetched = await Client(proxy).GetResponseAsync(created.Id, Deadline());
-        var error = await Assert.ThrowsAsync<ClientResultException>(() => Client(proxy, ProxyUnderTest.KeyB).GetResponseAsync(created.Id, Deadline()));
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => Client(proxy, ProxyHost.OtherApiKey).GetResponseAsync(created.Id, Deadline()));
 
         Assert.Equal(created.Id, fetched.Id);
         Assert.Equal("kept", fetched.GetOutputText());
@@ -217,7 +220,7 @@ public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) 
     [Fact]
     public async Task AStreamedResponseCanBeContinued()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync(garnet.ConnectionString);
+        await using var proxy = await ProxyHost.StartWithStandInAsync(redis: garnet.ConnectionString);
         proxy.Upstream.Enqueue(StandInReply.FromText("Blue."), StandInReply.FromText("You said blue."));
         var client = Client(proxy);
 
@@ -240,7 +243,7 @@ public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) 
     [Fact]
     public async Task AnUnknownPreviousResponseIdIsA404()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync(garnet.ConnectionString);
+        await using var proxy = await ProxyHost.StartWithStandInAsync(redis: garnet.ConnectionString);
 
         var error = await Assert.ThrowsAsync<ClientResultException>(() => Client(proxy).CreateResponseAsync(Ask("hi", "resp_does_not_exist"), Deadline()));
 
@@ -255,12 +258,12 @@ public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) 
     [Fact]
     public async Task AnotherKeysResponseIdIsA404()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync(garnet.ConnectionString);
+        await using var proxy = await ProxyHost.StartWithStandInAsync(redis: garnet.ConnectionString);
         proxy.Upstream.Enqueue(StandInReply.FromText("secret"));
-        ResponseResult first = await Client(proxy, ProxyUnderTest.KeyA).CreateResponseAsync(Ask("Remember: 42."), Deadline());
+        ResponseResult first = await Client(proxy, ProxyHost.ApiKey).CreateResponseAsync(Ask("Remember: 42."), Deadline());
 
         var error = await Assert.ThrowsAsync<ClientResultException>(
-            () => Client(proxy, ProxyUnderTest.KeyB).CreateResponseAsync(Ask("What did I say?", first.Id), Deadline()));
+            () => Client(proxy, ProxyHost.OtherApiKey).CreateResponseAsync(Ask("What did I say?", first.Id), Deadline()));
 
         Assert.Equal(404, error.Status);
         Assert.Contains("previous_response_not_found", error.GetRawResponse()!.Content.ToString());
@@ -270,7 +273,7 @@ public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) 
     [Fact]
     public async Task AResponseNotStoredCannotBeContinued()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync(garnet.ConnectionString);
+        await using var proxy = await ProxyHost.StartWithStandInAsync(redis: garnet.ConnectionString);
         proxy.Upstream.Enqueue(StandInReply.FromText("ok"));
         var unstored = Ask("hi");
         unstored.StoredOutputEnabled = false;
@@ -284,7 +287,7 @@ public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) 
     [Fact]
     public async Task AnUpstreamErrorBeforeTheStreamStartsIsAnErrorStatus()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync();
+        await using var proxy = await ProxyHost.StartWithStandInAsync();
         proxy.Upstream.Enqueue(StandInReply.FromError(503, "model is loading"));
 
         var error = await Assert.ThrowsAsync<ClientResultException>(async () =>
@@ -301,12 +304,12 @@ public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) 
     [Fact]
     public async Task AnUpstreamFailureAfterTheStartIsAResponseFailedEvent()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync();
+        await using var proxy = await ProxyHost.StartWithStandInAsync();
         proxy.Upstream.Enqueue(StandInReply.FromText("par", "tial", "never") with { FailAfterChunks = 2 });
 
-        using var http = proxy.Http();
+        using var http = proxy.CreateClient();
         var response = await http.PostAsync("v1/responses", new StringContent(
-            $$"""{"model":"{{ProxyUnderTest.Alias}}","input":"hi","stream":true}""", Encoding.UTF8, "application/json"), Deadline());
+            $$"""{"model":"{{Alias}}","input":"hi","stream":true}""", Encoding.UTF8, "application/json"), Deadline());
         var events = ResponseEvents.Parse(await response.Content.ReadAsStringAsync(Deadline()));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -320,8 +323,8 @@ public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) 
     [Fact]
     public async Task ABodyWithoutInputIsA400()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync();
-        using var http = proxy.Http();
+        await using var proxy = await ProxyHost.StartWithStandInAsync();
+        using var http = proxy.CreateClient();
 
         var response = await http.PostAsync("anything/v1/responses", new StringContent("""{"model":"m","messages":[]}""", Encoding.UTF8, "application/json"), Deadline());
 

@@ -13,11 +13,11 @@ public sealed class ResponsesReasoningTests
 {
     private static CancellationToken Deadline() => new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token;
 
-    private static async Task<List<(string Event, JsonElement Data)>> StreamAsync(ProxyUnderTest proxy)
+    private static async Task<List<(string Event, JsonElement Data)>> StreamAsync(ProxyHost proxy)
     {
-        using var http = proxy.Http();
+        using var http = proxy.CreateClient();
         var response = await http.PostAsync("v1/responses", new StringContent(
-            $$$"""{"model":"{{{ProxyUnderTest.Alias}}}","input":"6*7?","stream":true,"reasoning":{"effort":"low"} }""",
+            """{"model":"local","input":"6*7?","stream":true,"reasoning":{"effort":"low"} }""",
             Encoding.UTF8, "application/json"), Deadline());
         response.EnsureSuccessStatusCode();
         return ResponseEvents.Parse(await response.Content.ReadAsStringAsync(Deadline()));
@@ -26,7 +26,7 @@ public sealed class ResponsesReasoningTests
     [Fact]
     public async Task ThinkingBecomesAReasoningItemBeforeTheAnswer()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync(ollama: true,
+        await using var proxy = await ProxyHost.StartWithStandInAsync(ollama: true,
             settings: new Dictionary<string, string?> { ["Proxy:ReasoningOutput"] = "ReasoningContent" });
         proxy.Upstream.Enqueue(new StandInReply { ReasoningChunks = ["six times ", "seven"], TextChunks = ["42"] });
 
@@ -42,7 +42,7 @@ public sealed class ResponsesReasoningTests
     [Fact]
     public async Task OmittedReasoningLeavesOnlyTheAnswer()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync(ollama: true,
+        await using var proxy = await ProxyHost.StartWithStandInAsync(ollama: true,
             settings: new Dictionary<string, string?> { ["Proxy:ReasoningOutput"] = "Omit" });
         proxy.Upstream.Enqueue(new StandInReply { ReasoningChunks = ["hidden"], TextChunks = ["42"] });
 

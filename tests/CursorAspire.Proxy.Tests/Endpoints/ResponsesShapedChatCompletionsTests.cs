@@ -37,10 +37,10 @@ public sealed class ResponsesShapedChatCompletionsTests(GarnetServerFixture garn
     [Fact]
     public async Task TheCursorAgentFixtureStreamsBackAsChatCompletionChunks()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync();
+        await using var proxy = await ProxyHost.StartWithStandInAsync();
         proxy.Upstream.Enqueue(StandInReply.FromText("I'll ", "edit ", "cart.py.") with { Usage = new StandInUsage(900, 6) });
 
-        var (response, events) = await PostStreamAsync(proxy.Http(), "cursor/v1/chat/completions", Fixture());
+        var (response, events) = await PostStreamAsync(proxy.CreateClient(), "cursor/v1/chat/completions", Fixture());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
@@ -76,12 +76,12 @@ public sealed class ResponsesShapedChatCompletionsTests(GarnetServerFixture garn
     [Fact]
     public async Task AModelsApplyPatchCallIsHandedToCursorAsAFunctionCallWithTheRawPatch()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync();
+        await using var proxy = await ProxyHost.StartWithStandInAsync();
         proxy.Upstream.Enqueue(StandInReply.FromToolCalls(
             new StandInToolCall("ApplyPatch", JsonSerializer.Serialize(new { input = Patch }), Id: "call_patch_1"),
             new StandInToolCall("Shell", """{"command":"pytest -q"}""", Id: "call_shell_2")));
 
-        var (response, events) = await PostStreamAsync(proxy.Http(), "v1/chat/completions", Fixture());
+        var (response, events) = await PostStreamAsync(proxy.CreateClient(), "v1/chat/completions", Fixture());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var calls = events.SkipLast(1).Select(Data)
@@ -103,7 +103,7 @@ public sealed class ResponsesShapedChatCompletionsTests(GarnetServerFixture garn
     [Fact]
     public async Task ThePatchCallComingBackInTheNextTurnReachesTheModelAsItsOwnCall()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync();
+        await using var proxy = await ProxyHost.StartWithStandInAsync();
         proxy.Upstream.Enqueue(StandInReply.FromText("Patched."));
         var body = JsonSerializer.Serialize(new
         {
@@ -118,7 +118,7 @@ public sealed class ResponsesShapedChatCompletionsTests(GarnetServerFixture garn
             },
         });
 
-        var response = await proxy.Http().PostAsync("chat/completions", new StringContent(body, Encoding.UTF8, "application/json"), Deadline());
+        var response = await proxy.CreateClient().PostAsync("chat/completions", new StringContent(body, Encoding.UTF8, "application/json"), Deadline());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var completion = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Deadline())).RootElement;
@@ -134,14 +134,14 @@ public sealed class ResponsesShapedChatCompletionsTests(GarnetServerFixture garn
     [Fact]
     public async Task PreviousResponseIdOnChatCompletionsContinuesAConversationStoredByTheResponsesApi()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync(garnet.ConnectionString);
+        await using var proxy = await ProxyHost.StartWithStandInAsync(redis: garnet.ConnectionString);
         proxy.Upstream.Enqueue(StandInReply.FromText("Noted, Ada."), StandInReply.FromText("Ada."));
-        var first = await proxy.Http().PostAsync("v1/responses",
-            new StringContent("""{"model":"local-coder","input":"My name is Ada."}""", Encoding.UTF8, "application/json"), Deadline());
+        var first = await proxy.CreateClient().PostAsync("v1/responses",
+            new StringContent("""{"model":"remote","input":"My name is Ada."}""", Encoding.UTF8, "application/json"), Deadline());
         var id = JsonDocument.Parse(await first.Content.ReadAsStringAsync(Deadline())).RootElement.GetProperty("id").GetString();
 
-        var second = await proxy.Http().PostAsync("v1/chat/completions", new StringContent(
-            $$"""{"model":"local-coder","previous_response_id":"{{id}}","input":[{"role":"user","content":"My name?"}]}""",
+        var second = await proxy.CreateClient().PostAsync("v1/chat/completions", new StringContent(
+            $$"""{"model":"remote","previous_response_id":"{{id}}","input":[{"role":"user","content":"My name?"}]}""",
             Encoding.UTF8, "application/json"), Deadline());
 
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
@@ -155,9 +155,9 @@ public sealed class ResponsesShapedChatCompletionsTests(GarnetServerFixture garn
     [Fact]
     public async Task AnUnknownPreviousResponseIdOnChatCompletionsIsA404()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync();
+        await using var proxy = await ProxyHost.StartWithStandInAsync();
 
-        var response = await proxy.Http().PostAsync("v1/chat/completions", new StringContent(
+        var response = await proxy.CreateClient().PostAsync("v1/chat/completions", new StringContent(
             """{"model":"gpt-5.5","previous_response_id":"resp_missing","input":"hi","stream":true}""", Encoding.UTF8, "application/json"), Deadline());
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
@@ -170,9 +170,9 @@ public sealed class ResponsesShapedChatCompletionsTests(GarnetServerFixture garn
     [Fact]
     public async Task AMalformedInputItemIsA400InOpenAIsErrorShape()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync();
+        await using var proxy = await ProxyHost.StartWithStandInAsync();
 
-        var response = await proxy.Http().PostAsync("v1/chat/completions", new StringContent(
+        var response = await proxy.CreateClient().PostAsync("v1/chat/completions", new StringContent(
             """{"model":"gpt-5.5","input":[{"type":"function_call_output","output":"x"}]}""", Encoding.UTF8, "application/json"), Deadline());
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
