@@ -41,7 +41,7 @@ public sealed class ResponseCacheOutageTests
     public async Task RequestsSucceedWithinBoundWhenRedisStopsMidTestAndTheBreakerOpens()
     {
         using var garnet = GarnetServerFixture.StartNew();
-        var logs = new CapturingLoggerProvider();
+        var logs = new CapturedLogs();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         using var context = new CacheTestContext(garnet.ConnectionString, OutageOptions(), loggerFactory);
         await context.WarmUpAsync();

@@ -135,7 +135,7 @@ public sealed class ResponseCacheRegistrationTests(GarnetServerFixture garnet) :
     [Fact]
     public async Task WithoutConnectionStringTheCacheUsesProcessMemoryAndSaysSo()
     {
-        var logs = new CapturingLoggerProvider();
+        var logs = new CapturedLogs();
         using var host = Builder([], logs).Build();
         var inner = new ScriptedChatClient();
         using var pipeline = new ChatClientBuilder(inner).UseResponseCache("ollama").Build(host.Services);
