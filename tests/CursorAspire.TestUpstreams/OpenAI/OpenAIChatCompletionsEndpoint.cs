@@ -164,13 +164,13 @@ internal static class OpenAIChatCompletionsEndpoint
             }
 
             await SendAsync(exchange, r, includeUsage, chunks[i]).ConfigureAwait(false);
-            if (await StopsAfterAsync(exchange, r.Reply, i + 1, chunks.Count).ConfigureAwait(false))
+            if (await exchange.StopsAfterAsync(r.Reply, i + 1, chunks.Count).ConfigureAwait(false))
             {
                 return;
             }
         }
 
-        if (chunks.Count == 0 && await StopsAfterAsync(exchange, r.Reply, 0, 0).ConfigureAwait(false))
+        if (chunks.Count == 0 && await exchange.StopsAfterAsync(r.Reply, 0, 0).ConfigureAwait(false))
         {
             return;
         }
@@ -215,23 +215,6 @@ internal static class OpenAIChatCompletionsEndpoint
     }
 
     /// <summary>Applies FailAfterChunks/HangAfterChunks after <paramref name="written"/> of <paramref name="total"/> chunks.</summary>
-    private static async Task<bool> StopsAfterAsync(Exchange exchange, StandInReply reply, int written, int total)
-    {
-        if (reply.FailAfterChunks is { } fail && (written == fail || (written == total && fail >= total)))
-        {
-            await exchange.AbortConnectionAsync().ConfigureAwait(false);
-            return true;
-        }
-
-        if (reply.HangAfterChunks is { } hang && (written == hang || (written == total && hang >= total)))
-        {
-            await exchange.HangAsync().ConfigureAwait(false);
-            return true;
-        }
-
-        return false;
-    }
-
     private static JsonObject ToolCallDelta(JsonObject call) => new() { ["tool_calls"] = new JsonArray(call) };
 
     private static Task SendAsync(Exchange exchange, ReplyContext r, bool includeUsage, JsonObject delta, string? finishReason = null)
