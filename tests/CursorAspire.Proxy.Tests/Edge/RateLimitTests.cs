@@ -48,7 +48,9 @@ public class RateLimitTests
     public async Task OverTheConcurrentRequestsIsA429WhileTheFirstStreamIsOpen()
     {
         await using var ollama = await OllamaStandIn.StartAsync();
-        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, perMinute: 0, concurrent: 1));
+        var abandonedRequestEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, perMinute: 0, concurrent: 1),
+            builder => builder.Services.AddSingleton<IStartupFilter>(new SignalAbandonedRequestEnd(abandonedRequestEnded)));
         ollama.Enqueue(new StandInReply { TextChunks = ["first", "never"], HangAfterChunks = 1 });
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -63,14 +65,8 @@ public class RateLimitTests
 
         open.Dispose(); // the first stream ends: its permit comes back
         await ollama.ChatRequests[0].Aborted.WaitAsync(TimeSpan.FromSeconds(5));
-        HttpResponseMessage third;
-        var attempts = 0;
-        do
-        {
-            await Task.Delay(50);
-            third = await ChatRequests.PostAsync(proxy.Client, ChatRequests.Simple(stream: false));
-        }
-        while (third.StatusCode == (HttpStatusCode)429 && ++attempts < 40);
+        await abandonedRequestEnded.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        var third = await ChatRequests.PostAsync(proxy.Client, ChatRequests.Simple(stream: false));
         Assert.Equal(HttpStatusCode.OK, third.StatusCode);
     }
 
@@ -81,5 +77,31 @@ public class RateLimitTests
         var options = proxy.Services.GetRequiredService<IOptions<CursorAspire.Proxy.Configuration.ProxyOptions>>().Value.RateLimit;
         Assert.Equal(600, options.RequestsPerMinute);
         Assert.Equal(32, options.ConcurrentRequests);
+    }
+
+    /// <summary>
+    /// The outermost middleware: signals when a request its client abandoned has left the proxy's pipeline, so after
+    /// the rate limiter has released its permit.
+    /// </summary>
+    private sealed class SignalAbandonedRequestEnd(TaskCompletionSource ended) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, inner) =>
+            {
+                try
+                {
+                    await inner(context);
+                }
+                finally
+                {
+                    if (context.RequestAborted.IsCancellationRequested)
+                    {
+                        ended.TrySetResult();
+                    }
+                }
+            });
+            next(app);
+        };
     }
 }

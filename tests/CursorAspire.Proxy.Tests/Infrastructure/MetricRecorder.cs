@@ -7,7 +7,7 @@ namespace CursorAspire.Proxy.Tests.Infrastructure;
 internal sealed class MetricRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<string, long> _totals = new();
+    private readonly ConcurrentDictionary<string, AwaitableCount> _totals = new();
 
     public MetricRecorder(IMeterFactory scope)
     {
@@ -19,11 +19,16 @@ internal sealed class MetricRecorder : IDisposable
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => _totals.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
+        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => Total(instrument.Name).Add(value));
         _listener.Start();
     }
 
-    public long this[string instrument] => _totals.TryGetValue(instrument, out var value) ? value : 0;
+    public long this[string instrument] => _totals.TryGetValue(instrument, out var total) ? total.Total : 0;
+
+    /// <summary>Completes when <paramref name="instrument"/> has summed to at least <paramref name="total"/>.</summary>
+    public Task Reaching(string instrument, long total) => Total(instrument).Reaching(total);
 
     public void Dispose() => _listener.Dispose();
+
+    private AwaitableCount Total(string instrument) => _totals.GetOrAdd(instrument, _ => new AwaitableCount());
 }

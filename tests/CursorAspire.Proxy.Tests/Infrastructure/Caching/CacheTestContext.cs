@@ -36,7 +36,9 @@ internal sealed class CacheTestContext : IDisposable
 
         LoggerFactory = loggerFactory;
         var cacheMetrics = new ResponseCacheMetrics(meterFactory);
-        Store = new ResponseCacheStore(_redis, Microsoft.Extensions.Options.Options.Create(Options), cacheMetrics, loggerFactory?.CreateLogger<ResponseCacheStore>());
+        var counted = new CountedReadsCache(_redis);
+        StoreReads = counted.Reads;
+        Store = new ResponseCacheStore(counted, Microsoft.Extensions.Options.Options.Create(Options), cacheMetrics, loggerFactory?.CreateLogger<ResponseCacheStore>());
         InFlight = new InFlightResponses();
         CacheMetrics = cacheMetrics;
     }
@@ -44,6 +46,9 @@ internal sealed class CacheTestContext : IDisposable
     public ResponseCacheOptions Options { get; }
 
     public ResponseCacheStore Store { get; }
+
+    /// <summary>The store's reads answered so far; see <see cref="CountedReadsCache"/>.</summary>
+    public AwaitableCount StoreReads { get; }
 
     public InFlightResponses InFlight { get; }
 
