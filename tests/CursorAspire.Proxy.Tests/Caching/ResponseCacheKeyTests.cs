@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CursorAspire.Proxy.Caching;
-using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Tests.Infrastructure.Caching;
+using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Caching;
 

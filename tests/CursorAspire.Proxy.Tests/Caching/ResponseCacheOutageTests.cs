@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using CursorAspire.Proxy.Caching;
+using CursorAspire.Proxy.Tests.Infrastructure;
+using CursorAspire.Proxy.Tests.Infrastructure.Caching;
 using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
-using CursorAspire.Proxy.Tests.Infrastructure.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure;
 
 namespace CursorAspire.Proxy.Tests.Caching;
 

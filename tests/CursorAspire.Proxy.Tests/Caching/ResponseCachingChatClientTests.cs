@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using CursorAspire.Proxy.Caching;
+using CursorAspire.Proxy.Tests.Infrastructure.Caching;
 using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using Microsoft.Extensions.AI;
-using CursorAspire.Proxy.Tests.Infrastructure.Caching;
 
 namespace CursorAspire.Proxy.Tests.Caching;
 

@@ -1,9 +1,8 @@
+using CursorAspire.Proxy.Tests.Infrastructure;
+using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using CursorAspire.TestUpstreams;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using CursorAspire.Proxy.Tests.Infrastructure;
 
 namespace CursorAspire.Proxy.Tests.Conversations;
 

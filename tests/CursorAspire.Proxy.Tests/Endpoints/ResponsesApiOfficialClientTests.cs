@@ -6,12 +6,11 @@ using System.ClientModel.Primitives;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using CursorAspire.Proxy.Tests.Infrastructure;
+using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using CursorAspire.TestUpstreams;
 using OpenAI.Responses;
 using StackExchange.Redis;
-
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using CursorAspire.Proxy.Tests.Infrastructure;
 
 namespace CursorAspire.Proxy.Tests.Endpoints;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using CursorAspire.TestUpstreams;
 using CursorAspire.Proxy.Tests.Infrastructure;
+using CursorAspire.TestUpstreams;
 
 namespace CursorAspire.Proxy.Tests.Endpoints;
 

@@ -1,11 +1,10 @@
-using CursorAspire.TestUpstreams.Fixtures;
-using CursorAspire.Proxy.Tests.Infrastructure;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using CursorAspire.TestUpstreams;
-
+using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.Proxy.Tests.Infrastructure.Redis;
+using CursorAspire.TestUpstreams;
+using CursorAspire.TestUpstreams.Fixtures;
 
 namespace CursorAspire.Proxy.Tests.Endpoints;
 
