@@ -60,9 +60,10 @@ public static class ProxyApplication
         app.UseForwardedHeaders();
         app.UseMiddleware<OpenAIErrorMiddleware>();
         app.UseStatusCodePages(ProxyEndpoints.WriteStatusCodeErrorAsync);
+        // Before CORS: the model endpoints' CORS policy must see the endpoint the rewritten path routes to.
+        app.UseRewriter(ProxyEndpoints.AnyPrefixRewrite());
         app.UseCors();
         app.Use(ProxyEndpoints.AnswerOptions);
-        app.UseRewriter(ProxyEndpoints.AnyPrefixRewrite());
         app.UseMiddleware<FailedAuthenticationThrottle>();
         app.UseAuthentication();
         app.UseAuthorization();

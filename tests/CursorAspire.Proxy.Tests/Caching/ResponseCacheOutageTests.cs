@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Tests.Redis;
+using CursorAspire.Proxy.Tests.Infrastructure;
+using CursorAspire.Proxy.Tests.Infrastructure.Caching;
+using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
@@ -40,7 +42,7 @@ public sealed class ResponseCacheOutageTests
     public async Task RequestsSucceedWithinBoundWhenRedisStopsMidTestAndTheBreakerOpens()
     {
         using var garnet = GarnetServerFixture.StartNew();
-        var logs = new CapturingLoggerProvider();
+        var logs = new CapturedLogs();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         using var context = new CacheTestContext(garnet.ConnectionString, OutageOptions(), loggerFactory);
         await context.WarmUpAsync();
@@ -130,7 +132,8 @@ public sealed class ResponseCacheOutageTests
             .Select(_ => Task.Run(() => client.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options(_partition), CacheTestData.Deadline())))
             .ToList();
         await inner.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await Task.Delay(600); // longer than the store timeout: every request is past its failed read
+        // Every request is past its failed read (the store counts each failure as it gives up on the read).
+        await context.Metrics.Reaching("cursoraspire.cache.errors", calls.Count).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(1, inner.Calls);
         gate.SetResult();
         await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(10));
@@ -161,6 +164,9 @@ public sealed class ResponseCacheOutageTests
         garnet.Start();
 
         // Same port, same process: the client reconnects in the background and the half-open trial closes the breaker.
+        // Neither clock is the test's to move (StackExchange.Redis reconnects on its own heartbeat; the break duration
+        // runs on the store's clock, which also times out the reads above), so this polls, and only an answer from
+        // the store ends it.
         var recovered = false;
         var deadline = Stopwatch.StartNew();
         while (!recovered && deadline.Elapsed < TimeSpan.FromSeconds(15))

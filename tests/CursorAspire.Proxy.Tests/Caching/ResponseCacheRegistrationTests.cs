@@ -1,5 +1,7 @@
 using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Tests.Redis;
+using CursorAspire.Proxy.Tests.Infrastructure;
+using CursorAspire.Proxy.Tests.Infrastructure.Caching;
+using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
@@ -133,7 +135,7 @@ public sealed class ResponseCacheRegistrationTests(GarnetServerFixture garnet) :
     [Fact]
     public async Task WithoutConnectionStringTheCacheUsesProcessMemoryAndSaysSo()
     {
-        var logs = new CapturingLoggerProvider();
+        var logs = new CapturedLogs();
         using var host = Builder([], logs).Build();
         var inner = new ScriptedChatClient();
         using var pipeline = new ChatClientBuilder(inner).UseResponseCache("ollama").Build(host.Services);

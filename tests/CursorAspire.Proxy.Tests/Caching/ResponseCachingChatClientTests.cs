@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Tests.Redis;
+using CursorAspire.Proxy.Tests.Infrastructure.Caching;
+using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Caching;
@@ -392,7 +393,8 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var requests = Enumerable.Range(0, 8).Select(_ => new ResponseCacheRequest(_partition)).ToList();
         var calls = requests.Select(r => Task.Run(() => client.GetResponseAsync(CacheTestData.Conversation(), Options(request: r), CacheTestData.Deadline()))).ToList();
         await inner.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await Task.Delay(300); // let the followers reach the in-flight map
+        // Every request has missed in the store and gone on to the in-flight map: the leader upstream, the followers to wait on it.
+        await context.StoreReads.Reaching(requests.Count).WaitAsync(TimeSpan.FromSeconds(10));
 
         // While the leader's call is held open, nobody else went upstream: the followers are waiting on it.
         Assert.Equal(1, inner.Calls);
@@ -417,7 +419,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var requests = Enumerable.Range(0, 5).Select(_ => new ResponseCacheRequest(_partition)).ToList();
         var streams = requests.Select(r => Task.Run(() => Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: r))))).ToList();
         await inner.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await Task.Delay(300);
+        await context.StoreReads.Reaching(requests.Count).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(1, inner.Calls);
         gate.SetResult();
         var results = await Task.WhenAll(streams).WaitAsync(TimeSpan.FromSeconds(10));
@@ -442,7 +444,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         await leaderInner.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var followerRequest = new ResponseCacheRequest(_partition);
         var follower = Task.Run(() => Collect(followerClient.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: followerRequest))));
-        await Task.Delay(200);
+        await context.StoreReads.Reaching(2).WaitAsync(TimeSpan.FromSeconds(10)); // the follower is waiting on the leader
         gate.SetResult();
 
         await Assert.ThrowsAsync<HttpRequestException>(() => leader);

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using CursorAspire.TestUpstreams;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -6,23 +7,36 @@ namespace CursorAspire.Proxy.Tests.Infrastructure;
 
 /// <summary>
 /// The real proxy application (the same composition Program.cs runs) on Kestrel on a loopback port, configured
-/// in memory. Requests go over real HTTP.
+/// in memory. Requests go over real HTTP. Start it with a configuration in front of upstreams the test owns
+/// (<see cref="StartAsync"/>), or let it start a stand-in of its own (<see cref="StartWithStandInAsync"/>).
 /// </summary>
 public sealed class ProxyHost : IAsyncDisposable
 {
     public const string ApiKey = "test-key-6b1f0c2e9d8a4f7b";
 
-    private readonly WebApplication _app;
+    /// <summary>A second key, for what is scoped per key; valid where the configuration adds it (as <see cref="StartWithStandInAsync"/> does).</summary>
+    public const string OtherApiKey = "test-key-3e5a7c9b1d2f4a6c";
 
-    private ProxyHost(WebApplication app, Uri baseUri, CapturedLogs logs)
+    private readonly WebApplication _app;
+    private readonly StandInServer? _upstream;
+
+    private ProxyHost(WebApplication app, Uri baseUri, CapturedLogs logs, StandInServer? upstream)
     {
         _app = app;
+        _upstream = upstream;
         BaseUri = baseUri;
         Logs = logs;
         Client = CreateClient();
     }
 
+    /// <summary>The proxy's root, e.g. <c>http://127.0.0.1:40123/</c>.</summary>
     public Uri BaseUri { get; }
+
+    /// <summary>The OpenAI base URL clients take: <c>{BaseUri}v1/</c>.</summary>
+    public Uri ApiBaseUri => new(BaseUri, "v1/");
+
+    /// <summary>The stand-in started by <see cref="StartWithStandInAsync"/>, disposed with the host.</summary>
+    public StandInServer Upstream => _upstream ?? throw new InvalidOperationException("This proxy was started without a stand-in of its own.");
 
     public CapturedLogs Logs { get; }
 
@@ -79,7 +93,43 @@ public sealed class ProxyHost : IAsyncDisposable
         ["Proxy:Models:anthropic-sonnet:Model"] = upstreamModel,
     };
 
-    public static async Task<ProxyHost> StartAsync(IDictionary<string, string?> configuration, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>
+    /// Starts an OpenAI stand-in (an Ollama one with <paramref name="ollama"/>) and the proxy in front of it
+    /// (<see cref="OpenAIConfig"/> or <see cref="OllamaConfig"/>, with <see cref="OtherApiKey"/> too); the host owns the stand-in.
+    /// </summary>
+    /// <param name="ollama">Put an Ollama stand-in (NDJSON) upstream instead of an OpenAI one (SSE).</param>
+    /// <param name="redis">Redis as the proxy's store (<c>ConnectionStrings:cache</c>); null keeps process memory.</param>
+    /// <param name="settings">Further configuration, e.g. <c>Proxy:ReasoningOutput</c>.</param>
+    public static async Task<ProxyHost> StartWithStandInAsync(bool ollama = false, string? redis = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        StandInServer upstream = ollama ? await OllamaStandIn.StartAsync() : await OpenAIStandIn.StartAsync();
+        var configuration = upstream is OpenAIStandIn openai ? OpenAIConfig(openai.ApiBaseUri) : OllamaConfig(upstream.BaseUri);
+        configuration["Proxy:ApiKeys:1"] = OtherApiKey;
+        if (redis is not null)
+        {
+            configuration["ConnectionStrings:cache"] = redis;
+        }
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+        try
+        {
+            return await LaunchAsync(configuration, configure: null, upstream);
+        }
+        catch
+        {
+            // A proxy that failed to start (a validation test) must not leak its upstream.
+            await upstream.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the proxy with <paramref name="configuration"/>, e.g. one of the configurations above, changed as the test needs.</summary>
+    public static Task<ProxyHost> StartAsync(IDictionary<string, string?> configuration, Action<WebApplicationBuilder>? configure = null) =>
+        LaunchAsync(configuration, configure, upstream: null);
+
+    private static async Task<ProxyHost> LaunchAsync(IDictionary<string, string?> configuration, Action<WebApplicationBuilder>? configure, StandInServer? upstream)
     {
         var logs = new CapturedLogs();
         var app = ProxyApplication.Build([], builder =>
@@ -102,7 +152,7 @@ public sealed class ProxyHost : IAsyncDisposable
             throw;
         }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ProxyHost(app, new Uri(address.Replace("0.0.0.0", "127.0.0.1") + "/"), logs);
+        return new ProxyHost(app, new Uri(address.Replace("0.0.0.0", "127.0.0.1") + "/"), logs, upstream);
     }
 
     public async ValueTask DisposeAsync()
@@ -110,5 +160,9 @@ public sealed class ProxyHost : IAsyncDisposable
         Client.Dispose();
         using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5))) { await _app.StopAsync(stop.Token); }
         await _app.DisposeAsync();
+        if (_upstream is not null)
+        {
+            await _upstream.DisposeAsync();
+        }
     }
 }

@@ -8,7 +8,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.Proxy.Tests.Redis;
+using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using CursorAspire.TestUpstreams;
 using OpenAI.Responses;
 using StackExchange.Redis;

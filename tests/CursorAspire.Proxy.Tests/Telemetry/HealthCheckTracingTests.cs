@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.Proxy.Tests.Redis;
+using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using CursorAspire.TestUpstreams;
 using OpenTelemetry.Trace;
 

@@ -208,7 +208,7 @@ internal static class AnthropicMessagesEndpoint
             await SendAsync(exchange, "content_block_stop", new JsonObject { ["index"] = index }).ConfigureAwait(false);
             index++;
         }
-        if (total == 0 && await StopsAfterAsync(exchange, r.Reply, 0, 0).ConfigureAwait(false))
+        if (total == 0 && await exchange.StopsAfterAsync(r.Reply, 0, 0).ConfigureAwait(false))
         {
             return;
         }
@@ -244,7 +244,7 @@ internal static class AnthropicMessagesEndpoint
                     ["delta"] = new JsonObject { ["type"] = deltaType, [field] = chunk },
                 }).ConfigureAwait(false);
                 written++;
-                if (await StopsAfterAsync(exchange, r.Reply, written, total).ConfigureAwait(false))
+                if (await exchange.StopsAfterAsync(r.Reply, written, total).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -293,23 +293,6 @@ internal static class AnthropicMessagesEndpoint
     }
 
     /// <summary>Applies FailAfterChunks/HangAfterChunks after <paramref name="written"/> of <paramref name="total"/> chunks.</summary>
-    private static async Task<bool> StopsAfterAsync(Exchange exchange, StandInReply reply, int written, int total)
-    {
-        if (reply.FailAfterChunks is { } fail && (written == fail || (written == total && fail >= total)))
-        {
-            await exchange.AbortConnectionAsync().ConfigureAwait(false);
-            return true;
-        }
-
-        if (reply.HangAfterChunks is { } hang && (written == hang || (written == total && hang >= total)))
-        {
-            await exchange.HangAsync().ConfigureAwait(false);
-            return true;
-        }
-
-        return false;
-    }
-
     /// <summary>One named SSE event; <c>type</c> repeats the event name in the data, as Anthropic sends it.</summary>
     private static Task SendAsync(Exchange exchange, string eventName, JsonObject data)
     {

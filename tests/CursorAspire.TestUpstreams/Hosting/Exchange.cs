@@ -87,6 +87,28 @@ internal sealed class Exchange(HttpContext context, RecordedRequest request, Sta
 
     private static readonly TimeSpan AbortGracePeriod = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Carries out the reply's scripted failure or hang once <paramref name="written"/> of its <paramref name="total"/>
+    /// chunks are out (a count at or above the total applies after the last one; see <see cref="StandInReply"/>).
+    /// </summary>
+    /// <returns>Whether the reply ends here.</returns>
+    public async Task<bool> StopsAfterAsync(StandInReply reply, int written, int total)
+    {
+        if (reply.FailAfterChunks is { } fail && (written == fail || (written == total && fail >= total)))
+        {
+            await AbortConnectionAsync().ConfigureAwait(false);
+            return true;
+        }
+
+        if (reply.HangAfterChunks is { } hang && (written == hang || (written == total && hang >= total)))
+        {
+            await HangAsync().ConfigureAwait(false);
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>Adds <c>Retry-After</c> in whole seconds, rounded up.</summary>
     public void SetRetryAfter(TimeSpan? retryAfter)
     {

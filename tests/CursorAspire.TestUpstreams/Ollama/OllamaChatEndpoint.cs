@@ -74,13 +74,13 @@ internal static class OllamaChatEndpoint
             }
 
             await exchange.WriteAndFlushAsync(Line(Chunk(exchange, model, chunks[i]))).ConfigureAwait(false);
-            if (await StopsAfterAsync(exchange, reply, i + 1, chunks.Count).ConfigureAwait(false))
+            if (await exchange.StopsAfterAsync(reply, i + 1, chunks.Count).ConfigureAwait(false))
             {
                 return;
             }
         }
 
-        if (chunks.Count == 0 && await StopsAfterAsync(exchange, reply, 0, 0).ConfigureAwait(false))
+        if (chunks.Count == 0 && await exchange.StopsAfterAsync(reply, 0, 0).ConfigureAwait(false))
         {
             return;
         }
@@ -116,23 +116,6 @@ internal static class OllamaChatEndpoint
         }
 
         await exchange.WriteJsonAsync(200, Done(exchange, model, message, reply, started)).ConfigureAwait(false);
-    }
-
-    private static async Task<bool> StopsAfterAsync(Exchange exchange, StandInReply reply, int written, int total)
-    {
-        if (reply.FailAfterChunks is { } fail && (written == fail || (written == total && fail >= total)))
-        {
-            await exchange.AbortConnectionAsync().ConfigureAwait(false);
-            return true;
-        }
-
-        if (reply.HangAfterChunks is { } hang && (written == hang || (written == total && hang >= total)))
-        {
-            await exchange.HangAsync().ConfigureAwait(false);
-            return true;
-        }
-
-        return false;
     }
 
     private static JsonObject Message(string content, string? thinking = null)

@@ -173,13 +173,13 @@ internal static class OpenAIChatCompletionsEndpoint
             }
 
             await SendAsync(exchange, r, includeUsage, chunks[i]).ConfigureAwait(false);
-            if (await StopsAfterAsync(exchange, r.Reply, i + 1, chunks.Count).ConfigureAwait(false))
+            if (await exchange.StopsAfterAsync(r.Reply, i + 1, chunks.Count).ConfigureAwait(false))
             {
                 return;
             }
         }
 
-        if (chunks.Count == 0 && await StopsAfterAsync(exchange, r.Reply, 0, 0).ConfigureAwait(false))
+        if (chunks.Count == 0 && await exchange.StopsAfterAsync(r.Reply, 0, 0).ConfigureAwait(false))
         {
             return;
         }
@@ -221,24 +221,6 @@ internal static class OpenAIChatCompletionsEndpoint
         }
 
         await exchange.WriteAndFlushAsync("data: [DONE]\n\n").ConfigureAwait(false);
-    }
-
-    /// <summary>Applies FailAfterChunks/HangAfterChunks after <paramref name="written"/> of <paramref name="total"/> chunks.</summary>
-    private static async Task<bool> StopsAfterAsync(Exchange exchange, StandInReply reply, int written, int total)
-    {
-        if (reply.FailAfterChunks is { } fail && (written == fail || (written == total && fail >= total)))
-        {
-            await exchange.AbortConnectionAsync().ConfigureAwait(false);
-            return true;
-        }
-
-        if (reply.HangAfterChunks is { } hang && (written == hang || (written == total && hang >= total)))
-        {
-            await exchange.HangAsync().ConfigureAwait(false);
-            return true;
-        }
-
-        return false;
     }
 
     /// <summary>The index of the first assistant message with tool calls and no <c>reasoning_content</c> string.</summary>

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using CursorAspire.Proxy.Tests.Infrastructure;
+using CursorAspire.Proxy.Tests.Infrastructure.Redis;
+using CursorAspire.TestUpstreams;
+using CursorAspire.TestUpstreams.Fixtures;
+using StackExchange.Redis;
+
+namespace CursorAspire.Proxy.Tests.Caching;
+
+/// <summary>The response cache through the real endpoint, with a real Redis-protocol server (embedded Garnet) behind it.</summary>
+public class ResponseCacheEndpointTests
+{
+    private const string SecondKey = "second-key-0a9b8c7d6e5f";
+
+    private static Dictionary<string, string?> Config(Uri ollama, string? redis)
+    {
+        var config = ProxyHost.OllamaConfig(ollama);
+        config["Proxy:ApiKeys:1"] = SecondKey;
+        if (redis is not null)
+        {
+            config["ConnectionStrings:cache"] = redis;
+        }
+        return config;
+    }
+
+    private static string AgentRequest(bool stream = true, string model = "local") =>
+        ChatRequests.Fixture(CursorFixtures.AgentChatToolsMultiturn, model, stream); // temperature 0, as Cursor sends
+
+    private static async Task<(HttpResponseMessage Response, string Body)> SendAsync(HttpClient client, string body, string? cacheControl = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (cacheControl is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Cache-Control", cacheControl);
+        }
+        var response = await client.SendAsync(request);
+        return (response, await response.Content.ReadAsStringAsync());
+    }
+
+    private static string XCache(HttpResponseMessage response) => response.Headers.GetValues("x-cache").Single();
+
+    [Fact]
+    public async Task RepeatedStreamedRequestIsAHitReplayedToTheContractAndStoredInRedis()
+    {
+        using var garnet = GarnetServerFixture.StartNew();
+        await using var ollama = await OllamaStandIn.StartAsync();
+        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, garnet.ConnectionString));
+        ollama.Enqueue(StandInReply.FromToolCalls(new StandInToolCall("read_file", """{"target_file":"a.py"}""")));
+
+        var (first, firstBody) = await SendAsync(proxy.Client, AgentRequest());
+        var (second, secondBody) = await SendAsync(proxy.Client, AgentRequest());
+
+        Assert.Equal("MISS", XCache(first));
+        Assert.Equal("HIT", XCache(second));
+        Assert.Equal(1, ollama.CallCount);
+        var original = SseChunks.AssertContract(firstBody, "local");
+        var replay = SseChunks.AssertContract(secondBody, "local");
+        Assert.Equal(original.ToolCalls, replay.ToolCalls);
+        Assert.Equal("tool_calls", replay.FinishReason);
+        var usage = replay.Usage;
+        Assert.Equal(usage.GetProperty("prompt_tokens").GetInt64(), usage.GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt64());
+        Assert.False(original.Usage.TryGetProperty("prompt_tokens_details", out _));
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(garnet.ConnectionString);
+        var keys = redis.GetServer(garnet.ConnectionString).Keys(pattern: "cursoraspire:response:*").ToList();
+        Assert.NotEmpty(keys);
+    }
+
+    [Fact]
+    public async Task NonStreamedHitSaysSoInUsage()
+    {
+        await using var ollama = await OllamaStandIn.StartAsync();
+        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, redis: null));
+
+        await SendAsync(proxy.Client, AgentRequest(stream: false));
+        var (second, body) = await SendAsync(proxy.Client, AgentRequest(stream: false));
+
+        Assert.Equal("HIT", XCache(second));
+        var usage = System.Text.Json.Nodes.JsonNode.Parse(body)!["usage"]!;
+        Assert.Equal((long)usage["prompt_tokens"]!, (long)usage["prompt_tokens_details"]!["cached_tokens"]!);
+        Assert.Equal(1, ollama.CallCount);
+    }
+
+    [Fact]
+    public async Task AnotherKeyNeverSeesTheFirstKeysAnswer()
+    {
+        await using var ollama = await OllamaStandIn.StartAsync();
+        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, redis: null));
+        using var other = proxy.CreateClient(SecondKey);
+
+        await SendAsync(proxy.Client, AgentRequest());
+        var (response, _) = await SendAsync(other, AgentRequest());
+
+        Assert.Equal("MISS", XCache(response));
+        Assert.Equal(2, ollama.CallCount);
+    }
+
+    [Fact]
+    public async Task ChangedToolsMissTheCache()
+    {
+        await using var ollama = await OllamaStandIn.StartAsync();
+        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, redis: null));
+
+        await SendAsync(proxy.Client, AgentRequest());
+        var changed = AgentRequest().Replace("Read a file, optionally by offset/limit", "Read a file (changed)");
+        var (response, _) = await SendAsync(proxy.Client, changed);
+
+        Assert.Equal("MISS", XCache(response));
+        Assert.Equal(2, ollama.CallCount);
+    }
+
+    [Fact]
+    public async Task NoCacheBypassesTheReadAndNoStoreSkipsTheWrite()
+    {
+        await using var ollama = await OllamaStandIn.StartAsync();
+        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, redis: null));
+
+        var (noStore, _) = await SendAsync(proxy.Client, AgentRequest(), "no-store");
+        var (afterNoStore, _) = await SendAsync(proxy.Client, AgentRequest());
+        var (noCache, _) = await SendAsync(proxy.Client, AgentRequest(), "no-cache");
+
+        Assert.Equal("MISS", XCache(noStore));
+        Assert.Equal("MISS", XCache(afterNoStore)); // nothing was stored by the no-store request
+        Assert.Equal("BYPASS", XCache(noCache));    // stored by the second, but the read was bypassed
+        Assert.Equal(3, ollama.CallCount);
+    }
+
+    [Fact]
+    public async Task DeadRedisStillAnswersWithinTheBound()
+    {
+        using var garnet = GarnetServerFixture.StartNew();
+        await using var ollama = await OllamaStandIn.StartAsync();
+        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, garnet.ConnectionString));
+        await SendAsync(proxy.Client, AgentRequest());
+        garnet.Stop();
+
+        for (var i = 0; i < 4; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var (response, body) = await SendAsync(proxy.Client, AgentRequest().Replace("Make Cart.add", $"Make Cart.add ({i})"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            SseChunks.AssertContract(body, "local");
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"request {i} took {watch.Elapsed}");
+        }
+    }
+
+    [Fact]
+    public async Task ResponsesEndpointIsCachedAndSaysSo()
+    {
+        await using var ollama = await OllamaStandIn.StartAsync();
+        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, redis: null));
+        const string body = """{"model":"local","temperature":0,"store":false,"input":"what is 2+2?"}""";
+
+        var first = await ChatRequests.PostAsync(proxy.Client, body, "v1/responses");
+        var second = await ChatRequests.PostAsync(proxy.Client, body, "v1/responses");
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("MISS", XCache(first));
+        Assert.Equal("HIT", XCache(second));
+        Assert.Equal(1, ollama.CallCount);
+        var output = System.Text.Json.Nodes.JsonNode.Parse(await second.Content.ReadAsStringAsync())!;
+        Assert.Equal("response", (string?)output["object"]);
+        Assert.Equal("Echo: what is 2+2?", (string?)output["output"]![0]!["content"]![0]!["text"]);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics.Metrics;
+using CursorAspire.Proxy.Caching;
+using CursorAspire.Proxy.Tests.Infrastructure;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CursorAspire.Proxy.Tests.Infrastructure.Caching;
+
+/// <summary>
+/// The cache's shared services wired to a real Redis-protocol server (<c>RedisCache</c> over StackExchange.Redis),
+/// with the test's own meter scope and an optional log sink.
+/// </summary>
+internal sealed class CacheTestContext : IDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly RedisCache _redis;
+
+    public CacheTestContext(string redisConnectionString, ResponseCacheOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        Options = options ?? new ResponseCacheOptions();
+        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meterFactory = _services.GetRequiredService<IMeterFactory>();
+        Metrics = new MetricRecorder(meterFactory);
+
+        var redisOptions = ConfigurationOptions.Parse(redisConnectionString);
+        redisOptions.AbortOnConnectFail = false;
+        redisOptions.ConnectTimeout = 2000;
+        _redis = new RedisCache(Microsoft.Extensions.Options.Options.Create(new RedisCacheOptions
+        {
+            ConfigurationOptions = redisOptions,
+            InstanceName = "test:",
+        }));
+
+        LoggerFactory = loggerFactory;
+        var cacheMetrics = new ResponseCacheMetrics(meterFactory);
+        var counted = new CountedReadsCache(_redis);
+        StoreReads = counted.Reads;
+        Store = new ResponseCacheStore(counted, Microsoft.Extensions.Options.Options.Create(Options), cacheMetrics, loggerFactory?.CreateLogger<ResponseCacheStore>());
+        InFlight = new InFlightResponses();
+        CacheMetrics = cacheMetrics;
+    }
+
+    public ResponseCacheOptions Options { get; }
+
+    public ResponseCacheStore Store { get; }
+
+    /// <summary>The store's reads answered so far; see <see cref="CountedReadsCache"/>.</summary>
+    public AwaitableCount StoreReads { get; }
+
+    public InFlightResponses InFlight { get; }
+
+    public ResponseCacheMetrics CacheMetrics { get; }
+
+    public MetricRecorder Metrics { get; }
+
+    public ILoggerFactory? LoggerFactory { get; }
+
+    /// <summary>
+    /// Opens the Redis connection outside the store's timeout, so a test about outages starts from a healthy,
+    /// connected cache even when the machine is busy.
+    /// </summary>
+    public async Task WarmUpAsync() => await _redis.GetAsync("warm-up", CacheTestData.Deadline());
+
+    public ResponseCachingChatClient CreateClient(ScriptedChatClient inner, string provider = "ollama", bool enabledForRoute = true) =>
+        new(inner, provider, Store, InFlight, CacheMetrics, Microsoft.Extensions.Options.Options.Create(Options), enabledForRoute, LoggerFactory?.CreateLogger<ResponseCachingChatClient>());
+
+    public void Dispose()
+    {
+        Metrics.Dispose();
+        _redis.Dispose();
+        _services.Dispose();
+    }
+}

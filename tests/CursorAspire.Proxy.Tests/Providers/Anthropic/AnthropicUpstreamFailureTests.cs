@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using CursorAspire.Proxy.Tests.Infrastructure;
+using CursorAspire.TestUpstreams;
+
+namespace CursorAspire.Proxy.Tests.Providers.Anthropic;
+
+/// <summary>Anthropic upstream failures before and after the stream starts, and client disconnects.</summary>
+public class AnthropicUpstreamFailureTests
+{
+    private const string Model = "anthropic-sonnet";
+    private static readonly TimeSpan AbortSeen = TimeSpan.FromSeconds(5);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RateLimitPassesThroughAtOnceWithRetryAfter(bool stream)
+    {
+        await using var anthropic = await AnthropicStandIn.StartAsync();
+        await using var proxy = await ProxyHost.StartAsync(ProxyHost.AnthropicConfig(anthropic.BaseUri));
+        anthropic.Enqueue(StandInReply.FromError(429, "Number of request tokens has exceeded your per-minute rate limit", TimeSpan.FromSeconds(7)));
+
+        var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple(Model, stream));
+
+        Assert.Equal((HttpStatusCode)429, response.StatusCode);
+        Assert.Equal("7", response.Headers.GetValues("Retry-After").Single());
+        var error = ChatRequests.AssertOpenAIError(body);
+        Assert.Equal("rate_limit_exceeded", (string?)error["code"]);
+        Assert.Contains("Number of request tokens has exceeded your per-minute rate limit", (string?)error["message"]);
+        Assert.Equal(1, anthropic.CallCount); // the SDK did not retry behind Cursor's back
+    }
+
+    [Theory]
+    [InlineData(500, HttpStatusCode.BadGateway)]
+    [InlineData(529, HttpStatusCode.ServiceUnavailable)]
+    [InlineData(400, HttpStatusCode.BadRequest)]
+    [InlineData(401, HttpStatusCode.BadGateway)]
+    public async Task ErrorStatusBeforeTheFirstByteMapsToAGatewayStatus(int upstreamStatus, HttpStatusCode expected)
+    {
+        await using var anthropic = await AnthropicStandIn.StartAsync();
+        await using var proxy = await ProxyHost.StartAsync(ProxyHost.AnthropicConfig(anthropic.BaseUri));
+        anthropic.Enqueue(StandInReply.FromError(upstreamStatus, "upstream says no"));
+
+        var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple(Model));
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Contains("upstream says no", (string?)ChatRequests.AssertOpenAIError(body)["message"]);
+        Assert.Equal(1, anthropic.CallCount);
+    }
+}
