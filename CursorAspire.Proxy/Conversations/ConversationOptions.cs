@@ -13,4 +13,10 @@ public sealed class ConversationOptions
     /// enough for an agent session resumed after a weekend, short enough that an in-memory store stays bounded.
     /// </summary>
     public TimeSpan Ttl { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// The largest a stored conversation may grow, in stored bytes; a request continuing one past it is refused (400)
+    /// and told to start a new one. 64 MiB: several long agent sessions' worth.
+    /// </summary>
+    public long MaxBytes { get; set; } = 64L * 1024 * 1024;
 }

@@ -13,17 +13,24 @@ namespace CursorAspire.Proxy.Conversations;
 /// <see cref="StateStoreUnavailableException"/>.
 /// </summary>
 /// <remarks>
-/// Messages are serialised with <see cref="AIJsonUtilities.DefaultOptions"/>, which knows the polymorphism of
-/// <see cref="ChatMessage"/> contents (text, reasoning, function calls and results, images). The entry is a small JSON
-/// envelope with a format version so a later change of shape reads old entries as missing, not as garbage.
+/// Each turn stores only what it added, with the ids of the turns before it, so storage grows with a conversation's
+/// length rather than its square; a conversation is read back with one read per turn, all at once. Messages are
+/// serialised with <see cref="AIJsonUtilities.DefaultOptions"/>, which knows the polymorphism of <see cref="ChatMessage"/>
+/// contents (text, reasoning, function calls and results, images). Entries carry a format version; version 1 entries
+/// (each a whole conversation) are still read.
 /// </remarks>
 public sealed class ConversationStore(StateStore store, IOptions<ConversationOptions> options, TimeProvider time)
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private readonly TimeSpan _ttl = options.Value.Ttl;
 
-    /// <summary>Stores a response for <paramref name="keyId"/> for the configured TTL.</summary>
-    public Task SaveAsync(string keyId, StoredResponse response, CancellationToken cancellationToken)
+    /// <summary>Stores a response for <paramref name="keyId"/> for the configured TTL, after the conversation it continues.</summary>
+    /// <param name="keyId">The key that made it.</param>
+    /// <param name="response">The response and the items its turn added.</param>
+    /// <param name="continues">The stored conversation this turn continued, if any.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The stored size of the whole conversation now.</returns>
+    public async Task<long> SaveAsync(string keyId, StoredResponse response, StoredConversation? continues, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var json = new Utf8JsonWriter(buffer))
@@ -32,26 +39,60 @@ public sealed class ConversationStore(StateStore store, IOptions<ConversationOpt
             json.WriteNumber("v", FormatVersion);
             json.WriteString("id", response.ResponseId);
             json.WriteString("model", response.Model);
+            json.WriteStartArray("ancestors");
+            foreach (var id in continues?.ResponseIds ?? [])
+            {
+                json.WriteStringValue(id);
+            }
+            json.WriteEndArray();
+            json.WriteNumber("before", continues?.Bytes ?? 0);
             json.WritePropertyName("messages");
             JsonSerializer.Serialize(json, response.Messages, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IReadOnlyList<ChatMessage>)));
             json.WriteString("response", response.ResponseJson);
             json.WriteEndObject();
         }
         var entry = new DistributedCacheEntryOptions { AbsoluteExpiration = time.GetUtcNow() + _ttl };
-        return store.SetAsync(Key(keyId, response.ResponseId), buffer.WrittenSpan.ToArray(), entry, cancellationToken).AsTask();
+        await store.SetAsync(Key(keyId, response.ResponseId), buffer.WrittenSpan.ToArray(), entry, cancellationToken).ConfigureAwait(false);
+        return (continues?.Bytes ?? 0) + buffer.WrittenCount;
     }
 
-    /// <summary>Loads a response stored by <paramref name="keyId"/>; null when unknown, expired or stored by another key.</summary>
+    /// <summary>One response stored by <paramref name="keyId"/>; null when unknown, expired or stored by another key.</summary>
     public async Task<StoredResponse?> LoadAsync(string keyId, string responseId, CancellationToken cancellationToken)
     {
         var bytes = await store.GetAsync(Key(keyId, responseId), cancellationToken).ConfigureAwait(false);
-        if (bytes is null)
+        return bytes is null ? null : Read(bytes);
+    }
+
+    /// <summary>
+    /// The conversation that ends with <paramref name="responseId"/>, every turn root first; null when that response, or
+    /// any turn before it, is unknown, expired or another key's.
+    /// </summary>
+    public async Task<StoredConversation?> LoadConversationAsync(string keyId, string responseId, CancellationToken cancellationToken)
+    {
+        var last = await LoadAsync(keyId, responseId, cancellationToken).ConfigureAwait(false);
+        if (last is null)
         {
             return null;
         }
+        var earlier = await Task.WhenAll(last.Ancestors.Select(id => LoadAsync(keyId, id, cancellationToken))).ConfigureAwait(false);
+        if (earlier.Any(turn => turn is null))
+        {
+            return null;
+        }
+        var messages = new List<ChatMessage>();
+        foreach (var turn in earlier)
+        {
+            messages.AddRange(turn!.Messages);
+        }
+        messages.AddRange(last.Messages);
+        return new StoredConversation(messages, [.. last.Ancestors, last.ResponseId], last.ChainBytes);
+    }
+
+    private static StoredResponse? Read(byte[] bytes)
+    {
         using var document = JsonDocument.Parse(bytes);
         var root = document.RootElement;
-        if (!root.TryGetProperty("v", out var version) || version.GetInt32() != FormatVersion)
+        if (!root.TryGetProperty("v", out var version) || version.GetInt32() is not (1 or FormatVersion))
         {
             return null;
         }
@@ -65,7 +106,11 @@ public sealed class ConversationStore(StateStore store, IOptions<ConversationOpt
             root.GetProperty("id").GetString()!,
             root.GetProperty("model").GetString()!,
             messages,
-            root.GetProperty("response").GetString()!);
+            root.GetProperty("response").GetString()!)
+        {
+            Ancestors = root.TryGetProperty("ancestors", out var ancestors) ? [.. ancestors.EnumerateArray().Select(a => a.GetString()!)] : [],
+            ChainBytes = (root.TryGetProperty("before", out var before) ? before.GetInt64() : 0) + bytes.Length,
+        };
     }
 
     /// <summary>

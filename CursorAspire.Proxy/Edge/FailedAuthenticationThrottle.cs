@@ -1,4 +1,3 @@
-using System.Globalization;
 using CursorAspire.Proxy.Errors;
 using Microsoft.AspNetCore.Authorization;
 

@@ -34,7 +34,7 @@ public sealed class ChatCompletionsEndpoint(
         var request = ChatRequestReader.Read(document.RootElement);
         var keyId = ApiKeyAuthenticationHandler.KeyId(context);
         // previous_response_id (Responses-shaped bodies): continue a conversation stored by POST …/responses.
-        await continuation.PrependAsync(request, keyId, context.RequestAborted).ConfigureAwait(false);
+        await continuation.PrependAsync(request, keyId, context.Request.ContentLength ?? 0, context.RequestAborted).ConfigureAwait(false);
         var turn = turns.Create(request, request.Shape.ToString(), ApiKeyIdentity.Of(context));
         var cache = context.AttachResponseCache(keyId, request.Options);
 

@@ -6,6 +6,7 @@ using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Errors;
 using CursorAspire.Proxy.Pipeline;
 using CursorAspire.Proxy.Reasoning;
+using CursorAspire.Proxy.Storage;
 using CursorAspire.Proxy.Usage;
 using CursorAspire.Proxy.Wire;
 using CursorAspire.Proxy.Wire.Responses;
@@ -21,6 +22,9 @@ namespace CursorAspire.Proxy.Endpoints;
 /// <remarks>
 /// A stored response (<c>store</c>, default true) is written before the client sees it complete, so a follow-up naming
 /// it as <c>previous_response_id</c> never races the store. Stored conversations belong to the API key that made them.
+/// While the store is down (its breaker open) a <c>store: true</c> request is still answered, with
+/// <c>"store": false</c> in the response and the header <see cref="StoredHeader"/><c>: false</c>; a non-streamed
+/// response whose store fails says so the same way.
 /// </remarks>
 public sealed class ResponsesEndpoint(
     ChatTurnFactory turns,
@@ -28,11 +32,15 @@ public sealed class ResponsesEndpoint(
     EventStreamResponder stream,
     ConversationContinuation continuation,
     ConversationStore store,
+    StateStore state,
     UsageLedger usage,
     IOptions<ProxyOptions> options,
     TimeProvider time,
     ILogger<ResponsesEndpoint> logger)
 {
+    /// <summary>The response header that says a <c>store: true</c> response was not stored.</summary>
+    public const string StoredHeader = "x-cursoraspire-stored";
+
     private readonly ProxyOptions _options = options.Value;
 
     public async Task HandleAsync(HttpContext context)
@@ -48,7 +56,7 @@ public sealed class ResponsesEndpoint(
         var envelope = ResponseEnvelope.FromRequest(root, $"resp_{Guid.NewGuid():N}", time.GetUtcNow().ToUnixTimeSeconds());
 
         var keyId = ApiKeyAuthenticationHandler.KeyId(context);
-        await continuation.PrependAsync(request, keyId, context.RequestAborted).ConfigureAwait(false);
+        var continued = await continuation.PrependAsync(request, keyId, context.Request.ContentLength ?? 0, context.RequestAborted).ConfigureAwait(false);
         if (request.Messages.Count == 0)
         {
             throw new WireFormatException("'input' is empty: send at least one message.", "input");
@@ -61,30 +69,47 @@ public sealed class ResponsesEndpoint(
         {
             EstimatedPromptTokens = turn.EstimatedPromptTokens,
         };
+        var save = new Save(keyId, continued, request.Store && state.IsAvailable);
+        if (request.Store && !save.Wanted)
+        {
+            // Redis is known to be down: answer anyway, and say that this response cannot be continued.
+            NotStored(context, envelope);
+        }
         if (request.Stream)
         {
             await stream.RespondAsync(context, turn, cache, () => writer,
-                (received, aborted) => StoreAsync(turn, writer, writer.FinalResponse!, received.ToChatResponse().Messages, keyId, aborted)).ConfigureAwait(false);
+                (received, aborted) => StoreAsync(turn, writer, writer.FinalResponse!, received.ToChatResponse().Messages, save, aborted)).ConfigureAwait(false);
         }
         else
         {
-            await CompleteAsync(context, turn, cache, writer, keyId).ConfigureAwait(false);
+            await CompleteAsync(context, turn, cache, writer, envelope, save).ConfigureAwait(false);
         }
     }
 
     /// <summary><c>GET /v1/responses/{id}</c>: a stored response object, for the key that stored it.</summary>
     public async Task HandleGetAsync(HttpContext context, string responseId)
     {
-        var stored = await store.LoadAsync(ApiKeyAuthenticationHandler.KeyId(context), responseId, context.RequestAborted).ConfigureAwait(false)
-            ?? throw new ProxyException(StatusCodes.Status404NotFound,
-                $"Response with id '{responseId}' not found. Only stored responses (store: true) of this API key can be read, until Proxy:Conversations:Ttl passes.",
+        StoredResponse? stored;
+        try
+        {
+            stored = await store.LoadAsync(ApiKeyAuthenticationHandler.KeyId(context), responseId, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw ConversationContinuation.Unavailable(responseId, ex, "response_id");
+        }
+        if (stored is null)
+        {
+            throw new ProxyException(StatusCodes.Status404NotFound,
+                $"Response with id '{CallerText.Cap(responseId)}' not found. Only stored responses (store: true) of this API key can be read, until Proxy:Conversations:Ttl passes.",
                 OpenAIError.InvalidRequest, "response_not_found", "response_id");
+        }
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(stored.ResponseJson, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private async Task CompleteAsync(HttpContext context, ChatTurn turn, ResponseCacheRequest cache, ResponseEventWriter writer, string keyId)
+    private async Task CompleteAsync(HttpContext context, ChatTurn turn, ResponseCacheRequest cache, ResponseEventWriter writer, ResponseEnvelope envelope, Save save)
     {
         var aborted = context.RequestAborted;
         var result = await calls.CompleteAsync(turn, aborted).ConfigureAwait(false);
@@ -94,7 +119,11 @@ public sealed class ResponsesEndpoint(
         }
         writer.CloseOutput(output: null);
         var final = writer.BuildResponse(turn.EstimatedPromptTokens, result.Usage);
-        await StoreAsync(turn, writer, final, result.Messages, keyId, aborted).ConfigureAwait(false);
+        if (!await StoreAsync(turn, writer, final, result.Messages, save, aborted).ConfigureAwait(false))
+        {
+            NotStored(context, envelope);
+            final = writer.BuildResponse(turn.EstimatedPromptTokens, result.Usage);
+        }
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
@@ -105,25 +134,37 @@ public sealed class ResponsesEndpoint(
         }
     }
 
-    private async Task StoreAsync(ChatTurn turn, ResponseEventWriter writer, byte[] responseJson, IList<ChatMessage> output, string keyId, CancellationToken cancellationToken)
+    /// <summary>Stores the response when asked to; false when it was asked to and could not.</summary>
+    private async Task<bool> StoreAsync(ChatTurn turn, ResponseEventWriter writer, byte[] responseJson, IList<ChatMessage> output, Save save, CancellationToken cancellationToken)
     {
         var request = turn.Request;
-        if (!request.Store)
+        if (!save.Wanted)
         {
-            return;
+            return !request.Store;
         }
         // Reasoning items stay with the conversation, for the provider that wrote them (previous_response_id chains).
         ReasoningProvenance.Tag(output, turn.Route.ProviderName);
         var id = writer.ResponseId;
-        var stored = new StoredResponse(id, request.Model, ConversationContinuation.ConversationToStore(request, output), Encoding.UTF8.GetString(responseJson));
+        var stored = new StoredResponse(id, request.Model, ConversationContinuation.ConversationToStore(request, output, save.Continued), Encoding.UTF8.GetString(responseJson));
         try
         {
-            await store.SaveAsync(keyId, stored, cancellationToken).ConfigureAwait(false);
+            await store.SaveAsync(save.KeyId, stored, save.Continued, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The answer is still good; only a later continuation of it will fail (with a clear 404).
             logger.LogWarning(ex, "Could not store response {ResponseId}; previous_response_id will not find it.", id);
+            return false;
         }
     }
+
+    private static void NotStored(HttpContext context, ResponseEnvelope envelope)
+    {
+        envelope.Store = false;
+        context.Response.Headers[StoredHeader] = "false";
+    }
+
+    /// <summary>Where a response would be stored: for whom, after which stored conversation, and whether to try at all.</summary>
+    private sealed record Save(string KeyId, StoredConversation? Continued, bool Wanted);
 }

@@ -47,4 +47,12 @@ public sealed class ContextWindowPlanner
         }
         return (int)Math.Min(window, contextLength);
     }
+
+    /// <summary>
+    /// The most tokens the model may write (Ollama's <c>num_predict</c>): the request's <c>max_tokens</c>, else
+    /// <see cref="DefaultAnswerTokens"/>, and never more than the window leaves after the prompt, so a model that
+    /// loops stops instead of writing until the window is full.
+    /// </summary>
+    public int AnswerRoom(long estimatedPromptTokens, int? maxOutputTokens, int numCtx) =>
+        (int)Math.Max(1, Math.Min(maxOutputTokens ?? DefaultAnswerTokens, numCtx - estimatedPromptTokens));
 }

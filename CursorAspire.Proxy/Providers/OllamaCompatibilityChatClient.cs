@@ -16,7 +16,8 @@ namespace CursorAspire.Proxy.Providers;
 /// <remarks>
 /// <list type="bullet">
 /// <item>Sets <c>num_ctx</c> per request (<see cref="ContextWindowPlanner"/>) and <c>keep_alive</c>, so Cursor's
-/// large prompts are not silently truncated and the repeated prefix stays loaded.</item>
+/// large prompts are not silently truncated and the repeated prefix stays loaded, and <c>num_predict</c> (the request's
+/// <c>max_tokens</c>, else the planned answer room), so a looping local model stops.</item>
 /// <item>Sends tool results as the plain text Cursor gave: OllamaSharp would wrap them as <c>{"CallId":…,"Result":…}</c>.</item>
 /// <item>Drops the tools when the client said <c>tool_choice:"none"</c> (Ollama has no tool_choice).</item>
 /// <item>Passes reasoning effort, when routing left one (<see cref="ModelRoute.ApplyTo"/>), as Ollama's <c>think</c>.</item>
@@ -60,6 +61,7 @@ public sealed class OllamaCompatibilityChatClient(
         var contextLength = route.ContextLength ?? await GetContextLengthAsync(model, cancellationToken).ConfigureAwait(false);
         var estimate = TokenEstimator.EstimatePrompt(list, adaptedOptions);
         var numCtx = planner.Plan(estimate, adaptedOptions.MaxOutputTokens, contextLength, route.Alias ?? model);
+        adaptedOptions.MaxOutputTokens = planner.AnswerRoom(estimate, adaptedOptions.MaxOutputTokens, numCtx);
 
         adaptedOptions.AdditionalProperties ??= [];
         adaptedOptions.AdditionalProperties[OllamaOption.NumCtx.Name] = numCtx;

@@ -36,6 +36,9 @@ public sealed class StateStore
     /// <inheritdoc cref="GuardedStore.CircuitState"/>
     public CircuitState CircuitState => _store.CircuitState;
 
+    /// <summary>False while the breaker is open: Redis is known to be down, and nothing is tried until it may be back.</summary>
+    public bool IsAvailable => _store.CircuitState is not (CircuitState.Open or CircuitState.Isolated);
+
     /// <inheritdoc cref="GuardedStore.GetAsync"/>
     public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken) => _store.GetAsync(key, cancellationToken);
 

@@ -19,7 +19,8 @@ public sealed class ResponseEnvelope
 
     public string? Instructions { get; init; }
     public string? PreviousResponseId { get; init; }
-    public bool Store { get; init; } = true;
+    /// <summary>Whether the response is stored; set to false when the store cannot take it, so the response says so.</summary>
+    public bool Store { get; set; } = true;
     public float? Temperature { get; init; }
     public float? TopP { get; init; }
     public int? MaxOutputTokens { get; init; }

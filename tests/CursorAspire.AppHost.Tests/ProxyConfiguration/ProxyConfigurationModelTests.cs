@@ -27,6 +27,20 @@ public sealed class ProxyConfigurationModelTests
         Assert.DoesNotContain(env.Keys, k => k.StartsWith("Proxy__Providers__openai", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Development")]
+    [InlineData("Production")]
+    public async Task TheProxyRunsAsProductionWhateverTheAppHostsEnvironment(string appHostEnvironment)
+    {
+        // On a public URL: no developer exception page, whatever the launch profile or the AppHost says.
+        await using var builder = await AppHostModel.ContainerModeAsync($"--environment={appHostEnvironment}");
+
+        // As a run sets it: the launch profile would say Development.
+        var env = await builder.Resource<ProjectResource>("proxy").RunEnvironmentAsync();
+
+        Assert.Equal("Production", env["ASPNETCORE_ENVIRONMENT"].ToString());
+    }
+
     [Fact]
     public async Task ProxyIsHealthCheckedOnItsHealthEndpoint()
     {

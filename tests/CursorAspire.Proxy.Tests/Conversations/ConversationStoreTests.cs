@@ -21,6 +21,8 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
     private ConversationStore Store(TimeSpan? ttl = null) =>
         new(StateStores.Over(_cache), Options.Create(new ConversationOptions { Ttl = ttl ?? TimeSpan.FromDays(7) }), TimeProvider.System);
 
+    private static ConversationContinuation Continuation(ConversationStore store) => new(store, Options.Create(new ConversationOptions()));
+
     private static List<ChatMessage> Conversation() =>
     [
         new(ChatRole.System, "You are terse."),
@@ -35,7 +37,7 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
     public async Task AConversationRoundTripsWithEveryContentKind()
     {
         var id = $"resp_{Guid.NewGuid():N}";
-        await Store().SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(id, "my-model", Conversation(), """{"id":"x"}"""), Deadline());
+        await Store().SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(id, "my-model", Conversation(), """{"id":"x"}"""), continues: null, Deadline());
 
         var stored = await Store().LoadAsync("key-aaaaaaaaaaaa", id, Deadline());
 
@@ -59,7 +61,7 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
     public async Task AnotherKeyCannotLoadTheResponse()
     {
         var id = $"resp_{Guid.NewGuid():N}";
-        await Store().SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(id, "m", Conversation(), "{}"), Deadline());
+        await Store().SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(id, "m", Conversation(), "{}"), continues: null, Deadline());
 
         Assert.Null(await Store().LoadAsync("key-bbbbbbbbbbbb", id, Deadline()));
         Assert.NotNull(await Store().LoadAsync("key-aaaaaaaaaaaa", id, Deadline()));
@@ -69,7 +71,7 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
     public async Task TheEntryExpiresAfterTheConfiguredTtl()
     {
         var id = $"resp_{Guid.NewGuid():N}";
-        await Store(TimeSpan.FromHours(2)).SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(id, "m", Conversation(), "{}"), Deadline());
+        await Store(TimeSpan.FromHours(2)).SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(id, "m", Conversation(), "{}"), continues: null, Deadline());
 
         using var redis = await ConnectionMultiplexer.ConnectAsync(garnet.ConnectionString);
         var ttl = await redis.GetDatabase().KeyTimeToLiveAsync($"cursoraspire:conversation:key-aaaaaaaaaaaa:{id}");
@@ -81,14 +83,14 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
     public async Task ContinuationPutsStoredTurnsAfterInstructionsAndBeforeTheNewInput()
     {
         var id = $"resp_{Guid.NewGuid():N}";
-        await Store().SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(id, "m", Conversation(), "{}"), Deadline());
+        await Store().SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(id, "m", Conversation(), "{}"), continues: null, Deadline());
         using var document = System.Text.Json.JsonDocument.Parse($$"""
             {"model":"m","instructions":"New instructions.","previous_response_id":"{{id}}",
              "input":[{"type":"function_call_output","call_id":"call_x","output":"ok"},{"role":"user","content":"and now?"}]}
             """);
         var request = ResponsesRequestReader.Read(document.RootElement);
 
-        var stored = await new ConversationContinuation(Store()).PrependAsync(request, "key-aaaaaaaaaaaa", Deadline());
+        var stored = await Continuation(Store()).PrependAsync(request, "key-aaaaaaaaaaaa", 0, Deadline());
 
         Assert.NotNull(stored);
         Assert.Equal(8, request.Messages.Count);
@@ -108,7 +110,7 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
         using var document = System.Text.Json.JsonDocument.Parse("""{"model":"m","previous_response_id":"resp_nope","input":"x"}""");
         var request = ResponsesRequestReader.Read(document.RootElement);
 
-        var error = await Assert.ThrowsAsync<ProxyException>(() => new ConversationContinuation(Store()).PrependAsync(request, "key-aaaaaaaaaaaa", Deadline()));
+        var error = await Assert.ThrowsAsync<ProxyException>(() => Continuation(Store()).PrependAsync(request, "key-aaaaaaaaaaaa", 0, Deadline()));
 
         Assert.Equal(404, error.StatusCode);
         Assert.Equal("previous_response_not_found", error.Code);
@@ -129,7 +131,7 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
         using var document = System.Text.Json.JsonDocument.Parse("""{"model":"m","previous_response_id":"resp_x","input":"x"}""");
         var request = ResponsesRequestReader.Read(document.RootElement);
 
-        var error = await Assert.ThrowsAsync<ProxyException>(() => new ConversationContinuation(store).PrependAsync(request, "key-aaaaaaaaaaaa", Deadline()));
+        var error = await Assert.ThrowsAsync<ProxyException>(() => Continuation(store).PrependAsync(request, "key-aaaaaaaaaaaa", 0, Deadline()));
 
         Assert.Equal(503, error.StatusCode);
         Assert.Equal("conversation_store_unavailable", error.Code);

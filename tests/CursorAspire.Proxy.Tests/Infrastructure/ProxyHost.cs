@@ -126,10 +126,13 @@ public sealed class ProxyHost : IAsyncDisposable
     }
 
     /// <summary>Starts the proxy with <paramref name="configuration"/>, e.g. one of the configurations above, changed as the test needs.</summary>
-    public static Task<ProxyHost> StartAsync(IDictionary<string, string?> configuration, Action<WebApplicationBuilder>? configure = null) =>
-        LaunchAsync(configuration, configure, upstream: null);
+    /// <param name="configuration">The proxy's configuration.</param>
+    /// <param name="configure">Changes to the builder (services, logging) before the proxy's own registrations.</param>
+    /// <param name="mapMore">Endpoints a test adds to the built application, as a later feature would.</param>
+    public static Task<ProxyHost> StartAsync(IDictionary<string, string?> configuration, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? mapMore = null) =>
+        LaunchAsync(configuration, configure, upstream: null, mapMore);
 
-    private static async Task<ProxyHost> LaunchAsync(IDictionary<string, string?> configuration, Action<WebApplicationBuilder>? configure, StandInServer? upstream)
+    private static async Task<ProxyHost> LaunchAsync(IDictionary<string, string?> configuration, Action<WebApplicationBuilder>? configure, StandInServer? upstream, Action<WebApplication>? mapMore = null)
     {
         var logs = new CapturedLogs();
         var app = ProxyApplication.Build([], builder =>
@@ -141,6 +144,7 @@ public sealed class ProxyHost : IAsyncDisposable
             builder.Logging.AddProvider(logs);
             configure?.Invoke(builder);
         });
+        mapMore?.Invoke(app);
         try
         {
             await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));

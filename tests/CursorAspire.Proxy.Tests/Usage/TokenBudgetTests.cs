@@ -1,0 +1,101 @@
+using System.Net;
+using CursorAspire.Proxy.Tests.Infrastructure;
+using CursorAspire.Proxy.Tests.Infrastructure.Redis;
+using CursorAspire.TestUpstreams;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CursorAspire.Proxy.Tests.Usage;
+
+/// <summary>
+/// <c>Proxy:Keys:&lt;name&gt;:TokensPerDay</c>: a spent budget is a 429 <c>insufficient_quota</c> that says when it
+/// resets, counted in Redis so every proxy sharing it enforces the same budget, reset at the UTC day boundary, and
+/// counted in process while Redis is down.
+/// </summary>
+[Collection(GarnetCollection.Name)]
+public sealed class TokenBudgetTests(GarnetServerFixture garnet)
+{
+    // One answer spends 250 prompt + 100 completion tokens: over the limited key's 300 a day.
+    private static StandInReply Expensive() => StandInReply.FromText("ok") with { Usage = new StandInUsage(250, 100) };
+
+    [Fact]
+    public async Task ASpentBudgetIsA429ThatSaysWhenItResets()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 23, 59, 0, TimeSpan.Zero));
+        await using var guarded = await GuardedProxy.StartAsync(
+            new Dictionary<string, string?> { ["ConnectionStrings:cache"] = garnet.ConnectionString },
+            builder => builder.Services.AddSingleton<TimeProvider>(clock));
+        using var limited = guarded.Limited();
+        guarded.Ollama.Enqueue(Expensive());
+
+        var first = await ChatRequests.PostAsync(limited, ChatRequests.Simple("local", stream: false, text: $"first {Guid.NewGuid()}"));
+        var (second, body) = await ChatRequests.PostReadAsync(limited, ChatRequests.Simple("local", stream: false, text: $"second {Guid.NewGuid()}"));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        var error = ChatRequests.AssertOpenAIError(body);
+        Assert.Equal("insufficient_quota", (string?)error["code"]);
+        Assert.Contains("daily token budget", (string?)error["message"]);
+        Assert.Contains("350 of 300 tokens", (string?)error["message"]);
+        Assert.Contains("resets at 00:00 UTC", (string?)error["message"]);
+        Assert.Equal("60", second.Headers.RetryAfter!.ToString());
+        Assert.Single(guarded.Ollama.ChatRequests); // the refused request never went upstream
+
+        // The next UTC day starts from zero.
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var nextDay = await ChatRequests.PostAsync(limited, ChatRequests.Simple("local", stream: false, text: $"third {Guid.NewGuid()}"));
+        Assert.Equal(HttpStatusCode.OK, nextDay.StatusCode);
+    }
+
+    [Fact]
+    public async Task TwoProxiesSharingOneRedisShareTheBudget()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero));
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:cache"] = garnet.ConnectionString };
+        await using var first = await GuardedProxy.StartAsync(settings, builder => builder.Services.AddSingleton<TimeProvider>(clock));
+        await using var second = await GuardedProxy.StartAsync(settings, builder => builder.Services.AddSingleton<TimeProvider>(clock));
+        using var viaFirst = first.Limited();
+        using var viaSecond = second.Limited();
+        first.Ollama.Enqueue(Expensive());
+
+        Assert.Equal(HttpStatusCode.OK, (await ChatRequests.PostAsync(viaFirst, ChatRequests.Simple("local", stream: true, text: $"a {Guid.NewGuid()}"))).StatusCode);
+        var refused = await ChatRequests.PostAsync(viaSecond, ChatRequests.Simple("local", stream: true, text: $"b {Guid.NewGuid()}"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Empty(second.Ollama.ChatRequests);
+    }
+
+    [Fact]
+    public async Task WithRedisDownTheProxyCountsOnItsOwnAndSaysSo()
+    {
+        using var stopped = GarnetServerFixture.StartNew();
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:cache"] = stopped.ConnectionString + ",connectTimeout=500,connectRetry=0",
+            ["Proxy:Cache:Enabled"] = "false",
+        };
+        await using var guarded = await GuardedProxy.StartAsync(settings);
+        stopped.Stop();
+        using var limited = guarded.Limited();
+        guarded.Ollama.Enqueue(Expensive());
+
+        var first = await ChatRequests.PostAsync(limited, ChatRequests.Simple("local", stream: false, text: $"first {Guid.NewGuid()}"));
+        var (second, body) = await ChatRequests.PostReadAsync(limited, ChatRequests.Simple("local", stream: false, text: $"second {Guid.NewGuid()}"));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        Assert.Contains("Redis is down", (string?)ChatRequests.AssertOpenAIError(body)["message"]);
+        Assert.Contains("counting in this process", guarded.Proxy.Logs.All);
+    }
+
+    [Fact]
+    public async Task KeysWithoutABudgetAreNeverRefusedForTokens()
+    {
+        await using var guarded = await GuardedProxy.StartAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            guarded.Ollama.Enqueue(Expensive());
+            var response = await ChatRequests.PostAsync(guarded.Proxy.Client, ChatRequests.Simple("local", stream: false, text: $"{i} {Guid.NewGuid()}"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+}
