@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using CursorAspire.Proxy.Pipeline;
+using CursorAspire.Proxy.Storage;
 using StackExchange.Redis;
 
 namespace CursorAspire.Proxy.Caching;
@@ -76,7 +77,7 @@ public static class ResponseCacheServiceCollectionExtensions
         else
         {
             var configurationOptions = ConfigurationOptions.Parse(connectionString);
-            configurationOptions.AbortOnConnectFail = false;
+            RedisConnection.FailFast(configurationOptions);
             redisOptions.ConfigurationOptions = configurationOptions;
         }
 

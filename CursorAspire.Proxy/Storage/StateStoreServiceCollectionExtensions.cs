@@ -25,8 +25,8 @@ public static class StateStoreServiceCollectionExtensions
             services.AddDistributedMemoryCache();
             return builder;
         }
-        // Aspire's client: one shared connection with its health check and tracing; the cache reuses it.
-        builder.AddRedisClient(connectionName);
+        // Aspire's client: one shared connection with its health check and tracing; every store reuses it.
+        builder.AddRedisClient(connectionName, configureOptions: RedisConnection.FailFast);
         services.AddStackExchangeRedisCache(_ => { });
         services.AddOptions<RedisCacheOptions>()
             .Configure<IServiceProvider>((redis, provider) =>
