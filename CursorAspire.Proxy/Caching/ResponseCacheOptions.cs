@@ -1,4 +1,5 @@
 using CursorAspire.Proxy.Storage;
+using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Caching;
 
@@ -38,5 +39,5 @@ public sealed class ResponseCacheOptions
     public int MaxEntryBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Circuit breaker in front of the store.</summary>
-    public StoreBreakerOptions Breaker { get; set; } = new();
+    public BreakerOptions Breaker { get; set; } = new();
 }

@@ -27,4 +27,10 @@ public sealed class ModelOptions
     /// without one gets it (for Ollama, <c>num_predict</c>), so a looping or runaway model stops.
     /// </summary>
     public int? MaxOutputTokens { get; set; }
+
+    /// <summary>
+    /// Other aliases, in order, that answer when this one fails before anything was sent to the client (unreachable,
+    /// 5xx, 429, first-byte timeout, a local model's context window too small). Once a token went out, there is no switch.
+    /// </summary>
+    public List<string> Fallbacks { get; set; } = [];
 }

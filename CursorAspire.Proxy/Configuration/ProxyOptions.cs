@@ -39,6 +39,21 @@ public sealed class ProxyOptions
     /// </summary>
     public TimeSpan UpstreamFirstByteTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a stream may go without a new update from the upstream once it started, before the call is cancelled
+    /// and the stream ends with the error as text. Generous: a local model can think for a long time between tokens.
+    /// </summary>
+    public TimeSpan UpstreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The longest any one upstream call may take, first byte to last.</summary>
+    public TimeSpan UpstreamTotalTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Retries before the first byte (<c>Proxy:Retry</c>).</summary>
+    public RetryOptions Retry { get; set; } = new();
+
+    /// <summary>The breaker kept per provider (<c>Proxy:Breaker</c>): while open, its routes go straight to their fallbacks.</summary>
+    public BreakerOptions Breaker { get; set; } = new();
+
     /// <summary>How reasoning text from thinking models reaches Cursor.</summary>
     public ReasoningOutputMode ReasoningOutput { get; set; } = ReasoningOutputMode.ThinkTags;
 

@@ -14,6 +14,18 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
 
         ValidateKeys(options, failures);
 
+        foreach (var (setting, value) in new[] { ("UpstreamFirstByteTimeout", options.UpstreamFirstByteTimeout), ("UpstreamIdleTimeout", options.UpstreamIdleTimeout), ("UpstreamTotalTimeout", options.UpstreamTotalTimeout) })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                failures.Add($"Proxy:{setting} must be a positive time span, e.g. 00:02:00.");
+            }
+        }
+        if (options.Retry.MaxAttempts < 1)
+        {
+            failures.Add("Proxy:Retry:MaxAttempts must be at least 1 (the first attempt; 1 means no retries).");
+        }
+
         if (options.MaxRequestBodyBytes <= 0)
         {
             failures.Add($"Proxy:MaxRequestBodyBytes must be positive (default {ProxyOptions.DefaultMaxRequestBodyBytes}).");
@@ -70,6 +82,18 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             if (model.MaxOutputTokens is <= 0)
             {
                 failures.Add($"Proxy:Models:{alias}:MaxOutputTokens must be positive.");
+            }
+            for (var i = 0; i < model.Fallbacks.Count; i++)
+            {
+                var fallback = model.Fallbacks[i];
+                if (!options.Models.ContainsKey(fallback))
+                {
+                    failures.Add($"Proxy:Models:{alias}:Fallbacks:{i} '{fallback}' is not a configured alias (Proxy:Models).");
+                }
+                else if (string.Equals(fallback, alias, StringComparison.OrdinalIgnoreCase))
+                {
+                    failures.Add($"Proxy:Models:{alias}:Fallbacks:{i} names the alias itself.");
+                }
             }
         }
 

@@ -35,8 +35,8 @@ public sealed class ChatCompletionsEndpoint(
         var keyId = ApiKeyAuthenticationHandler.KeyId(context);
         // previous_response_id (Responses-shaped bodies): continue a conversation stored by POST …/responses.
         await continuation.PrependAsync(request, keyId, context.Request.ContentLength ?? 0, context.RequestAborted).ConfigureAwait(false);
-        var turn = turns.Create(request, request.Shape.ToString(), ApiKeyIdentity.Of(context));
         var cache = context.AttachResponseCache(keyId, request.Options);
+        var turn = turns.Create(request, request.Shape.ToString(), ApiKeyIdentity.Of(context));
 
         var id = $"chatcmpl-{Guid.NewGuid():N}";
         var created = time.GetUtcNow().ToUnixTimeSeconds();

@@ -62,8 +62,8 @@ public sealed class ResponsesEndpoint(
             throw new WireFormatException("'input' is empty: send at least one message.", "input");
         }
 
-        var turn = turns.Create(request, "ResponsesApi", ApiKeyIdentity.Of(context));
         var cache = context.AttachResponseCache(keyId, request.Options);
+        var turn = turns.Create(request, "ResponsesApi", ApiKeyIdentity.Of(context));
 
         var writer = new ResponseEventWriter(envelope, _options.ReasoningOutput, request.CustomToolNames)
         {

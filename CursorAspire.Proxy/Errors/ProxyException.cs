@@ -14,4 +14,20 @@ public sealed class ProxyException(int statusCode, string message, string type, 
 
     /// <summary>Passed through to the client as <c>Retry-After</c> (an upstream's 429/503).</summary>
     public string? RetryAfter { get; init; }
+
+    /// <summary><see cref="RetryAfter"/> as a wait from <paramref name="now"/>: seconds, or an HTTP date; null when absent or unreadable.</summary>
+    public TimeSpan? RetryAfterDelay(DateTimeOffset now)
+    {
+        if (RetryAfter is not { Length: > 0 } value)
+        {
+            return null;
+        }
+        if (double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+        return DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+            ? at > now ? at - now : TimeSpan.Zero
+            : null;
+    }
 }

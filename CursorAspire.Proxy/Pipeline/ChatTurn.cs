@@ -1,18 +1,29 @@
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Wire;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Pipeline;
 
-/// <summary>One request on its way upstream: what was asked, where it goes, and the pipeline that takes it there.</summary>
-/// <param name="Request">The parsed request; its options already point at the route (<see cref="ModelRoute.ApplyTo"/>).</param>
-/// <param name="Route">The route the model name resolved to.</param>
-/// <param name="Client">The route's <see cref="IChatClient"/> pipeline.</param>
+/// <summary>One request on its way upstream: what was asked, the routes that may answer it, and who answered.</summary>
+/// <param name="Request">The parsed request.</param>
+/// <param name="Routes">The route asked for, then its fallbacks (<c>Proxy:Models:&lt;alias&gt;:Fallbacks</c>) the key may use, in order.</param>
 /// <param name="EstimatedPromptTokens">The proxy's prompt-size estimate: usage when the upstream reports none.</param>
 /// <param name="Key">The caller's key.</param>
-public sealed record ChatTurn(ParsedChatRequest Request, ModelRoute Route, IChatClient Client, long EstimatedPromptTokens, ApiKeyIdentity Key)
+public sealed record ChatTurn(ParsedChatRequest Request, IReadOnlyList<RouteAttempt> Routes, long EstimatedPromptTokens, ApiKeyIdentity Key)
 {
-    /// <summary>The model as usage is counted for it: the alias, or <c>provider/model</c> for a direct route.</summary>
-    public string UsageModel => Route.Alias ?? $"{Route.ProviderName}/{Route.UpstreamModel}";
+    /// <summary>The route the model name resolved to.</summary>
+    public ModelRoute Route => Routes[0].Route;
+
+    /// <summary>The route that answered, once one did (a fallback when the first failed before the first byte).</summary>
+    public ModelRoute? AnsweredBy { get; set; }
+
+    /// <summary>The model as usage is counted for it: the alias that answered, or <c>provider/model</c> for a direct route.</summary>
+    public string UsageModel
+    {
+        get
+        {
+            var route = AnsweredBy ?? Route;
+            return route.Alias ?? $"{route.ProviderName}/{route.UpstreamModel}";
+        }
+    }
 }

@@ -8,6 +8,7 @@ public static class PipelineServiceCollectionExtensions
     {
         services.AddSingleton<RoutePipelines>();
         services.AddSingleton<ChatTurnFactory>();
+        services.AddSingleton<ProviderResilience>();
         services.AddSingleton<UpstreamCall>();
         return services;
     }

@@ -13,8 +13,8 @@ public static class UpstreamHttp
     /// <summary>
     /// Registers the upstream HTTP client: no overall timeout (a stream lasts as long as the model writes), and
     /// <see cref="SocketsHttpHandler.MaxResponseDrainSize"/> 0 so a cancelled stream closes the connection at once
-    /// and the upstream stops generating, instead of being drained. Resilience comes from the service defaults
-    /// (connection failures retried; a 429 or 5xx goes straight back to Cursor).
+    /// and the upstream stops generating, instead of being drained. No HTTP-level resilience: retries, breakers and
+    /// fallbacks of upstream calls are the pipeline's (<c>ProviderResilience</c>), which knows what was already sent.
     /// </summary>
     public static IServiceCollection AddUpstreamHttpClient(this IServiceCollection services)
     {
@@ -28,7 +28,11 @@ public static class UpstreamHttp
 
     private static IHttpClientBuilder AddUpstreamClient(IServiceCollection services, string name)
     {
-        return services.AddHttpClient(name)
+        var http = services.AddHttpClient(name);
+#pragma warning disable EXTEXP0001 // Experimental, and the supported way to take the service defaults' handler back off one client.
+        http.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        return http
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

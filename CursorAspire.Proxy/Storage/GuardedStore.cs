@@ -2,6 +2,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Storage;
 
@@ -26,7 +27,7 @@ public sealed class GuardedStore
     /// <param name="time">The clock the breaker and timeout run on.</param>
     /// <param name="opened">Called when the breaker opens, with the failure that opened it and how long it stays open.</param>
     /// <param name="closed">Called when the breaker closes again.</param>
-    public GuardedStore(IDistributedCache cache, TimeSpan timeout, StoreBreakerOptions breaker, TimeProvider time,
+    public GuardedStore(IDistributedCache cache, TimeSpan timeout, BreakerOptions breaker, TimeProvider time,
         Action<Exception?, TimeSpan>? opened = null, Action? closed = null)
     {
         _cache = cache;

@@ -1,3 +1,4 @@
+using CursorAspire.Proxy.Configuration;
 namespace CursorAspire.Proxy.Storage;
 
 /// <summary>How the proxy's stored state (conversations, reasoning) treats its Redis: the <c>Proxy:Storage</c> section.</summary>
@@ -9,5 +10,5 @@ public sealed class StateStoreOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>When to stop calling a store that keeps failing, and for how long.</summary>
-    public StoreBreakerOptions Breaker { get; set; } = new();
+    public BreakerOptions Breaker { get; set; } = new();
 }

@@ -15,6 +15,10 @@ public sealed class ProxyMetrics
         FallbackRoutes = meter.CreateCounter<long>("cursoraspire.routes.fallback", description: "Requests for unknown model names sent to the default model.");
         StreamErrors = meter.CreateCounter<long>("cursoraspire.stream.errors", description: "Upstream failures after a stream had started (shown to the user as text).");
         UpstreamErrors = meter.CreateCounter<long>("cursoraspire.upstream.errors", description: "Upstream failures before the first byte, by status.");
+        UpstreamRetries = meter.CreateCounter<long>("cursoraspire.upstream.retries", "{retry}", "Upstream calls retried before the first byte, by provider.");
+        BreakerOpened = meter.CreateCounter<long>("cursoraspire.upstream.breaker_opened", "{event}", "Times a provider's breaker opened (its routes then go straight to their fallbacks).");
+        RoutesSkipped = meter.CreateCounter<long>("cursoraspire.routes.skipped", "{route}", "Routes that did not answer a request and why (breaker_open, or the error code), so the next route did.");
+        RoutesAnswered = meter.CreateCounter<long>("cursoraspire.routes.answered", "{request}", "Requests by the route that answered them, and whether it was a fallback.");
         EstimatedPromptTokens = meter.CreateHistogram<long>("cursoraspire.prompt_tokens.estimated", "{token}", "The proxy's prompt-size estimate per request.");
         ReportedPromptTokens = meter.CreateHistogram<long>("cursoraspire.prompt_tokens.reported", "{token}", "The prompt size the upstream reported, for requests where it did (compare with the estimate).");
     }
@@ -23,6 +27,10 @@ public sealed class ProxyMetrics
     public Counter<long> FallbackRoutes { get; }
     public Counter<long> StreamErrors { get; }
     public Counter<long> UpstreamErrors { get; }
+    public Counter<long> UpstreamRetries { get; }
+    public Counter<long> BreakerOpened { get; }
+    public Counter<long> RoutesSkipped { get; }
+    public Counter<long> RoutesAnswered { get; }
     public Histogram<long> EstimatedPromptTokens { get; }
     public Histogram<long> ReportedPromptTokens { get; }
 

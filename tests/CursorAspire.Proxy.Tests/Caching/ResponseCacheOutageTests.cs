@@ -7,6 +7,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using CursorAspire.Proxy.Storage;
+using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Tests.Caching;
 
@@ -29,7 +30,7 @@ public sealed class ResponseCacheOutageTests
     private static ResponseCacheOptions OutageOptions() => new()
     {
         RedisTimeout = RedisTimeout,
-        Breaker = new StoreBreakerOptions
+        Breaker = new BreakerOptions
         {
             FailureRatio = 0.5,
             MinimumThroughput = 4,

@@ -287,7 +287,8 @@ public sealed class ResponsesApiOfficialClientTests(GarnetServerFixture garnet) 
     public async Task AnUpstreamErrorBeforeTheStreamStartsIsAnErrorStatus()
     {
         await using var proxy = await ProxyHost.StartWithStandInAsync();
-        proxy.Upstream.Enqueue(StandInReply.FromError(503, "model is loading"));
+        // The first attempt and its retry both fail.
+        proxy.Upstream.Enqueue(StandInReply.FromError(503, "model is loading"), StandInReply.FromError(503, "model is loading"));
 
         var error = await Assert.ThrowsAsync<ClientResultException>(async () =>
         {

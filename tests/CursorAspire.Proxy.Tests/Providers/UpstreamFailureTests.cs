@@ -38,7 +38,8 @@ public class UpstreamFailureTests
     {
         await using var upstream = await OpenAIStandIn.StartAsync();
         await using var proxy = await ProxyHost.StartAsync(ProxyHost.OpenAIConfig(upstream.ApiBaseUri));
-        upstream.Enqueue(StandInReply.FromError(upstreamStatus, "upstream says no"));
+        // The first attempt and its retry (Proxy:Retry:MaxAttempts, 2 by default) both fail.
+        upstream.Enqueue(StandInReply.FromError(upstreamStatus, "upstream says no"), StandInReply.FromError(upstreamStatus, "upstream says no"));
 
         var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple("remote"));
 
@@ -51,7 +52,8 @@ public class UpstreamFailureTests
     {
         await using var ollama = await OllamaStandIn.StartAsync();
         await using var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(ollama.BaseUri));
-        ollama.Enqueue(StandInReply.FromError(500, "llama runner process has terminated"));
+        // The first attempt and its retry both fail.
+        ollama.Enqueue(StandInReply.FromError(500, "llama runner process has terminated"), StandInReply.FromError(500, "llama runner process has terminated"));
 
         var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple());
 

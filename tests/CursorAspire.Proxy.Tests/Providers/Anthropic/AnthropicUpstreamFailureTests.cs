@@ -32,20 +32,22 @@ public class AnthropicUpstreamFailureTests
     }
 
     [Theory]
-    [InlineData(500, HttpStatusCode.BadGateway)]
-    [InlineData(529, HttpStatusCode.ServiceUnavailable)]
-    [InlineData(400, HttpStatusCode.BadRequest)]
-    [InlineData(401, HttpStatusCode.BadGateway)]
-    public async Task ErrorStatusBeforeTheFirstByteMapsToAGatewayStatus(int upstreamStatus, HttpStatusCode expected)
+    [InlineData(500, HttpStatusCode.BadGateway, 2)]
+    [InlineData(529, HttpStatusCode.ServiceUnavailable, 2)]
+    [InlineData(400, HttpStatusCode.BadRequest, 1)]
+    [InlineData(401, HttpStatusCode.BadGateway, 1)]
+    public async Task ErrorStatusBeforeTheFirstByteMapsToAGatewayStatus(int upstreamStatus, HttpStatusCode expected, int calls)
     {
         await using var anthropic = await AnthropicStandIn.StartAsync();
         await using var proxy = await ProxyHost.StartAsync(ProxyHost.AnthropicConfig(anthropic.BaseUri));
-        anthropic.Enqueue(StandInReply.FromError(upstreamStatus, "upstream says no"));
+        // The first attempt and its retry (Proxy:Retry:MaxAttempts, 2 by default) both fail.
+        anthropic.Enqueue(StandInReply.FromError(upstreamStatus, "upstream says no"), StandInReply.FromError(upstreamStatus, "upstream says no"));
 
         var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple(Model));
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Contains("upstream says no", (string?)ChatRequests.AssertOpenAIError(body)["message"]);
-        Assert.Equal(1, anthropic.CallCount);
+        // The SDK never retries; the proxy retries a 5xx once (Proxy:Retry), never a refused request or refused credentials.
+        Assert.Equal(calls, anthropic.CallCount);
     }
 }

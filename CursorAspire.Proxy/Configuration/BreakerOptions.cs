@@ -1,12 +1,12 @@
-namespace CursorAspire.Proxy.Storage;
+namespace CursorAspire.Proxy.Configuration;
 
 /// <summary>
-/// Circuit breaker settings for a Redis-backed store (<c>Proxy:Cache:Breaker</c>, <c>Proxy:Storage:Breaker</c>). While
-/// the breaker is open, requests skip the store entirely, so a Redis outage adds no latency.
+/// Circuit breaker settings (<c>Proxy:Cache:Breaker</c>, <c>Proxy:Storage:Breaker</c>, <c>Proxy:Breaker</c>). While
+/// a breaker is open, requests skip what it guards (a store, a provider) entirely, so an outage adds no latency.
 /// </summary>
-public sealed class StoreBreakerOptions
+public sealed class BreakerOptions
 {
-    /// <summary>Share of failed store operations within <see cref="SamplingDuration"/> that opens the breaker. Default 0.5.</summary>
+    /// <summary>Share of failed operations within <see cref="SamplingDuration"/> that opens the breaker. Default 0.5.</summary>
     public double FailureRatio { get; set; } = 0.5;
 
     /// <summary>Operations needed within <see cref="SamplingDuration"/> before the ratio is judged. Default 4.</summary>
