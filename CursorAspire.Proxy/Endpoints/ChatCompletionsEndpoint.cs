@@ -35,6 +35,10 @@ public sealed class ChatCompletionsEndpoint(
         var keyId = ApiKeyAuthenticationHandler.KeyId(context);
         // previous_response_id (Responses-shaped bodies): continue a conversation stored by POST …/responses.
         await continuation.PrependAsync(request, keyId, context.Request.ContentLength ?? 0, context.RequestAborted).ConfigureAwait(false);
+        if (request.Messages.Count == 0)
+        {
+            throw new WireFormatException("'messages' is empty: send at least one message.", "messages");
+        }
         var cache = context.AttachResponseCache(keyId, request.Options);
         var turn = turns.Create(request, request.Shape.ToString(), ApiKeyIdentity.Of(context));
 

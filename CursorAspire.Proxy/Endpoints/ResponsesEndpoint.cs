@@ -48,11 +48,12 @@ public sealed class ResponsesEndpoint(
         // The body lives until the answer is sent: tool declarations point into it.
         using var document = await RequestBodyLimits.ReadJsonAsync(context, _options.MaxRequestBodyBytes).ConfigureAwait(false);
         var root = document.RootElement;
-        if (!root.TryGetProperty("input", out _) && !root.TryGetProperty("previous_response_id", out _))
+        // Read first: the reader checks the body's text before anything looks members up.
+        var request = ResponsesRequestReader.Read(root);
+        if (!root.TryGetProperty("input", out _) && request.PreviousResponseId is null)
         {
             throw new WireFormatException("The request body must have an 'input' (a string or an array of input items).", "input");
         }
-        var request = ResponsesRequestReader.Read(root);
         var envelope = ResponseEnvelope.FromRequest(root, $"resp_{Guid.NewGuid():N}", time.GetUtcNow().ToUnixTimeSeconds());
 
         var keyId = ApiKeyAuthenticationHandler.KeyId(context);

@@ -11,7 +11,14 @@ public static class ChatCompletionsRequestReader
 {
     public static ParsedChatRequest Read(JsonElement root)
     {
-        if (!root.TryGetArray("messages", out var messagesElement))
+        JsonTextValidator.EnsureValidText(root);
+        return ReadValidated(root);
+    }
+
+    /// <summary>Reads a body whose text <see cref="JsonTextValidator"/> already checked.</summary>
+    internal static ParsedChatRequest ReadValidated(JsonElement root)
+    {
+        if (!root.TryGetProperty("messages", out var messagesElement) || messagesElement.ValueKind != JsonValueKind.Array)
         {
             throw new WireFormatException("The request body must have a 'messages' array (Chat Completions) or an 'input' (Responses).", "messages");
         }
@@ -30,69 +37,86 @@ public static class ChatCompletionsRequestReader
 
         return new ParsedChatRequest
         {
-            Model = root.GetStringOrNull("model") ?? string.Empty,
+            Model = root.ReadString("model", string.Empty) ?? string.Empty,
             Messages = messages,
             Options = options,
             Shape = RequestShape.ChatCompletions,
-            Stream = root.GetBoolOrNull("stream") ?? false,
-            IncludeUsage = root.TryGetObject("stream_options", out var so) && (so.GetBoolOrNull("include_usage") ?? false),
+            Stream = root.ReadBool("stream", string.Empty) ?? false,
+            IncludeUsage = root.TryReadObject("stream_options", string.Empty, out var so) && (so.ReadBool("include_usage", "stream_options") ?? false),
             CustomToolNames = customToolNames,
         };
     }
 
     private static ChatMessage ReadMessage(JsonElement message, int index, HashSet<string> customToolNames)
     {
+        var path = $"messages[{index}]";
         if (message.ValueKind != JsonValueKind.Object)
         {
-            throw new WireFormatException($"messages[{index}] must be an object.", $"messages[{index}]");
+            throw new WireFormatException($"{path} must be an object.", path);
         }
-        var role = message.GetStringOrNull("role")
-            ?? throw new WireFormatException($"messages[{index}] has no 'role'.", $"messages[{index}].role");
+        var role = message.ReadRequiredString("role", path);
 
         switch (role)
         {
             case "system":
             case "developer":
-                return new ChatMessage(ChatRole.System, MessageContentReader.Read(message, index));
+                return new ChatMessage(ChatRole.System, MessageContentReader.Read(message, path));
             case "user":
-                return new ChatMessage(ChatRole.User, MessageContentReader.Read(message, index)) { AuthorName = message.GetStringOrNull("name") };
+                return new ChatMessage(ChatRole.User, MessageContentReader.Read(message, path)) { AuthorName = message.ReadString("name", path) };
             case "assistant":
-                return ReadAssistant(message, index, customToolNames);
+                return ReadAssistant(message, path, customToolNames);
             case "tool":
             case "function":
-                var callId = message.GetStringOrNull("tool_call_id") ?? message.GetStringOrNull("name") ?? string.Empty;
+                var callId = message.ReadString("tool_call_id", path) ?? message.ReadString("name", path) ?? string.Empty;
                 // The result travels as the exact text Cursor gave: the model must see the file, not a JSON wrapper.
                 return new ChatMessage(ChatRole.Tool, [new FunctionResultContent(callId, MessageContentReader.ReadText(message))]);
             default:
-                throw new WireFormatException($"messages[{index}].role '{role}' is not one of system, developer, user, assistant, tool.", $"messages[{index}].role");
+                throw new WireFormatException($"{path}.role '{role}' is not one of system, developer, user, assistant, tool.", $"{path}.role");
         }
     }
 
-    private static ChatMessage ReadAssistant(JsonElement message, int index, HashSet<string> customToolNames)
+    private static ChatMessage ReadAssistant(JsonElement message, string path, HashSet<string> customToolNames)
     {
         // What the proxy showed as reasoning comes back as an echo, never as assistant text (see ReasoningEcho).
-        var contents = ReasoningEchoReader.TakeEcho(MessageContentReader.Read(message, index));
-        if (message.GetStringOrNull("reasoning_content") is { Length: > 0 } reasoningContent)
+        var contents = ReasoningEchoReader.TakeEcho(MessageContentReader.Read(message, path));
+        if (message.ReadString("reasoning_content", path) is { Length: > 0 } reasoningContent)
         {
             contents.RemoveAll(c => c is TextReasoningContent);
             contents.Insert(0, ReasoningEcho.Create(reasoningContent));
         }
-        if (message.TryGetArray("tool_calls", out var toolCalls))
+        if (message.TryReadArray("tool_calls", path, out var toolCalls))
         {
+            var index = 0;
             foreach (var call in toolCalls.EnumerateArray())
             {
-                if (!call.TryGetObject("function", out var function))
+                var callPath = $"{path}.tool_calls[{index++}]";
+                if (call.ValueKind != JsonValueKind.Object)
+                {
+                    throw JsonElementReading.InvalidType(callPath, "a tool call object", call);
+                }
+                if (!call.TryReadObject("function", callPath, out var function))
                 {
                     continue;
                 }
-                var callId = call.GetStringOrNull("id") ?? string.Empty;
-                var name = function.GetStringOrNull("name") ?? string.Empty;
-                var arguments = function.GetStringOrNull("arguments");
+                var functionPath = callPath + ".function";
+                var callId = call.ReadString("id", callPath) ?? string.Empty;
+                var name = function.ReadRequiredString("name", functionPath);
+                var arguments = ReadArguments(function, functionPath);
                 contents.Add(customToolNames.Contains(name)
                     ? CustomToolCalls.FromHistoryArguments(callId, name, arguments)
                     : ToolArguments.ToFunctionCall(callId, name, arguments));
             }
         }
         return new ChatMessage(ChatRole.Assistant, contents);
+    }
+
+    /// <summary><c>arguments</c> is JSON text; an object (what Ollama-style clients send) is taken as its text.</summary>
+    private static string? ReadArguments(JsonElement function, string path)
+    {
+        if (function.TryGetProperty("arguments", out var arguments) && arguments.ValueKind == JsonValueKind.Object)
+        {
+            return arguments.GetRawText();
+        }
+        return function.ReadString("arguments", path);
     }
 }

@@ -10,13 +10,15 @@ public static class ChatRequestReader
 {
     public static ParsedChatRequest Read(JsonElement root)
     {
+        // First: even looking a member up fails on a broken escape in a member name.
+        JsonTextValidator.EnsureValidText(root);
         if (root.TryGetProperty("messages", out _))
         {
-            return ChatCompletionsRequestReader.Read(root);
+            return ChatCompletionsRequestReader.ReadValidated(root);
         }
         if (root.TryGetProperty("input", out _))
         {
-            return ResponsesRequestReader.Read(root);
+            return ResponsesRequestReader.ReadValidated(root);
         }
         throw new WireFormatException("The request body must have a 'messages' array (Chat Completions) or an 'input' (Responses).", "messages");
     }

@@ -38,7 +38,8 @@ internal static class CustomToolCalls
                 using var document = JsonDocument.Parse(arguments);
                 if (document.RootElement.ValueKind == JsonValueKind.Object &&
                     document.RootElement.TryGetProperty(ToolDefinitionReader.CustomToolInputParameter, out var input) &&
-                    input.ValueKind == JsonValueKind.String)
+                    input.ValueKind == JsonValueKind.String &&
+                    JsonTextValidator.FindInvalidText(input) is null)
                 {
                     return ToFunctionCall(callId, name, input.GetString());
                 }

@@ -4,8 +4,9 @@ using Microsoft.Extensions.AI;
 namespace CursorAspire.Proxy.Wire;
 
 /// <summary>
-/// Reads generation options shared by both body shapes into <see cref="ChatOptions"/>. Unknown or mistyped
-/// members are ignored rather than rejected: Cursor adds fields without notice.
+/// Reads generation options shared by both body shapes into <see cref="ChatOptions"/>. Unknown members and unknown
+/// values of known enumerations (a new reasoning effort, a new format type) are ignored rather than rejected: Cursor
+/// adds them without notice. A known member of the wrong kind, or a number no option can hold, is a 400 naming it.
 /// </summary>
 internal static class GenerationOptionsReader
 {
@@ -13,14 +14,16 @@ internal static class GenerationOptionsReader
     {
         var options = new ChatOptions
         {
-            Temperature = root.GetSingleOrNull("temperature"),
-            TopP = root.GetSingleOrNull("top_p"),
-            FrequencyPenalty = root.GetSingleOrNull("frequency_penalty"),
-            PresencePenalty = root.GetSingleOrNull("presence_penalty"),
-            Seed = root.GetInt64OrNull("seed"),
+            Temperature = root.ReadSingle("temperature", string.Empty),
+            TopP = root.ReadSingle("top_p", string.Empty),
+            FrequencyPenalty = root.ReadSingle("frequency_penalty", string.Empty),
+            PresencePenalty = root.ReadSingle("presence_penalty", string.Empty),
+            Seed = root.ReadInt64("seed", string.Empty),
             // max_completion_tokens supersedes max_tokens in Chat Completions; max_output_tokens is the Responses name.
-            MaxOutputTokens = root.GetInt32OrNull("max_completion_tokens") ?? root.GetInt32OrNull("max_tokens") ?? root.GetInt32OrNull("max_output_tokens"),
-            AllowMultipleToolCalls = root.GetBoolOrNull("parallel_tool_calls"),
+            MaxOutputTokens = root.ReadInt32("max_completion_tokens", string.Empty)
+                ?? root.ReadInt32("max_tokens", string.Empty)
+                ?? root.ReadInt32("max_output_tokens", string.Empty),
+            AllowMultipleToolCalls = root.ReadBool("parallel_tool_calls", string.Empty),
             StopSequences = ReadStop(root),
             Reasoning = ReadReasoning(root),
             ResponseFormat = ReadResponseFormat(root),
@@ -35,19 +38,33 @@ internal static class GenerationOptionsReader
         {
             return null;
         }
-        return stop.ValueKind switch
+        switch (stop.ValueKind)
         {
-            JsonValueKind.String => [stop.GetString()!],
-            JsonValueKind.Array => stop.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.String).Select(s => s.GetString()!).ToList(),
-            _ => null,
-        };
+            case JsonValueKind.String:
+                return [stop.GetString()!];
+            case JsonValueKind.Array:
+                var sequences = new List<string>(stop.GetArrayLength());
+                var index = 0;
+                foreach (var sequence in stop.EnumerateArray())
+                {
+                    sequences.Add(sequence.ValueKind == JsonValueKind.String
+                        ? sequence.GetString()!
+                        : throw JsonElementReading.InvalidType($"stop[{index}]", "a string", sequence));
+                    index++;
+                }
+                return sequences;
+            case JsonValueKind.Null:
+                return null;
+            default:
+                throw JsonElementReading.InvalidType("stop", "a string or an array of strings", stop);
+        }
     }
 
     /// <summary><c>reasoning: {effort}</c> (what Cursor sends) or the flat <c>reasoning_effort</c>.</summary>
     private static ReasoningOptions? ReadReasoning(JsonElement root)
     {
-        var effort = root.TryGetObject("reasoning", out var reasoning) ? reasoning.GetStringOrNull("effort") : null;
-        effort ??= root.GetStringOrNull("reasoning_effort");
+        var effort = root.TryReadObject("reasoning", string.Empty, out var reasoning) ? reasoning.ReadString("effort", "reasoning") : null;
+        effort ??= root.ReadString("reasoning_effort", string.Empty);
         ReasoningEffort? parsed = effort switch
         {
             "none" => ReasoningEffort.None,
@@ -64,21 +81,34 @@ internal static class GenerationOptionsReader
     private static ChatResponseFormat? ReadResponseFormat(JsonElement root)
     {
         JsonElement format;
-        if (!root.TryGetObject("response_format", out format) &&
-            !(root.TryGetObject("text", out var text) && text.TryGetObject("format", out format)))
+        string path;
+        if (root.TryReadObject("response_format", string.Empty, out format))
+        {
+            path = "response_format";
+        }
+        else if (root.TryReadObject("text", string.Empty, out var text) && text.TryReadObject("format", "text", out format))
+        {
+            path = "text.format";
+        }
+        else
         {
             return null;
         }
-        switch (format.GetStringOrNull("type"))
+        switch (format.ReadString("type", path))
         {
             case "json_object":
                 return ChatResponseFormat.Json;
             case "json_schema":
                 // Chat Completions nests the schema under json_schema; Responses puts it on the format itself.
-                var holder = format.TryGetObject("json_schema", out var nested) ? nested : format;
-                return holder.TryGetObject("schema", out var schema)
-                    ? ChatResponseFormat.ForJsonSchema(schema.Clone(), holder.GetStringOrNull("name"), holder.GetStringOrNull("description"))
-                    : ChatResponseFormat.Json;
+                var (holder, holderPath) = format.TryReadObject("json_schema", path, out var nested)
+                    ? (nested, JsonElementReading.MemberPath(path, "json_schema"))
+                    : (format, path);
+                if (!holder.TryGetProperty("schema", out var schema) || schema.ValueKind == JsonValueKind.Null)
+                {
+                    return ChatResponseFormat.Json;
+                }
+                JsonSchemaShape.Ensure(schema, JsonElementReading.MemberPath(holderPath, "schema"));
+                return ChatResponseFormat.ForJsonSchema(schema.Clone(), holder.ReadString("name", holderPath), holder.ReadString("description", holderPath));
             default:
                 return null;
         }

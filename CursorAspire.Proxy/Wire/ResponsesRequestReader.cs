@@ -29,12 +29,19 @@ public static class ResponsesRequestReader
 
     public static ParsedChatRequest Read(JsonElement root)
     {
+        JsonTextValidator.EnsureValidText(root);
+        return ReadValidated(root);
+    }
+
+    /// <summary>Reads a body whose text <see cref="JsonTextValidator"/> already checked.</summary>
+    internal static ParsedChatRequest ReadValidated(JsonElement root)
+    {
         var customToolNames = new HashSet<string>(StringComparer.Ordinal);
         var options = GenerationOptionsReader.Read(root);
         options.Tools = ToolDefinitionReader.Read(root, customToolNames);
 
         var messages = new List<ChatMessage>();
-        if (root.GetStringOrNull("instructions") is { Length: > 0 } instructions)
+        if (root.ReadString("instructions", string.Empty) is { Length: > 0 } instructions)
         {
             messages.Add(new ChatMessage(ChatRole.System, instructions)
             {
@@ -42,17 +49,23 @@ public static class ResponsesRequestReader
             });
         }
         ReadInput(root, customToolNames, messages);
+        var previousResponseId = root.ReadString("previous_response_id", string.Empty) is { Length: > 0 } previous ? previous : null;
+        if (messages.Count == 0 && previousResponseId is null)
+        {
+            // Nothing to continue either: every provider client refuses an empty conversation.
+            throw new WireFormatException("'input' is empty: send at least one message.", "input");
+        }
 
         return new ParsedChatRequest
         {
-            Model = root.GetStringOrNull("model") ?? string.Empty,
+            Model = root.ReadString("model", string.Empty) ?? string.Empty,
             Messages = messages,
             Options = options,
             Shape = RequestShape.Responses,
-            Stream = root.GetBoolOrNull("stream") ?? false,
-            IncludeUsage = root.TryGetObject("stream_options", out var so) && (so.GetBoolOrNull("include_usage") ?? false),
-            PreviousResponseId = root.GetStringOrNull("previous_response_id") is { Length: > 0 } previous ? previous : null,
-            Store = root.GetBoolOrNull("store") ?? true,
+            Stream = root.ReadBool("stream", string.Empty) ?? false,
+            IncludeUsage = root.TryReadObject("stream_options", string.Empty, out var so) && (so.ReadBool("include_usage", "stream_options") ?? false),
+            PreviousResponseId = previousResponseId,
+            Store = root.ReadBool("store", string.Empty) ?? true,
             CustomToolNames = customToolNames,
         };
     }
@@ -100,7 +113,8 @@ public static class ResponsesRequestReader
             {
                 throw new WireFormatException($"input[{index}] must be an object.", $"input[{index}]");
             }
-            var type = item.GetStringOrNull("type");
+            var path = $"input[{index}]";
+            var type = item.ReadString("type", path);
             if (type is null)
             {
                 // Easy input messages: {role, content} without "type".
@@ -114,23 +128,25 @@ public static class ResponsesRequestReader
                     AddMessage(item, index);
                     break;
                 case "function_call":
-                    var name = RequiredString(item, "name", index);
+                    var name = item.ReadRequiredString("name", path);
                     var callId = RequiredString(item, "call_id", index);
-                    var arguments = item.GetStringOrNull("arguments");
+                    var arguments = item.TryGetProperty("arguments", out var raw) && raw.ValueKind == JsonValueKind.Object
+                        ? raw.GetRawText() // an object is taken as its JSON text, as in Chat Completions history
+                        : item.ReadString("arguments", path);
                     AddCall(customToolNames.Contains(name)
                         ? CustomToolCalls.FromHistoryArguments(callId, name, arguments)
                         : ToolArguments.ToFunctionCall(callId, name, arguments));
                     break;
                 case "custom_tool_call":
                     AddCall(CustomToolCalls.ToFunctionCall(
-                        RequiredString(item, "call_id", index), RequiredString(item, "name", index), item.GetStringOrNull("input")));
+                        RequiredString(item, "call_id", index), item.ReadRequiredString("name", path), item.ReadString("input", path)));
                     break;
                 case "function_call_output":
                 case "custom_tool_call_output":
                     AddResult(RequiredString(item, "call_id", index), MessageContentReader.ReadText(item, "output"));
                     break;
                 case "reasoning":
-                    AddReasoning(item);
+                    AddReasoning(item, path);
                     break;
                 default:
                     // item_reference, hosted tool calls (web_search_call…): nothing a self-hosted model can use.
@@ -150,7 +166,7 @@ public static class ResponsesRequestReader
 
         private void AddMessage(JsonElement item, int index)
         {
-            var role = item.GetStringOrNull("role")
+            var role = item.ReadString("role", $"input[{index}]")
                 ?? throw new WireFormatException($"input[{index}] is a message without a 'role'.", $"input[{index}].role");
             if (item.TryGetProperty("content", out var content) &&
                 content.ValueKind is not (JsonValueKind.String or JsonValueKind.Array or JsonValueKind.Null))
@@ -169,7 +185,7 @@ public static class ResponsesRequestReader
                     break;
                 case "user":
                     FlushAssistant();
-                    _conversation.Add(new ChatMessage(ChatRole.User, MessageContentReader.Read(item, index)));
+                    _conversation.Add(new ChatMessage(ChatRole.User, MessageContentReader.Read(item, $"input[{index}]")));
                     break;
                 case "assistant":
                     // Text after calls starts a new turn; text before calls (a preamble) joins their turn.
@@ -178,7 +194,7 @@ public static class ResponsesRequestReader
                         FlushAssistant();
                     }
                     // What the proxy showed as reasoning comes back as an echo, never as assistant text (see ReasoningEcho).
-                    var contents = ReasoningEchoReader.TakeEcho(MessageContentReader.Read(item, index));
+                    var contents = ReasoningEchoReader.TakeEcho(MessageContentReader.Read(item, $"input[{index}]"));
                     (_assistant ??= []).AddRange(contents);
                     break;
                 default:
@@ -199,16 +215,22 @@ public static class ResponsesRequestReader
             _conversation.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(callId, output)]));
         }
 
-        private void AddReasoning(JsonElement item)
+        private void AddReasoning(JsonElement item, string path)
         {
             var text = new StringBuilder();
             foreach (var member in (ReadOnlySpan<string>)["summary", "content"])
             {
-                if (item.TryGetArray(member, out var parts))
+                if (item.TryReadArray(member, path, out var parts))
                 {
+                    var index = 0;
                     foreach (var part in parts.EnumerateArray())
                     {
-                        if (part.ValueKind == JsonValueKind.Object && part.GetStringOrNull("text") is { Length: > 0 } partText)
+                        var partPath = $"{path}.{member}[{index++}]";
+                        if (part.ValueKind != JsonValueKind.Object)
+                        {
+                            throw JsonElementReading.InvalidType(partPath, "a reasoning part object", part);
+                        }
+                        if (part.ReadString("text", partPath) is { Length: > 0 } partText)
                         {
                             text.Append(text.Length > 0 ? "\n" : string.Empty).Append(partText);
                         }
@@ -240,7 +262,7 @@ public static class ResponsesRequestReader
         }
 
         private static string RequiredString(JsonElement item, string member, int index) =>
-            item.GetStringOrNull(member)
+            item.ReadString(member, $"input[{index}]")
             ?? throw new WireFormatException($"input[{index}] ({item.GetStringOrNull("type")}) has no '{member}'.", $"input[{index}].{member}");
     }
 }

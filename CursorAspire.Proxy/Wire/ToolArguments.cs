@@ -8,7 +8,8 @@ internal static class ToolArguments
 {
     /// <summary>
     /// Parses a wire <c>arguments</c> string. Unparseable history (a stream that broke mid-call) must not fail the
-    /// request, so it yields an empty dictionary and the exception is attached to the call.
+    /// request, so it yields an empty dictionary and the exception is attached to the call. Arguments that would break
+    /// the upstream request later count as unparseable too: broken text, or nesting too deep to be written back.
     /// </summary>
     public static FunctionCallContent ToFunctionCall(string callId, string name, string? argumentsJson)
     {
@@ -18,7 +19,12 @@ internal static class ToolArguments
         }
         try
         {
-            var args = JsonSerializer.Deserialize<Dictionary<string, object?>>(argumentsJson, AIJsonUtilities.DefaultOptions);
+            using var document = JsonDocument.Parse(argumentsJson, DocumentOptions);
+            if (JsonTextValidator.FindInvalidText(document.RootElement) is not null)
+            {
+                throw new JsonException("The arguments hold a string that is not valid text (an unpaired surrogate escape).");
+            }
+            var args = document.RootElement.Deserialize<Dictionary<string, object?>>(AIJsonUtilities.DefaultOptions);
             return new FunctionCallContent(callId, name, args ?? new Dictionary<string, object?>());
         }
         catch (JsonException ex)
@@ -26,4 +32,7 @@ internal static class ToolArguments
             return new FunctionCallContent(callId, name, new Dictionary<string, object?>()) { Exception = ex };
         }
     }
+
+    /// <summary>Half of System.Text.Json's 64 levels: the arguments are written back nested inside an upstream request.</summary>
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
 }

@@ -18,7 +18,7 @@ internal static class ToolDefinitionReader
     /// <summary>Reads tools; <c>null</c>, absent or empty yields no tools.</summary>
     public static List<AITool>? Read(JsonElement root, HashSet<string> customToolNames)
     {
-        if (!root.TryGetArray("tools", out var tools) || tools.GetArrayLength() == 0)
+        if (!root.TryReadArray("tools", string.Empty, out var tools) || tools.GetArrayLength() == 0)
         {
             return null;
         }
@@ -26,47 +26,58 @@ internal static class ToolDefinitionReader
         var index = 0;
         foreach (var tool in tools.EnumerateArray())
         {
+            var path = $"tools[{index++}]";
             if (tool.ValueKind != JsonValueKind.Object)
             {
-                throw new WireFormatException($"tools[{index}] must be an object.", $"tools[{index}]");
+                throw JsonElementReading.InvalidType(path, "a tool object", tool);
             }
-            var type = tool.GetStringOrNull("type") ?? "function";
-            switch (type)
+            switch (tool.ReadString("type", path) ?? "function")
             {
                 case "function":
                     // Nested form carries its definition under "function"; flat form carries it on the tool itself.
-                    var definition = tool.TryGetObject("function", out var nested) ? nested : tool;
-                    var name = definition.GetStringOrNull("name")
-                        ?? throw new WireFormatException($"tools[{index}] has no function name.", $"tools[{index}].function.name");
-                    var schema = definition.TryGetObject("parameters", out var parameters) ? parameters : EmptyObjectSchema;
-                    result.Add(AIFunctionFactory.CreateDeclaration(name, definition.GetStringOrNull("description"), schema));
+                    var (definition, definitionPath) = tool.TryReadObject("function", path, out var nested)
+                        ? (nested, JsonElementReading.MemberPath(path, "function"))
+                        : (tool, path);
+                    // M.E.AI refuses an empty name with an ArgumentException; it is the client's mistake, not ours.
+                    var name = definition.ReadRequiredString("name", definitionPath);
+                    result.Add(AIFunctionFactory.CreateDeclaration(name, definition.ReadString("description", definitionPath), ReadParameters(definition, definitionPath)));
                     break;
                 case "custom":
-                    var customName = tool.GetStringOrNull("name")
-                        ?? throw new WireFormatException($"tools[{index}] has no name.", $"tools[{index}].name");
+                    var customName = tool.ReadRequiredString("name", path);
                     customToolNames.Add(customName);
-                    result.Add(AIFunctionFactory.CreateDeclaration(customName, DescribeCustomTool(tool), CustomToolSchema(tool)));
+                    result.Add(AIFunctionFactory.CreateDeclaration(customName, DescribeCustomTool(tool, path), CustomToolSchema(customName)));
                     break;
                 default:
                     // Hosted tools (web_search, file_search…) have no meaning for a self-hosted model: skip, don't fail.
                     break;
             }
-            index++;
         }
         return result.Count == 0 ? null : result;
+    }
+
+    /// <summary><c>parameters</c>: a JSON schema object the provider clients can carry, or none (no parameters).</summary>
+    private static JsonElement ReadParameters(JsonElement definition, string path)
+    {
+        if (!definition.TryGetProperty("parameters", out var parameters) || parameters.ValueKind == JsonValueKind.Null)
+        {
+            return EmptyObjectSchema;
+        }
+        JsonSchemaShape.Ensure(parameters, JsonElementReading.MemberPath(path, "parameters"));
+        return parameters;
     }
 
     /// <summary>
     /// A custom tool takes raw text. Most upstreams only do JSON function calling, so it is offered as a function
     /// with one string parameter; the grammar (if any) is appended to the description so the model knows the format.
     /// </summary>
-    private static string? DescribeCustomTool(JsonElement tool)
+    private static string? DescribeCustomTool(JsonElement tool, string path)
     {
-        var description = tool.GetStringOrNull("description");
-        if (tool.TryGetObject("format", out var format) && format.GetStringOrNull("type") == "grammar")
+        var description = tool.ReadString("description", path);
+        var formatPath = JsonElementReading.MemberPath(path, "format");
+        if (tool.TryReadObject("format", path, out var format) && format.ReadString("type", formatPath) == "grammar")
         {
-            var definition = format.GetStringOrNull("definition");
-            var syntax = format.GetStringOrNull("syntax") ?? "grammar";
+            var definition = format.ReadString("definition", formatPath);
+            var syntax = format.ReadString("syntax", formatPath) ?? "grammar";
             if (!string.IsNullOrEmpty(definition))
             {
                 description = $"{description}\n\nPut the raw tool input in the \"{CustomToolInputParameter}\" parameter. It must follow this {syntax}:\n{definition}";
@@ -75,7 +86,7 @@ internal static class ToolDefinitionReader
         return description;
     }
 
-    private static JsonElement CustomToolSchema(JsonElement tool)
+    private static JsonElement CustomToolSchema(string name)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -85,7 +96,7 @@ internal static class ToolDefinitionReader
             writer.WriteStartObject("properties");
             writer.WriteStartObject(CustomToolInputParameter);
             writer.WriteString("type", "string");
-            writer.WriteString("description", $"The raw input for {tool.GetStringOrNull("name")}.");
+            writer.WriteString("description", $"The raw input for {name}.");
             writer.WriteEndObject();
             writer.WriteEndObject();
             writer.WriteStartArray("required");
@@ -113,10 +124,23 @@ internal static class ToolDefinitionReader
                     _ => ChatToolMode.Auto,
                 };
             case JsonValueKind.Object:
-                var name = (choice.TryGetObject("function", out var f) ? f.GetStringOrNull("name") : null) ?? choice.GetStringOrNull("name");
-                return name is null ? ChatToolMode.Auto : ChatToolMode.RequireSpecific(name);
-            default:
+                // A named function; other forms (allowed_tools, hosted tools) leave the choice to the model.
+                var (name, param) = choice.TryReadObject("function", "tool_choice", out var function) &&
+                    function.ReadString("name", "tool_choice.function") is { } nested
+                        ? (nested, "tool_choice.function.name")
+                        : (choice.ReadString("name", "tool_choice"), "tool_choice.name");
+                if (name is null)
+                {
+                    return ChatToolMode.Auto;
+                }
+                // M.E.AI refuses an empty name with an ArgumentException.
+                return string.IsNullOrWhiteSpace(name)
+                    ? throw new WireFormatException($"Invalid value for '{param}': it must not be empty.", param)
+                    : ChatToolMode.RequireSpecific(name);
+            case JsonValueKind.Null:
                 return null;
+            default:
+                throw JsonElementReading.InvalidType("tool_choice", "a string or an object", choice);
         }
     }
 }
