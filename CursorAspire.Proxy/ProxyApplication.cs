@@ -39,6 +39,9 @@ public static class ProxyApplication
     {
         var configuration = builder.Configuration;
         builder.Services.AddProxyOptions(configuration);
+        // On SIGTERM, streams in flight get this long to finish (Proxy:ShutdownTimeout, 30 s by default).
+        builder.Services.AddOptions<HostOptions>().Configure<IConfiguration>((host, config) =>
+            host.ShutdownTimeout = config.GetValue($"{Configuration.ProxyOptions.SectionName}:ShutdownTimeout", TimeSpan.FromSeconds(30)));
         builder.AddProxyEdge();
         builder.Services
             .AddProxyRouting()

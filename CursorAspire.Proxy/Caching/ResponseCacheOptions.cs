@@ -1,4 +1,3 @@
-using CursorAspire.Proxy.Storage;
 using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Caching;

@@ -86,7 +86,11 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             for (var i = 0; i < model.Fallbacks.Count; i++)
             {
                 var fallback = model.Fallbacks[i];
-                if (!options.Models.ContainsKey(fallback))
+                if (string.IsNullOrWhiteSpace(fallback))
+                {
+                    failures.Add($"Proxy:Models:{alias}:Fallbacks:{i} is blank.");
+                }
+                else if (!options.Models.ContainsKey(fallback))
                 {
                     failures.Add($"Proxy:Models:{alias}:Fallbacks:{i} '{fallback}' is not a configured alias (Proxy:Models).");
                 }

@@ -18,22 +18,16 @@ namespace CursorAspire.Proxy.Pipeline;
 public sealed class ProviderResilience(IOptions<ProxyOptions> options, TimeProvider time, ProxyMetrics metrics, ILogger<ProviderResilience> logger)
 {
     private readonly ProxyOptions _options = options.Value;
-    private readonly ConcurrentDictionary<string, Guard> _guards = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Whether the provider's breaker is open: calling it now would fail at once.</summary>
-    public bool IsOpen(string provider) => Get(provider).State.CircuitState is CircuitState.Open or CircuitState.Isolated;
+    private readonly ConcurrentDictionary<string, ResiliencePipeline> _guards = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Starts a call to <paramref name="provider"/> under its retries and breaker.</summary>
     /// <exception cref="BrokenCircuitException">The breaker is open.</exception>
     /// <exception cref="ProxyException">The call failed after its retries.</exception>
     public ValueTask<T> ExecuteAsync<T>(string provider, Func<CancellationToken, ValueTask<T>> start, CancellationToken cancellationToken) =>
-        Get(provider).Pipeline.ExecuteAsync(static (start, token) => start(token), start, cancellationToken);
+        _guards.GetOrAdd(provider, Build).ExecuteAsync(static (start, token) => start(token), start, cancellationToken);
 
-    private Guard Get(string provider) => _guards.GetOrAdd(provider, Build);
-
-    private Guard Build(string provider)
+    private ResiliencePipeline Build(string provider)
     {
-        var state = new CircuitBreakerStateProvider();
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
         if (_options.Retry.MaxAttempts > 1)
         {
@@ -63,7 +57,6 @@ public sealed class ProviderResilience(IOptions<ProxyOptions> options, TimeProvi
             MinimumThroughput = breaker.MinimumThroughput,
             SamplingDuration = breaker.SamplingDuration,
             BreakDuration = breaker.BreakDuration,
-            StateProvider = state,
             // The provider failing, not the request or a rate limit: unreachable, 5xx, no first byte in time.
             ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is ProxyException { StatusCode: >= 500 }),
             OnOpened = args =>
@@ -79,7 +72,7 @@ public sealed class ProviderResilience(IOptions<ProxyOptions> options, TimeProvi
                 return ValueTask.CompletedTask;
             },
         });
-        return new Guard(builder.Build(), state);
+        return builder.Build();
     }
 
     private bool IsRetryable(ProxyException error) => error.StatusCode switch
@@ -88,6 +81,4 @@ public sealed class ProviderResilience(IOptions<ProxyOptions> options, TimeProvi
         // A timeout is not retried (waiting that long again is worse than a fallback), nor refused credentials.
         _ => error.StatusCode >= 500 && error.Code is not ("upstream_timeout" or "upstream_auth_failed"),
     };
-
-    private sealed record Guard(ResiliencePipeline Pipeline, CircuitBreakerStateProvider State);
 }

@@ -47,10 +47,6 @@ public sealed class UpstreamCall(IOptions<ProxyOptions> options, ProviderResilie
             var provider = attempt.Route.ProviderName;
             try
             {
-                if (resilience.IsOpen(provider))
-                {
-                    throw new BrokenCircuitException();
-                }
                 var answer = await resilience.ExecuteAsync(provider, token => call(attempt, token), aborted).ConfigureAwait(false);
                 Answered(turn, attempt, skipped);
                 return answer;
@@ -77,6 +73,8 @@ public sealed class UpstreamCall(IOptions<ProxyOptions> options, ProviderResilie
         var total = new CancellationTokenSource(_options.UpstreamTotalTimeout);
         var call = CancellationTokenSource.CreateLinkedTokenSource(aborted, total.Token);
         call.CancelAfter(Min(_options.UpstreamFirstByteTimeout, _options.UpstreamTotalTimeout));
+        // The HTTP layer closes the response on this token too: some clients do not pass it to their reads.
+        AbortOnCancelHandler.CallToken.Value = call.Token;
         var updates = attempt.Client.GetStreamingResponseAsync(turn.Request.Messages, attempt.Options, call.Token).GetAsyncEnumerator(call.Token);
         try
         {
@@ -102,6 +100,7 @@ public sealed class UpstreamCall(IOptions<ProxyOptions> options, ProviderResilie
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         timeout.CancelAfter(Min(_options.UpstreamFirstByteTimeout, _options.UpstreamTotalTimeout));
+        AbortOnCancelHandler.CallToken.Value = timeout.Token;
         try
         {
             return await attempt.Client.GetResponseAsync(turn.Request.Messages, attempt.Options, timeout.Token).ConfigureAwait(false);

@@ -20,6 +20,10 @@ public sealed class UpstreamStream(
     ModelRoute route) : IAsyncDisposable
 {
     /// <summary>Whether <see cref="Current"/> holds an update; false for a stream that ended without any.</summary>
+    /// <remarks>
+    /// A deadline shows up as whatever the client throws when its response is closed under it (a cancellation, or an
+    /// I/O error from the aborted read); the token says which it was.
+    /// </remarks>
     public bool HasCurrent { get; private set; } = hasFirst;
 
     public ChatResponseUpdate Current => updates.Current;
@@ -37,7 +41,7 @@ public sealed class UpstreamStream(
             call.CancelAfter(Timeout.InfiniteTimeSpan);
             return HasCurrent;
         }
-        catch (OperationCanceledException ex) when (!aborted.IsCancellationRequested && call.IsCancellationRequested)
+        catch (Exception ex) when (!aborted.IsCancellationRequested && call.IsCancellationRequested)
         {
             throw total.IsCancellationRequested
                 ? new UpstreamDeadlineException($"The model's answer took longer than {totalTimeout} (Proxy:UpstreamTotalTimeout), so the proxy stopped it.", ex)

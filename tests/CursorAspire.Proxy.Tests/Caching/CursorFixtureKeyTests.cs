@@ -1,7 +1,5 @@
 using CursorAspire.TestUpstreams.Fixtures;
-using CursorAspire.Proxy.Tests.Infrastructure;
 using System.ClientModel.Primitives;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CursorAspire.Proxy.Caching;

@@ -4,9 +4,7 @@ using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.Proxy.Tests.Infrastructure.Caching;
 using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
-using CursorAspire.Proxy.Storage;
 using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Tests.Caching;

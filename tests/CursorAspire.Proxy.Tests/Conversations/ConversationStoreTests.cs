@@ -1,5 +1,4 @@
 using CursorAspire.Proxy.Conversations;
-using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Errors;
 using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.Proxy.Tests.Infrastructure.Redis;

@@ -159,6 +159,9 @@ public sealed class ProxyHost : IAsyncDisposable
         return new ProxyHost(app, new Uri(address.Replace("0.0.0.0", "127.0.0.1") + "/"), logs, upstream);
     }
 
+    /// <summary>Stops the proxy the way SIGTERM does: no new connections, in-flight requests drain.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => _app.StopAsync(cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

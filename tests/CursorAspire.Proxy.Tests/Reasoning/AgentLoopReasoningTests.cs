@@ -1,4 +1,3 @@
-using CursorAspire.TestUpstreams;
 
 namespace CursorAspire.Proxy.Tests.Reasoning;
 

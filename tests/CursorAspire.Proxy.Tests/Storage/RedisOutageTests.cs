@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using CursorAspire.TestUpstreams;
 using Xunit.Abstractions;
 
 namespace CursorAspire.Proxy.Tests.Storage;

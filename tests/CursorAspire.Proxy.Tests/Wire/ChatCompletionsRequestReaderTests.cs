@@ -1,6 +1,5 @@
 using CursorAspire.TestUpstreams.Fixtures;
 using System.Text.Json;
-using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
 

@@ -1,5 +1,4 @@
 using CursorAspire.TestUpstreams.Fixtures;
-using CursorAspire.Proxy.Tests.Infrastructure;
 using System.Text.Json;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;

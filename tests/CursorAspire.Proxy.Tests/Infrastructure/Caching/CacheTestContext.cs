@@ -1,8 +1,6 @@
 using System.Diagnostics.Metrics;
 using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
