@@ -31,6 +31,7 @@ internal static class ResponseCacheKeyBuilder
     {
         ResponseCacheRequest.AdditionalPropertiesKey,
         Pipeline.CallerKey.Property,
+        Pipeline.PromptCacheKey.Property,
         "user",
         "metadata",
         "store",

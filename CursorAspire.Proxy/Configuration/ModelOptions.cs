@@ -33,4 +33,16 @@ public sealed class ModelOptions
     /// 5xx, 429, first-byte timeout, a local model's context window too small). Once a token went out, there is no switch.
     /// </summary>
     public List<string> Fallbacks { get; set; } = [];
+
+    /// <summary>
+    /// Mark cache breakpoints so the provider serves Cursor's repeated prefix from its prompt cache (Anthropic: tools,
+    /// system prompt and the latest turns). Default: on for Anthropic; OpenAI-compatible providers cache on their own.
+    /// </summary>
+    public bool? PromptCaching { get; set; }
+
+    /// <summary>How long Anthropic keeps a cached prefix: <c>5m</c> (default) or <c>1h</c> (where the account allows it).</summary>
+    public string PromptCacheTtl { get; set; } = "5m";
+
+    /// <summary>What this alias's tokens cost, for the metrics and <c>GET /v1/usage</c>.</summary>
+    public ModelPricing Pricing { get; set; } = new();
 }

@@ -83,6 +83,14 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             {
                 failures.Add($"Proxy:Models:{alias}:MaxOutputTokens must be positive.");
             }
+            if (model.PromptCacheTtl is not ("5m" or "1h"))
+            {
+                failures.Add($"Proxy:Models:{alias}:PromptCacheTtl must be 5m or 1h.");
+            }
+            if (model.Pricing is { InputPerMillion: < 0 } or { CachedInputPerMillion: < 0 } or { CacheWritePerMillion: < 0 } or { OutputPerMillion: < 0 })
+            {
+                failures.Add($"Proxy:Models:{alias}:Pricing prices cannot be negative.");
+            }
             for (var i = 0; i < model.Fallbacks.Count; i++)
             {
                 var fallback = model.Fallbacks[i];

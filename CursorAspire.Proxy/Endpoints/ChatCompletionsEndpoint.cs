@@ -22,7 +22,7 @@ public sealed class ChatCompletionsEndpoint(
     ConversationContinuation continuation,
     IOptions<ProxyOptions> options,
     ProxyMetrics metrics,
-    UsageLedger usage,
+    UsageAccounting usage,
     TimeProvider time)
 {
     private readonly ProxyOptions _options = options.Value;
@@ -78,9 +78,6 @@ public sealed class ChatCompletionsEndpoint(
         context.Response.ContentType = "application/json";
         var written = ChatCompletionResponseWriter.Write(context.Response.BodyWriter, result, id, request.Model, created, turn.EstimatedPromptTokens, _options.ReasoningOutput, replayed, request.CustomToolNames);
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-        if (cache.Outcome != ResponseCacheOutcome.Hit)
-        {
-            await usage.RecordAsync(turn.Key, turn.UsageModel, written, CancellationToken.None).ConfigureAwait(false);
-        }
+        await usage.RecordAsync(turn, written, fromResponseCache: cache.Outcome == ResponseCacheOutcome.Hit).ConfigureAwait(false);
     }
 }

@@ -13,7 +13,7 @@ namespace CursorAspire.Proxy.Endpoints;
 /// real status), commit the response to an event stream, write each update through the endpoint's wire format, and
 /// end it, or report a failure after the start as the format says.
 /// </summary>
-public sealed class EventStreamResponder(UpstreamCall calls, ProxyMetrics metrics, UsageLedger usage)
+public sealed class EventStreamResponder(UpstreamCall calls, ProxyMetrics metrics, UsageAccounting usage)
 {
     /// <param name="context">The request being answered.</param>
     /// <param name="turn">The routed request.</param>
@@ -54,8 +54,8 @@ public sealed class EventStreamResponder(UpstreamCall calls, ProxyMetrics metric
                 await updates.MoveNextAsync().ConfigureAwait(false);
             }
             writer.WriteEnd(output);
-            spent = cache.Outcome == ResponseCacheOutcome.Hit ? null : writer.FinalUsage;
-            if (spent is not null)
+            spent = writer.FinalUsage;
+            if (cache.Outcome != ResponseCacheOutcome.Hit)
             {
                 metrics.RecordReportedPromptTokens(writer.ReportedUsage, turn.Route.ProviderName);
             }
@@ -72,8 +72,8 @@ public sealed class EventStreamResponder(UpstreamCall calls, ProxyMetrics metric
         await output.FlushAsync(aborted).ConfigureAwait(false);
         if (spent is not null)
         {
-            // After the answer went out: counting must not delay it. A replayed answer cost nothing upstream.
-            await usage.RecordAsync(turn.Key, turn.UsageModel, spent, CancellationToken.None).ConfigureAwait(false);
+            // After the answer went out: counting must not delay it.
+            await usage.RecordAsync(turn, spent, fromResponseCache: cache.Outcome == ResponseCacheOutcome.Hit).ConfigureAwait(false);
         }
     }
 

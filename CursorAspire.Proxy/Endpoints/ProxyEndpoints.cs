@@ -14,7 +14,7 @@ public static class ProxyEndpoints
     /// paths are served under any prefix: everything ending in them is rewritten to the <c>/v1</c> routes.
     /// </summary>
     public static RewriteOptions AnyPrefixRewrite() => new RewriteOptions()
-        .AddRewrite(@"^(?:.*/)?(chat/completions|models|responses)/?$", "v1/$1", skipRemainingRules: true);
+        .AddRewrite(@"^(?:.*/)?(chat/completions|models|responses|usage)/?$", "v1/$1", skipRemainingRules: true);
 
     public static IEndpointRouteBuilder MapProxyEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -29,6 +29,7 @@ public static class ProxyEndpoints
         v1.MapGet("/responses/{responseId}", (HttpContext context, string responseId, ResponsesEndpoint endpoint) => endpoint.HandleGetAsync(context, responseId))
             .WithName("GetResponse");
         v1.MapGet("/models", ModelsEndpoint.HandleAsync).WithName("Models");
+        v1.MapGet("/usage", UsageEndpoint.HandleAsync).WithName("Usage");
 
         endpoints.MapGet("/", StatusEndpoint.Handle).AllowAnonymous();
         return endpoints;

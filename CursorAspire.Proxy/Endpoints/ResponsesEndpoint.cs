@@ -33,7 +33,7 @@ public sealed class ResponsesEndpoint(
     ConversationContinuation continuation,
     ConversationStore store,
     StateStore state,
-    UsageLedger usage,
+    UsageAccounting usage,
     IOptions<ProxyOptions> options,
     TimeProvider time,
     ILogger<ResponsesEndpoint> logger)
@@ -129,10 +129,7 @@ public sealed class ResponsesEndpoint(
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         await context.Response.BodyWriter.WriteAsync(final, aborted).ConfigureAwait(false);
-        if (cache.Outcome != ResponseCacheOutcome.Hit)
-        {
-            await usage.RecordAsync(turn.Key, turn.UsageModel, writer.FinalUsage!, CancellationToken.None).ConfigureAwait(false);
-        }
+        await usage.RecordAsync(turn, writer.FinalUsage!, fromResponseCache: cache.Outcome == ResponseCacheOutcome.Hit).ConfigureAwait(false);
     }
 
     /// <summary>Stores the response when asked to; false when it was asked to and could not.</summary>

@@ -17,6 +17,7 @@ public sealed class ChatTurnFactory(ModelRouter router, RoutePipelines pipelines
         var estimatedPromptTokens = TokenEstimator.EstimatePrompt(request.Messages, request.Options);
         telemetry.RecordRoute(request, route, shape, estimatedPromptTokens, key.Name);
 
+        PromptCacheKey.AttachTo(request.Options, PromptCacheKey.For(request, key.Id));
         var routes = new List<RouteAttempt> { Attempt(request, route, key) };
         foreach (var fallback in route.Model?.Fallbacks ?? [])
         {

@@ -21,21 +21,36 @@ namespace CursorAspire.Proxy.Providers;
 /// <item>Sends reasoning with opaque data and no text as the <c>redacted_thinking</c> block it was: the adapter decides by
 /// the content's raw representation, which stored reasoning and stored conversations do not keep (a thinking block
 /// always has text, so no text means redacted).</item>
+/// <item>Marks prompt cache breakpoints (<see cref="AnthropicCacheBreakpoints"/>) unless the alias turned
+/// <c>PromptCaching</c> off.</item>
 /// </list>
 /// System messages need nothing: the adapter already sends them as the <c>system</c> parameter.
 /// </remarks>
-public sealed class AnthropicCompatibilityChatClient(IChatClient inner) : DelegatingChatClient(inner)
+public sealed class AnthropicCompatibilityChatClient(IChatClient inner, ModelRoute route) : DelegatingChatClient(inner)
 {
-    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        base.GetResponseAsync(Adapt(messages), Adapt(options), cancellationToken);
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var (adapted, adaptedOptions) = Prepare(messages, options);
+        return base.GetResponseAsync(adapted, adaptedOptions, cancellationToken);
+    }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var update in base.GetStreamingResponseAsync(Adapt(messages), Adapt(options), cancellationToken).ConfigureAwait(false))
+        var (adapted, adaptedOptions) = Prepare(messages, options);
+        await foreach (var update in base.GetStreamingResponseAsync(adapted, adaptedOptions, cancellationToken).ConfigureAwait(false))
         {
             yield return update;
         }
+    }
+
+    private (List<ChatMessage>, ChatOptions?) Prepare(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        var adapted = Adapt(messages);
+        var adaptedOptions = Adapt(options);
+        return route.Model?.PromptCaching ?? true
+            ? AnthropicCacheBreakpoints.Apply(adapted, adaptedOptions, route.Model?.PromptCacheTtl == "1h" ? Ttl.Ttl1h : Ttl.Ttl5m)
+            : (adapted, adaptedOptions);
     }
 
     private ChatOptions? Adapt(ChatOptions? options)

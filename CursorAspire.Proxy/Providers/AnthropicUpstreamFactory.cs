@@ -37,6 +37,6 @@ public sealed class AnthropicUpstreamFactory : IUpstreamChatClientFactory
         // Extended thinking (an explicit budget) is the shape every thinking model accepts; it is only sent when the
         // alias opts in (AnthropicCompatibilityChatClient clears Reasoning otherwise).
         var inner = client.AsIChatClient(route.UpstreamModel, provider.MaxOutputTokens ?? DefaultMaxOutputTokens, AnthropicThinkingMode.Extended);
-        return new AnthropicCompatibilityChatClient(inner);
+        return new AnthropicCompatibilityChatClient(inner, route);
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using CursorAspire.Proxy.Pipeline;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
 using OpenAIChat = OpenAI.Chat;
@@ -7,26 +8,71 @@ using OpenAIChat = OpenAI.Chat;
 namespace CursorAspire.Proxy.Providers;
 
 /// <summary>
-/// Papers over what M.E.AI's OpenAI client does differently from what OpenAI-compatible thinking models need.
+/// Papers over what M.E.AI's OpenAI client does differently from what OpenAI-compatible upstreams need.
 /// </summary>
 /// <remarks>
-/// Reasoning on an assistant message goes back as <c>reasoning_content</c> (DeepSeek's and Kimi's field, which they
+/// <list type="bullet">
+/// <item>Reasoning on an assistant message goes back as <c>reasoning_content</c> (DeepSeek's and Kimi's field, which they
 /// require on tool-call turns in thinking mode): the client reads that field from answers but drops it from requests,
 /// so such a message is sent as the OpenAI SDK's own message with the field added. Only the reasoning stage puts
-/// reasoning on a request's messages, and only for upstreams that use the field.
+/// reasoning on a request's messages, and only for upstreams that use the field.</item>
+/// <item>Sends the turn's <see cref="PromptCacheKey"/> as <c>prompt_cache_key</c>, so one agent session's requests
+/// land on one prompt cache (the client has no option for it).</item>
+/// <item>Reports DeepSeek's <c>prompt_cache_hit_tokens</c> as cached input tokens, as OpenAI's <c>cached_tokens</c>
+/// already are.</item>
+/// </list>
 /// </remarks>
-#pragma warning disable SCME0001 // JsonPatch on SDK models: the supported way to add a vendor field to a message.
+#pragma warning disable SCME0001 // JsonPatch on SDK models: the supported way to read and write a vendor field.
 public sealed class OpenAICompatibilityChatClient(IChatClient inner) : DelegatingChatClient(inner)
 {
-    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        base.GetResponseAsync(Adapt(messages), options, cancellationToken);
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var response = await base.GetResponseAsync(Adapt(messages), Adapt(options), cancellationToken).ConfigureAwait(false);
+        if (response.Usage is { } usage && response.RawRepresentation is OpenAIChat.ChatCompletion { Usage: { } raw })
+        {
+            AddDeepSeekCacheHits(usage, raw);
+        }
+        return response;
+    }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var update in base.GetStreamingResponseAsync(Adapt(messages), options, cancellationToken).ConfigureAwait(false))
+        await foreach (var update in base.GetStreamingResponseAsync(Adapt(messages), Adapt(options), cancellationToken).ConfigureAwait(false))
         {
+            if (update.RawRepresentation is OpenAIChat.StreamingChatCompletionUpdate { Usage: { } raw })
+            {
+                foreach (var usage in update.Contents.OfType<UsageContent>())
+                {
+                    AddDeepSeekCacheHits(usage.Details, raw);
+                }
+            }
             yield return update;
+        }
+    }
+
+    private static ChatOptions? Adapt(ChatOptions? options)
+    {
+        if (PromptCacheKey.From(options) is not { } key)
+        {
+            return options;
+        }
+        var adapted = options!.Clone();
+        var previous = adapted.RawRepresentationFactory;
+        adapted.RawRepresentationFactory = client =>
+        {
+            var raw = previous?.Invoke(client) as OpenAIChat.ChatCompletionOptions ?? new OpenAIChat.ChatCompletionOptions();
+            raw.Patch.Set("$.prompt_cache_key"u8, key);
+            return raw;
+        };
+        return adapted;
+    }
+
+    private static void AddDeepSeekCacheHits(UsageDetails usage, OpenAIChat.ChatTokenUsage raw)
+    {
+        if (usage.CachedInputTokenCount is null && raw.Patch.TryGetValue("$.prompt_cache_hit_tokens"u8, out long hits))
+        {
+            usage.CachedInputTokenCount = hits;
         }
     }
 

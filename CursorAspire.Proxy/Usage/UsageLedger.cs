@@ -1,19 +1,18 @@
 using System.Globalization;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Storage;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Usage;
 
 /// <summary>
-/// Tokens each key spent, per UTC day and model, in the proxy's store (Redis under the AppHost), so every proxy replica
-/// counts against the same budget and the numbers survive restarts. While Redis is down the counting goes on in
-/// process memory, and says so once.
+/// What each key spent, per UTC day and model, in the proxy's store (Redis under the AppHost), so every proxy replica
+/// counts against the same budget and the numbers survive restarts. While Redis is down the counting goes on in process
+/// memory, and says so once.
 /// </summary>
 /// <remarks>
-/// One Redis hash per key and day (<c>cursoraspire:usage:&lt;key id&gt;:&lt;yyyy-MM-dd&gt;</c>, kept 40 days): <c>total</c>
-/// (prompt + completion tokens, what budgets count) and per model <c>&lt;model&gt;|input</c>, <c>|output</c>,
-/// <c>|requests</c>.
+/// One Redis hash per key and day (<c>cursoraspire:usage:&lt;key id&gt;:&lt;yyyy-MM-dd&gt;</c>, kept 40 days so a month can
+/// be read back): <see cref="TotalField"/> (prompt + completion tokens of upstream calls, what budgets count) and per
+/// model <c>&lt;model&gt;|&lt;counter&gt;</c> (<see cref="UsageCounters"/>). Money is counted in millionths.
 /// </remarks>
 public sealed class UsageLedger(StateStore store, TimeProvider time, ILogger<UsageLedger> logger)
 {
@@ -27,49 +26,43 @@ public sealed class UsageLedger(StateStore store, TimeProvider time, ILogger<Usa
     /// <summary>Whether counting is in process memory right now (Redis was down at the last operation).</summary>
     public bool IsCountingInProcess => Volatile.Read(ref _fallingBack) == 1;
 
-    /// <summary>Tokens <paramref name="key"/> spent today (UTC).</summary>
-    public async Task<long> TokensTodayAsync(ApiKeyIdentity key, CancellationToken cancellationToken)
+    /// <summary>Today (UTC) by the ledger's clock.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    /// <summary>Tokens <paramref name="key"/> spent upstream today (UTC).</summary>
+    public async Task<long> TokensTodayAsync(ApiKeyIdentity key, CancellationToken cancellationToken) =>
+        (await DayAsync(key, Today, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(TotalField);
+
+    /// <summary>Every counter of <paramref name="key"/> on <paramref name="day"/>.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> DayAsync(ApiKeyIdentity key, DateOnly day, CancellationToken cancellationToken)
     {
-        var day = DayKey(key, time.GetUtcNow());
+        var group = DayKey(key, day);
         try
         {
-            var counters = await store.GetCountersAsync(day, cancellationToken).ConfigureAwait(false);
+            var counters = await store.GetCountersAsync(group, cancellationToken).ConfigureAwait(false);
             Recovered();
-            return counters.GetValueOrDefault(TotalField);
+            return counters;
         }
         catch (StateStoreUnavailableException ex)
         {
             FallingBack(ex);
-            return _fallback.Get(day).GetValueOrDefault(TotalField);
+            return _fallback.Get(group);
         }
     }
 
-    /// <summary>Adds one answered request's usage to <paramref name="key"/>'s counters for today.</summary>
-    /// <param name="key">The caller.</param>
-    /// <param name="model">The alias (or <c>provider/model</c>) that answered.</param>
-    /// <param name="usage">The usage reported to the client: the upstream's, with the proxy's estimates where it gave none.</param>
-    /// <param name="cancellationToken">Cancellation.</param>
-    public async Task RecordAsync(ApiKeyIdentity key, string model, UsageDetails usage, CancellationToken cancellationToken)
+    /// <summary>Adds to <paramref name="key"/>'s counters for today.</summary>
+    public async Task AddAsync(ApiKeyIdentity key, IReadOnlyList<KeyValuePair<string, long>> increments, CancellationToken cancellationToken)
     {
-        var input = usage.InputTokenCount ?? 0;
-        var output = usage.OutputTokenCount ?? 0;
-        KeyValuePair<string, long>[] increments =
-        [
-            new(TotalField, input + output),
-            new($"{model}|input", input),
-            new($"{model}|output", output),
-            new($"{model}|requests", 1),
-        ];
-        var day = DayKey(key, time.GetUtcNow());
+        var group = DayKey(key, Today);
         try
         {
-            await store.IncrementAsync(day, increments, Retention, cancellationToken).ConfigureAwait(false);
+            await store.IncrementAsync(group, increments, Retention, cancellationToken).ConfigureAwait(false);
             Recovered();
         }
         catch (StateStoreUnavailableException ex)
         {
             FallingBack(ex);
-            _fallback.Increment(day, increments, Retention);
+            _fallback.Increment(group, increments, Retention);
         }
     }
 
@@ -81,8 +74,8 @@ public sealed class UsageLedger(StateStore store, TimeProvider time, ILogger<Usa
         return (at, at - now);
     }
 
-    private static string DayKey(ApiKeyIdentity key, DateTimeOffset now) =>
-        $"cursoraspire:usage:{key.Id}:{now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+    private static string DayKey(ApiKeyIdentity key, DateOnly day) =>
+        $"cursoraspire:usage:{key.Id}:{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
 
     private void FallingBack(StateStoreUnavailableException ex)
     {

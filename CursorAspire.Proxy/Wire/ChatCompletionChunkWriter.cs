@@ -287,6 +287,7 @@ public sealed class ChatCompletionChunkWriter : IChatStreamWriter
             TotalTokenCount = promptTokens + outputTokens,
             CachedInputTokenCount = cachedTokens,
             ReasoningTokenCount = usage?.ReasoningTokenCount,
+            AdditionalCounts = usage?.AdditionalCounts,
         };
         _json.Flush();
         output.Write("}"u8);

@@ -108,6 +108,7 @@ public static class ChatCompletionResponseWriter
             OutputTokenCount = usage?.OutputTokenCount ?? TokenEstimator.FromCharacters(outputChars),
             CachedInputTokenCount = usage?.CachedInputTokenCount,
             ReasoningTokenCount = usage?.ReasoningTokenCount,
+            AdditionalCounts = usage?.AdditionalCounts,
         };
         written.TotalTokenCount = written.InputTokenCount + written.OutputTokenCount;
         WireJson.WriteUsage(json, written.InputTokenCount.Value, written.OutputTokenCount.Value, written.CachedInputTokenCount, written.ReasoningTokenCount);

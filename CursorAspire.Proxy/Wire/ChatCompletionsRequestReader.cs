@@ -44,6 +44,7 @@ public static class ChatCompletionsRequestReader
             Stream = root.ReadBool("stream", string.Empty) ?? false,
             IncludeUsage = root.TryReadObject("stream_options", string.Empty, out var so) && (so.ReadBool("include_usage", "stream_options") ?? false),
             CustomToolNames = customToolNames,
+            ConversationId = ConversationIds.Read(root),
         };
     }
 

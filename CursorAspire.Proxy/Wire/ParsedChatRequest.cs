@@ -26,6 +26,12 @@ public sealed class ParsedChatRequest
     /// <summary><c>stream_options.include_usage</c>; the proxy sends a usage chunk regardless (Cursor's context meter uses it).</summary>
     public bool IncludeUsage { get; init; }
 
+    /// <summary>
+    /// What the client says identifies its conversation, if anything: Cursor's <c>metadata.cursorConversationId</c>, or
+    /// a <c>prompt_cache_key</c> it chose. Keeps one session's requests on one provider prompt cache.
+    /// </summary>
+    public string? ConversationId { get; init; }
+
     /// <summary>Responses API: the stored response this request continues, if any.</summary>
     public string? PreviousResponseId { get; init; }
 

@@ -67,6 +67,7 @@ public static class ResponsesRequestReader
             PreviousResponseId = previousResponseId,
             Store = root.ReadBool("store", string.Empty) ?? true,
             CustomToolNames = customToolNames,
+            ConversationId = ConversationIds.Read(root),
         };
     }
 

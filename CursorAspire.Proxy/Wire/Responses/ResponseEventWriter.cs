@@ -141,6 +141,7 @@ public sealed class ResponseEventWriter : IChatStreamWriter
             OutputTokenCount = usage?.OutputTokenCount ?? TokenEstimator.FromCharacters(_outputChars),
             CachedInputTokenCount = usage?.CachedInputTokenCount,
             ReasoningTokenCount = usage?.ReasoningTokenCount,
+            AdditionalCounts = usage?.AdditionalCounts,
         };
         counts.TotalTokenCount = counts.InputTokenCount + counts.OutputTokenCount;
         FinalUsage = counts;

@@ -64,7 +64,20 @@ internal static class AnthropicMessagesEndpoint
 
         var stream = body["stream"] is JsonValue s && s.TryGetValue<bool>(out var streamValue) && streamValue;
 
+        if (PromptCachePrefixes(body, out var prefixes) is > 4 and var marked)
+        {
+            await WriteErrorAsync(exchange, new StandInErrorStatus(400, $"A maximum of 4 blocks with cache_control may be provided. Found {marked}.")).ConfigureAwait(false);
+            return;
+        }
+
         var reply = exchange.State.Script.Next(request);
+        var (read, written) = exchange.State.PromptCache.ReadAtBreakpoints(prefixes);
+        if ((read > 0 || written > 0) && reply.Usage is { } usage)
+        {
+            // Within the scripted prompt size: a script that says how big the prompt was is taken at its word.
+            var cachedRead = (int)Math.Min(read, usage.PromptTokens);
+            reply = reply with { Usage = usage with { CachedTokens = cachedRead, CacheWriteTokens = (int)Math.Min(written, usage.PromptTokens - cachedRead) } };
+        }
         request.Reply = reply;
 
         await exchange.DelayAsync(reply.DelayBeforeFirstByte).ConfigureAwait(false);
@@ -312,11 +325,71 @@ internal static class AnthropicMessagesEndpoint
     /// </summary>
     private static JsonObject UsageJson(StandInUsage? usage, int outputTokens) => new()
     {
-        ["input_tokens"] = usage?.PromptTokens ?? 0,
-        ["cache_creation_input_tokens"] = 0,
-        ["cache_read_input_tokens"] = 0,
+        // input_tokens are those after the last cache breakpoint: neither read from the cache nor written to it.
+        ["input_tokens"] = usage is null ? 0 : usage.PromptTokens - usage.CachedTokens - usage.CacheWriteTokens,
+        ["cache_creation_input_tokens"] = usage?.CacheWriteTokens ?? 0,
+        ["cache_read_input_tokens"] = usage?.CachedTokens ?? 0,
         ["output_tokens"] = usage is null ? 0 : outputTokens,
     };
+
+    /// <summary>
+    /// The prompt in the order the API caches it (tools, system, messages), one block at a time without its
+    /// <c>cache_control</c>: the prefix ending at each marked block. Returns how many blocks are marked.
+    /// </summary>
+    private static int PromptCachePrefixes(JsonObject body, out List<string> prefixes)
+    {
+        var found = new List<string>();
+        prefixes = found;
+        var text = new System.Text.StringBuilder();
+        var marked = 0;
+        void Add(JsonNode? block)
+        {
+            if (block is not JsonObject obj)
+            {
+                text.Append(block?.ToJsonString());
+                return;
+            }
+            var copy = (JsonObject)obj.DeepClone();
+            var isMarked = copy.Remove("cache_control");
+            text.Append(copy.ToJsonString());
+            if (isMarked)
+            {
+                marked++;
+                found.Add(text.ToString());
+            }
+        }
+        foreach (var tool in body["tools"] as JsonArray ?? [])
+        {
+            Add(tool);
+        }
+        if (body["system"] is JsonArray system)
+        {
+            foreach (var block in system)
+            {
+                Add(block);
+            }
+        }
+        else
+        {
+            text.Append(body["system"]?.ToJsonString());
+        }
+        foreach (var message in body["messages"]!.AsArray())
+        {
+            text.Append((string?)message?["role"]);
+            if (message?["content"] is JsonArray blocks)
+            {
+                foreach (var block in blocks)
+                {
+                    Add(block);
+                }
+            }
+            else
+            {
+                text.Append(message?["content"]?.ToJsonString());
+            }
+        }
+        return marked;
+    }
 
     /// <summary>A tool call's arguments as the <c>input</c> object (text that is not a JSON object is sent as <c>{}</c>).</summary>
     private static JsonNode Input(string argumentsJson)

@@ -57,6 +57,14 @@ internal static class OpenAIChatCompletionsEndpoint
             && iu.TryGetValue<bool>(out var includeUsageValue) && includeUsageValue;
 
         var reply = exchange.State.Script.Next(request);
+        // The automatic prompt cache: routed by prompt_cache_key, prefix of the tools and messages.
+        var cached = exchange.State.PromptCache.ReadAutomatic(body["prompt_cache_key"] is JsonValue key && key.TryGetValue<string>(out var k) ? k : null,
+            (body["tools"]?.ToJsonString() ?? string.Empty) + body["messages"]!.ToJsonString());
+        if (cached > 0 && reply.Usage is { } usage)
+        {
+            // Within the scripted prompt size: a script that says how big the prompt was is taken at its word.
+            reply = reply with { Usage = usage with { CachedTokens = (int)Math.Min(cached, usage.PromptTokens) } };
+        }
         request.Reply = reply;
 
         await exchange.DelayAsync(reply.DelayBeforeFirstByte).ConfigureAwait(false);
@@ -144,7 +152,7 @@ internal static class OpenAIChatCompletionsEndpoint
                 ["logprobs"] = null,
                 ["finish_reason"] = r.FinishReason,
             }),
-            ["usage"] = UsageJson(r.Reply.Usage),
+            ["usage"] = UsageJson(r.Reply.Usage, r.Model),
             ["service_tier"] = "default",
             ["system_fingerprint"] = Fingerprint,
         };
@@ -216,7 +224,7 @@ internal static class OpenAIChatCompletionsEndpoint
                 ["service_tier"] = "default",
                 ["system_fingerprint"] = Fingerprint,
                 ["choices"] = new JsonArray(),
-                ["usage"] = UsageJson(r.Reply.Usage),
+                ["usage"] = UsageJson(r.Reply.Usage, r.Model),
             })).ConfigureAwait(false);
         }
 
@@ -269,20 +277,33 @@ internal static class OpenAIChatCompletionsEndpoint
 
     private static string Event(JsonNode node) => "data: " + Exchange.Serialize(node) + "\n\n";
 
-    private static JsonNode? UsageJson(StandInUsage? usage) => usage is null ? null : new JsonObject
-    {
-        ["prompt_tokens"] = usage.PromptTokens,
-        ["completion_tokens"] = usage.CompletionTokens,
-        ["total_tokens"] = usage.TotalTokens,
-        ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = 0, ["audio_tokens"] = 0 },
-        ["completion_tokens_details"] = new JsonObject
+    /// <summary>
+    /// OpenAI's usage object, with cache reads in <c>prompt_tokens_details.cached_tokens</c>; DeepSeek's
+    /// (<c>deepseek-*</c> models) reports them as <c>prompt_cache_hit_tokens</c> and <c>prompt_cache_miss_tokens</c> instead.
+    /// </summary>
+    private static JsonNode? UsageJson(StandInUsage? usage, string model) => usage is null ? null
+        : model.StartsWith("deepseek", StringComparison.Ordinal) ? new JsonObject
         {
-            ["reasoning_tokens"] = 0,
-            ["audio_tokens"] = 0,
-            ["accepted_prediction_tokens"] = 0,
-            ["rejected_prediction_tokens"] = 0,
-        },
-    };
+            ["prompt_tokens"] = usage.PromptTokens,
+            ["completion_tokens"] = usage.CompletionTokens,
+            ["total_tokens"] = usage.TotalTokens,
+            ["prompt_cache_hit_tokens"] = usage.CachedTokens,
+            ["prompt_cache_miss_tokens"] = usage.PromptTokens - usage.CachedTokens,
+        }
+        : new JsonObject
+        {
+            ["prompt_tokens"] = usage.PromptTokens,
+            ["completion_tokens"] = usage.CompletionTokens,
+            ["total_tokens"] = usage.TotalTokens,
+            ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = usage.CachedTokens, ["audio_tokens"] = 0 },
+            ["completion_tokens_details"] = new JsonObject
+            {
+                ["reasoning_tokens"] = 0,
+                ["audio_tokens"] = 0,
+                ["accepted_prediction_tokens"] = 0,
+                ["rejected_prediction_tokens"] = 0,
+            },
+        };
 
     private sealed record ReplyContext(string Id, long Created, string Model, StandInReply Reply, IReadOnlyList<StandInToolCall> ToolCalls)
     {

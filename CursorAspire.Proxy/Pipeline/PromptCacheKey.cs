@@ -1,0 +1,37 @@
+using System.Security.Cryptography;
+using System.Text;
+using CursorAspire.Proxy.Wire;
+using Microsoft.Extensions.AI;
+
+namespace CursorAspire.Proxy.Pipeline;
+
+/// <summary>
+/// A stable key per API key and conversation (OpenAI's <c>prompt_cache_key</c>), so an agent session's requests land on
+/// the same provider prompt cache and its repeated prefix is billed at the cached price. Travels on
+/// <see cref="ChatOptions.AdditionalProperties"/>; the provider adapters read it and never forward the property itself.
+/// </summary>
+public static class PromptCacheKey
+{
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key.</summary>
+    public const string Property = "cursoraspire.prompt_cache_key";
+
+    /// <summary>
+    /// The key for <paramref name="request"/> made by <paramref name="keyId"/>: from the conversation id the client
+    /// gave, else from the conversation's first user message (the same on every turn of a session). Hashed: it must
+    /// identify the session to the provider without telling it anything.
+    /// </summary>
+    public static string For(ParsedChatRequest request, string keyId)
+    {
+        var conversation = request.ConversationId
+            ?? request.Messages.FirstOrDefault(m => m.Role == ChatRole.User)?.Text
+            ?? string.Empty;
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{keyId}\n{conversation}"));
+        return "cursoraspire-" + Convert.ToHexStringLower(hash.AsSpan(0, 16));
+    }
+
+    public static void AttachTo(ChatOptions options, string key) => (options.AdditionalProperties ??= [])[Property] = key;
+
+    /// <summary>The key on <paramref name="options"/>, if any.</summary>
+    public static string? From(ChatOptions? options) =>
+        options?.AdditionalProperties?.TryGetValue(Property, out var value) == true ? value as string : null;
+}

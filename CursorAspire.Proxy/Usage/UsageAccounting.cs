@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using CursorAspire.Proxy.Configuration;
+using CursorAspire.Proxy.Pipeline;
+using Microsoft.Extensions.AI;
+
+namespace CursorAspire.Proxy.Usage;
+
+/// <summary>
+/// Counts one answered request: its tokens, estimated cost and savings, in the metrics and in the key's
+/// <see cref="UsageLedger"/>. A reply from the response cache spent nothing upstream: it counts as a cache hit and as
+/// what it saved, never against a budget.
+/// </summary>
+public sealed class UsageAccounting(UsageLedger ledger, UsageMetrics metrics)
+{
+    private static readonly ModelPricing NoPricing = new();
+
+    /// <param name="turn">The request, with the route that answered it.</param>
+    /// <param name="usage">The usage the client was told: the upstream's, with the proxy's estimates where it gave none.</param>
+    /// <param name="fromResponseCache">Whether the proxy's response cache answered.</param>
+    public Task RecordAsync(ChatTurn turn, UsageDetails usage, bool fromResponseCache)
+    {
+        var model = turn.UsageModel;
+        var pricing = (turn.AnsweredBy ?? turn.Route).Model?.Pricing ?? NoPricing;
+        var tokens = TokenUsage.From(usage);
+        var tags = new TagList { { "gen_ai.request.model", model }, { "cursoraspire.key.name", turn.Key.Name } };
+
+        if (fromResponseCache)
+        {
+            var saved = UsageCost.SavedByResponseCache(tokens, pricing);
+            metrics.Saved.Add((double)saved, [.. tags, new("source", "response_cache")]);
+            return ledger.AddAsync(turn.Key,
+            [
+                new(UsageCounters.Field(model, UsageCounters.CacheHits), 1),
+                new(UsageCounters.Field(model, UsageCounters.SavedMicros), UsageCounters.Micros(saved)),
+            ], CancellationToken.None);
+        }
+
+        var cost = UsageCost.Of(tokens, pricing);
+        var savedByProvider = UsageCost.SavedByProviderCache(tokens, pricing);
+        metrics.Tokens.Add(tokens.Input, [.. tags, new("gen_ai.token.type", "input")]);
+        metrics.Tokens.Add(tokens.Output, [.. tags, new("gen_ai.token.type", "output")]);
+        if (tokens.CachedInput > 0)
+        {
+            metrics.Tokens.Add(tokens.CachedInput, [.. tags, new("gen_ai.token.type", "cached_input")]);
+        }
+        if (tokens.CacheWrite > 0)
+        {
+            metrics.Tokens.Add(tokens.CacheWrite, [.. tags, new("gen_ai.token.type", "cache_write")]);
+        }
+        metrics.Cost.Add((double)cost, tags);
+        if (savedByProvider != 0)
+        {
+            metrics.Saved.Add((double)savedByProvider, [.. tags, new("source", "provider_cache")]);
+        }
+        return ledger.AddAsync(turn.Key,
+        [
+            new(UsageLedger.TotalField, tokens.Input + tokens.Output),
+            new(UsageCounters.Field(model, UsageCounters.Requests), 1),
+            new(UsageCounters.Field(model, UsageCounters.Input), tokens.Input),
+            new(UsageCounters.Field(model, UsageCounters.CachedInput), tokens.CachedInput),
+            new(UsageCounters.Field(model, UsageCounters.CacheWrite), tokens.CacheWrite),
+            new(UsageCounters.Field(model, UsageCounters.Output), tokens.Output),
+            new(UsageCounters.Field(model, UsageCounters.CostMicros), UsageCounters.Micros(cost)),
+            new(UsageCounters.Field(model, UsageCounters.SavedMicros), UsageCounters.Micros(savedByProvider)),
+        ], CancellationToken.None);
+    }
+}
