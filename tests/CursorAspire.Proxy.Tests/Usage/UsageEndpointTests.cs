@@ -15,9 +15,15 @@ namespace CursorAspire.Proxy.Tests.Usage;
 [Collection(GarnetCollection.Name)]
 public sealed class UsageEndpointTests(GarnetServerFixture garnet)
 {
-    private static Dictionary<string, string?> Priced(GarnetServerFixture garnet) => new()
+    // Fresh keys per test: the Garnet server is shared by the collection, and counters are per key.
+    private readonly string _mine = $"sk-usage-mine-{Guid.NewGuid():N}";
+    private readonly string _theirs = $"sk-usage-theirs-{Guid.NewGuid():N}";
+
+    private Dictionary<string, string?> Priced(GarnetServerFixture garnet) => new()
     {
         ["ConnectionStrings:cache"] = garnet.ConnectionString,
+        ["Proxy:Keys:mine:Key"] = _mine,
+        ["Proxy:Keys:theirs:Key"] = _theirs,
         ["Proxy:Models:remote:Pricing:InputPerMillion"] = "2",
         ["Proxy:Models:remote:Pricing:CachedInputPerMillion"] = "0.5",
         ["Proxy:Models:remote:Pricing:OutputPerMillion"] = "8",
@@ -56,18 +62,19 @@ public sealed class UsageEndpointTests(GarnetServerFixture garnet)
             StandInReply.FromText("a") with { Usage = new StandInUsage(1000, 100) },
             StandInReply.FromText("b") with { Usage = new StandInUsage(3000, 200) });
 
-        await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple("remote", stream: true, text: $"one {unique}"));
-        await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple("remote", stream: false, text: $"two {unique}"));
+        using var client = proxy.CreateClient(_mine);
+        await ChatRequests.PostReadAsync(client, ChatRequests.Simple("remote", stream: true, text: $"one {unique}"));
+        await ChatRequests.PostReadAsync(client, ChatRequests.Simple("remote", stream: false, text: $"two {unique}"));
         // The same request again: the proxy's response cache answers it, and that is a saving, not a cost.
-        var replay = await ChatRequests.PostAsync(proxy.Client, ChatRequests.Simple("remote", stream: false, text: $"two {unique}"));
+        var replay = await ChatRequests.PostAsync(client, ChatRequests.Simple("remote", stream: false, text: $"two {unique}"));
         Assert.Equal("HIT", replay.Headers.GetValues("x-cache").Single());
 
-        using var other = proxy.CreateClient(ProxyHost.OtherApiKey);
-        var mine = JsonNode.Parse(await proxy.Client.GetStringAsync("v1/usage"))!;
+        using var other = proxy.CreateClient(_theirs);
+        var mine = JsonNode.Parse(await client.GetStringAsync("v1/usage"))!;
         var theirs = JsonNode.Parse(await other.GetStringAsync("v1/usage"))!;
 
         Assert.Equal("usage", (string?)mine["object"]);
-        Assert.Equal("ApiKeys:0", (string?)mine["key"]);
+        Assert.Equal("mine", (string?)mine["key"]);
         var today = mine["today"]!["models"]!["remote"]!;
         Assert.Equal(2, (long)today["requests"]!);
         Assert.Equal(1, (long)today["cache_hits"]!);
@@ -79,11 +86,11 @@ public sealed class UsageEndpointTests(GarnetServerFixture garnet)
         Assert.Equal(4300, (long)mine["today"]!["tokens"]!);
         Assert.Equal((long)today["requests"]!, (long)mine["month"]!["models"]!["remote"]!["requests"]!);
 
-        Assert.Equal("ApiKeys:1", (string?)theirs["key"]);
+        Assert.Equal("theirs", (string?)theirs["key"]);
         Assert.Null(theirs["today"]!["models"]!["remote"]);
         Assert.Equal(0, (long)theirs["today"]!["tokens"]!);
 
-        Assert.Equal(0.0104, costs.Where(c => c.Key == "ApiKeys:0" && c.Model == "remote").Sum(c => c.Value), 6);
+        Assert.Equal(0.0104, costs.Where(c => c.Key == "mine" && c.Model == "remote").Sum(c => c.Value), 6);
     }
 
     [Fact]
