@@ -11,6 +11,7 @@ namespace CursorAspire.Proxy.Tests.Usage;
 /// resets, counted in Redis so every proxy sharing it enforces the same budget, reset at the UTC day boundary, and
 /// counted in process while Redis is down.
 /// </summary>
+/// <remarks>The collection's Garnet server is shared and the limited key is the acceptance's: each test spends on its own days.</remarks>
 [Collection(GarnetCollection.Name)]
 public sealed class TokenBudgetTests(GarnetServerFixture garnet)
 {
@@ -20,7 +21,7 @@ public sealed class TokenBudgetTests(GarnetServerFixture garnet)
     [Fact]
     public async Task ASpentBudgetIsA429ThatSaysWhenItResets()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 23, 59, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 10, 23, 59, 0, TimeSpan.Zero));
         await using var guarded = await GuardedProxy.StartAsync(
             new Dictionary<string, string?> { ["ConnectionStrings:cache"] = garnet.ConnectionString },
             builder => builder.Services.AddSingleton<TimeProvider>(clock));
@@ -49,7 +50,7 @@ public sealed class TokenBudgetTests(GarnetServerFixture garnet)
     [Fact]
     public async Task TwoProxiesSharingOneRedisShareTheBudget()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 5, 12, 0, 0, TimeSpan.Zero));
         var settings = new Dictionary<string, string?> { ["ConnectionStrings:cache"] = garnet.ConnectionString };
         await using var first = await GuardedProxy.StartAsync(settings, builder => builder.Services.AddSingleton<TimeProvider>(clock));
         await using var second = await GuardedProxy.StartAsync(settings, builder => builder.Services.AddSingleton<TimeProvider>(clock));
