@@ -276,19 +276,10 @@ public sealed class ChatCompletionChunkWriter : IChatStreamWriter
         // The envelope prefix left an object open; the writer continues inside it without validation.
         _json.WriteStartArray("choices");
         _json.WriteEndArray();
-        var promptTokens = usage?.InputTokenCount ?? EstimatedPromptTokens;
-        var outputTokens = usage?.OutputTokenCount ?? TokenEstimator.FromCharacters(_outputChars);
-        var cachedTokens = ReportPromptAsCached ? promptTokens : usage?.CachedInputTokenCount;
-        WireJson.WriteUsage(_json, promptTokens, outputTokens, cachedTokens, usage?.ReasoningTokenCount);
-        FinalUsage = new UsageDetails
-        {
-            InputTokenCount = promptTokens,
-            OutputTokenCount = outputTokens,
-            TotalTokenCount = promptTokens + outputTokens,
-            CachedInputTokenCount = cachedTokens,
-            ReasoningTokenCount = usage?.ReasoningTokenCount,
-            AdditionalCounts = usage?.AdditionalCounts,
-        };
+        var final = TokenEstimator.Complete(usage, EstimatedPromptTokens, _outputChars,
+            ReportPromptAsCached ? usage?.InputTokenCount ?? EstimatedPromptTokens : null);
+        WireJson.WriteUsage(_json, final.InputTokenCount!.Value, final.OutputTokenCount!.Value, final.CachedInputTokenCount, final.ReasoningTokenCount);
+        FinalUsage = final;
         _json.Flush();
         output.Write("}"u8);
         output.Write(EventEnd);

@@ -102,16 +102,8 @@ public static class ChatCompletionResponseWriter
 
         var usage = usageOverride ?? response.Usage;
         var outputChars = text.Length + reasoning.Length + calls.Sum(c => c.Name.Length + 16);
-        var written = new UsageDetails
-        {
-            InputTokenCount = usage?.InputTokenCount ?? estimatedPromptTokens,
-            OutputTokenCount = usage?.OutputTokenCount ?? TokenEstimator.FromCharacters(outputChars),
-            CachedInputTokenCount = usage?.CachedInputTokenCount,
-            ReasoningTokenCount = usage?.ReasoningTokenCount,
-            AdditionalCounts = usage?.AdditionalCounts,
-        };
-        written.TotalTokenCount = written.InputTokenCount + written.OutputTokenCount;
-        WireJson.WriteUsage(json, written.InputTokenCount.Value, written.OutputTokenCount.Value, written.CachedInputTokenCount, written.ReasoningTokenCount);
+        var written = TokenEstimator.Complete(usage, estimatedPromptTokens, outputChars);
+        WireJson.WriteUsage(json, written.InputTokenCount!.Value, written.OutputTokenCount!.Value, written.CachedInputTokenCount, written.ReasoningTokenCount);
         json.WriteEndObject();
         return written;
     }

@@ -13,6 +13,29 @@ public static class TokenEstimator
 
     public static long FromCharacters(long characters) => (characters + CharactersPerToken - 1) / CharactersPerToken;
 
+    /// <summary>
+    /// The usage to report for an answer: the upstream's counts, with estimates where it gave none (the prompt's, and
+    /// the output's from <paramref name="outputCharacters"/>).
+    /// </summary>
+    /// <param name="usage">What the upstream reported, if anything.</param>
+    /// <param name="estimatedPromptTokens">The proxy's prompt estimate.</param>
+    /// <param name="outputCharacters">Characters written, for the output estimate.</param>
+    /// <param name="cachedInputTokens">Overrides the cached input count (a reply from the response cache reports the whole prompt).</param>
+    public static UsageDetails Complete(UsageDetails? usage, long estimatedPromptTokens, long outputCharacters, long? cachedInputTokens = null)
+    {
+        var input = usage?.InputTokenCount ?? estimatedPromptTokens;
+        var output = usage?.OutputTokenCount ?? FromCharacters(outputCharacters);
+        return new UsageDetails
+        {
+            InputTokenCount = input,
+            OutputTokenCount = output,
+            TotalTokenCount = input + output,
+            CachedInputTokenCount = cachedInputTokens ?? usage?.CachedInputTokenCount,
+            ReasoningTokenCount = usage?.ReasoningTokenCount,
+            AdditionalCounts = usage?.AdditionalCounts,
+        };
+    }
+
     /// <summary>Estimates the prompt tokens of a conversation with its tool declarations.</summary>
     public static long EstimatePrompt(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
     {

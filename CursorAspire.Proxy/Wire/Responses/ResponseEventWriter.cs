@@ -134,16 +134,7 @@ public sealed class ResponseEventWriter : IChatStreamWriter
     /// </summary>
     public byte[] BuildResponse(long estimatedPromptTokens, UsageDetails? usageOverride = null)
     {
-        var usage = usageOverride ?? _usage;
-        var counts = new UsageDetails
-        {
-            InputTokenCount = usage?.InputTokenCount ?? estimatedPromptTokens,
-            OutputTokenCount = usage?.OutputTokenCount ?? TokenEstimator.FromCharacters(_outputChars),
-            CachedInputTokenCount = usage?.CachedInputTokenCount,
-            ReasoningTokenCount = usage?.ReasoningTokenCount,
-            AdditionalCounts = usage?.AdditionalCounts,
-        };
-        counts.TotalTokenCount = counts.InputTokenCount + counts.OutputTokenCount;
+        var counts = TokenEstimator.Complete(usageOverride ?? _usage, estimatedPromptTokens, _outputChars);
         FinalUsage = counts;
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var json = new Utf8JsonWriter(buffer, WireJson.WriterOptions))
