@@ -11,12 +11,17 @@ namespace CursorAspire.AppHost.Tests.Cache;
 [Collection(AspireRunsCollection.Name)]
 public sealed class GarnetResourceTests
 {
+    private const string Password = "garnetTestPassword0123456789";
+
+    private static IResourceBuilder<GarnetResource> AddGarnet(IDistributedApplicationTestingBuilder builder) =>
+        builder.AddGarnet("test-cache", password: builder.AddParameter("test-cache-password", Password, secret: true));
+
     [Fact]
     public async Task GarnetBecomesHealthyAndServesRedisCommandsAtItsConnectionString()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var builder = await EmptyApp.CreateAsync(cts.Token);
-        builder.AddGarnet("test-cache");
+        AddGarnet(builder);
         await using var app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
 
@@ -30,11 +35,35 @@ public sealed class GarnetResourceTests
     }
 
     [Fact]
+    public async Task GarnetRefusesAClientWithoutThePasswordAndTheHealthCheckLogsIn()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var builder = await EmptyApp.CreateAsync(cts.Token);
+        AddGarnet(builder);
+        await using var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+
+        // Healthy means the AppHost's check sent AUTH with the password: Garnet answers nothing else to anyone.
+        await app.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync("test-cache", cts.Token);
+        var connectionString = await app.GetConnectionStringAsync("test-cache", cts.Token);
+        Assert.EndsWith($",password={Password}", connectionString, StringComparison.Ordinal);
+
+        var ping = await RedisWire.SendWithoutPasswordAsync(connectionString!, cts.Token, "PING");
+        var read = await RedisWire.SendWithoutPasswordAsync(connectionString!, cts.Token, "GET", "cursoraspire:any");
+        Assert.StartsWith("-NOAUTH", ping, StringComparison.Ordinal);
+        Assert.StartsWith("-NOAUTH", read, StringComparison.Ordinal);
+
+        var wrongPassword = connectionString!.Replace(Password, "not-the-password", StringComparison.Ordinal) + ",abortConnect=false,connectTimeout=2000";
+        await using var impostor = await ConnectionMultiplexer.ConnectAsync(wrongPassword);
+        await Assert.ThrowsAnyAsync<RedisException>(() => impostor.GetDatabase().StringGetAsync("cursoraspire:any"));
+    }
+
+    [Fact]
     public async Task GarnetStopsWithTheAppHost()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var builder = await EmptyApp.CreateAsync(cts.Token);
-        var garnet = builder.AddGarnet("test-cache");
+        var garnet = AddGarnet(builder);
         var app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
         await app.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync("test-cache", cts.Token);
