@@ -33,6 +33,23 @@ public sealed class CloudflareTunnelRunnerTests : IDisposable
             ? builder.AddCloudflareNamedTunnel("tunnel", target, builder.AddParameter("token", secret: true), "cursor.example.com", configure)
             : builder.AddCloudflareTunnel("tunnel", target, configure);
 
+    /// <summary>A machine without containers and without cloudflared on PATH, whose downloads are kept in the test's cache.</summary>
+    private void WithoutCloudflaredOrContainers(CloudflareTunnelOptions options)
+    {
+        options.ContainerRuntime = "none";
+        options.CloudflaredPath = NotOnPath;
+        options.InstallDirectory = _cache.FullName;
+    }
+
+    /// <summary>What an earlier first run left in the cache: the verified binary at its place.</summary>
+    private string KeepADownloadedCloudflared()
+    {
+        var kept = Path.Combine(_cache.FullName, PinnedVersions.Cloudflared, CloudflaredRelease.ExecutableName(MachinePlatform.Current));
+        Directory.CreateDirectory(Path.GetDirectoryName(kept)!);
+        File.Copy(ModelInspection.StandInPath, kept);
+        return kept;
+    }
+
     /// <summary>The container runtime a probe (the AppHost's plan) found; the tunnel must not probe again.</summary>
     private static ContainerRuntimeProbeResult Found(string runtime) => new(true, runtime, $"container runtime '{runtime}' answered");
 
@@ -157,16 +174,9 @@ public sealed class CloudflareTunnelRunnerTests : IDisposable
     public void ABinaryDownloadedOnAnEarlierRunIsReusedWithoutTheNetwork()
     {
         var (builder, target) = NewModel();
-        var kept = Path.Combine(_cache.FullName, PinnedVersions.Cloudflared, CloudflaredRelease.ExecutableName(MachinePlatform.Current));
-        Directory.CreateDirectory(Path.GetDirectoryName(kept)!);
-        File.Copy(ModelInspection.StandInPath, kept);
+        var kept = KeepADownloadedCloudflared();
 
-        var tunnel = AddTunnel(builder, target, named: false, o =>
-        {
-            o.ContainerRuntime = "none";
-            o.CloudflaredPath = NotOnPath;
-            o.InstallDirectory = _cache.FullName;
-        });
+        var tunnel = AddTunnel(builder, target, named: false, WithoutCloudflaredOrContainers);
 
         var resource = Assert.IsType<CloudflareTunnelExecutableResource>(tunnel.Resource);
         Assert.Equal(kept, resource.Command);
@@ -179,16 +189,9 @@ public sealed class CloudflareTunnelRunnerTests : IDisposable
     {
         var (builder, target) = NewModel();
         builder.Configuration["CloudflareTunnel:AutoInstall"] = "false";
-        var kept = Path.Combine(_cache.FullName, PinnedVersions.Cloudflared, CloudflaredRelease.ExecutableName(MachinePlatform.Current));
-        Directory.CreateDirectory(Path.GetDirectoryName(kept)!);
-        File.Copy(ModelInspection.StandInPath, kept);
+        KeepADownloadedCloudflared();
 
-        var tunnel = AddTunnel(builder, target, named: false, o =>
-        {
-            o.ContainerRuntime = "none";
-            o.CloudflaredPath = NotOnPath;
-            o.InstallDirectory = _cache.FullName;
-        });
+        var tunnel = AddTunnel(builder, target, named: false, WithoutCloudflaredOrContainers);
 
         var unavailable = Assert.IsType<CloudflareTunnelUnavailableResource>(tunnel.Resource);
         Assert.Contains("downloading it is switched off (CloudflareTunnel:AutoInstall=false)", unavailable.Tunnel.UnavailableReason, StringComparison.Ordinal);

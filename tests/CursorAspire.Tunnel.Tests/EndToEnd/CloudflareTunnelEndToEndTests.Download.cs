@@ -15,52 +15,48 @@ namespace CursorAspire.Tunnel.Tests.EndToEnd;
 
 // First run on a machine with neither a container runtime nor cloudflared: the release-server stand-in serves the
 // cloudflared stand-in as this platform's release asset; the tunnel downloads, verifies, keeps and runs it.
-public sealed partial class CloudflareTunnelEndToEndTests
+public sealed partial class CloudflareTunnelEndToEndTests : IDisposable
 {
     private const string CloudflaredNotOnPath = "cloudflared-not-on-any-path";
+
+    private DirectoryInfo? _cache;
+
+    /// <summary>The test's own per-user cache folder for downloaded cloudflared binaries, made when first asked for.</summary>
+    private string Cache => (_cache ??= Directory.CreateTempSubdirectory("cursoraspire-cloudflared-cache-")).FullName;
+
+    public void Dispose() => _cache?.Delete(recursive: true);
 
     [Fact]
     public async Task FirstRunDownloadsCloudflaredShowingProgressThenOpensTheTunnelWithIt()
     {
         using var deadline = new CancellationTokenSource(RunDeadline);
         var ct = deadline.Token;
-        var cache = Directory.CreateTempSubdirectory("cursoraspire-cloudflared-cache-");
-        try
-        {
-            await using var server = await CloudflaredReleaseServer.StartAsync();
-            var edgePort = FreePort.Next();
-            var (builder, tunnel) = FirstRunModel(cache.FullName, server.ReleasesUrl, edgePort);
+        await using var server = await CloudflaredReleaseServer.StartAsync();
+        var edgePort = FreePort.Next();
+        var (builder, tunnel) = FirstRunModel(Cache, server.ReleasesUrl, edgePort);
 
-            await using var app = await builder.BuildAsync(ct);
-            var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
-            var states = RecordStates(notifications, "tunnel", ct);
-            await app.StartAsync(ct);
+        var (app, notifications, states) = await StartRecordingTunnelStatesAsync(builder, ct);
+        await using var started = app;
+        var healthy = await notifications.WaitForResourceAsync("tunnel", e => e.Snapshot.HealthStatus == HealthStatus.Healthy && PublicUrlOf(e) is not null, ct);
 
-            var healthy = await notifications.WaitForResourceAsync("tunnel", e => e.Snapshot.HealthStatus == HealthStatus.Healthy && PublicUrlOf(e) is not null, ct);
+        // The dashboard showed the download like a model pull, then the check, then the tunnel ran.
+        var seen = states.ToArray();
+        var downloading = Array.IndexOf(seen, "Downloading cloudflared 0%");
+        var done = Array.IndexOf(seen, "Downloading cloudflared 100%");
+        var verifying = Array.IndexOf(seen, CloudflareTunnelStates.Verifying.Text);
+        var running = Array.IndexOf(seen, KnownResourceStates.Running);
+        Assert.True(downloading >= 0 && downloading < done && done < verifying && verifying < running, $"states seen: {string.Join(" → ", seen)}");
 
-            // The dashboard showed the download like a model pull, then the check, then the tunnel ran.
-            var seen = states.ToArray();
-            var downloading = Array.FindIndex(seen, s => s == "Downloading cloudflared 0%");
-            var done = Array.IndexOf(seen, "Downloading cloudflared 100%");
-            var verifying = Array.IndexOf(seen, CloudflareTunnelStates.Verifying.Text);
-            var running = Array.IndexOf(seen, KnownResourceStates.Running);
-            Assert.True(downloading >= 0 && downloading < done && done < verifying && verifying < running, $"states seen: {string.Join(" → ", seen)}");
+        // It runs the verified binary kept in the per-user cache, downloaded once.
+        var kept = Path.Combine(Cache, PinnedVersions.Cloudflared, CloudflaredRelease.ExecutableName(MachinePlatform.Current));
+        Assert.Equal(kept, Assert.IsType<CloudflareTunnelExecutableResource>(tunnel.Resource).Command);
+        Assert.True(File.Exists(kept));
+        Assert.Equal(1, server.Downloads);
 
-            // It runs the verified binary kept in the per-user cache, downloaded once.
-            var kept = Path.Combine(cache.FullName, PinnedVersions.Cloudflared, CloudflaredRelease.ExecutableName(MachinePlatform.Current));
-            Assert.Equal(kept, Assert.IsType<CloudflareTunnelExecutableResource>(tunnel.Resource).Command);
-            Assert.True(File.Exists(kept));
-            Assert.Equal(1, server.Downloads);
-
-            // And it is a working tunnel: traffic for the public hostname reaches the origin through it.
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            var host = new Uri(PublicUrlOf(healthy)!).Host;
-            Assert.Equal($"https {host}", await GetThroughEdgeAsync(http, edgePort, host, "/forwarded", ct));
-        }
-        finally
-        {
-            cache.Delete(recursive: true);
-        }
+        // And it is a working tunnel: traffic for the public hostname reaches the origin through it.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var host = new Uri(PublicUrlOf(healthy)!).Host;
+        Assert.Equal($"https {host}", await GetThroughEdgeAsync(http, edgePort, host, "/forwarded", ct));
     }
 
     [Fact]
@@ -68,34 +64,23 @@ public sealed partial class CloudflareTunnelEndToEndTests
     {
         using var deadline = new CancellationTokenSource(RunDeadline);
         var ct = deadline.Token;
-        var cache = Directory.CreateTempSubdirectory("cursoraspire-cloudflared-cache-");
-        try
+        Uri releasesUrl;
+        await using (var server = await CloudflaredReleaseServer.StartAsync())
         {
-            Uri releasesUrl;
-            await using (var server = await CloudflaredReleaseServer.StartAsync())
-            {
-                // The first run's download, then the release server (the network) goes away.
-                releasesUrl = server.ReleasesUrl;
-                var release = CloudflaredRelease.For(MachinePlatform.Current, PinnedVersions.Cloudflared, releasesUrl, cache.FullName)!;
-                using var http = new HttpClient();
-                await new CloudflaredInstaller(release, http, NullLogger.Instance).InstallAsync(_ => Task.CompletedTask, ct);
-            }
-
-            var edgePort = FreePort.Next();
-            var (builder, tunnel) = FirstRunModel(cache.FullName, releasesUrl, edgePort);
-            await using var app = await builder.BuildAsync(ct);
-            var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
-            var states = RecordStates(notifications, "tunnel", ct);
-            await app.StartAsync(ct);
-
-            await notifications.WaitForResourceAsync("tunnel", e => e.Snapshot.HealthStatus == HealthStatus.Healthy && PublicUrlOf(e) is not null, ct);
-            Assert.Null(tunnel.Resource.Tunnel.Download);
-            Assert.DoesNotContain(states, s => s.StartsWith(CloudflareTunnelStates.DownloadingPrefix, StringComparison.Ordinal));
+            // The first run's download, then the release server (the network) goes away.
+            releasesUrl = server.ReleasesUrl;
+            var release = CloudflaredRelease.For(MachinePlatform.Current, PinnedVersions.Cloudflared, releasesUrl, Cache)!;
+            using var http = new HttpClient();
+            await new CloudflaredInstaller(release, http, NullLogger.Instance).InstallAsync(_ => Task.CompletedTask, ct);
         }
-        finally
-        {
-            cache.Delete(recursive: true);
-        }
+
+        var (builder, tunnel) = FirstRunModel(Cache, releasesUrl, FreePort.Next());
+        var (app, notifications, states) = await StartRecordingTunnelStatesAsync(builder, ct);
+        await using var started = app;
+
+        await notifications.WaitForResourceAsync("tunnel", e => e.Snapshot.HealthStatus == HealthStatus.Healthy && PublicUrlOf(e) is not null, ct);
+        Assert.Null(tunnel.Resource.Tunnel.Download);
+        Assert.DoesNotContain(states, s => s.StartsWith(CloudflareTunnelStates.DownloadingPrefix, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -105,41 +90,30 @@ public sealed partial class CloudflareTunnelEndToEndTests
     {
         using var deadline = new CancellationTokenSource(RunDeadline);
         var ct = deadline.Token;
-        var cache = Directory.CreateTempSubdirectory("cursoraspire-cloudflared-cache-");
-        try
+        await using var server = await CloudflaredReleaseServer.StartAsync(corrupt: failure == "corrupt");
+        if (failure == "down")
         {
-            var server = await CloudflaredReleaseServer.StartAsync(corrupt: failure == "corrupt");
-            if (failure == "down")
-            {
-                await server.DisposeAsync(); // no network: nothing answers at the releases address
-            }
-
-            // A URL wait far beyond the run deadline: only the failed download may release the dependent's wait.
-            var (builder, tunnel) = FirstRunModel(cache.FullName, server.ReleasesUrl, FreePort.Next(), publicUrlWait: TimeSpan.FromMinutes(10));
-            var origin = builder.Resources.OfType<ExecutableResource>().Single(r => r.Name == "origin");
-
-            await using var app = await builder.BuildAsync(ct);
-            await app.StartAsync(ct);
-            var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
-
-            var unavailable = await notifications.WaitForResourceAsync("tunnel", e => e.Snapshot.State?.Text == CloudflareTunnelStates.Unavailable.Text, ct);
-            Assert.Equal(KnownResourceStateStyles.Warn, unavailable.Snapshot.State?.Style);
-            var why = unavailable.Snapshot.Properties.Single(p => p.Name == CloudflareTunnelStates.UnavailableReasonProperty).Value?.ToString();
-            Assert.Contains(reason, why, StringComparison.Ordinal);
-            Assert.Contains("Install cloudflared", why, StringComparison.Ordinal);
-            Assert.Equal(why, tunnel.Resource.Tunnel.UnavailableReason);
-            await WaitForLogLineAsync(app, tunnel.Resource, l => l.Contains(reason, StringComparison.Ordinal), ct);
-
-            var originRunning = await notifications.WaitForResourceAsync("origin", e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct);
-            Assert.Null(EnvironmentValue(originRunning, "Proxy__PublicBaseUrl"));
-            Assert.Contains(await AllLogLinesAsync(app, origin, ct), l => l.Contains("starting without a public URL", StringComparison.Ordinal));
-            Assert.Empty(Directory.GetFiles(cache.FullName, "*", SearchOption.AllDirectories)); // nothing kept, no partial download left
-            await server.DisposeAsync();
+            await server.DisposeAsync(); // no network: nothing answers at the releases address
         }
-        finally
-        {
-            cache.Delete(recursive: true);
-        }
+
+        // A URL wait far beyond the run deadline: only the failed download may release the dependent's wait.
+        var (builder, tunnel) = FirstRunModel(Cache, server.ReleasesUrl, FreePort.Next(), publicUrlWait: TimeSpan.FromMinutes(10));
+        var origin = builder.Resources.OfType<ExecutableResource>().Single(r => r.Name == "origin");
+        var (app, notifications, _) = await StartRecordingTunnelStatesAsync(builder, ct);
+        await using var started = app;
+
+        var unavailable = await notifications.WaitForResourceAsync("tunnel", e => e.Snapshot.State?.Text == CloudflareTunnelStates.Unavailable.Text, ct);
+        Assert.Equal(KnownResourceStateStyles.Warn, unavailable.Snapshot.State?.Style);
+        var why = unavailable.Snapshot.Properties.Single(p => p.Name == CloudflareTunnelStates.UnavailableReasonProperty).Value?.ToString();
+        Assert.Contains(reason, why, StringComparison.Ordinal);
+        Assert.Contains("Install cloudflared", why, StringComparison.Ordinal);
+        Assert.Equal(why, tunnel.Resource.Tunnel.UnavailableReason);
+        await WaitForLogLineAsync(app, tunnel.Resource, l => l.Contains(reason, StringComparison.Ordinal), ct);
+
+        var originRunning = await notifications.WaitForResourceAsync("origin", e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct);
+        Assert.Null(EnvironmentValue(originRunning, "Proxy__PublicBaseUrl"));
+        Assert.Contains(await AllLogLinesAsync(app, origin, ct), l => l.Contains("starting without a public URL", StringComparison.Ordinal));
+        Assert.Empty(Directory.GetFiles(Cache, "*", SearchOption.AllDirectories)); // nothing kept, no partial download left
     }
 
     /// <summary>A machine with neither a container runtime nor cloudflared: an origin behind a tunnel that must download cloudflared.</summary>
@@ -163,9 +137,12 @@ public sealed partial class CloudflareTunnelEndToEndTests
         return (builder, tunnel);
     }
 
-    /// <summary>Every distinct consecutive state the resource shows, from now on, in order.</summary>
-    private static ConcurrentQueue<string> RecordStates(ResourceNotificationService notifications, string resourceName, CancellationToken cancellationToken)
+    /// <summary>Builds and starts the app, recording every distinct consecutive state the tunnel shows, in order.</summary>
+    private static async Task<(DistributedApplication App, ResourceNotificationService Notifications, ConcurrentQueue<string> TunnelStates)> StartRecordingTunnelStatesAsync(
+        IDistributedApplicationTestingBuilder builder, CancellationToken cancellationToken)
     {
+        var app = await builder.BuildAsync(cancellationToken);
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
         var states = new ConcurrentQueue<string>();
         _ = Task.Run(async () =>
         {
@@ -173,7 +150,7 @@ public sealed partial class CloudflareTunnelEndToEndTests
             {
                 await foreach (var e in notifications.WatchAsync(cancellationToken))
                 {
-                    if (e.Resource.Name == resourceName && e.Snapshot.State?.Text is { Length: > 0 } text && (states.IsEmpty || states.Last() != text))
+                    if (e.Resource.Name == "tunnel" && e.Snapshot.State?.Text is { Length: > 0 } text && (states.IsEmpty || states.Last() != text))
                     {
                         states.Enqueue(text);
                     }
@@ -183,6 +160,7 @@ public sealed partial class CloudflareTunnelEndToEndTests
             {
             }
         }, CancellationToken.None);
-        return states;
+        await app.StartAsync(cancellationToken);
+        return (app, notifications, states);
     }
 }
