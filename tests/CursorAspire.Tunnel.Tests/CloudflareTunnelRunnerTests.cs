@@ -170,6 +170,26 @@ public sealed class CloudflareTunnelRunnerTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_cache.FullName)); // building the model downloads nothing
     }
 
+    [Theory]
+    [InlineData("docker")]
+    [InlineData("podman")]
+    public void ANamedTunnelOnLinuxWithoutCloudflaredDownloadsItRatherThanRunAContainerThatCannotReachTheProxy(string runtime)
+    {
+        var (builder, target) = NewModel();
+
+        var tunnel = AddTunnel(builder, target, named: true, o =>
+        {
+            WithoutCloudflaredOrContainers(o);
+            o.ContainerRuntime = "auto";
+            o.KnownContainerRuntime = Found(runtime);
+            o.Platform = CloudflaredReleaseTests.Platform("linux");
+        });
+
+        var executable = Assert.IsType<CloudflareTunnelExecutableResource>(tunnel.Resource);
+        Assert.Equal("cloudflared-linux-amd64", executable.Tunnel.Download?.AssetName);
+        Assert.Equal("http://localhost:5190", CloudflareTunnelResourceBuilderExtensions.DashboardOrigin(executable.Tunnel, 5190));
+    }
+
     [Fact]
     public void ABinaryDownloadedOnAnEarlierRunIsReusedWithoutTheNetwork()
     {
