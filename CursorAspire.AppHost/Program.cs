@@ -16,6 +16,7 @@ builder.ReportHostingPlan(plan);
 var apiKey = builder.AddProxyApiKey();
 
 // The proxy's response cache: Redis container (data volume) | redis-server | embedded Garnet, so every machine has one.
+// Each requires a password, generated once and kept in user secrets (Parameters:cache-password); the connection string carries it.
 var cache = builder.AddCache("cache", plan);
 
 // The OpenAI-compatible endpoint Cursor calls; it needs its cache before the first request. It sits on a public URL,
@@ -52,7 +53,9 @@ if (builder.AddOptionalSecretParameter("anthropic-api-key") is { } anthropicKey)
 proxy.WithDefaultModel(settings.DefaultModel);
 
 // Cursor's servers make the model calls and cannot reach localhost: a fixed public URL (AppHost:PublicBaseUrl), else a
-// cloudflared tunnel, quick (new *.trycloudflare.com URL each start) or named (CloudflareTunnel:Hostname, stable).
+// cloudflared tunnel, quick (new *.trycloudflare.com URL each start) or named (CloudflareTunnel:Hostname, stable). It runs
+// as a container | cloudflared from PATH | on first run the official cloudflared release, downloaded and verified, so a
+// machine with only the .NET SDK gets a public URL too. Explicit CloudflareTunnel:* settings win over the plan.
 if (settings.PublicBaseUrl is { } publicBaseUrl)
 {
     proxy.WithPublicBaseUrl(publicBaseUrl);

@@ -1,12 +1,13 @@
 using CursorAspire.Tunnel;
+using CursorAspire.Tunnel.Install;
 using CursorAspire.Tunnel.Machine;
 
 namespace Aspire.Hosting;
 
 /// <summary>
-/// How a tunnel decides between container, executable and leaving itself out. Read from the configuration
-/// section <c>CloudflareTunnel</c> (e.g. <c>CloudflareTunnel__ContainerRuntime=none</c>), then the
-/// <c>configure</c> callback of <c>AddCloudflareTunnel</c> may change it.
+/// How a tunnel decides between container, executable (found, or downloaded on first run) and leaving itself out.
+/// Read from the configuration section <c>CloudflareTunnel</c> (e.g. <c>CloudflareTunnel__ContainerRuntime=none</c>),
+/// then the <c>configure</c> callback of <c>AddCloudflareTunnel</c> may change it.
 /// </summary>
 public sealed class CloudflareTunnelOptions
 {
@@ -14,14 +15,45 @@ public sealed class CloudflareTunnelOptions
     public const string ConfigurationSection = "CloudflareTunnel";
 
     /// <summary>
-    /// <c>auto</c> (default): use the container when <c>docker info</c> or <c>podman info</c> answers within
-    /// <see cref="ContainerRuntimeProbeTimeout"/>; <c>docker</c> (or <c>podman</c>): always the container;
-    /// <c>none</c>: never a container. Without a container, the <c>cloudflared</c> executable is used when found.
+    /// <c>auto</c> (default): use the container when a container runtime answers (<see cref="KnownContainerRuntime"/>, else
+    /// <c>docker info</c> / <c>podman info</c> within <see cref="ContainerRuntimeProbeTimeout"/>), except for a named
+    /// tunnel on a runtime whose containers cannot reach the host's loopback (Linux, Podman), which runs the executable;
+    /// <c>docker</c> (or <c>podman</c>): always the container; <c>none</c>: never a container. Without a container, the
+    /// <c>cloudflared</c> executable is used when found, else downloaded (<see cref="AutoInstall"/>).
     /// </summary>
     public string ContainerRuntime { get; set; } = "auto";
 
-    /// <summary>The cloudflared command: a name looked up on PATH or a path to the file. Tests point it at a stand-in.</summary>
+    /// <summary>
+    /// What a container runtime probe the caller has already made found (the AppHost's hosting plan), so <c>auto</c>
+    /// decides by it instead of probing again. Never overrides an explicit <see cref="ContainerRuntime"/>.
+    /// </summary>
+    public ContainerRuntimeProbeResult? KnownContainerRuntime { get; set; }
+
+    /// <summary>
+    /// The cloudflared command: a name looked up on PATH or a path to the file. Tests point it at a stand-in. A path that
+    /// does not exist is reported, never replaced by a download.
+    /// </summary>
     public string CloudflaredPath { get; set; } = "cloudflared";
+
+    /// <summary>
+    /// <c>CloudflareTunnel:AutoInstall</c>: when no container is used and <see cref="CloudflaredPath"/> (a bare name) is
+    /// not on PATH, download the pinned cloudflared release (<see cref="PinnedVersions.Cloudflared"/>) for this OS and
+    /// architecture into <see cref="InstallDirectory"/>, verify it and use it. Default true; false leaves the tunnel
+    /// out instead, and ignores earlier downloads.
+    /// </summary>
+    public bool AutoInstall { get; set; } = true;
+
+    /// <summary>
+    /// <c>CloudflareTunnel:ReleasesUrl</c>: the GitHub API address of cloudflared's releases (the release is read from
+    /// <c>{ReleasesUrl}/tags/{version}</c>, its assets downloaded from where it says). Tests point it at a stand-in.
+    /// </summary>
+    public string ReleasesUrl { get; set; } = CloudflaredRelease.DefaultReleasesUrl;
+
+    /// <summary>
+    /// <c>CloudflareTunnel:InstallDirectory</c>: where downloaded cloudflared binaries are kept, one folder per version;
+    /// default the per-user cache folder (<see cref="CloudflaredRelease.DefaultInstallDirectory"/>).
+    /// </summary>
+    public string? InstallDirectory { get; set; }
 
     /// <summary>The <c>cloudflare/cloudflared</c> image tag used when running as a container.</summary>
     public string ImageTag { get; set; } = CloudflaredContainerImageTags.Tag;
@@ -37,4 +69,7 @@ public sealed class CloudflareTunnelOptions
 
     /// <summary>The commands that tell whether a container runtime is healthy; replaceable so tests need no Docker.</summary>
     internal IReadOnlyList<ContainerRuntimeProbeCommand> ContainerRuntimeProbes { get; set; } = ContainerRuntimeProbe.DefaultProbes;
+
+    /// <summary>The platform decided for; replaceable so tests cover every operating system on one machine.</summary>
+    internal MachinePlatform Platform { get; set; } = MachinePlatform.Current;
 }

@@ -1,5 +1,8 @@
+using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using CursorAspire.Tunnel.PublicUrl;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Aspire.Hosting;
 
@@ -59,9 +62,53 @@ public static partial class CloudflareTunnelResourceBuilderExtensions
         if (tunnel.Runner != CloudflareTunnelRunner.None)
         {
             builder.WithEnvironment("TUNNEL_TOKEN", token);
+            builder.ApplicationBuilder.Eventing.Subscribe<BeforeResourceStartedEvent>(builder.Resource, (e, _) =>
+            {
+                LogDashboardOrigin(tunnel, e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(e.Resource));
+                return Task.CompletedTask;
+            });
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// The origin a named tunnel's public hostname must route to in Cloudflare's dashboard (the remote configuration
+    /// cloudflared receives overrides anything given locally): <c>http://localhost:port</c> for the executable,
+    /// <c>http://host.docker.internal:port</c> for a Docker Desktop container; <see langword="null"/> for a container
+    /// that cannot reach the host's loopback (Docker Engine on Linux, Podman), where no address works.
+    /// </summary>
+    internal static string? DashboardOrigin(CloudflareTunnel tunnel, int port) => tunnel.Runner switch
+    {
+        CloudflareTunnelRunner.Executable => $"http://localhost:{port.ToString(CultureInfo.InvariantCulture)}",
+        CloudflareTunnelRunner.Container when ContainerReachesHostLoopback(tunnel.ContainerRuntime, tunnel.Options.Platform) =>
+            $"http://host.docker.internal:{port.ToString(CultureInfo.InvariantCulture)}",
+        _ => null,
+    };
+
+    private static void LogDashboardOrigin(CloudflareTunnel tunnel, ILogger logger)
+    {
+        if (tunnel.Target is not { } target)
+        {
+            return;
+        }
+
+        var port = target.Port;
+        if (DashboardOrigin(tunnel, port) is { } origin)
+        {
+            logger.LogInformation(
+                "Named tunnel {Hostname}: in Cloudflare's dashboard its public hostname must route to {Origin} (service type HTTP, URL {HostPort}).",
+                tunnel.NamedTunnelHostname, origin, origin["http://".Length..]);
+        }
+        else
+        {
+            logger.LogWarning(
+                "Named tunnel {Hostname} runs as a {Runtime} container ({Section}:ContainerRuntime={Setting}), which cannot reach the proxy on this "
+                + "machine's localhost:{Port}; the origin set in Cloudflare's dashboard must be an address the container reaches. Leave "
+                + "{Section}:ContainerRuntime unset (or none) to run cloudflared as a local process, with origin http://localhost:{Port}.",
+                tunnel.NamedTunnelHostname, tunnel.ContainerRuntime, CloudflareTunnelOptions.ConfigurationSection, tunnel.Options.ContainerRuntime, port,
+                CloudflareTunnelOptions.ConfigurationSection, port);
+        }
     }
 
     private static void AddCloudflaredArguments(CloudflareTunnel tunnel, CommandLineArgsCallbackContext context)

@@ -75,7 +75,8 @@ public static partial class CloudflareTunnelResourceBuilderExtensions
 
     /// <summary>
     /// Holds a dependent's first start until the quick tunnel's URL is known, but no longer than the timeout, and not
-    /// at all once cloudflared has said it cannot get a tunnel or has exited (offline machines must not wait).
+    /// at all once cloudflared has said it cannot get a tunnel, could not be downloaded, or has exited (offline machines
+    /// must not wait).
     /// </summary>
     private static async Task WaitForFirstPublicUrlAsync(CloudflareTunnel tunnel, BeforeResourceStartedEvent e, CancellationToken cancellationToken)
     {
@@ -96,7 +97,7 @@ public static partial class CloudflareTunnelResourceBuilderExtensions
         var timedOut = Task.Delay(timeout, e.Services.GetService<TimeProvider>() ?? TimeProvider.System, stopWaiting.Token);
         try
         {
-            var first = await Task.WhenAny(url, tunnel.QuickTunnelFailed, ended, timedOut).ConfigureAwait(false);
+            var first = await Task.WhenAny(url, tunnel.CannotOpen, ended, timedOut).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             if (first == url)
             {

@@ -1,5 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 using CursorAspire.Tunnel;
+using CursorAspire.Tunnel.Install;
 using CursorAspire.Tunnel.Machine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,45 +13,91 @@ public static partial class CloudflareTunnelResourceBuilderExtensions
 {
     private const string ResourceType = "CloudflareTunnel";
 
-    internal static (CloudflareTunnelRunner Runner, string? Command, string? Reason) DecideRunner(CloudflareTunnelOptions options, string appHostDirectory)
+    /// <summary>
+    /// Container, executable, download, or nothing. Explicit settings win: <c>ContainerRuntime=docker|podman</c> always
+    /// takes the container and <c>none</c> never does; a <see cref="CloudflareTunnelOptions.CloudflaredPath"/> given as a
+    /// path is used or reported, never replaced by a download; <see cref="CloudflareTunnelOptions.AutoInstall"/>=false
+    /// never downloads.
+    /// </summary>
+    internal static CloudflareTunnelRunnerDecision DecideRunner(CloudflareTunnelOptions options, string appHostDirectory, bool namedTunnel)
     {
         var setting = options.ContainerRuntime.Trim().ToLowerInvariant();
-        bool useContainer;
         string containerNote;
         switch (setting)
         {
             case "docker" or "podman":
-                return (CloudflareTunnelRunner.Container, null, null);
+                return new(CloudflareTunnelRunner.Container, null, null) { ContainerRuntime = setting };
             case "none":
-                useContainer = false;
                 containerNote = $"containers are switched off ({CloudflareTunnelOptions.ConfigurationSection}:ContainerRuntime=none)";
                 break;
             case "auto" or "":
-                var runtime = ContainerRuntimeProbe.FindHealthyRuntime(options.ContainerRuntimeProbes, options.ContainerRuntimeProbeTimeout);
-                useContainer = runtime is not null;
-                containerNote = $"no container runtime answered ({string.Join(" / ", options.ContainerRuntimeProbes.Select(p => p.Command + " info"))} within {options.ContainerRuntimeProbeTimeout.TotalSeconds:0.#} s)";
+                var probe = options.KnownContainerRuntime
+                    ?? ContainerRuntimeProbe.Probe(options.ContainerRuntimeProbes, options.ContainerRuntimeProbeTimeout);
+                if (probe.Available && (!namedTunnel || ContainerReachesHostLoopback(probe.Runtime, options.Platform)))
+                {
+                    return new(CloudflareTunnelRunner.Container, null, null) { ContainerRuntime = probe.Runtime };
+                }
+
+                containerNote = probe.Available
+                    ? $"a named tunnel's container cannot reach the proxy on localhost with {probe.Runtime} on {options.Platform}"
+                    : options.KnownContainerRuntime is null
+                        ? $"no container runtime answered ({string.Join(" / ", options.ContainerRuntimeProbes.Select(p => p.Command + " info"))} within {options.ContainerRuntimeProbeTimeout.TotalSeconds:0.#} s)"
+                        : $"no container runtime is used ({probe.Detail})";
                 break;
             default:
                 throw new DistributedApplicationException(
-                    $"{CloudflareTunnelOptions.ConfigurationSection}:ContainerRuntime is '{options.ContainerRuntime}'; use auto, docker or none.");
-        }
-
-        if (useContainer)
-        {
-            return (CloudflareTunnelRunner.Container, null, null);
+                    $"{CloudflareTunnelOptions.ConfigurationSection}:ContainerRuntime is '{options.ContainerRuntime}'; use auto, docker or none (or podman).");
         }
 
         var command = ExecutableLocator.Find(options.CloudflaredPath, appHostDirectory);
         if (command is not null)
         {
-            return (CloudflareTunnelRunner.Executable, command, null);
+            return new(CloudflareTunnelRunner.Executable, command, null);
         }
 
-        return (CloudflareTunnelRunner.None, null,
-            $"No public URL: {containerNote} and '{options.CloudflaredPath}' was not found on PATH. Install cloudflared "
+        string LeftOut(string? download) =>
+            $"No public URL: {containerNote} and '{options.CloudflaredPath}' was not found on PATH{download}. Install cloudflared "
             + "(https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/downloads/) or start Docker, then restart the AppHost; "
-            + $"or set {CloudflareTunnelOptions.ConfigurationSection}:CloudflaredPath to its location. Cursor's servers cannot reach a localhost URL.");
+            + $"or set {CloudflareTunnelOptions.ConfigurationSection}:CloudflaredPath to its location. Cursor's servers cannot reach a localhost URL.";
+
+        var bareName = options.CloudflaredPath.IndexOfAny(['/', '\\']) < 0;
+        if (!bareName)
+        {
+            return new(CloudflareTunnelRunner.None, null, LeftOut(null)); // a path was given: report it, never download instead
+        }
+
+        if (!options.AutoInstall)
+        {
+            return new(CloudflareTunnelRunner.None, null, LeftOut($", and downloading it is switched off ({CloudflareTunnelOptions.ConfigurationSection}:AutoInstall=false)"));
+        }
+
+        var installDirectory = string.IsNullOrWhiteSpace(options.InstallDirectory)
+            ? CloudflaredRelease.DefaultInstallDirectory(options.Platform)
+            : Path.GetFullPath(options.InstallDirectory, appHostDirectory);
+        if (!Uri.TryCreate(options.ReleasesUrl, UriKind.Absolute, out var releasesUrl) || releasesUrl.Scheme is not ("https" or "http"))
+        {
+            throw new DistributedApplicationException(
+                $"{CloudflareTunnelOptions.ConfigurationSection}:ReleasesUrl is '{options.ReleasesUrl}'; expected an http(s) URL such as {CloudflaredRelease.DefaultReleasesUrl}.");
+        }
+
+        if (CloudflaredRelease.For(options.Platform, PinnedVersions.Cloudflared, releasesUrl, installDirectory) is not { } release)
+        {
+            return new(CloudflareTunnelRunner.None, null, LeftOut($", and cloudflared publishes no binary for {options.Platform}"));
+        }
+
+        // Downloaded on an earlier first run: only verified binaries are ever kept there.
+        return File.Exists(release.ExecutablePath)
+            ? new(CloudflareTunnelRunner.Executable, release.ExecutablePath, null)
+            : new(CloudflareTunnelRunner.Executable, release.ExecutablePath, null) { Download = release, ReasonIfDownloadFails = failure => LeftOut($", and {failure}") };
     }
+
+    /// <summary>
+    /// Whether a container on <paramref name="runtime"/> reaches services on the host's loopback, where the proxy
+    /// listens: Docker Desktop (macOS, Windows) forwards <c>host.docker.internal</c> to it; Docker Engine on Linux and
+    /// Podman do not.
+    /// </summary>
+    internal static bool ContainerReachesHostLoopback(string? runtime, MachinePlatform platform) =>
+        string.Equals(runtime, "docker", StringComparison.OrdinalIgnoreCase) && !platform.IsLinux;
 
     private static CloudflareTunnelOptions ReadOptions(IDistributedApplicationBuilder builder, Action<CloudflareTunnelOptions>? configure)
     {
@@ -59,6 +106,15 @@ public static partial class CloudflareTunnelResourceBuilderExtensions
         options.ContainerRuntime = section[nameof(CloudflareTunnelOptions.ContainerRuntime)] ?? options.ContainerRuntime;
         options.CloudflaredPath = section[nameof(CloudflareTunnelOptions.CloudflaredPath)] ?? options.CloudflaredPath;
         options.ImageTag = section[nameof(CloudflareTunnelOptions.ImageTag)] ?? options.ImageTag;
+        options.ReleasesUrl = section[nameof(CloudflareTunnelOptions.ReleasesUrl)] ?? options.ReleasesUrl;
+        options.InstallDirectory = section[nameof(CloudflareTunnelOptions.InstallDirectory)] ?? options.InstallDirectory;
+        options.AutoInstall = section[nameof(CloudflareTunnelOptions.AutoInstall)] switch
+        {
+            null or "" => options.AutoInstall,
+            var v when bool.TryParse(v, out var autoInstall) => autoInstall,
+            var v => throw new DistributedApplicationException(
+                $"{CloudflareTunnelOptions.ConfigurationSection}:{nameof(CloudflareTunnelOptions.AutoInstall)} is '{v}'; expected true or false."),
+        };
         configure?.Invoke(options);
         return options;
     }
@@ -75,8 +131,8 @@ public static partial class CloudflareTunnelResourceBuilderExtensions
                 .WithInitialState(new CustomResourceSnapshot
                 {
                     ResourceType = ResourceType,
-                    State = new ResourceStateSnapshot("Unavailable", KnownResourceStateStyles.Warn),
-                    Properties = [new ResourcePropertySnapshot("tunnel.unavailable", tunnel.UnavailableReason)],
+                    State = CloudflareTunnelStates.Unavailable,
+                    Properties = [new ResourcePropertySnapshot(CloudflareTunnelStates.UnavailableReasonProperty, tunnel.UnavailableReason)],
                 }),
         };
 
@@ -86,11 +142,16 @@ public static partial class CloudflareTunnelResourceBuilderExtensions
         var tunnel = builder.Resource.Tunnel;
         builder.ApplicationBuilder.Eventing.Subscribe<InitializeResourceEvent>(builder.Resource, (e, _) =>
         {
-            // Shown twice on purpose: in the dashboard's console log for the resource and in the AppHost console.
-            e.Logger.LogWarning("{Reason}", tunnel.UnavailableReason);
-            e.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CursorAspire.Tunnel").LogWarning("Tunnel '{Tunnel}' left out: {Reason}", tunnel.ResourceName, tunnel.UnavailableReason);
+            WarnLeftOut(tunnel, e.Logger, e.Services);
             return Task.CompletedTask;
         });
         return builder;
+    }
+
+    /// <summary>Says why the tunnel is left out, twice on purpose: in its console log in the dashboard and in the AppHost console.</summary>
+    private static void WarnLeftOut(CloudflareTunnel tunnel, ILogger resourceLogger, IServiceProvider services)
+    {
+        resourceLogger.LogWarning("{Reason}", tunnel.UnavailableReason);
+        services.GetRequiredService<ILoggerFactory>().CreateLogger("CursorAspire.Tunnel").LogWarning("Tunnel '{Tunnel}' left out: {Reason}", tunnel.ResourceName, tunnel.UnavailableReason);
     }
 }

@@ -7,6 +7,6 @@ internal static class CloudflaredContainerImageTags
 
     public const string Image = "cloudflare/cloudflared";
 
-    /// <summary>Pinned so a new cloudflared release cannot change the log format the URL is read from unannounced.</summary>
-    public const string Tag = "2025.7.0";
+    /// <summary>Pinned (<see cref="PinnedVersions.Cloudflared"/>) so a new release cannot change the log format the URL is read from unannounced.</summary>
+    public const string Tag = PinnedVersions.Cloudflared;
 }

@@ -14,8 +14,9 @@ public static class CacheResourceBuilderExtensions
 {
     /// <summary>
     /// Adds the cache the way <paramref name="plan"/> says: a Redis container with a data volume; else
-    /// <c>redis-server</c> from PATH; else an embedded Garnet server. Each has a <c>host:port</c> connection string,
-    /// so <c>WithReference(cache)</c> works the same in every mode.
+    /// <c>redis-server</c> from PATH; else an embedded Garnet server. Each requires the same password, the secret
+    /// parameter <c>{name}-password</c> (generated on first run and kept in user secrets, as Aspire's Redis does), and
+    /// has a <c>host:port,password=…</c> connection string, so <c>WithReference(cache)</c> works the same in every mode.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name; also the connection string name.</param>
@@ -36,20 +37,38 @@ public static class CacheResourceBuilderExtensions
     }
 
     /// <summary>
-    /// Adds <c>redis-server</c> as a local process on an allocated port, without persistence (<c>--save ""</c>),
-    /// healthy once it answers PING.
+    /// Adds <c>redis-server</c> as a local process on an allocated loopback port, without persistence
+    /// (<c>--save ""</c>), that requires a password and is healthy once it answers an authenticated PING. The password
+    /// reaches it in a configuration file private to this user, never on its command line.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name; also the connection string name.</param>
     /// <param name="command">The <c>redis-server</c> executable, a name or a full path.</param>
+    /// <param name="password">The password's secret parameter; <c>{name}-password</c>, generated and kept in user secrets, when null.</param>
     /// <returns>The process's builder.</returns>
-    public static IResourceBuilder<RedisServerResource> AddRedisServer(this IDistributedApplicationBuilder builder, [ResourceName] string name, string command = "redis-server")
+    public static IResourceBuilder<RedisServerResource> AddRedisServer(
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, string command = "redis-server", IResourceBuilder<ParameterResource>? password = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var resource = new RedisServerResource(name, command, builder.AppHostDirectory);
+        var resource = new RedisServerResource(name, command, builder.AppHostDirectory, PasswordParameter(builder, name, password));
+        var configFile = resource.ConfigFile;
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(resource, async (e, ct) =>
+            await configFile.WriteAsync(await resource.PasswordParameter.GetValueAsync(ct).ConfigureAwait(false) ?? "", ct).ConfigureAwait(false));
+        builder.Eventing.Subscribe<ResourceReadyEvent>(resource, (_, _) =>
+        {
+            configFile.DeleteFile(); // it has answered an authenticated PING: the password is in its memory
+            return Task.CompletedTask;
+        });
+        builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
+        {
+            e.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(configFile.DeleteDirectory);
+            return Task.CompletedTask;
+        });
+
         return builder.AddResource(resource)
             .WithEndpoint(name: RedisServerResource.PrimaryEndpointName, scheme: "tcp")
             .WithArgs(
+                configFile.Path,
                 "--port", resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort),
                 "--bind", "127.0.0.1",
                 "--save", "",
@@ -59,17 +78,19 @@ public static class CacheResourceBuilderExtensions
     }
 
     /// <summary>
-    /// Adds Microsoft Garnet, a Redis-compatible server, run inside the AppHost on a free loopback port, healthy once it
-    /// answers PING and stopped with the AppHost.
+    /// Adds Microsoft Garnet, a Redis-compatible server, run inside the AppHost on a free loopback port with password
+    /// authentication (<c>--auth Password</c>), healthy once it answers an authenticated PING and stopped with the AppHost.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name; also the connection string name.</param>
     /// <param name="port">The port; a free one is chosen when null.</param>
+    /// <param name="password">The password's secret parameter; <c>{name}-password</c>, generated and kept in user secrets, when null.</param>
     /// <returns>The in-process server's builder.</returns>
-    public static IResourceBuilder<GarnetResource> AddGarnet(this IDistributedApplicationBuilder builder, [ResourceName] string name, int? port = null)
+    public static IResourceBuilder<GarnetResource> AddGarnet(
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, int? port = null, IResourceBuilder<ParameterResource>? password = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var resource = new GarnetResource(name, port ?? FreeLoopbackPort());
+        var resource = new GarnetResource(name, port ?? FreeLoopbackPort(), PasswordParameter(builder, name, password));
         return builder.AddResource(resource)
             .WithInitialState(new CustomResourceSnapshot
             {
@@ -82,13 +103,18 @@ public static class CacheResourceBuilderExtensions
             .OnInitializeResource(static async (garnet, e, ct) =>
             {
                 var host = new GarnetServerHost(garnet, e.Notifications, e.Logger, e.Services.GetService<TimeProvider>() ?? TimeProvider.System);
-                var server = await host.StartAsync().ConfigureAwait(false);
+                var server = await host.StartAsync(ct).ConfigureAwait(false);
                 if (server is not null)
                 {
                     e.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(server.Dispose);
                 }
             });
     }
+
+    /// <summary>The given password parameter, else <c>{name}-password</c> generated the way Aspire's <c>AddRedis</c> does.</summary>
+    private static ParameterResource PasswordParameter(IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource>? password) =>
+        // No special characters: StackExchange.Redis cannot take a comma in a connection string's password.
+        password?.Resource ?? ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
 
     private static IResourceBuilder<T> WithRedisPingHealthCheck<T>(this IResourceBuilder<T> builder)
         where T : IResourceWithConnectionString

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 
 namespace CursorAspire.AppHost.Hosting;
@@ -24,8 +25,8 @@ public sealed record AppHostSettings
     public const string DefaultAnthropicEndpoint = "https://api.anthropic.com";
 
     /// <summary>
-    /// <c>AppHost:ContainerRuntime</c>: <c>auto</c> (default: probe <c>docker</c> / <c>podman</c>), <c>docker</c> (containers,
-    /// no probe) or <c>none</c> (processes). Checked by <see cref="HostingPlanner"/>.
+    /// <c>AppHost:ContainerRuntime</c>: <c>auto</c> (default: probe <c>docker</c> / <c>podman</c>), <c>docker</c> or
+    /// <c>podman</c> (containers on that runtime, no probe) or <c>none</c> (processes). Checked by <see cref="HostingPlanner"/>.
     /// </summary>
     public string ContainerRuntime { get; init; } = "auto";
 
@@ -41,8 +42,11 @@ public sealed record AppHostSettings
     /// <summary><c>Ollama:Args</c>: arguments for the Ollama command in process mode (default <c>serve</c>).</summary>
     public IReadOnlyList<string> OllamaArgs { get; init; } = [];
 
-    /// <summary><c>Ollama:Gpu</c>: give the Ollama container the GPUs (<c>--gpus all</c>).</summary>
-    public bool OllamaGpu { get; init; }
+    /// <summary>
+    /// <c>Ollama:Gpu</c>: <c>nvidia</c> or <c>amd</c> gives the Ollama container that vendor's GPUs; <c>false</c>
+    /// (default) none. <c>true</c>, the older spelling, means <c>nvidia</c>. A local <c>ollama serve</c> finds GPUs itself.
+    /// </summary>
+    public OllamaGpuVendor? OllamaGpu { get; init; }
 
     /// <summary><c>Ollama:ContextLength</c>: context window the proxy asks Ollama for, per local model.</summary>
     public int? OllamaContextLength { get; init; }
@@ -86,7 +90,7 @@ public sealed record AppHostSettings
             OllamaCommand = configuration["Ollama:Command"] ?? defaults.OllamaCommand,
             OllamaModels = List(configuration, "Ollama:Models"),
             OllamaArgs = List(configuration, "Ollama:Args"),
-            OllamaGpu = Bool(configuration, "Ollama:Gpu"),
+            OllamaGpu = Gpu(configuration, "Ollama:Gpu"),
             OllamaContextLength = Int(configuration, "Ollama:ContextLength"),
             OpenAIEndpoint = NullIfBlank(configuration["OpenAI:Endpoint"]) ?? defaults.OpenAIEndpoint,
             OpenAIModels = List(configuration, "OpenAI:Models"),
@@ -112,11 +116,12 @@ public sealed record AppHostSettings
         return items.Where(i => !string.IsNullOrWhiteSpace(i)).Select(i => i!.Trim()).Distinct().ToList();
     }
 
-    private static bool Bool(IConfiguration configuration, string key) => configuration[key] switch
+    private static OllamaGpuVendor? Gpu(IConfiguration configuration, string key) => configuration[key]?.Trim().ToLowerInvariant() switch
     {
-        null or "" => false,
-        var v when bool.TryParse(v, out var b) => b,
-        var v => throw new InvalidOperationException($"Configuration '{key}' is '{v}'; expected true or false."),
+        null or "" or "false" or "none" => null,
+        "nvidia" or "true" => OllamaGpuVendor.Nvidia,
+        "amd" => OllamaGpuVendor.Amd,
+        _ => throw new InvalidOperationException($"Configuration '{key}' is '{configuration[key]}'; expected nvidia, amd or false."),
     };
 
     private static int? Int(IConfiguration configuration, string key) => configuration[key] switch

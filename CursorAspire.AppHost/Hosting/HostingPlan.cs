@@ -9,4 +9,11 @@ namespace CursorAspire.AppHost.Hosting;
 /// <param name="Reason">Why this mode was chosen, in words shown to the user.</param>
 /// <param name="RedisServerPath">Full path of <c>redis-server</c> when found (process mode); null means the embedded Garnet server.</param>
 /// <param name="OllamaCommand">Full path of the Ollama command when found (process mode); null means Ollama is left out.</param>
-public sealed record HostingPlan(HostingMode Mode, string Reason, string? RedisServerPath, string? OllamaCommand);
+public sealed record HostingPlan(HostingMode Mode, string Reason, string? RedisServerPath, string? OllamaCommand)
+{
+    /// <summary>
+    /// In container mode, the runtime the containers run on: <c>docker</c> or <c>podman</c> (they differ in how a
+    /// container is given GPUs, and in whether a container reaches the host's loopback); null in process mode.
+    /// </summary>
+    public string? ContainerRuntime { get; init; }
+}

@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using CursorAspire.Tunnel.Machine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -16,10 +17,16 @@ public static class HostingPlanBuilderExtensions
     /// adds a container this machine cannot run: a named tunnel when <c>CloudflareTunnel:Hostname</c> is set (its token in
     /// the secret parameter <see cref="TunnelTokenParameterName"/>), else a quick tunnel.
     /// </summary>
+    /// <remarks>
+    /// The plan is handed over as what the probe found, not as a setting: the tunnel's own explicit
+    /// <c>CloudflareTunnel:*</c> configuration (e.g. <c>ContainerRuntime=none</c>, <c>CloudflaredPath</c>,
+    /// <c>AutoInstall=false</c>) always wins, and with a runtime found the tunnel still decides for itself that a named
+    /// tunnel on Linux or Podman runs the executable.
+    /// </remarks>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The tunnel's resource name.</param>
     /// <param name="target">The HTTP endpoint to expose.</param>
-    /// <param name="plan">Containers or processes.</param>
+    /// <param name="plan">Containers or processes, and on which runtime.</param>
     /// <param name="settings">The named tunnel's hostname, if any.</param>
     /// <returns>The tunnel's builder.</returns>
     public static IResourceBuilder<ICloudflareTunnelResource> AddCloudflareTunnel(
@@ -28,11 +35,11 @@ public static class HostingPlanBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(settings);
-        var tunnel = builder.AddCloudflareTunnel(name, target,
-            options => options.ContainerRuntime = plan.Mode == HostingMode.Containers ? "docker" : "none");
+        var probed = new ContainerRuntimeProbeResult(plan.Mode == HostingMode.Containers, plan.ContainerRuntime, plan.Reason);
+        void UsePlan(CloudflareTunnelOptions options) => options.KnownContainerRuntime = probed;
         return settings.CloudflareTunnelHostname is { } hostname
-            ? tunnel.WithNamedTunnel(builder.AddParameter(TunnelTokenParameterName, secret: true), hostname)
-            : tunnel;
+            ? builder.AddCloudflareNamedTunnel(name, target, builder.AddParameter(TunnelTokenParameterName, secret: true), hostname, UsePlan)
+            : builder.AddCloudflareTunnel(name, target, UsePlan);
     }
 
     /// <summary>Shows a service that cannot run as a warning row in the dashboard and a warning in the console.</summary>

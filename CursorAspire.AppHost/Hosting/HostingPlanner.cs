@@ -6,8 +6,8 @@ namespace CursorAspire.AppHost.Hosting;
 /// Decides between containers and processes from the settings and a short probe of the container runtime.
 /// </summary>
 /// <remarks>
-/// <see cref="AppHostSettings.ContainerRuntime"/> = <c>auto</c> (default: probe), <c>docker</c> (force containers,
-/// no probe) or <c>none</c> (force processes); in process mode <see cref="AppHostSettings.RedisCommand"/> and
+/// <see cref="AppHostSettings.ContainerRuntime"/> = <c>auto</c> (default: probe), <c>docker</c> or <c>podman</c> (force
+/// containers on that runtime, no probe) or <c>none</c> (force processes); in process mode <see cref="AppHostSettings.RedisCommand"/> and
 /// <see cref="AppHostSettings.OllamaCommand"/> are looked up on PATH.
 /// </remarks>
 public static class HostingPlanner
@@ -22,18 +22,19 @@ public static class HostingPlanner
         const string Key = AppHostSettings.ContainerRuntimeKey;
         var setting = settings.ContainerRuntime.Trim().ToLowerInvariant();
 
-        (HostingMode mode, string reason) = setting switch
+        (HostingMode mode, string reason, string? runtime) = setting switch
         {
-            "docker" or "podman" or "containers" => (HostingMode.Containers, $"{Key}={setting}"),
-            "none" or "processes" => (HostingMode.Processes, $"{Key}={setting}"),
+            "docker" or "containers" => (HostingMode.Containers, $"{Key}={setting}", "docker"),
+            "podman" => (HostingMode.Containers, $"{Key}={setting}", "podman"),
+            "none" or "processes" => (HostingMode.Processes, $"{Key}={setting}", null),
             "auto" or "" => FromProbe((probe ?? (() => ContainerRuntimeProbe.Probe(ContainerRuntimeProbe.DefaultProbes, TimeSpan.FromSeconds(2))))()),
             _ => throw new InvalidOperationException(
-                $"Configuration '{Key}' is '{setting}'; expected 'auto', 'docker' or 'none'."),
+                $"Configuration '{Key}' is '{setting}'; expected 'auto', 'docker', 'podman' or 'none'."),
         };
 
         if (mode == HostingMode.Containers)
         {
-            return new HostingPlan(mode, reason, RedisServerPath: null, OllamaCommand: null);
+            return new HostingPlan(mode, reason, RedisServerPath: null, OllamaCommand: null) { ContainerRuntime = runtime };
         }
 
         var redis = ExecutableLocator.Find(settings.RedisCommand);
@@ -41,7 +42,7 @@ public static class HostingPlanner
         return new HostingPlan(mode, reason, redis, ollama);
     }
 
-    private static (HostingMode, string) FromProbe(ContainerRuntimeProbeResult result) => result.Available
-        ? (HostingMode.Containers, $"container runtime '{result.Runtime}' answered")
-        : (HostingMode.Processes, $"no container runtime answered ({result.Detail})");
+    private static (HostingMode, string, string?) FromProbe(ContainerRuntimeProbeResult result) => result.Available
+        ? (HostingMode.Containers, $"container runtime '{result.Runtime}' answered", result.Runtime)
+        : (HostingMode.Processes, $"no container runtime answered ({result.Detail})", null);
 }

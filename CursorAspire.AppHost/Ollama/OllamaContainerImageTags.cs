@@ -1,3 +1,5 @@
+using CursorAspire.Tunnel;
+
 namespace CursorAspire.AppHost.Ollama;
 
 /// <summary>The pinned Ollama container image.</summary>
@@ -9,8 +11,11 @@ public static class OllamaContainerImageTags
     /// <summary>ollama/ollama</summary>
     public const string Image = "ollama/ollama";
 
-    /// <summary>Pinned so a model that works today keeps working; bump deliberately.</summary>
-    public const string Tag = "0.12.6";
+    /// <summary>Pinned (<see cref="PinnedVersions.Ollama"/>) so a model that works today keeps working.</summary>
+    public const string Tag = PinnedVersions.Ollama;
+
+    /// <summary>The image built for AMD GPUs (ROCm), same release (<see cref="PinnedVersions.OllamaRocm"/>).</summary>
+    public const string RocmTag = PinnedVersions.OllamaRocm;
 
     /// <summary>Where the image keeps downloaded models.</summary>
     public const string ModelsPath = "/root/.ollama";

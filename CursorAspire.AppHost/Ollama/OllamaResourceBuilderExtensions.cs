@@ -23,15 +23,18 @@ public static class OllamaResourceBuilderExtensions
     /// <summary>The resource type shown in the dashboard for models.</summary>
     public const string ModelResourceType = "OllamaModel";
 
+    /// <summary>The container runtime assumed when none is named.</summary>
+    private const string DockerRuntime = "docker";
+
     /// <summary>
-    /// Adds the Ollama server the way <paramref name="plan"/> says: a container with a models volume (and the GPUs if
-    /// <c>Ollama:Gpu</c>); else the Ollama command as a process; else nothing, with an <see cref="UnavailableResource"/>
+    /// Adds the Ollama server the way <paramref name="plan"/> says: a container with a models volume (and the GPUs
+    /// <c>Ollama:Gpu</c> names, in the way the plan's runtime takes them); else the Ollama command as a process; else nothing, with an <see cref="UnavailableResource"/>
     /// in its place that says why.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name; also the connection string name.</param>
     /// <param name="plan">Containers or processes, and the Ollama command found on this machine.</param>
-    /// <param name="settings">The GPU switch and the arguments of the Ollama command.</param>
+    /// <param name="settings">The GPU vendor and the arguments of the Ollama command.</param>
     /// <returns>The server's builder, or <see langword="null"/> when Ollama cannot run here.</returns>
     public static IResourceBuilder<IOllamaServerResource>? AddOllamaServer(
         this IDistributedApplicationBuilder builder, [ResourceName] string name, HostingPlan plan, AppHostSettings settings)
@@ -43,7 +46,7 @@ public static class OllamaResourceBuilderExtensions
         if (plan.Mode == HostingMode.Containers)
         {
             var container = builder.AddOllama(name).WithDataVolume();
-            return settings.OllamaGpu ? container.WithGpuSupport() : container;
+            return settings.OllamaGpu is { } vendor ? container.WithGpuSupport(vendor, plan.ContainerRuntime ?? DockerRuntime) : container;
         }
 
         if (plan.OllamaCommand is { } command)
@@ -107,13 +110,30 @@ public static class OllamaResourceBuilderExtensions
         return builder.WithVolume(name ?? VolumeNameGenerator.Generate(builder, "models"), OllamaContainerImageTags.ModelsPath);
     }
 
-    /// <summary>Gives the container all NVIDIA GPUs (<c>--gpus all</c>). Opt-in: it fails on machines without them.</summary>
+    /// <summary>
+    /// Gives the container the machine's GPUs. Opt-in: the container fails to start on a machine without them.
+    /// NVIDIA: <c>--gpus all</c> on Docker (NVIDIA Container Toolkit), <c>--device nvidia.com/gpu=all</c> on Podman (its
+    /// CDI spec, <c>nvidia-ctk cdi generate</c>). AMD: the <c>-rocm</c> image with <c>--device /dev/kfd --device /dev/dri</c>
+    /// on either runtime.
+    /// </summary>
     /// <param name="builder">The Ollama container.</param>
+    /// <param name="vendor">Whose GPUs.</param>
+    /// <param name="containerRuntime">The runtime the container runs on: <c>docker</c> (default) or <c>podman</c>.</param>
     /// <returns>The container's builder.</returns>
-    public static IResourceBuilder<OllamaResource> WithGpuSupport(this IResourceBuilder<OllamaResource> builder)
+    public static IResourceBuilder<OllamaResource> WithGpuSupport(
+        this IResourceBuilder<OllamaResource> builder, OllamaGpuVendor vendor = OllamaGpuVendor.Nvidia, string containerRuntime = DockerRuntime)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.WithContainerRuntimeArgs("--gpus", "all");
+        ArgumentException.ThrowIfNullOrWhiteSpace(containerRuntime);
+        var podman = containerRuntime.Trim().Equals("podman", StringComparison.OrdinalIgnoreCase);
+        return vendor switch
+        {
+            OllamaGpuVendor.Amd => builder.WithImageTag(OllamaContainerImageTags.RocmTag)
+                .WithContainerRuntimeArgs("--device", "/dev/kfd", "--device", "/dev/dri"),
+            OllamaGpuVendor.Nvidia when podman => builder.WithContainerRuntimeArgs("--device", "nvidia.com/gpu=all"),
+            OllamaGpuVendor.Nvidia => builder.WithContainerRuntimeArgs("--gpus", "all"),
+            _ => throw new ArgumentOutOfRangeException(nameof(vendor), vendor, "Expected Nvidia or Amd."),
+        };
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using CursorAspire.Tunnel.Install;
 using CursorAspire.Tunnel.PublicUrl;
 
 namespace Aspire.Hosting.ApplicationModel;
@@ -13,7 +14,7 @@ public sealed class CloudflareTunnel
 {
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource<Uri> _firstUrl = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _quickTunnelFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _cannotOpen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Uri? _publicUrl;
 
     internal CloudflareTunnel(string resourceName, CloudflareTunnelRunner runner, string? unavailableReason)
@@ -29,8 +30,17 @@ public sealed class CloudflareTunnel
     /// <summary>How cloudflared runs (or that it does not).</summary>
     public CloudflareTunnelRunner Runner { get; }
 
-    /// <summary>Why the tunnel was left out, when <see cref="Runner"/> is <see cref="CloudflareTunnelRunner.None"/>.</summary>
-    public string? UnavailableReason { get; }
+    /// <summary>
+    /// Why the tunnel was left out: when <see cref="Runner"/> is <see cref="CloudflareTunnelRunner.None"/>, or when the
+    /// <see cref="Download"/> it needed failed.
+    /// </summary>
+    public string? UnavailableReason { get; private set; }
+
+    /// <summary>
+    /// The cloudflared release downloaded (and verified) before the tunnel's first start, because neither a container
+    /// runtime nor a <c>cloudflared</c> executable was there; <see langword="null"/> when nothing needs downloading.
+    /// </summary>
+    public CloudflaredRelease? Download { get; internal init; }
 
     /// <summary>The HTTP endpoint the tunnel exposes.</summary>
     public EndpointReference? Target { get; internal set; }
@@ -65,10 +75,13 @@ public sealed class CloudflareTunnel
     /// <summary>The last quick-tunnel failure cloudflared logged, for the health check's message.</summary>
     internal string? LastError { get; set; }
 
-    /// <summary>Completes when cloudflared has logged that it could not get a quick tunnel.</summary>
-    internal Task QuickTunnelFailed => _quickTunnelFailed.Task;
+    /// <summary>Completes when the tunnel cannot open: cloudflared logged that it got no quick tunnel, or could not be downloaded.</summary>
+    internal Task CannotOpen => _cannotOpen.Task;
 
     internal CloudflareTunnelOptions Options { get; init; } = new();
+
+    /// <summary>The runtime the container runs on, when <see cref="Runner"/> is <see cref="CloudflareTunnelRunner.Container"/>.</summary>
+    internal string? ContainerRuntime { get; init; }
 
     internal int WatcherStarted;
 
@@ -94,7 +107,15 @@ public sealed class CloudflareTunnel
     internal void ReportQuickTunnelFailure(string line)
     {
         LastError = line;
-        _quickTunnelFailed.TrySetResult();
+        _cannotOpen.TrySetResult();
+    }
+
+    /// <summary>Records that the tunnel will not run after all (its download failed), releasing whoever waits for its URL.</summary>
+    internal void ReportUnavailable(string reason)
+    {
+        UnavailableReason = reason;
+        LastError = reason;
+        _cannotOpen.TrySetResult();
     }
 
     /// <summary>Completes once the tunnel has any public URL.</summary>

@@ -10,6 +10,11 @@ internal sealed record StandInArguments(StandInMode Mode, Uri? OriginUrl, string
             return new StandInArguments(StandInMode.Origin, null, null, false);
         }
 
+        if (args.Count > 0 && args[0] is "--version" or "-v" or "-V" or "version")
+        {
+            return new StandInArguments(StandInMode.Version, null, null, false);
+        }
+
         if (args.Count == 0 || args[0] != "tunnel")
         {
             return new StandInArguments(StandInMode.Unknown, null, null, false);

@@ -7,4 +7,5 @@ internal enum StandInMode
     QuickTunnel,
     NamedTunnel,
     Origin,
+    Version,
 }

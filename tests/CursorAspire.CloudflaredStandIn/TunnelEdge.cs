@@ -16,13 +16,22 @@ namespace CursorAspire.CloudflaredStandIn;
 /// </remarks>
 internal static class TunnelEdge
 {
-    private const string Version = "2025.7.0";
+    /// <summary>The version the stand-in reports: the one the AppHost pins, so a "download" of the stand-in passes its version check.</summary>
+    private static readonly string Version = typeof(TunnelEdge).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+        .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "CloudflaredVersion").Value!;
 
     private static readonly string[] Words =
     [
         "seasonal", "deck", "organisms", "sf", "lamb", "rebecca", "spanish", "ties", "harbor", "quiet", "monitor",
         "pixel", "granted", "violin", "tracker", "mills", "amber", "choose", "festival", "lending", "orbit", "cedar",
     ];
+
+    /// <summary>What <c>cloudflared --version</c> prints (urfave/cli's version line: name, version, build time).</summary>
+    public static int PrintVersion()
+    {
+        Console.WriteLine($"cloudflared version {Version} (built 2026-08-14-1200 UTC)");
+        return 0;
+    }
 
     public static async Task<int> RunQuickTunnelAsync(StandInArguments args)
     {

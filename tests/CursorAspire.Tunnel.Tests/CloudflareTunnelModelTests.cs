@@ -29,7 +29,7 @@ public sealed class CloudflareTunnelModelTests
         var container = Assert.IsType<CloudflareTunnelContainerResource>(tunnel.Resource);
         Assert.Equal(CloudflareTunnelRunner.Container, container.Tunnel.Runner);
         var image = Assert.Single(container.Annotations.OfType<ContainerImageAnnotation>());
-        Assert.Equal(("docker.io", "cloudflare/cloudflared", "2025.7.0"), (image.Registry, image.Image, image.Tag));
+        Assert.Equal(("docker.io", "cloudflare/cloudflared", PinnedVersions.Cloudflared), (image.Registry, image.Image, image.Tag));
         var args = await ModelInspection.GetRawArgumentsAsync(container);
         Assert.Equal(["tunnel", "--no-autoupdate", "--url"], args.Take(3));
         var url = Assert.IsType<EndpointReferenceExpression>(args[3]);

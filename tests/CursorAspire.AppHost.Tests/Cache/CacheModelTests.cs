@@ -1,3 +1,4 @@
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Tests.Infrastructure;
 
@@ -20,6 +21,17 @@ public sealed class CacheModelTests
     }
 
     [Fact]
+    public async Task RedisContainerRequiresThePasswordAndItsConnectionStringCarriesIt()
+    {
+        await using var builder = await AppHostModel.ContainerModeAsync();
+
+        var cache = builder.Resource<RedisResource>("cache");
+        Assert.Contains("--requirepass", (await cache.RawArgumentsAsync()).Select(a => a.ToString()));
+        Assert.Same(cache.PasswordParameter, Assert.IsType<ParameterResource>((await cache.RunEnvironmentAsync())["REDIS_PASSWORD"]));
+        Assert.Contains(",password={cache-password.value}", cache.ConnectionStringExpression.ValueExpression, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RedisServerOnPath_CacheIsARedisServerProcessOnAnAllocatedPortWithoutPersistence()
     {
         using var bin = new FakeExecutables();
@@ -28,10 +40,61 @@ public sealed class CacheModelTests
 
         var cache = builder.Resource<RedisServerResource>("cache");
         Assert.Equal(redisServer, cache.Command);
+        var args = await cache.ArgumentsAsync();
         Assert.Equal(
             ["--port", "{cache.bindings.tcp.targetPort}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            await cache.ArgumentsAsync());
-        Assert.Equal("{cache.bindings.tcp.host}:{cache.bindings.tcp.port}", cache.ConnectionStringExpression.ValueExpression);
+            args.Skip(1));
+        Assert.Equal("{cache.bindings.tcp.host}:{cache.bindings.tcp.port},password={cache-password.value}", cache.ConnectionStringExpression.ValueExpression);
         Assert.NotEmpty(cache.Annotations.OfType<HealthCheckAnnotation>());
+    }
+
+    [Fact]
+    public async Task RedisServerGetsItsPasswordFromAPrivateConfigFileNeverFromItsCommandLine()
+    {
+        using var bin = new FakeExecutables();
+        await using var builder = await AppHostModel.ProcessModeAsync($"--Redis:Command={bin.Create("redis-server")}", "--Ollama:Command=/nonexistent/ollama");
+
+        var cache = builder.Resource<RedisServerResource>("cache");
+        var args = await cache.ArgumentsAsync();
+        // redis-server <config file> <options>: the file (written 0600 just before the start) holds requirepass.
+        Assert.Equal(cache.ConfigFile.Path, args[0]);
+        Assert.EndsWith(".conf", args[0], StringComparison.Ordinal);
+        Assert.StartsWith(Path.GetTempPath(), args[0], StringComparison.Ordinal);
+        Assert.False(Directory.Exists(cache.ConfigFile.Directory), "building the model must write nothing");
+        Assert.DoesNotContain(args, a => a.Contains(AppHostModel.TestCachePassword, StringComparison.Ordinal) || a.Contains("requirepass", StringComparison.Ordinal));
+        Assert.Empty(await cache.EnvironmentAsync());
+    }
+
+    [Theory]
+    [InlineData("docker")]
+    [InlineData("redis-server")]
+    [InlineData("garnet")]
+    public async Task EveryCacheHasTheSameGeneratedSecretPasswordParameter(string mode)
+    {
+        using var bin = new FakeExecutables();
+        await using var builder = mode switch
+        {
+            "docker" => await AppHostModel.ContainerModeAsync(),
+            "redis-server" => await AppHostModel.ProcessModeAsync($"--Redis:Command={bin.Create("redis-server")}", "--Ollama:Command=/nonexistent/ollama"),
+            _ => await AppHostModel.ProcessModeAsync("--Redis:Command=/nonexistent/redis-server", "--Ollama:Command=/nonexistent/ollama"),
+        };
+
+        var cache = Assert.Single(builder.Resources, r => r.Name == "cache");
+        var password = cache switch
+        {
+            RedisResource redis => redis.PasswordParameter,
+            RedisServerResource redisServer => redisServer.PasswordParameter,
+            GarnetResource garnet => garnet.PasswordParameter,
+            _ => null,
+        };
+
+        Assert.NotNull(password);
+        Assert.Equal("cache-password", password.Name); // the user-secrets key Parameters:cache-password, in every mode
+        Assert.True(password.Secret);
+        Assert.NotNull(password.Default); // generated on first run (and persisted) when the user set none
+        Assert.Equal(AppHostModel.TestCachePassword, await password.GetValueAsync(CancellationToken.None));
+        var cacheWithConnectionString = Assert.IsAssignableFrom<IResourceWithConnectionString>(cache);
+        // The container's ends with Aspire's TLS switch (",ssl=true" when a dev certificate is trusted).
+        Assert.Contains(",password={cache-password.value}", cacheWithConnectionString.ConnectionStringExpression.ValueExpression, StringComparison.Ordinal);
     }
 }

@@ -9,13 +9,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CursorAspire.AppHost.Tests.EndToEnd;
 
 /// <summary>
-/// The real AppHost in process mode: the cache is redis-server if on PATH else embedded Garnet, Ollama is the stand-in
-/// executable (<c>dotnet CursorAspire.TestUpstreams.dll serve</c>) and the proxy is the real project. Started once
-/// for all end-to-end tests; the model starts missing, so it is downloaded.
+/// The real AppHost in process mode: the cache is redis-server if on PATH else embedded Garnet, both with a password,
+/// Ollama is the stand-in executable (<c>dotnet CursorAspire.TestUpstreams.dll serve</c>) and the proxy is the real
+/// project. Started once for all end-to-end tests; the model starts missing, so it is downloaded. No tunnel runs: this
+/// machine has no cloudflared and the tests download nothing (<c>CloudflareTunnel:AutoInstall=false</c>).
 /// </summary>
 public sealed class ProcessModeAppFixture : IAsyncLifetime
 {
     public const string ApiKey = "e2e-key-0123456789abcdefghijklmnopqrstuv";
+
+    /// <summary>The cache's password (<c>Parameters:cache-password</c>), fixed so nothing is written to user secrets.</summary>
+    public const string CachePassword = "e2eCachePassword0123456789";
     public const string ModelName = "qwen2.5-coder:7b";
     public const string Alias = "local-qwen2.5-coder-7b";
 
@@ -78,6 +82,8 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
                 "--Ollama:Args:1=serve",
                 $"--Ollama:Models:0={ModelName}",
                 $"--Parameters:proxy-api-key={ApiKey}",
+                $"--Parameters:cache-password={CachePassword}",
+                "--CloudflareTunnel:AutoInstall=false",
             ],
             cts.Token);
 

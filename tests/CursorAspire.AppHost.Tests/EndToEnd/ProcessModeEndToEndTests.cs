@@ -93,6 +93,18 @@ public sealed class ProcessModeEndToEndTests(ProcessModeAppFixture fixture) : IC
     }
 
     [Fact]
+    public async Task TheCacheRefusesAClientWithoutThePasswordWhileTheProxyUsesIt()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var connectionString = await fixture.App.GetConnectionStringAsync("cache", cts.Token);
+
+        // The proxy is healthy and caches (above) through this connection string, password included.
+        Assert.EndsWith($",password={ProcessModeAppFixture.CachePassword}", connectionString, StringComparison.Ordinal);
+        Assert.StartsWith("-NOAUTH", await RedisWire.SendWithoutPasswordAsync(connectionString!, cts.Token, "PING"), StringComparison.Ordinal);
+        Assert.StartsWith("-NOAUTH", await RedisWire.SendWithoutPasswordAsync(connectionString!, cts.Token, "KEYS", "*"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheDashboardShowsTheCursorBaseUrlOnTheProxy()
     {
         var snapshot = fixture.ProxyStates.Last;

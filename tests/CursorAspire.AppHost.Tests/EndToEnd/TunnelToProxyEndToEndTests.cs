@@ -37,6 +37,7 @@ public sealed class TunnelToProxyEndToEndTests
                 "--Ollama:Args:1=serve",
                 $"--Ollama:Models:0={ModelName}",
                 $"--Parameters:proxy-api-key={ApiKey}",
+                $"--Parameters:cache-password={AppHostModel.TestCachePassword}",
                 $"--CloudflareTunnel:CloudflaredPath={cloudflared}",
             ],
             ct);

@@ -1,3 +1,4 @@
+using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -16,7 +17,7 @@ public sealed class AppHostSettingsTests
 
         Assert.Empty(settings.OllamaModels);
         Assert.Empty(settings.OllamaArgs);
-        Assert.False(settings.OllamaGpu);
+        Assert.Null(settings.OllamaGpu);
         Assert.Null(settings.OllamaContextLength);
         Assert.Equal("https://api.openai.com/v1", settings.OpenAIEndpoint);
         Assert.Null(settings.DefaultModel);
@@ -30,9 +31,20 @@ public sealed class AppHostSettingsTests
     }
 
     [Theory]
+    [InlineData("nvidia", OllamaGpuVendor.Nvidia)]
+    [InlineData("NVIDIA", OllamaGpuVendor.Nvidia)]
+    [InlineData("true", OllamaGpuVendor.Nvidia)] // the older boolean spelling
+    [InlineData("amd", OllamaGpuVendor.Amd)]
+    [InlineData("false", null)]
+    [InlineData("", null)]
+    public void OllamaGpuNamesTheVendorOrFalse(string value, OllamaGpuVendor? expected) =>
+        Assert.Equal(expected, Read(("Ollama:Gpu", value)).OllamaGpu);
+
+    [Theory]
     [InlineData("Ollama:ContextLength", "lots")]
     [InlineData("Ollama:ContextLength", "-1")]
     [InlineData("Ollama:Gpu", "maybe")]
+    [InlineData("Ollama:Gpu", "intel")]
     public void AMalformedValueFailsNamingTheKey(string key, string value)
     {
         var error = Assert.Throws<InvalidOperationException>(() => Read((key, value)));

@@ -41,6 +41,29 @@ public sealed class HostingPlannerTests
     public void Docker_ForcesContainersWithoutProbing() =>
         Assert.Equal(HostingMode.Containers, HostingPlanner.Decide(Config(("AppHost:ContainerRuntime", "docker")), MustNotProbe).Mode);
 
+    [Theory]
+    [InlineData("docker", "docker")]
+    [InlineData("podman", "podman")]
+    [InlineData("containers", "docker")]
+    public void AForcedRuntimeIsTheOneTheContainersRunOn(string setting, string runtime)
+    {
+        var plan = HostingPlanner.Decide(Config(("AppHost:ContainerRuntime", setting)), MustNotProbe);
+
+        Assert.Equal((HostingMode.Containers, runtime), (plan.Mode, plan.ContainerRuntime));
+    }
+
+    [Fact]
+    public void Auto_RemembersWhichRuntimeAnswered()
+    {
+        var plan = HostingPlanner.Decide(Config(), () => new ContainerRuntimeProbeResult(true, "podman", "server 5.2.0"));
+
+        Assert.Equal((HostingMode.Containers, "podman"), (plan.Mode, plan.ContainerRuntime));
+    }
+
+    [Fact]
+    public void ProcessModeNamesNoRuntime() =>
+        Assert.Null(HostingPlanner.Decide(Config(("AppHost:ContainerRuntime", "none")), MustNotProbe).ContainerRuntime);
+
     [Fact]
     public void None_ForcesProcessesWithoutProbing() =>
         Assert.Equal(HostingMode.Processes, HostingPlanner.Decide(Config(("AppHost:ContainerRuntime", "none")), MustNotProbe).Mode);
@@ -85,7 +108,7 @@ public sealed class HostingPlannerTests
 
         Assert.DoesNotContain(builder.Resources, r => r is ContainerResource);
         var cache = builder.Resource<GarnetResource>("cache");
-        Assert.Equal($"127.0.0.1:{cache.Port}", cache.ConnectionStringExpression.ValueExpression);
+        Assert.Equal($"127.0.0.1:{cache.Port},password={{cache-password.value}}", cache.ConnectionStringExpression.ValueExpression);
         Assert.NotEmpty(cache.Annotations.OfType<HealthCheckAnnotation>());
 
         var ollama = builder.Resource<UnavailableResource>("ollama");

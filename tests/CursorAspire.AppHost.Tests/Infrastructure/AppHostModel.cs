@@ -10,6 +10,13 @@ internal static class AppHostModel
     /// <summary>A fixed key so no test generates one and writes it to the developer's user secrets.</summary>
     public const string TestApiKey = "test-key-0123456789abcdefghijklmnopqrstuv";
 
+    /// <summary>A fixed cache password, for the same reason (<c>Parameters:cache-password</c>).</summary>
+    public const string TestCachePassword = "testCachePassword0123456789";
+
+    /// <summary>The parameters every test gives the real AppHost, so none is generated and persisted to user secrets.</summary>
+    public static readonly string[] TestParameters =
+        [$"--Parameters:proxy-api-key={TestApiKey}", $"--Parameters:cache-password={TestCachePassword}"];
+
     /// <summary>Process mode on a machine with neither <c>redis-server</c> nor Ollama: the least the AppHost can run.</summary>
     public static readonly string[] NoLocalServices =
         ["--AppHost:ContainerRuntime=none", "--Redis:Command=/nonexistent/redis-server", "--Ollama:Command=/nonexistent/ollama"];
@@ -19,7 +26,7 @@ internal static class AppHostModel
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         return await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
-            [$"--Parameters:proxy-api-key={TestApiKey}", .. args], timeout.Token);
+            [.. TestParameters, .. args], timeout.Token);
     }
 
     /// <summary>The model with containers forced (<c>AppHost:ContainerRuntime=docker</c>), whatever this machine has.</summary>

@@ -18,7 +18,8 @@ internal static class EmptyApp
                 "--AppHost:ContainerRuntime=none",
                 "--Redis:Command=/nonexistent/redis-server",
                 "--Ollama:Command=/nonexistent/ollama",
-                $"--Parameters:proxy-api-key={AppHostModel.TestApiKey}",
+                "--CloudflareTunnel:AutoInstall=false",
+                .. AppHostModel.TestParameters,
             ],
             cancellationToken);
         foreach (var resource in builder.Resources.ToList())

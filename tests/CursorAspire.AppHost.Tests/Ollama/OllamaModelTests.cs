@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Tests.Infrastructure;
+using CursorAspire.Tunnel;
 
 namespace CursorAspire.AppHost.Tests.Ollama;
 
@@ -14,7 +15,7 @@ public sealed class OllamaModelTests
 
         var ollama = builder.Resource<OllamaResource>("ollama");
         Assert.True(ollama.TryGetLastAnnotation<ContainerImageAnnotation>(out var image));
-        Assert.Equal(("docker.io", "ollama/ollama", "0.12.6"), (image.Registry, image.Image, image.Tag));
+        Assert.Equal(("docker.io", "ollama/ollama", PinnedVersions.Ollama), (image.Registry, image.Image, image.Tag));
         var mount = Assert.Single(ollama.Annotations.OfType<ContainerMountAnnotation>());
         Assert.Equal(ContainerMountType.Volume, mount.Type);
         Assert.Equal("/root/.ollama", mount.Target);
@@ -33,13 +34,47 @@ public sealed class OllamaModelTests
         }
 
         await using var gpu = await AppHostModel.ContainerModeAsync("--Ollama:Gpu=true");
+        Assert.Equal(["--gpus", "all"], await ContainerRuntimeArgsAsync(gpu.Resource<OllamaResource>("ollama")));
+    }
+
+    [Theory]
+    [InlineData("docker", "nvidia", PinnedVersions.Ollama, new[] { "--gpus", "all" })]
+    [InlineData("podman", "nvidia", PinnedVersions.Ollama, new[] { "--device", "nvidia.com/gpu=all" })]
+    [InlineData("docker", "amd", PinnedVersions.OllamaRocm, new[] { "--device", "/dev/kfd", "--device", "/dev/dri" })]
+    [InlineData("podman", "amd", PinnedVersions.OllamaRocm, new[] { "--device", "/dev/kfd", "--device", "/dev/dri" })]
+    [InlineData("docker", "false", PinnedVersions.Ollama, new string[0])]
+    [InlineData("podman", "false", PinnedVersions.Ollama, new string[0])]
+    public async Task EachGpuVendorGetsItsImageAndTheOptionsOfTheRuntime(string runtime, string gpu, string tag, string[] runtimeArgs)
+    {
+        await using var builder = await AppHostModel.CreateAsync($"--AppHost:ContainerRuntime={runtime}", $"--Ollama:Gpu={gpu}");
+
+        var ollama = builder.Resource<OllamaResource>("ollama");
+        Assert.True(ollama.TryGetLastAnnotation<ContainerImageAnnotation>(out var image));
+        Assert.Equal(("docker.io", "ollama/ollama", tag), (image.Registry, image.Image, image.Tag));
+        Assert.Equal(runtimeArgs, await ContainerRuntimeArgsAsync(ollama));
+    }
+
+    [Fact]
+    public async Task ALocalOllamaFindsItsGpusItselfSoTheSettingAddsNothing()
+    {
+        using var bin = new FakeExecutables();
+        await using var builder = await AppHostModel.ProcessModeAsync(
+            "--Redis:Command=/nonexistent/redis-server", $"--Ollama:Command={bin.Create("ollama")}", "--Ollama:Gpu=amd");
+
+        var ollama = builder.Resource<OllamaExecutableResource>("ollama");
+        Assert.Equal(["serve"], await ollama.ArgumentsAsync());
+        Assert.DoesNotContain(builder.Resources, r => r is ContainerResource);
+    }
+
+    private static async Task<List<string>> ContainerRuntimeArgsAsync(IResource resource)
+    {
         var args = new List<object>();
-        foreach (var callback in gpu.Resource<OllamaResource>("ollama").Annotations.OfType<ContainerRuntimeArgsCallbackAnnotation>())
+        foreach (var callback in resource.Annotations.OfType<ContainerRuntimeArgsCallbackAnnotation>())
         {
             await callback.Callback(new ContainerRuntimeArgsCallbackContext(args));
         }
 
-        Assert.Equal(["--gpus", "all"], args.Cast<string>());
+        return args.Cast<string>().ToList();
     }
 
     [Fact]

@@ -155,6 +155,9 @@ public sealed partial class CloudflareTunnelEndToEndTests
         Assert.Contains("Args = [\"tunnel\", \"--no-autoupdate\", \"run\"]", start, StringComparison.Ordinal);
         Assert.DoesNotContain(log, l => l.Contains(Token, StringComparison.Ordinal));
         Assert.Contains(log, l => l.Contains("Registered tunnel connection", StringComparison.Ordinal));
+        // The executable resolves the dashboard's origin on this machine: the log names exactly what to set there.
+        var port = origin.GetEndpoint("http").Port;
+        Assert.Contains(log, l => l.Contains($"{Hostname}: in Cloudflare's dashboard its public hostname must route to http://localhost:{port} ", StringComparison.Ordinal));
     }
 
     [Fact]
