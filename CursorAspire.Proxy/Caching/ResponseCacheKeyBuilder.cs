@@ -31,7 +31,7 @@ internal static class ResponseCacheKeyBuilder
     {
         ResponseCacheRequest.AdditionalPropertiesKey,
         Pipeline.CallerKey.Property,
-        Pipeline.PromptCacheKey.Property,
+        Providers.PromptCacheKey.Property,
         "user",
         "metadata",
         "store",

@@ -26,11 +26,11 @@ public sealed class OpenAIErrorMiddleware(RequestDelegate next, ILogger<OpenAIEr
             var error = Translate(ex);
             if (error.StatusCode >= 500)
             {
-                logger.LogWarning(ex, "Request to {Path} failed with {Status}: {Message}", context.Request.Path, error.StatusCode, error.Message);
+                logger.LogWarning(ex, "Request to {Path} failed with {Status}: {Message}", context.Request.Path, error.StatusCode, CallerText.Cap(error.Message, CallerText.MaxMessageLength));
             }
             else
             {
-                logger.LogInformation("Request to {Path} rejected with {Status}: {Message}", context.Request.Path, error.StatusCode, error.Message);
+                logger.LogInformation("Request to {Path} rejected with {Status}: {Message}", context.Request.Path, error.StatusCode, CallerText.Cap(error.Message, CallerText.MaxMessageLength));
             }
             context.Response.Clear();
             await OpenAIError.WriteAsync(context, error).ConfigureAwait(false);

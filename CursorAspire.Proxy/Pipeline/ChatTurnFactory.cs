@@ -2,6 +2,7 @@ using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Telemetry;
 using CursorAspire.Proxy.Wire;
+using CursorAspire.Proxy.Providers;
 
 namespace CursorAspire.Proxy.Pipeline;
 

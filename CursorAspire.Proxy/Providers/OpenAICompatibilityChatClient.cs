@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using CursorAspire.Proxy.Pipeline;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
 using OpenAIChat = OpenAI.Chat;

@@ -1,3 +1,4 @@
+using CursorAspire.Proxy.Wire;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Errors;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CursorAspire.Proxy.Errors;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Wire;
 

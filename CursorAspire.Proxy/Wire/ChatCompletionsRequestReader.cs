@@ -72,7 +72,7 @@ public static class ChatCompletionsRequestReader
                 // The result travels as the exact text Cursor gave: the model must see the file, not a JSON wrapper.
                 return new ChatMessage(ChatRole.Tool, [new FunctionResultContent(callId, MessageContentReader.ReadText(message))]);
             default:
-                throw new WireFormatException($"{path}.role '{role}' is not one of system, developer, user, assistant, tool.", $"{path}.role");
+                throw new WireFormatException($"{path}.role '{CallerText.Cap(role)}' is not one of system, developer, user, assistant, tool.", $"{path}.role");
         }
     }
 

@@ -99,6 +99,22 @@ public class BadInputTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task ACallersLongRoleIsCutInTheErrorAndTheLog()
+    {
+        var role = new string('r', 200_000);
+        var body = "{\"model\":\"local\",\"messages\":[{\"role\":\"" + role + "\",\"content\":\"hi\"}]}";
+
+        var (response, text) = await ChatRequests.PostReadAsync(_proxy.Client, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = (string?)ChatRequests.AssertOpenAIError(text)["message"];
+        Assert.Contains("is not one of system, developer, user, assistant, tool", message);
+        Assert.True(message!.Length < 1024, $"error message is {message.Length} characters");
+        var logged = Assert.Single(_proxy.Logs.Lines, l => l.Contains("rejected with 400") && l.Contains("rrrr"));
+        Assert.True(logged.Length < 2048, $"log line is {logged.Length} characters");
+    }
+
     private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
     {
         public override bool CanSeek => false;

@@ -3,7 +3,7 @@ using System.Text;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
 
-namespace CursorAspire.Proxy.Pipeline;
+namespace CursorAspire.Proxy.Providers;
 
 /// <summary>
 /// A stable key per API key and conversation (OpenAI's <c>prompt_cache_key</c>), so an agent session's requests land on
