@@ -71,7 +71,7 @@ public sealed class ChatCompletionsEndpoint(
         }
         else
         {
-            metrics.RecordReportedPromptTokens(result.Usage, turn.Route.ProviderName);
+            metrics.RecordReportedPromptTokens(result.Usage, turn.AnsweringRoute.ProviderName);
         }
         var request = turn.Request;
         context.Response.StatusCode = StatusCodes.Status200OK;

@@ -57,7 +57,7 @@ public sealed class EventStreamResponder(UpstreamCall calls, ProxyMetrics metric
             spent = writer.FinalUsage;
             if (cache.Outcome != ResponseCacheOutcome.Hit)
             {
-                metrics.RecordReportedPromptTokens(writer.ReportedUsage, turn.Route.ProviderName);
+                metrics.RecordReportedPromptTokens(writer.ReportedUsage, turn.AnsweringRoute.ProviderName);
             }
             if (completed is not null)
             {

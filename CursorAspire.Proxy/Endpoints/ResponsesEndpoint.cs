@@ -141,7 +141,7 @@ public sealed class ResponsesEndpoint(
             return !request.Store;
         }
         // Reasoning items stay with the conversation, for the provider that wrote them (previous_response_id chains).
-        ReasoningProvenance.Tag(output, turn.Route.ProviderName);
+        ReasoningProvenance.Tag(output, turn.AnsweringRoute.ProviderName);
         var id = writer.ResponseId;
         var stored = new StoredResponse(id, request.Model, ConversationContinuation.ConversationToStore(request, output, save.Continued), Encoding.UTF8.GetString(responseJson));
         try

@@ -17,12 +17,15 @@ public sealed record ChatTurn(ParsedChatRequest Request, IReadOnlyList<RouteAtte
     /// <summary>The route that answered, once one did (a fallback when the first failed before the first byte).</summary>
     public ModelRoute? AnsweredBy { get; set; }
 
+    /// <summary>The route whose model wrote the answer: <see cref="AnsweredBy"/> once known, else <see cref="Route"/>.</summary>
+    public ModelRoute AnsweringRoute => AnsweredBy ?? Route;
+
     /// <summary>The model as usage is counted for it: the alias that answered, or <c>provider/model</c> for a direct route.</summary>
     public string UsageModel
     {
         get
         {
-            var route = AnsweredBy ?? Route;
+            var route = AnsweringRoute;
             return route.Alias ?? $"{route.ProviderName}/{route.UpstreamModel}";
         }
     }

@@ -31,7 +31,7 @@ public sealed class UpstreamCall(IOptions<ProxyOptions> options, ProviderResilie
     /// <summary>Records and logs a failure after the stream started, and returns the message to show the user.</summary>
     public string StreamFailed(Exception ex, ChatTurn turn)
     {
-        var route = turn.AnsweredBy ?? turn.Route;
+        var route = turn.AnsweringRoute;
         var message = ex is UpstreamDeadlineException deadline ? deadline.Message : UpstreamErrors.Map(ex, route.ProviderName, route.UpstreamModel).Message;
         metrics.StreamErrors.Add(1, new KeyValuePair<string, object?>("cursoraspire.provider", route.ProviderName));
         logger.LogWarning(ex, "Stream from {Provider}/{Model} failed after it started: {Message}", route.ProviderName, route.UpstreamModel, message);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Reasoning;
@@ -27,6 +28,14 @@ public static class ReasoningProvenance
     }
 
     /// <summary>The provider that wrote <paramref name="reasoning"/>, if known.</summary>
+    /// <remarks>Read back from a stored conversation, the tag is a <see cref="JsonElement"/>, not a string.</remarks>
     public static string? Of(TextReasoningContent reasoning) =>
-        reasoning.AdditionalProperties?.TryGetValue(Property, out var provider) == true ? provider as string : null;
+        reasoning.AdditionalProperties?.TryGetValue(Property, out var provider) == true
+            ? provider switch
+            {
+                string name => name,
+                JsonElement { ValueKind: JsonValueKind.String } element => element.GetString(),
+                _ => null,
+            }
+            : null;
 }

@@ -20,7 +20,7 @@ public sealed class UsageAccounting(UsageLedger ledger, UsageMetrics metrics)
     public Task RecordAsync(ChatTurn turn, UsageDetails usage, bool fromResponseCache)
     {
         var model = turn.UsageModel;
-        var pricing = (turn.AnsweredBy ?? turn.Route).Model?.Pricing ?? NoPricing;
+        var pricing = turn.AnsweringRoute.Model?.Pricing ?? NoPricing;
         var tokens = TokenUsage.From(usage);
         var tags = new TagList { { "gen_ai.request.model", model }, { "cursoraspire.key.name", turn.Key.Name } };
 
