@@ -19,12 +19,12 @@ namespace CursorAspire.Proxy.Conversations;
 /// contents (text, reasoning, function calls and results, images). Entries carry a format version; version 1 entries
 /// (each a whole conversation) are still read.
 /// </remarks>
-public sealed class ConversationStore(StateStore store, IOptions<ConversationOptions> options, TimeProvider time)
+public sealed class ConversationStore(StateStore store, IOptions<ConversationOptions> options)
 {
     private const int FormatVersion = 2;
     private readonly TimeSpan _ttl = options.Value.Ttl;
 
-    /// <summary>Stores a response for <paramref name="keyId"/> for the configured TTL, after the conversation it continues.</summary>
+    /// <summary>Stores a response for <paramref name="keyId"/> until the configured TTL passes unused, after the conversation it continues.</summary>
     /// <param name="keyId">The key that made it.</param>
     /// <param name="response">The response and the items its turn added.</param>
     /// <param name="continues">The stored conversation this turn continued, if any.</param>
@@ -51,7 +51,9 @@ public sealed class ConversationStore(StateStore store, IOptions<ConversationOpt
             json.WriteString("response", response.ResponseJson);
             json.WriteEndObject();
         }
-        var entry = new DistributedCacheEntryOptions { AbsoluteExpiration = time.GetUtcNow() + _ttl };
+        // Sliding: every read of a turn (each continuation reads the whole chain) keeps it another Ttl, so a conversation
+        // lives until Ttl after its last use, not after its first turn.
+        var entry = new DistributedCacheEntryOptions { SlidingExpiration = _ttl };
         await store.SetAsync(Key(keyId, response.ResponseId), buffer.WrittenSpan.ToArray(), entry, cancellationToken).ConfigureAwait(false);
         return (continues?.Bytes ?? 0) + buffer.WrittenCount;
     }

@@ -18,7 +18,7 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
     private static CancellationToken Deadline() => new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token;
 
     private ConversationStore Store(TimeSpan? ttl = null) =>
-        new(StateStores.Over(_cache), Options.Create(new ConversationOptions { Ttl = ttl ?? TimeSpan.FromDays(7) }), TimeProvider.System);
+        new(StateStores.Over(_cache), Options.Create(new ConversationOptions { Ttl = ttl ?? TimeSpan.FromDays(7) }));
 
     private static ConversationContinuation Continuation(ConversationStore store) => new(store, Options.Create(new ConversationOptions()));
 
@@ -79,6 +79,29 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
     }
 
     [Fact]
+    public async Task ContinuingAConversationKeepsEveryTurnAnotherTtl()
+    {
+        var first = $"resp_{Guid.NewGuid():N}";
+        var second = $"resp_{Guid.NewGuid():N}";
+        var store = Store(TimeSpan.FromHours(2));
+        await store.SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(first, "m", Conversation(), "{}"), continues: null, Deadline());
+        var chain = await store.LoadConversationAsync("key-aaaaaaaaaaaa", first, Deadline());
+        await store.SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(second, "m", Conversation(), "{}"), chain, Deadline());
+
+        // Most of the first turn's life has passed (as if it were stored long ago).
+        using var redis = await ConnectionMultiplexer.ConnectAsync(garnet.ConnectionString);
+        var db = redis.GetDatabase();
+        RedisKey firstKey = $"cursoraspire:conversation:key-aaaaaaaaaaaa:{first}";
+        await db.KeyExpireAsync(firstKey, TimeSpan.FromMinutes(1));
+
+        Assert.NotNull(await store.LoadConversationAsync("key-aaaaaaaaaaaa", second, Deadline()));
+
+        var ttl = await db.KeyTimeToLiveAsync(firstKey);
+        Assert.NotNull(ttl);
+        Assert.InRange(ttl.Value, TimeSpan.FromHours(2) - TimeSpan.FromMinutes(1), TimeSpan.FromHours(2));
+    }
+
+    [Fact]
     public async Task ContinuationPutsStoredTurnsAfterInstructionsAndBeforeTheNewInput()
     {
         var id = $"resp_{Guid.NewGuid():N}";
@@ -126,7 +149,7 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
             deadPort = stopped.Port;
         }
         using var cache = new RedisCache(Options.Create(new RedisCacheOptions { Configuration = $"127.0.0.1:{deadPort},connectTimeout=500,connectRetry=0,abortConnect=true,syncTimeout=500,asyncTimeout=500" }));
-        var store = new ConversationStore(StateStores.Over(cache), Options.Create(new ConversationOptions()), TimeProvider.System);
+        var store = new ConversationStore(StateStores.Over(cache), Options.Create(new ConversationOptions()));
         using var document = System.Text.Json.JsonDocument.Parse("""{"model":"m","previous_response_id":"resp_x","input":"x"}""");
         var request = ResponsesRequestReader.Read(document.RootElement);
 
