@@ -20,8 +20,8 @@ public sealed class EventStreamResponder(UpstreamCall calls, ProxyMetrics metric
     /// <param name="cache">The response cache's scope for this request (its outcome is known after the first update).</param>
     /// <param name="createWriter">Creates the wire format's writer once the first update arrived.</param>
     /// <param name="completed">
-    /// Runs after the end was written but before it is flushed, with every update received: a stored response exists
-    /// before the client sees it complete.
+    /// Runs after the last update, before the end is written, with every update received: a stored response exists
+    /// before the client sees it complete, and the end can say whether it was stored.
     /// </param>
     public async Task RespondAsync(
         HttpContext context,
@@ -53,15 +53,15 @@ public sealed class EventStreamResponder(UpstreamCall calls, ProxyMetrics metric
                 }
                 await updates.MoveNextAsync().ConfigureAwait(false);
             }
+            if (completed is not null)
+            {
+                await completed(received!, aborted).ConfigureAwait(false);
+            }
             writer.WriteEnd(output);
             spent = writer.FinalUsage;
             if (cache.Outcome != ResponseCacheOutcome.Hit)
             {
                 metrics.RecordReportedPromptTokens(writer.ReportedUsage, turn.AnsweringRoute.ProviderName);
-            }
-            if (completed is not null)
-            {
-                await completed(received!, aborted).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (!aborted.IsCancellationRequested)

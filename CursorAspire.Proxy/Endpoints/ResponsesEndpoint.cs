@@ -79,7 +79,7 @@ public sealed class ResponsesEndpoint(
         if (request.Stream)
         {
             await stream.RespondAsync(context, turn, cache, () => writer,
-                (received, aborted) => StoreAsync(turn, writer, writer.FinalResponse!, received.ToChatResponse().Messages, save, aborted)).ConfigureAwait(false);
+                (received, aborted) => StoreStreamedAsync(context, turn, writer, envelope, received, save, aborted)).ConfigureAwait(false);
         }
         else
         {
@@ -132,6 +132,25 @@ public sealed class ResponsesEndpoint(
         await usage.RecordAsync(turn, writer.FinalUsage!, fromResponseCache: cache.Outcome == ResponseCacheOutcome.Hit).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Stores a streamed response before its <c>response.completed</c> is written, so that event says
+    /// <c>"store": false</c> when the write failed (the header went out with the first byte).
+    /// </summary>
+    private async Task StoreStreamedAsync(HttpContext context, ChatTurn turn, ResponseEventWriter writer, ResponseEnvelope envelope,
+        IReadOnlyList<ChatResponseUpdate> received, Save save, CancellationToken cancellationToken)
+    {
+        if (!save.Wanted)
+        {
+            return;
+        }
+        writer.CloseOutput(context.Response.BodyWriter);
+        var stored = writer.BuildResponse(turn.EstimatedPromptTokens);
+        if (!await StoreAsync(turn, writer, stored, received.ToChatResponse().Messages, save, cancellationToken).ConfigureAwait(false))
+        {
+            NotStored(context, envelope);
+        }
+    }
+
     /// <summary>Stores the response when asked to; false when it was asked to and could not.</summary>
     private async Task<bool> StoreAsync(ChatTurn turn, ResponseEventWriter writer, byte[] responseJson, IList<ChatMessage> output, Save save, CancellationToken cancellationToken)
     {
@@ -160,7 +179,10 @@ public sealed class ResponsesEndpoint(
     private static void NotStored(HttpContext context, ResponseEnvelope envelope)
     {
         envelope.Store = false;
-        context.Response.Headers[StoredHeader] = "false";
+        if (!context.Response.HasStarted)
+        {
+            context.Response.Headers[StoredHeader] = "false";
+        }
     }
 
     /// <summary>Where a response would be stored: for whom, after which stored conversation, and whether to try at all.</summary>

@@ -71,4 +71,23 @@ public sealed class StoreOutageAnswerTests
         Assert.Equal("false", response.Headers.GetValues("x-cursoraspire-stored").Single());
         Assert.False((bool)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["store"]!);
     }
+
+    [Fact]
+    public async Task AStreamedResponseWhoseStoreFailsSaysSoInItsLastEvent()
+    {
+        using var garnet = GarnetServerFixture.StartNew();
+        await using var proxy = await StartAsync(garnet);
+        garnet.Stop();
+
+        var response = await ChatRequests.PostAsync(proxy.Client, """{"model":"remote","input":"hello","stream":true}""", "v1/responses");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        var events = text.Split('\n').Where(l => l.StartsWith("data: ", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l[6..])!).ToList();
+        var completed = events.Last();
+        Assert.Equal("response.completed", (string?)completed["type"]);
+        Assert.False((bool)completed["response"]!["store"]!);
+        Assert.True((bool)events.First()["response"]!["store"]!); // what response.created said before the write was tried
+        Assert.Contains(events, e => (string?)e["type"] == "response.output_item.done");
+    }
 }
