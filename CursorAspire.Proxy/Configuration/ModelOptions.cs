@@ -35,8 +35,9 @@ public sealed class ModelOptions
     public List<string> Fallbacks { get; set; } = [];
 
     /// <summary>
-    /// Mark cache breakpoints so the provider serves Cursor's repeated prefix from its prompt cache (Anthropic: tools,
-    /// system prompt and the latest turns). Default: on for Anthropic; OpenAI-compatible providers cache on their own.
+    /// Help the provider serve Cursor's repeated prefix from its prompt cache: Anthropic gets cache breakpoints (tools,
+    /// system prompt and the latest turns), OpenAI-compatible upstreams a <c>prompt_cache_key</c> per conversation.
+    /// Default: on. Off for an upstream that refuses fields it does not know.
     /// </summary>
     public bool? PromptCaching { get; set; }
 

@@ -16,13 +16,16 @@ namespace CursorAspire.Proxy.Providers;
 /// so such a message is sent as the OpenAI SDK's own message with the field added. Only the reasoning stage puts
 /// reasoning on a request's messages, and only for upstreams that use the field.</item>
 /// <item>Sends the turn's <see cref="PromptCacheKey"/> as <c>prompt_cache_key</c>, so one agent session's requests
-/// land on one prompt cache (the client has no option for it).</item>
+/// land on one prompt cache (the client has no option for it); not with <c>PromptCaching: false</c>, for an upstream
+/// that refuses fields it does not know.</item>
 /// <item>Reports DeepSeek's <c>prompt_cache_hit_tokens</c> as cached input tokens, as OpenAI's <c>cached_tokens</c>
 /// already are.</item>
 /// </list>
 /// </remarks>
 #pragma warning disable SCME0001 // JsonPatch on SDK models: the supported way to read and write a vendor field.
-public sealed class OpenAICompatibilityChatClient(IChatClient inner) : DelegatingChatClient(inner)
+/// <param name="inner">M.E.AI's OpenAI chat client.</param>
+/// <param name="sendPromptCacheKey">Whether to send <c>prompt_cache_key</c> (the alias's <c>PromptCaching</c>, default on).</param>
+public sealed class OpenAICompatibilityChatClient(IChatClient inner, bool sendPromptCacheKey = true) : DelegatingChatClient(inner)
 {
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -50,9 +53,9 @@ public sealed class OpenAICompatibilityChatClient(IChatClient inner) : Delegatin
         }
     }
 
-    private static ChatOptions? Adapt(ChatOptions? options)
+    private ChatOptions? Adapt(ChatOptions? options)
     {
-        if (PromptCacheKey.From(options) is not { } key)
+        if (!sendPromptCacheKey || PromptCacheKey.From(options) is not { } key)
         {
             return options;
         }

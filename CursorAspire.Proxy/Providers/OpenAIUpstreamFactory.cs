@@ -28,6 +28,7 @@ public sealed class OpenAIUpstreamFactory : IUpstreamChatClientFactory
         };
         // Local OpenAI-compatible servers (LM Studio, vLLM) take no key, but the client insists on one.
         var credential = new ApiKeyCredential(string.IsNullOrEmpty(provider.ApiKey) ? "no-key" : provider.ApiKey);
-        return new OpenAICompatibilityChatClient(new OpenAIClient(credential, options).GetChatClient(route.UpstreamModel).AsIChatClient());
+        return new OpenAICompatibilityChatClient(new OpenAIClient(credential, options).GetChatClient(route.UpstreamModel).AsIChatClient(),
+            sendPromptCacheKey: route.Model?.PromptCaching ?? true);
     }
 }

@@ -47,6 +47,17 @@ public sealed class PromptCacheKeyTests
     }
 
     [Fact]
+    public async Task PromptCachingOffSendsNoKey()
+    {
+        await using var proxy = await ProxyHost.StartWithStandInAsync(settings: new Dictionary<string, string?> { ["Proxy:Models:remote:PromptCaching"] = "false" });
+
+        var (response, _) = await ChatRequests.PostReadAsync(proxy.Client, Step("Fix the cart", 0).ToJsonString());
+
+        response.EnsureSuccessStatusCode();
+        Assert.False(proxy.Upstream.ChatRequests.Single().Json!.AsObject().ContainsKey("prompt_cache_key"));
+    }
+
+    [Fact]
     public async Task CursorsConversationIdKeepsTheKeyEvenWhenTheFirstMessageDiffers()
     {
         await using var proxy = await ProxyHost.StartWithStandInAsync();
