@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using CursorAspire.Proxy.Caching;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Conversations;
@@ -39,9 +40,9 @@ public static class ProxyApplication
     {
         var configuration = builder.Configuration;
         builder.Services.AddProxyOptions(configuration);
-        // On SIGTERM, streams in flight get this long to finish (Proxy:ShutdownTimeout, 30 s by default).
-        builder.Services.AddOptions<HostOptions>().Configure<IConfiguration>((host, config) =>
-            host.ShutdownTimeout = config.GetValue($"{Configuration.ProxyOptions.SectionName}:ShutdownTimeout", TimeSpan.FromSeconds(30)));
+        // On SIGTERM, streams in flight get Proxy:ShutdownTimeout to finish.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<Configuration.ProxyOptions>>((host, proxy) =>
+            host.ShutdownTimeout = proxy.Value.ShutdownTimeout);
         builder.AddProxyEdge();
         builder.Services
             .AddProxyRouting()

@@ -31,33 +31,13 @@ public sealed class ResponseCacheOptionsValidator : IValidateOptions<ResponseCac
             failures.Add($"{Prefix}MaxEntryBytes must be at least 1024 (was {options.MaxEntryBytes}).");
         }
 
-        var breaker = options.Breaker;
-        if (breaker is null)
+        if (options.Breaker is null)
         {
             failures.Add($"{Prefix}Breaker must not be null.");
         }
         else
         {
-            // Limits are Polly's own; checking them here gives a message that names the key.
-            if (!(breaker.FailureRatio > 0 && breaker.FailureRatio <= 1))
-            {
-                failures.Add($"{Prefix}Breaker:FailureRatio must be greater than 0 and at most 1 (was {breaker.FailureRatio}).");
-            }
-
-            if (breaker.MinimumThroughput < 2)
-            {
-                failures.Add($"{Prefix}Breaker:MinimumThroughput must be at least 2 (was {breaker.MinimumThroughput}).");
-            }
-
-            if (breaker.SamplingDuration < TimeSpan.FromMilliseconds(500) || breaker.SamplingDuration > TimeSpan.FromDays(1))
-            {
-                failures.Add($"{Prefix}Breaker:SamplingDuration must be between 00:00:00.500 and 1.00:00:00 (was {breaker.SamplingDuration}).");
-            }
-
-            if (breaker.BreakDuration < TimeSpan.FromMilliseconds(500) || breaker.BreakDuration > TimeSpan.FromDays(1))
-            {
-                failures.Add($"{Prefix}Breaker:BreakDuration must be between 00:00:00.500 and 1.00:00:00 (was {breaker.BreakDuration}).");
-            }
+            failures.AddRange(options.Breaker.Problems(Prefix + "Breaker"));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -51,6 +51,9 @@ public sealed class ProxyOptions
     /// <summary>Retries before the first byte (<c>Proxy:Retry</c>).</summary>
     public RetryOptions Retry { get; set; } = new();
 
+    /// <summary>On SIGTERM, how long streams in flight get to finish (<c>Proxy:ShutdownTimeout</c>). Default 30 seconds.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The breaker kept per provider (<c>Proxy:Breaker</c>): while open, its routes go straight to their fallbacks.</summary>
     public BreakerOptions Breaker { get; set; } = new();
 

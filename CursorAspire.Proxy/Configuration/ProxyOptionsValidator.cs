@@ -25,6 +25,15 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
         {
             failures.Add("Proxy:Retry:MaxAttempts must be at least 1 (the first attempt; 1 means no retries).");
         }
+        if (options.Retry.MaxRetryAfter < TimeSpan.Zero)
+        {
+            failures.Add("Proxy:Retry:MaxRetryAfter must not be negative (00:00:00 never waits for a 429's Retry-After).");
+        }
+        failures.AddRange(options.Breaker.Problems("Proxy:Breaker"));
+        if (options.ShutdownTimeout < TimeSpan.Zero)
+        {
+            failures.Add("Proxy:ShutdownTimeout must not be negative, e.g. 00:00:30.");
+        }
 
         if (options.MaxRequestBodyBytes <= 0)
         {
@@ -38,6 +47,10 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
         if (options.RateLimit.ConcurrentRequests < 0)
         {
             failures.Add("Proxy:RateLimit:ConcurrentRequests must be 0 (off) or positive.");
+        }
+        if (options.RateLimit.FailedAuthenticationsPerMinute < 0)
+        {
+            failures.Add("Proxy:RateLimit:FailedAuthenticationsPerMinute must be 0 (off) or positive.");
         }
 
         foreach (var (providerName, provider) in options.Providers)

@@ -9,6 +9,7 @@ public static class ConversationsServiceCollectionExtensions
         services.AddOptions<ConversationOptions>()
             .Bind(configuration.GetSection(ConversationOptions.SectionName))
             .Validate(o => o.Ttl > TimeSpan.Zero, $"{ConversationOptions.SectionName}:Ttl must be a positive time span, e.g. 7.00:00:00.")
+            .Validate(o => o.MaxBytes > 0, $"{ConversationOptions.SectionName}:MaxBytes must be positive (bytes), e.g. 67108864.")
             .ValidateOnStart();
         services.AddSingleton<ConversationStore>();
         services.AddSingleton<ConversationContinuation>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using StackExchange.Redis;
 
@@ -17,8 +18,8 @@ public static class StateStoreServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<StateStoreOptions>()
             .Bind(builder.Configuration.GetSection(StateStoreOptions.SectionName))
-            .Validate(o => o.Timeout > TimeSpan.Zero, $"{StateStoreOptions.SectionName}:Timeout must be a positive time span, e.g. 00:00:00.250.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StateStoreOptions>, StateStoreOptionsValidator>();
         services.AddSingleton<StateStore>();
         if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString(connectionName)))
         {

@@ -37,6 +37,14 @@ public class ConfigurationTests
     [InlineData("Proxy:Models:local:ContextLength", "-5", "Proxy:Models:local:ContextLength must be positive")]
     [InlineData("Proxy:RateLimit:RequestsPerMinute", "-1", "Proxy:RateLimit:RequestsPerMinute must be 0 (off) or positive")]
     [InlineData("Proxy:RateLimit:ConcurrentRequests", "-1", "Proxy:RateLimit:ConcurrentRequests must be 0 (off) or positive")]
+    [InlineData("Proxy:RateLimit:FailedAuthenticationsPerMinute", "-1", "Proxy:RateLimit:FailedAuthenticationsPerMinute must be 0 (off) or positive")]
+    [InlineData("Proxy:Retry:MaxRetryAfter", "-00:00:01", "Proxy:Retry:MaxRetryAfter must not be negative")]
+    [InlineData("Proxy:ShutdownTimeout", "-00:00:01", "Proxy:ShutdownTimeout must not be negative")]
+    [InlineData("Proxy:Breaker:FailureRatio", "1.5", "Proxy:Breaker:FailureRatio must be greater than 0 and at most 1")]
+    [InlineData("Proxy:Breaker:MinimumThroughput", "1", "Proxy:Breaker:MinimumThroughput must be at least 2")]
+    [InlineData("Proxy:Storage:Breaker:BreakDuration", "00:00:00.100", "Proxy:Storage:Breaker:BreakDuration must be between")]
+    [InlineData("Proxy:Storage:Timeout", "00:00:00", "Proxy:Storage:Timeout must be a positive time span")]
+    [InlineData("Proxy:Conversations:MaxBytes", "0", "Proxy:Conversations:MaxBytes must be positive")]
     public async Task InvalidSettingFailsNamingTheKey(string key, string value, string expected)
     {
         var config = Valid();
