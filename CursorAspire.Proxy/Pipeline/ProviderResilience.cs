@@ -57,8 +57,9 @@ public sealed class ProviderResilience(IOptions<ProxyOptions> options, TimeProvi
             MinimumThroughput = breaker.MinimumThroughput,
             SamplingDuration = breaker.SamplingDuration,
             BreakDuration = breaker.BreakDuration,
-            // The provider failing, not the request or a rate limit: unreachable, 5xx, no first byte in time.
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is ProxyException { StatusCode: >= 500 }),
+            // The provider failing, not the request, a rate limit or a wrong upstream key (an open breaker would hide
+            // "the provider refused the key" behind "unavailable"): unreachable, 5xx, no first byte in time.
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is ProxyException { StatusCode: >= 500, Code: not "upstream_auth_failed" }),
             OnOpened = args =>
             {
                 metrics.BreakerOpened.Add(1, new KeyValuePair<string, object?>("cursoraspire.provider", provider));

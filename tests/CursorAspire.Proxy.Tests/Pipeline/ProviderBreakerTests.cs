@@ -55,6 +55,26 @@ public sealed class ProviderBreakerTests
     }
 
     [Fact]
+    public async Task AWrongUpstreamKeyDoesNotOpenTheBreakerSoTheClientKeepsSeeingWhy()
+    {
+        await using var openai = await OpenAIStandIn.StartAsync(new OpenAIStandInOptions { ApiKey = "sk-the-right-upstream-key" });
+        var config = ProxyHost.OpenAIConfig(openai.ApiBaseUri);
+        config["Proxy:Providers:openai:ApiKey"] = "sk-a-wrong-upstream-key";
+        config["Proxy:Retry:MaxAttempts"] = "1";
+        config["Proxy:Breaker:MinimumThroughput"] = "2";
+        await using var proxy = await ProxyHost.StartAsync(config);
+
+        for (var i = 0; i < 5; i++)
+        {
+            var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple("remote", stream: false));
+            Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+            Assert.Equal("upstream_auth_failed", (string?)ChatRequests.AssertOpenAIError(body)["code"]);
+        }
+        Assert.Equal(5, openai.ChatRequests.Count);
+        Assert.DoesNotContain("keeps failing", proxy.Logs.All);
+    }
+
+    [Fact]
     public async Task WithNoFallbackAnOpenBreakerIsAClear503()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
