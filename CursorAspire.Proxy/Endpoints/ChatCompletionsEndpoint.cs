@@ -80,7 +80,7 @@ public sealed class ChatCompletionsEndpoint(
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         if (cache.Outcome != ResponseCacheOutcome.Hit)
         {
-            await usage.RecordAsync(turn.Key, turn.UsageModel, written, CancellationToken.None).ConfigureAwait(false);
+            await usage.RecordAsync(turn.Key, turn.UsageModel, written, CheckRequestHeader.IsPresent(context), CancellationToken.None).ConfigureAwait(false);
         }
     }
 }

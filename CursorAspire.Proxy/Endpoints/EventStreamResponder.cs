@@ -73,7 +73,7 @@ public sealed class EventStreamResponder(UpstreamCall calls, ProxyMetrics metric
         if (spent is not null)
         {
             // After the answer went out: counting must not delay it. A replayed answer cost nothing upstream.
-            await usage.RecordAsync(turn.Key, turn.UsageModel, spent, CancellationToken.None).ConfigureAwait(false);
+            await usage.RecordAsync(turn.Key, turn.UsageModel, spent, CheckRequestHeader.IsPresent(context), CancellationToken.None).ConfigureAwait(false);
         }
     }
 
