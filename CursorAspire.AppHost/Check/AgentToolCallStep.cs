@@ -34,7 +34,7 @@ internal sealed class AgentToolCallStep(string model) : ICheckStep
         var calls = stream.ToolCalls;
         if (calls.Count == 0)
         {
-            var said = stream.Text.Trim() is { Length: > 0 } text ? $"it answered in text: \"{(text.Length > 120 ? text[..120] + "…" : text)}\"" : "it answered nothing";
+            var said = HttpAnswer.Shorten(stream.Text, 120) is { Length: > 0 } text ? $"it answered in text: \"{text}\"" : "it answered nothing";
             return stream.FinishReason == "length"
                 ? CheckVerdict.Warn($"{model} used all {CursorRequestBodies.AgentMaxOutputTokens} answer tokens the check allows (thinking, probably) before calling a tool, so the check cannot tell whether it calls tools ({said}).")
                 : CheckVerdict.Fail($"This model does not call tools: agent mode will not work with it. Asked to read a file with the {CursorRequestBodies.AgentToolName} tool, {said}. " +
@@ -54,11 +54,11 @@ internal sealed class AgentToolCallStep(string model) : ICheckStep
 
         if (!IsJsonObject(call.Arguments.ToString()))
         {
-            return CheckVerdict.Warn($"{model} called {call.Name}, but its arguments are not a JSON object ({call.Arguments}): Cursor cannot run the tool with them.");
+            return CheckVerdict.Warn($"{model} called {call.Name}, but its arguments are not a JSON object ({HttpAnswer.Shorten(call.Arguments.ToString(), 120)}): Cursor cannot run the tool with them.");
         }
 
         return stream.FinishReason == "tool_calls"
-            ? CheckVerdict.Pass($"A Responses-shaped agent turn came back as a {call.Name} tool call ({call.Arguments}).")
+            ? CheckVerdict.Pass($"A Responses-shaped agent turn came back as a {call.Name} tool call ({HttpAnswer.Shorten(call.Arguments.ToString(), 120)}).")
             : CheckVerdict.Warn($"{model} called {call.Name}, but the stream finished with '{stream.FinishReason ?? "no finish_reason"}' rather than 'tool_calls'; Cursor may not run the tool.");
     }
 

@@ -21,8 +21,13 @@ public sealed record CheckResult(string Name, CheckOutcome Outcome, string Messa
         _ => "SKIP",
     };
 
-    /// <summary>One line: <c>[PASS] Verify (0.4 s): …</c>.</summary>
+    /// <summary>One line: <c>[PASS] Verify (412 ms): …</c>.</summary>
     public override string ToString() => Outcome == CheckOutcome.Skip
         ? $"[{Tag}] {Name}: {Message}"
-        : string.Create(CultureInfo.InvariantCulture, $"[{Tag}] {Name} ({Elapsed.TotalSeconds:0.0} s): {Message}");
+        : $"[{Tag}] {Name} ({Duration(Elapsed)}): {Message}";
+
+    /// <summary>A duration for people: <c>38 ms</c> under a second, else <c>12.3 s</c>.</summary>
+    public static string Duration(TimeSpan time) => time < TimeSpan.FromSeconds(1)
+        ? string.Create(CultureInfo.InvariantCulture, $"{time.TotalMilliseconds:0} ms")
+        : string.Create(CultureInfo.InvariantCulture, $"{time.TotalSeconds:0.0} s");
 }

@@ -35,7 +35,7 @@ internal sealed partial record HttpAnswer(int Status, string Message, string? Co
     }
 
     /// <summary>What the answer said, for a message: <c>HTTP 401: Invalid API key…</c>.</summary>
-    public string Quote() => Message.Length == 0 ? $"HTTP {Status}" : $"HTTP {Status}: {Message}";
+    public string Quote() => Message.Length == 0 ? $"HTTP {Status}" : $"HTTP {Status}: {Message.TrimEnd('.')}";
 
     private static bool TryReadApiError(string body, out string message, out string? code)
     {
@@ -74,10 +74,15 @@ internal sealed partial record HttpAnswer(int Status, string Message, string? Co
     {
         var title = TitlePattern().Match(body);
         var text = title.Success ? title.Groups["title"].Value : TagPattern().Replace(body, " ");
-        return Shorten(SpacePattern().Replace(System.Net.WebUtility.HtmlDecode(text), " ").Trim());
+        return Shorten(System.Net.WebUtility.HtmlDecode(text));
     }
 
-    private static string Shorten(string text) => text.Length <= MessageLimit ? text : text[..MessageLimit] + "…";
+    /// <summary>Text for a one-line message: runs of white space made one space, at most <paramref name="limit"/> characters.</summary>
+    public static string Shorten(string text, int limit = MessageLimit)
+    {
+        text = SpacePattern().Replace(text, " ").Trim();
+        return text.Length <= limit ? text : text[..limit] + "…";
+    }
 
     // "error code: 1033" (Cloudflare's text answer), "Error 1033" / <span class="cf-error-code">1033</span> (its HTML page).
     [GeneratedRegex(@"(?:error code:\s*|Error\s+|cf-error-code"">\s*)(?<code>1\d{3})\b", RegexOptions.IgnoreCase)]

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace CursorAspire.AppHost.Check;
 
 /// <summary>
@@ -66,5 +64,5 @@ internal sealed class StreamedChatStep(string model) : ICheckStep
         };
     }
 
-    private static string Seconds(TimeSpan time) => string.Create(CultureInfo.InvariantCulture, $"{time.TotalSeconds:0.0} s");
+    private static string Seconds(TimeSpan time) => CheckResult.Duration(time);
 }

@@ -42,7 +42,7 @@ internal sealed record StreamedTurn(ChatStream? Stream, HttpAnswer? Refusal, str
 
         if (stream.Text.Contains(StreamedErrorPrefix, StringComparison.Ordinal))
         {
-            return $"the stream started, then the model failed ({stream.Text.Trim()})";
+            return $"the stream started, then the model failed ({HttpAnswer.Shorten(stream.Text)})";
         }
 
         if (stream.Malformed is { } malformed)
