@@ -1,0 +1,359 @@
+using CursorAspire.AppHost.Check;
+
+namespace CursorAspire.AppHost.Tests.Check;
+
+/// <summary>
+/// The check's steps against a small in-test server (<see cref="FakeCursorServer"/>): everything passes on a healthy
+/// server, and each fault is diagnosed in its own words, with the fix.
+/// </summary>
+public sealed class CursorCheckTests
+{
+    private readonly FakeCursorServer _server = new();
+
+    [Fact]
+    public async Task AHealthyServerPassesEveryStep()
+    {
+        var report = await RunAsync();
+
+        Assert.Equal(["Public URL", "Models and key", "Verify", $"Chat ({FakeCursorServer.Model})", $"Agent tools ({FakeCursorServer.Model})",
+            $"Context window ({FakeCursorServer.Model})", "CORS preflight"], report.Results.Select(r => r.Name));
+        Assert.True(report.Results.All(r => r.Outcome == CheckOutcome.Pass), report.ToText());
+        Assert.Equal("7/7 passed", report.Summary);
+        Assert.False(report.HasFailures);
+    }
+
+    [Fact]
+    public async Task TheChecksOwnRequestsAreMarkedNeverCachedAndAskForLittle()
+    {
+        await RunAsync();
+
+        var withKey = _server.Requests.Where(r => r.Headers.Authorization?.Parameter == FakeCursorServer.Key).ToList();
+        Assert.NotEmpty(withKey);
+        Assert.All(_server.Requests, r =>
+        {
+            Assert.Equal(["1"], r.Headers.GetValues("x-cursoraspire-check"));
+            Assert.True(r.Headers.CacheControl is { NoStore: true, NoCache: true }, $"{r.Method} {r.Path} is not sent with Cache-Control: no-store, no-cache");
+        });
+        var limits = _server.Requests.Where(r => r.Body is not null)
+            .Select(r => (int?)(r.Body!["max_tokens"] ?? r.Body["max_output_tokens"])).ToList();
+        Assert.All(limits, limit => Assert.InRange(limit!.Value, 1, 256));
+    }
+
+    [Fact]
+    public async Task TheEdgeAnswering530IsExplainedAsNoTunnelForTheHostname()
+    {
+        _server.Edge = (530, "error code: 1033", "text/plain");
+
+        var report = await RunAsync();
+
+        var publicUrl = Step(report, "Public URL");
+        Assert.Equal(CheckOutcome.Fail, publicUrl.Outcome);
+        Assert.Contains("Cloudflare has no tunnel connected for this hostname", publicUrl.Message);
+        Assert.Contains("error 1033", publicUrl.Message);
+        Assert.Contains("new hostname on every start", publicUrl.Message);
+        Assert.All(report.Results.Skip(1), r => Assert.Equal(CheckOutcome.Skip, r.Outcome));
+        Assert.Equal("0/7 passed, 1 failed, 6 not run", report.Summary); // the expected model's three steps are named, not run
+    }
+
+    [Fact]
+    public async Task CloudflaresHtmlErrorPageIsReadToo()
+    {
+        _server.Edge = (530, """
+            <!DOCTYPE html><html><head><title>Cloudflare Tunnel error | check.example.test | Cloudflare</title></head>
+            <body><h1><span class="cf-error-type">Error</span> <span class="cf-error-code">1033</span></h1></body></html>
+            """, "text/html");
+
+        var publicUrl = Step(await RunAsync(), "Public URL");
+
+        Assert.Contains("error 1033", publicUrl.Message);
+    }
+
+    [Fact]
+    public async Task TheTunnelNotReachingTheProxyIsA502FromTheEdge()
+    {
+        _server.Edge = (502, "Bad gateway", "text/plain");
+
+        var publicUrl = Step(await RunAsync(), "Public URL");
+
+        Assert.Equal(CheckOutcome.Fail, publicUrl.Outcome);
+        Assert.Contains("The tunnel is up but cannot reach the proxy", publicUrl.Message);
+    }
+
+    [Theory]
+    [InlineData(HttpRequestError.NameResolutionError, "does not resolve")]
+    [InlineData(HttpRequestError.SecureConnectionError, "TLS with check.example.test failed")]
+    [InlineData(HttpRequestError.ConnectionError, "Nothing answers at check.example.test:443")]
+    public async Task NetworkFailuresAreExplained(HttpRequestError error, string expected)
+    {
+        _server.NetworkError = error;
+
+        var publicUrl = Step(await RunAsync(), "Public URL");
+
+        Assert.Equal(CheckOutcome.Fail, publicUrl.Outcome);
+        Assert.Contains(expected, publicUrl.Message);
+    }
+
+    [Fact]
+    public async Task AWrongKeyIsRefusedAndTheStepsThatNeedItAreNotRun()
+    {
+        var report = await RunAsync(key: "not-the-key-0123456789abcdef");
+
+        var models = Step(report, "Models and key");
+        Assert.Equal(CheckOutcome.Fail, models.Outcome);
+        Assert.Contains("The key is refused (HTTP 401", models.Message);
+        Assert.Contains("proxy-api-key", models.Message);
+        Assert.Equal(CheckOutcome.Skip, Step(report, "Verify").Outcome);
+        Assert.Contains("the key is refused", Step(report, "Verify").Message);
+        Assert.Equal(CheckOutcome.Pass, Step(report, "CORS preflight").Outcome); // a preflight carries no key
+    }
+
+    [Fact]
+    public async Task AServerThatAcceptsAnyKeyFails()
+    {
+        _server.AcceptsAnyKey = true;
+
+        var models = Step(await RunAsync(), "Models and key");
+
+        Assert.Equal(CheckOutcome.Fail, models.Outcome);
+        Assert.Contains("accepts a wrong key", models.Message);
+    }
+
+    [Fact]
+    public async Task AMissingModelsEndpointIsWhatCursorCallsUnauthorized()
+    {
+        _server.ServesModels = false;
+
+        var report = await RunAsync(expected: []);
+
+        var models = Step(report, "Models and key");
+        Assert.Equal(CheckOutcome.Fail, models.Outcome);
+        Assert.Contains("\"Unauthorized\"", models.Message);
+        Assert.Equal(CheckOutcome.Skip, Step(report, "Models one by one").Outcome);
+    }
+
+    [Fact]
+    public async Task AnExpectedModelMissingFromTheListFails()
+    {
+        var models = Step(await RunAsync(expected: [FakeCursorServer.Model, "local-llama3.1-8b"]), "Models and key");
+
+        Assert.Equal(CheckOutcome.Fail, models.Outcome);
+        Assert.Contains("lacks local-llama3.1-8b", models.Message);
+    }
+
+    [Fact]
+    public async Task AModelNameCursorWouldNotRouteHereIsAWarning()
+    {
+        _server.Models = ["claude-local"];
+
+        var models = Step(await RunAsync(expected: []), "Models and key");
+
+        Assert.Equal(CheckOutcome.Warn, models.Outcome);
+        Assert.Contains("'claude-local' will not reach this server from Cursor", models.Message);
+    }
+
+    [Fact]
+    public async Task VerifyWithAnUnknownModelNameMustStillGet200()
+    {
+        _server.RefusesUnknownModels = true;
+
+        var verify = Step(await RunAsync(), "Verify");
+
+        Assert.Equal(CheckOutcome.Fail, verify.Outcome);
+        Assert.Contains("route unknown model names to a default model", verify.Message);
+    }
+
+    [Fact]
+    public async Task ASpentBudgetIsNamed()
+    {
+        _server.BudgetSpent = true;
+
+        var verify = Step(await RunAsync(), "Verify");
+
+        Assert.Equal(CheckOutcome.Fail, verify.Outcome);
+        Assert.Contains("spent its daily token budget", verify.Message);
+        Assert.Contains("rate-limit error", verify.Message);
+    }
+
+    [Fact]
+    public async Task AModelThatNeverCallsToolsFailsTheAgentStep()
+    {
+        _server.CallsTools = false;
+
+        var report = await RunAsync();
+
+        var agent = Step(report, $"Agent tools ({FakeCursorServer.Model})");
+        Assert.Equal(CheckOutcome.Fail, agent.Outcome);
+        Assert.Contains("This model does not call tools: agent mode will not work with it", agent.Message);
+        Assert.Contains("it answered in text: \"I cannot read files", agent.Message);
+        Assert.Equal(CheckOutcome.Pass, Step(report, $"Chat ({FakeCursorServer.Model})").Outcome);
+    }
+
+    [Fact]
+    public async Task AServerThatReadsOnlyChatCompletionsBodiesFailsTheAgentStep()
+    {
+        _server.ReadsResponsesShape = false;
+
+        var agent = Step(await RunAsync(), $"Agent tools ({FakeCursorServer.Model})");
+
+        Assert.Equal(CheckOutcome.Fail, agent.Outcome);
+        Assert.Contains("refuses Cursor's agent requests", agent.Message);
+    }
+
+    [Fact]
+    public async Task ASmallContextWindowTellsToRaiseOllamaContextLength()
+    {
+        _server.ContextWindow = 4_096;
+
+        var report = await RunAsync();
+
+        var context = Step(report, $"Context window ({FakeCursorServer.Model})");
+        Assert.Equal(CheckOutcome.Fail, context.Outcome);
+        Assert.Contains("Ollama would truncate Cursor's prompt: raise `Ollama:ContextLength`", context.Message);
+        Assert.Contains("context window of 4,096 tokens", context.Message);
+        Assert.Equal(CheckOutcome.Pass, Step(report, $"Chat ({FakeCursorServer.Model})").Outcome);
+    }
+
+    [Fact]
+    public async Task AServerThatCutsThePromptSilentlyGivesItselfAwayInItsUsage()
+    {
+        _server.TruncatesTo = 2_048;
+
+        var context = Step(await RunAsync(), $"Context window ({FakeCursorServer.Model})");
+
+        Assert.Equal(CheckOutcome.Fail, context.Outcome);
+        Assert.Contains("read only 2,048 prompt tokens", context.Message);
+        Assert.Contains("raise `Ollama:ContextLength`", context.Message);
+    }
+
+    [Fact]
+    public async Task RemoteModelsAreNotProbedForTheirContextWindow()
+    {
+        _server.ContextWindow = 4_096;
+
+        var context = Step(await RunAsync(probeContextOf: _ => false), $"Context window ({FakeCursorServer.Model})");
+
+        Assert.Equal(CheckOutcome.Pass, context.Outcome);
+        Assert.StartsWith("Not probed", context.Message);
+    }
+
+    [Fact]
+    public async Task TheUpstreamDownIsNamedBehindCursorsRateLimitMessage()
+    {
+        _server.UpstreamDown = true;
+
+        var report = await RunAsync();
+
+        var chat = Step(report, $"Chat ({FakeCursorServer.Model})");
+        Assert.Equal(CheckOutcome.Fail, chat.Outcome);
+        Assert.Contains("The proxy cannot reach the model's server", chat.Message);
+        Assert.Contains("Cursor shows any 429 or 5xx as a rate-limit error", chat.Message);
+        Assert.Equal(CheckOutcome.Fail, Step(report, "Verify").Outcome);
+    }
+
+    [Fact]
+    public async Task ASlowFirstTokenThenAFastOneIsAModelStillLoading()
+    {
+        _server.FirstTokenDelays.Enqueue(TimeSpan.FromSeconds(42)); // Verify
+        _server.FirstTokenDelays.Enqueue(TimeSpan.FromSeconds(38)); // the chat: loading
+        _server.FirstTokenDelays.Enqueue(TimeSpan.FromMilliseconds(300)); // the chat again: loaded
+
+        var chat = Step(await RunAsync(), $"Chat ({FakeCursorServer.Model})");
+
+        Assert.Equal(CheckOutcome.Warn, chat.Outcome);
+        Assert.Contains("The first token took 38.0 s: the model is still loading", chat.Message);
+        Assert.Contains("Once loaded it answered in 300 ms", chat.Message);
+    }
+
+    [Fact]
+    public async Task AFirstTokenSlowTwiceIsASlowModel()
+    {
+        _server.FirstTokenDelays.Enqueue(TimeSpan.Zero); // Verify
+        _server.FirstTokenDelays.Enqueue(TimeSpan.FromSeconds(30));
+        _server.FirstTokenDelays.Enqueue(TimeSpan.FromSeconds(25));
+
+        var chat = Step(await RunAsync(), $"Chat ({FakeCursorServer.Model})");
+
+        Assert.Equal(CheckOutcome.Warn, chat.Outcome);
+        Assert.Contains("not just loading, the model is slow", chat.Message);
+    }
+
+    [Fact]
+    public async Task AStreamWithoutDoneFails()
+    {
+        _server.EndsStreamsWithoutDone = true;
+
+        var chat = Step(await RunAsync(), $"Chat ({FakeCursorServer.Model})");
+
+        Assert.Equal(CheckOutcome.Fail, chat.Outcome);
+        Assert.Contains("without 'data: [DONE]'", chat.Message);
+    }
+
+    [Fact]
+    public async Task APreflightThatWantsAKeyFails()
+    {
+        _server.PreflightNeedsKey = true;
+
+        var cors = Step(await RunAsync(), "CORS preflight");
+
+        Assert.Equal(CheckOutcome.Fail, cors.Outcome);
+        Assert.Contains("a browser never sends one on a preflight", cors.Message);
+    }
+
+    [Fact]
+    public async Task APreflightThatDoesNotAllowAuthorizationFails()
+    {
+        _server.AllowHeaders = "content-type";
+
+        var cors = Step(await RunAsync(), "CORS preflight");
+
+        Assert.Equal(CheckOutcome.Fail, cors.Outcome);
+        Assert.Contains("Access-Control-Allow-Headers lacks authorization", cors.Message);
+    }
+
+    [Fact]
+    public async Task ALocalUrlAnswersButIsAWarningForCursorsServers()
+    {
+        using var http = _server.CreateClient(); // it answers whatever the host
+        var report = await new CursorCheck(http, Options(new Uri("http://localhost:5190/v1"), FakeCursorServer.Key, [FakeCursorServer.Model]), _server.Clock).RunAsync();
+
+        var publicUrl = Step(report, "Public URL");
+        Assert.Equal(CheckOutcome.Warn, publicUrl.Outcome);
+        Assert.Contains("Cursor's servers cannot use this URL: it is this machine (localhost)", publicUrl.Message);
+        Assert.Equal(CheckOutcome.Pass, Step(report, "Verify").Outcome);
+    }
+
+    [Fact]
+    public async Task EachResultIsReportedAsItEnds()
+    {
+        var seen = new List<string>();
+        using var http = _server.CreateClient();
+
+        var report = await new CursorCheck(http, Options(FakeCursorServer.BaseUrl, FakeCursorServer.Key, [FakeCursorServer.Model]), _server.Clock)
+            .RunAsync((result, _) =>
+            {
+                seen.Add(result.ToString());
+                return Task.CompletedTask;
+            });
+
+        Assert.Equal(report.Results.Select(r => r.ToString()), seen);
+        Assert.StartsWith("[PASS] Public URL (", seen[0]);
+    }
+
+    private async Task<CheckReport> RunAsync(string key = FakeCursorServer.Key, IReadOnlyList<string>? expected = null, Func<string, bool>? probeContextOf = null)
+    {
+        using var http = _server.CreateClient();
+        var options = Options(FakeCursorServer.BaseUrl, key, expected ?? [FakeCursorServer.Model], probeContextOf);
+        return await new CursorCheck(http, options, _server.Clock).RunAsync();
+    }
+
+    private static CursorCheckOptions Options(Uri baseUrl, string key, IReadOnlyList<string> expected, Func<string, bool>? probeContextOf = null) => new()
+    {
+        BaseUrl = baseUrl,
+        ApiKey = key,
+        ExpectedModels = expected,
+        ProbeContextOf = probeContextOf ?? (_ => true),
+    };
+
+    private static CheckResult Step(CheckReport report, string name) =>
+        report.Results.SingleOrDefault(r => r.Name == name) ?? throw new Xunit.Sdk.XunitException($"No step '{name}' in:\n{report.ToText()}");
+}
