@@ -12,6 +12,8 @@ internal sealed class AgentToolCallStep(string model) : ICheckStep
 {
     public string Name => $"Agent tools ({model})";
 
+    public string? Model => model;
+
     public CheckPrerequisite Requires => CheckPrerequisite.Key;
 
     public async Task<CheckVerdict> RunAsync(CheckContext context, CancellationToken cancellationToken)
@@ -22,7 +24,7 @@ internal sealed class AgentToolCallStep(string model) : ICheckStep
             return CheckVerdict.Fail(refusal.Status == 400 && refusal.IsApiError
                 ? $"The server refuses Cursor's agent requests ({refusal.Quote()}). Current Cursor sends agent turns Responses-shaped (input, flat tools) to /chat/completions " +
                   "and wants Chat Completions chunks back; a server that reads only Chat Completions bodies fails every agent turn."
-                : $"Agent mode with {model} would fail in Cursor. {Diagnosis.Of(refusal)}");
+                : $"Agent mode with {model} would fail in Cursor. {Diagnosis.Of(refusal)}") with { Unresponsive = refusal.IsGatewayTimeout };
         }
 
         if (turn.Problem is { } problem)

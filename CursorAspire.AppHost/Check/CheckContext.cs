@@ -24,6 +24,15 @@ internal sealed class CheckContext(HttpClient http, CursorCheckOptions options, 
     /// <summary>Step 2 saw the key refused: the steps that need it are not run.</summary>
     public bool KeyRefused { get; set; }
 
+    /// <summary>
+    /// Where the server stopped answering in time, by model (<see cref="AnyModel"/> for the server as a whole), and the
+    /// step that found it: later steps there are not run, as each would wait as long.
+    /// </summary>
+    public Dictionary<string, string> Unresponsive { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The key of <see cref="Unresponsive"/> for the server as a whole.</summary>
+    public const string AnyModel = "*";
+
     /// <summary>What <c>GET …/models</c> listed, or null when it listed nothing readable.</summary>
     public IReadOnlyList<string>? ListedModels { get; set; }
 

@@ -5,6 +5,9 @@ namespace CursorAspire.AppHost.Check;
 /// <param name="Message">Plain words; for a warning or a failure, the fix too.</param>
 internal readonly record struct CheckVerdict(CheckOutcome Outcome, string Message)
 {
+    /// <summary>The server did not answer in time: the later steps that need it are not run (each would wait as long).</summary>
+    public bool Unresponsive { get; init; }
+
     public static CheckVerdict Pass(string message) => new(CheckOutcome.Pass, message);
 
     public static CheckVerdict Warn(string message) => new(CheckOutcome.Warn, message);

@@ -21,6 +21,8 @@ internal sealed class ContextWindowStep(string model) : ICheckStep
 
     public string Name => $"Context window ({model})";
 
+    public string? Model => model;
+
     public CheckPrerequisite Requires => CheckPrerequisite.Key;
 
     public async Task<CheckVerdict> RunAsync(CheckContext context, CancellationToken cancellationToken)

@@ -61,7 +61,7 @@ public sealed class CursorCheck(HttpClient http, CursorCheckOptions options, Tim
 
     private async Task<CheckResult> RunOneAsync(ICheckStep step, CheckContext context, CancellationToken cancellationToken)
     {
-        if (NotRunBecause(step.Requires, context) is { } why)
+        if (NotRunBecause(step, context) is { } why)
         {
             return CheckResult.Skipped(step.Name, why);
         }
@@ -78,16 +78,23 @@ public sealed class CursorCheck(HttpClient http, CursorCheckOptions options, Tim
         }
         catch (CheckTimeoutException ex)
         {
-            verdict = CheckVerdict.Fail(Diagnosis.Of(ex));
+            verdict = CheckVerdict.Fail(Diagnosis.Of(ex)) with { Unresponsive = true };
+        }
+
+        if (verdict.Unresponsive)
+        {
+            context.Unresponsive.TryAdd(step.Model ?? CheckContext.AnyModel, step.Name);
         }
 
         return new CheckResult(step.Name, verdict.Outcome, verdict.Message, _time.GetElapsedTime(started));
     }
 
-    private static string? NotRunBecause(CheckPrerequisite requires, CheckContext context) => requires switch
+    private static string? NotRunBecause(ICheckStep step, CheckContext context) => step.Requires switch
     {
         CheckPrerequisite.PublicUrl or CheckPrerequisite.Key when !context.PublicUrlAnswers => "not run: the public URL does not answer (see 'Public URL').",
         CheckPrerequisite.Key when context.KeyRefused => "not run: the key is refused (see 'Models and key').",
+        CheckPrerequisite.Key when context.Unresponsive.TryGetValue(CheckContext.AnyModel, out var where)
+            || (step.Model is { } model && context.Unresponsive.TryGetValue(model, out where)) => $"not run: no answer in time (see '{where}').",
         _ => null,
     };
 }

@@ -36,6 +36,7 @@ internal static class Diagnosis
             502 when answer.Code == "upstream_unreachable" => $"The proxy cannot reach the model's server: it is down or not reachable ({said}). Under the AppHost, look at the 'ollama' row (or the provider's endpoint). {CursorShowsRateLimit}",
             503 when answer.Code == "upstream_unavailable" => $"The model's server is down or failing, so the proxy stopped calling it for a while ({said}). Under the AppHost, look at the 'ollama' row (or the provider's status). {CursorShowsRateLimit}",
             504 when answer.Code == "upstream_timeout" => $"The model sent nothing in time: it may still be loading, or be too slow for this machine ({said}). {CursorShowsRateLimit}",
+            504 => $"A gateway in front of the server gave up waiting for it ({said}): the model's server may be down or hanging (under the AppHost, look at the 'ollama' row), or the model still loading. {CursorShowsRateLimit}",
             >= 500 => $"The server failed ({said}). {CursorShowsRateLimit}",
             _ => $"Unexpected answer ({said}).",
         };
@@ -60,7 +61,8 @@ internal static class Diagnosis
     }
 
     /// <summary>Explains a request that got no complete answer within its deadline.</summary>
-    public static string Of(CheckTimeoutException ex) => $"The server sent {ex.Message}.";
+    public static string Of(CheckTimeoutException ex) =>
+        $"The server sent {ex.Message}: the model's server may be down or hanging (under the AppHost, look at the 'ollama' row), or the model still loading.";
 
     private static string OfCloudflare(HttpAnswer answer) => (answer.Status, answer.CloudflareCode) switch
     {

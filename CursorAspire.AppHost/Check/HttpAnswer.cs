@@ -34,6 +34,9 @@ internal sealed partial record HttpAnswer(int Status, string Message, string? Co
         return new HttpAnswer(status, Plain(body), null, cloudflareCode, fromCloudflare);
     }
 
+    /// <summary>A gateway (Cloudflare, the proxy) gave up waiting for the server behind it.</summary>
+    public bool IsGatewayTimeout => Status is 504 or 524;
+
     /// <summary>What the answer said, for a message: <c>HTTP 401: Invalid API key…</c>.</summary>
     public string Quote() => Message.Length == 0 ? $"HTTP {Status}" : $"HTTP {Status}: {Message.TrimEnd('.')}";
 

@@ -6,6 +6,9 @@ internal interface ICheckStep
     /// <summary>The step's name in reports, e.g. <c>Verify</c> or <c>Chat (local-qwen2.5-coder-7b)</c>.</summary>
     string Name { get; }
 
+    /// <summary>The model a per-model step checks; null for a step about the server as a whole.</summary>
+    string? Model => null;
+
     /// <summary>What must have worked before this step can tell anything.</summary>
     CheckPrerequisite Requires { get; }
 

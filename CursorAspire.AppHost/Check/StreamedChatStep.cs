@@ -9,6 +9,8 @@ internal sealed class StreamedChatStep(string model) : ICheckStep
 {
     public string Name => $"Chat ({model})";
 
+    public string? Model => model;
+
     public CheckPrerequisite Requires => CheckPrerequisite.Key;
 
     public async Task<CheckVerdict> RunAsync(CheckContext context, CancellationToken cancellationToken)
@@ -53,12 +55,13 @@ internal sealed class StreamedChatStep(string model) : ICheckStep
         catch (CheckTimeoutException timeout)
         {
             return (null, CheckVerdict.Fail(
-                $"Chat with {model} sent {timeout.Message}: the model is still loading, or far too slow for this machine. Cursor gives up long before; try again in a minute, then use a smaller model."));
+                $"Chat with {model} sent {timeout.Message}: the model's server is down or hanging (under the AppHost, look at the 'ollama' row), or the model is " +
+                "still loading, or far too slow for this machine. Try again in a minute; if it stays so, use a smaller model.") with { Unresponsive = true });
         }
 
         return turn switch
         {
-            { Refusal: { } refusal } => (null, CheckVerdict.Fail($"Chat with {model} would fail in Cursor. {Diagnosis.Of(refusal)}")),
+            { Refusal: { } refusal } => (null, CheckVerdict.Fail($"Chat with {model} would fail in Cursor. {Diagnosis.Of(refusal)}") with { Unresponsive = refusal.IsGatewayTimeout }),
             { Problem: { } problem } => (null, CheckVerdict.Fail($"Chat with {model} would not show in Cursor: {problem}.")),
             _ => (turn.Stream!.FirstToken, null),
         };

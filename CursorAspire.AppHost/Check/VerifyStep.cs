@@ -23,7 +23,7 @@ internal sealed class VerifyStep : ICheckStep
                 ? $"The server does not know the model name Verify sends ('{CursorRequestBodies.VerifyModel}'; Cursor sends the first enabled model's name, " +
                   $"or 'please-enable-some-models'): route unknown model names to a default model (CursorAspire: Proxy:DefaultModel, AppHost:DefaultModel). {answer.Quote()}."
                 : Diagnosis.Of(answer);
-            return CheckVerdict.Fail($"Cursor's Verify would fail: it passes only on HTTP 200. {why}");
+            return CheckVerdict.Fail($"Cursor's Verify would fail: it passes only on HTTP 200. {why}") with { Unresponsive = answer.IsGatewayTimeout };
         }
 
         await exchange.ReadBodyAsync().ConfigureAwait(false); // Cursor never reads it; the answer must just complete

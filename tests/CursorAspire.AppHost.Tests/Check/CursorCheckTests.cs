@@ -251,6 +251,25 @@ public sealed class CursorCheckTests
     }
 
     [Fact]
+    public async Task AServerThatStopsAnsweringIsNamedOnceAndNotWaitedForAgain()
+    {
+        _server.Hangs = true;
+
+        var report = await RunAsync();
+
+        var verify = Step(report, "Verify");
+        Assert.Equal(CheckOutcome.Fail, verify.Outcome);
+        Assert.Contains("no answer within 120 s", verify.Message);
+        Assert.Contains("down or hanging", verify.Message);
+        Assert.All(report.Results.Where(r => r.Name.Contains('(', StringComparison.Ordinal)), r =>
+        {
+            Assert.Equal(CheckOutcome.Skip, r.Outcome);
+            Assert.Contains("no answer in time (see 'Verify')", r.Message);
+        });
+        Assert.Equal(CheckOutcome.Pass, Step(report, "CORS preflight").Outcome);
+    }
+
+    [Fact]
     public async Task ASlowFirstTokenThenAFastOneIsAModelStillLoading()
     {
         _server.FirstTokenDelays.Enqueue(TimeSpan.FromSeconds(42)); // Verify

@@ -50,6 +50,9 @@ internal sealed class FakeCursorServer : HttpMessageHandler
 
     public bool UpstreamDown { get; set; }
 
+    /// <summary>Chat requests never answer; the clock jumps past any deadline of the check, as a hung model server would make it.</summary>
+    public bool Hangs { get; set; }
+
     public bool BudgetSpent { get; set; }
 
     public bool EndsStreamsWithoutDone { get; set; }
@@ -101,6 +104,12 @@ internal sealed class FakeCursorServer : HttpMessageHandler
         if (!AcceptsAnyKey && request.Headers.Authorization?.Parameter != Key)
         {
             return Error(401, "Invalid API key. In Cursor, set Settings > Models > OpenAI API Key to one of the proxy's keys.", "invalid_api_key");
+        }
+
+        if (Hangs && path == "/v1/chat/completions")
+        {
+            Clock.Advance(TimeSpan.FromHours(1));
+            await Task.Delay(Timeout.Infinite, cancellationToken);
         }
 
         return (request.Method.Method, path) switch
