@@ -63,12 +63,13 @@ internal sealed class CursorCheckPublisher(ProjectResource proxy, CursorCheckSet
 
                 await RunAsync(services, stopping).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-            }
-            catch (Exception ex)
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "The Cursor check could not run: {Message}", ex.Message);
+            }
+            catch (Exception) when (stopping.IsCancellationRequested)
+            {
+                // The AppHost is stopping: the run ends with it.
             }
         }, CancellationToken.None);
     }
