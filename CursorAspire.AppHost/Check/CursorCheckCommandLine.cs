@@ -151,16 +151,7 @@ public static class CursorCheckCommandLine
             throw new FormatException($"give the key Cursor uses: --key …, or set {KeyVariable}.");
         }
 
-        return new CursorCheckOptions
-        {
-            BaseUrl = baseUrl,
-            ApiKey = key,
-            Models = models,
-            ContextProbeTokens = contextTokens,
-            SlowFirstToken = slow,
-            RequestTimeout = timeout,
-            ContextProbeTimeout = contextTimeout,
-        };
+        return new CursorCheckSettings(AutoRun: false, slow, contextTokens, timeout, contextTimeout).ToOptions(baseUrl, key, expectedModels: [], models);
     }
 
     private static int Number(string name, string value) =>

@@ -96,6 +96,7 @@ internal sealed class CursorCheckPublisher(ProjectResource proxy, CursorCheckSet
             baseUrl,
             key,
             [.. aliases.Select(a => a.Alias).Distinct(StringComparer.Ordinal)],
+            [],
             // Only local models can be cut silently (Ollama); probing a remote one would spend money on every run.
             model => aliases.Any(a => a.Alias == model && ModelAliases.ForLocalModel(a.UpstreamModel) == a.Alias));
 

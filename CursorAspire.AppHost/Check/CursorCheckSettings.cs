@@ -33,12 +33,18 @@ public sealed record CursorCheckSettings(bool AutoRun, TimeSpan SlowFirstToken, 
     }
 
     /// <summary>The check's options for <paramref name="baseUrl"/> and <paramref name="apiKey"/> with these settings.</summary>
-    public CursorCheckOptions ToOptions(Uri baseUrl, string apiKey, IReadOnlyList<string> expectedModels, Func<string, bool> probeContextOf) => new()
+    /// <param name="baseUrl">The base URL Cursor uses.</param>
+    /// <param name="apiKey">The key Cursor sends.</param>
+    /// <param name="expectedModels">Models that must be listed.</param>
+    /// <param name="models">Only these models, or (empty) what is listed.</param>
+    /// <param name="probeContextOf">Which models get the context probe; all when null.</param>
+    public CursorCheckOptions ToOptions(Uri baseUrl, string apiKey, IReadOnlyList<string> expectedModels, IReadOnlyList<string> models, Func<string, bool>? probeContextOf = null) => new()
     {
         BaseUrl = baseUrl,
         ApiKey = apiKey,
         ExpectedModels = expectedModels,
-        ProbeContextOf = probeContextOf,
+        Models = models,
+        ProbeContextOf = probeContextOf ?? (_ => true),
         ContextProbeTokens = ContextTokens,
         SlowFirstToken = SlowFirstToken,
         RequestTimeout = RequestTimeout,

@@ -55,30 +55,6 @@ public sealed class CursorCheckTests
         Assert.Equal("0/7 passed, 1 failed, 6 not run", report.Summary); // the expected model's three steps are named, not run
     }
 
-    [Fact]
-    public async Task CloudflaresHtmlErrorPageIsReadToo()
-    {
-        _server.Edge = (530, """
-            <!DOCTYPE html><html><head><title>Cloudflare Tunnel error | check.example.test | Cloudflare</title></head>
-            <body><h1><span class="cf-error-type">Error</span> <span class="cf-error-code">1033</span></h1></body></html>
-            """, "text/html");
-
-        var publicUrl = Step(await RunAsync(), "Public URL");
-
-        Assert.Contains("error 1033", publicUrl.Message);
-    }
-
-    [Fact]
-    public async Task TheTunnelNotReachingTheProxyIsA502FromTheEdge()
-    {
-        _server.Edge = (502, "Bad gateway", "text/plain");
-
-        var publicUrl = Step(await RunAsync(), "Public URL");
-
-        Assert.Equal(CheckOutcome.Fail, publicUrl.Outcome);
-        Assert.Contains("The tunnel is up but cannot reach the proxy", publicUrl.Message);
-    }
-
     [Theory]
     [InlineData(HttpRequestError.NameResolutionError, "does not resolve")]
     [InlineData(HttpRequestError.SecureConnectionError, "TLS with check.example.test failed")]
@@ -105,17 +81,6 @@ public sealed class CursorCheckTests
         Assert.Equal(CheckOutcome.Skip, Step(report, "Verify").Outcome);
         Assert.Contains("the key is refused", Step(report, "Verify").Message);
         Assert.Equal(CheckOutcome.Pass, Step(report, "CORS preflight").Outcome); // a preflight carries no key
-    }
-
-    [Fact]
-    public async Task AServerThatAcceptsAnyKeyFails()
-    {
-        _server.AcceptsAnyKey = true;
-
-        var models = Step(await RunAsync(), "Models and key");
-
-        Assert.Equal(CheckOutcome.Fail, models.Outcome);
-        Assert.Contains("accepts a wrong key", models.Message);
     }
 
     [Fact]
@@ -152,29 +117,6 @@ public sealed class CursorCheckTests
     }
 
     [Fact]
-    public async Task VerifyWithAnUnknownModelNameMustStillGet200()
-    {
-        _server.RefusesUnknownModels = true;
-
-        var verify = Step(await RunAsync(), "Verify");
-
-        Assert.Equal(CheckOutcome.Fail, verify.Outcome);
-        Assert.Contains("route unknown model names to a default model", verify.Message);
-    }
-
-    [Fact]
-    public async Task ASpentBudgetIsNamed()
-    {
-        _server.BudgetSpent = true;
-
-        var verify = Step(await RunAsync(), "Verify");
-
-        Assert.Equal(CheckOutcome.Fail, verify.Outcome);
-        Assert.Contains("spent its daily token budget", verify.Message);
-        Assert.Contains("rate-limit error", verify.Message);
-    }
-
-    [Fact]
     public async Task AModelThatNeverCallsToolsFailsTheAgentStep()
     {
         _server.CallsTools = false;
@@ -189,17 +131,6 @@ public sealed class CursorCheckTests
     }
 
     [Fact]
-    public async Task AServerThatReadsOnlyChatCompletionsBodiesFailsTheAgentStep()
-    {
-        _server.ReadsResponsesShape = false;
-
-        var agent = Step(await RunAsync(), $"Agent tools ({FakeCursorServer.Model})");
-
-        Assert.Equal(CheckOutcome.Fail, agent.Outcome);
-        Assert.Contains("refuses Cursor's agent requests", agent.Message);
-    }
-
-    [Fact]
     public async Task ASmallContextWindowTellsToRaiseOllamaContextLength()
     {
         _server.ContextWindow = 4_096;
@@ -211,18 +142,6 @@ public sealed class CursorCheckTests
         Assert.Contains("Ollama would truncate Cursor's prompt: raise `Ollama:ContextLength`", context.Message);
         Assert.Contains("context window of 4,096 tokens", context.Message);
         Assert.Equal(CheckOutcome.Pass, Step(report, $"Chat ({FakeCursorServer.Model})").Outcome);
-    }
-
-    [Fact]
-    public async Task AServerThatCutsThePromptSilentlyGivesItselfAwayInItsUsage()
-    {
-        _server.TruncatesTo = 2_048;
-
-        var context = Step(await RunAsync(), $"Context window ({FakeCursorServer.Model})");
-
-        Assert.Equal(CheckOutcome.Fail, context.Outcome);
-        Assert.Contains("read only 2,048 prompt tokens", context.Message);
-        Assert.Contains("raise `Ollama:ContextLength`", context.Message);
     }
 
     [Fact]
@@ -296,37 +215,48 @@ public sealed class CursorCheckTests
         Assert.Contains("not just loading, the model is slow", chat.Message);
     }
 
-    [Fact]
-    public async Task AStreamWithoutDoneFails()
+    /// <summary>Faults that one step names, each with the words it uses.</summary>
+    public static TheoryData<string, string, string> Faults => new()
     {
-        _server.EndsStreamsWithoutDone = true;
+        { "edge-502", "Public URL", "The tunnel is up but cannot reach the proxy" },
+        { "edge-html-1033", "Public URL", "Cloudflare error 1033" },
+        { "accepts-any-key", "Models and key", "The URL accepts a wrong key" },
+        { "unknown-model-404", "Verify", "route unknown model names to a default model" },
+        { "budget-spent", "Verify", "The key has spent its daily token budget" },
+        { "no-responses-shape", $"Agent tools ({FakeCursorServer.Model})", "The server refuses Cursor's agent requests" },
+        { "cuts-prompt", $"Context window ({FakeCursorServer.Model})", "read only 2,048 prompt tokens" },
+        { "no-done", $"Chat ({FakeCursorServer.Model})", "without 'data: [DONE]'" },
+        { "preflight-wants-key", "CORS preflight", "a browser never sends one on a preflight" },
+        { "preflight-without-authorization", "CORS preflight", "Access-Control-Allow-Headers lacks authorization" },
+    };
 
-        var chat = Step(await RunAsync(), $"Chat ({FakeCursorServer.Model})");
-
-        Assert.Equal(CheckOutcome.Fail, chat.Outcome);
-        Assert.Contains("without 'data: [DONE]'", chat.Message);
-    }
-
-    [Fact]
-    public async Task APreflightThatWantsAKeyFails()
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public async Task EachFaultIsNamedByItsStep(string fault, string step, string expected)
     {
-        _server.PreflightNeedsKey = true;
+        Action<FakeCursorServer> introduce = fault switch
+        {
+            "edge-502" => s => s.Edge = (502, "Bad gateway", "text/plain"),
+            "edge-html-1033" => s => s.Edge = (530, """
+                <!DOCTYPE html><html><head><title>Cloudflare Tunnel error | check.example.test | Cloudflare</title></head>
+                <body><h1><span class="cf-error-type">Error</span> <span class="cf-error-code">1033</span></h1></body></html>
+                """, "text/html"),
+            "accepts-any-key" => s => s.AcceptsAnyKey = true,
+            "unknown-model-404" => s => s.RefusesUnknownModels = true,
+            "budget-spent" => s => s.BudgetSpent = true,
+            "no-responses-shape" => s => s.ReadsResponsesShape = false,
+            "cuts-prompt" => s => s.TruncatesTo = 2_048,
+            "no-done" => s => s.EndsStreamsWithoutDone = true,
+            "preflight-wants-key" => s => s.PreflightNeedsKey = true,
+            "preflight-without-authorization" => s => s.AllowHeaders = "content-type",
+            _ => throw new ArgumentOutOfRangeException(nameof(fault)),
+        };
+        introduce(_server);
 
-        var cors = Step(await RunAsync(), "CORS preflight");
+        var result = Step(await RunAsync(), step);
 
-        Assert.Equal(CheckOutcome.Fail, cors.Outcome);
-        Assert.Contains("a browser never sends one on a preflight", cors.Message);
-    }
-
-    [Fact]
-    public async Task APreflightThatDoesNotAllowAuthorizationFails()
-    {
-        _server.AllowHeaders = "content-type";
-
-        var cors = Step(await RunAsync(), "CORS preflight");
-
-        Assert.Equal(CheckOutcome.Fail, cors.Outcome);
-        Assert.Contains("Access-Control-Allow-Headers lacks authorization", cors.Message);
+        Assert.Equal(CheckOutcome.Fail, result.Outcome);
+        Assert.Contains(expected, result.Message);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class CursorCheckEndToEndTests
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var ct = cts.Token;
-        var edgePort = FreePort();
+        var edgePort = StandIn.FreePort();
         var console = new CapturedConsole();
         // The model calls the tool it is offered, and reports no usage (the proxy estimates it, as for any upstream).
         var reply = JsonSerializer.Serialize(new { ToolCalls = new[] { new { Name = "ReadFile", ArgumentsJson = """{"path":"/workspace/README.md"}""" } }, Usage = (object?)null });
@@ -78,7 +78,7 @@ public sealed class CursorCheckEndToEndTests
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var ct = cts.Token;
-        var edgePort = FreePort();
+        var edgePort = StandIn.FreePort();
         var builder = await CreateBuilderAsync(edgePort, new CapturedConsole(), reply: null, ct);
         var tunnel = Assert.Single(builder.Resources.OfType<ICloudflareTunnelResource>());
         builder.CreateResourceBuilder(tunnel).WithEnvironment("CLOUDFLARED_STANDIN_EDGE", "530");
@@ -109,18 +109,13 @@ public sealed class CursorCheckEndToEndTests
         DistributedApplication? started = null;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
             [
-                "--AppHost:ContainerRuntime=none",
+                .. StandIn.ProcessModeArgs(ModelName, ApiKey),
                 $"--AppHost:PublicBaseUrl=https://{publicHost}",
-                $"--Ollama:Command={StandIn.Dotnet}",
-                $"--Ollama:Args:0={StandIn.AssemblyPath}",
-                "--Ollama:Args:1=serve",
-                $"--Ollama:Models:0={ModelName}",
                 "--Ollama:ContextLength=4096",
-                $"--Parameters:proxy-api-key={ApiKey}",
                 "--CursorCheck:SlowFirstToken=00:00:00.5",
                 // A remote provider whose server is down: nothing listens at its endpoint.
                 "--Parameters:openai-api-key=sk-check-e2e",
-                $"--OpenAI:Endpoint=http://127.0.0.1:{FreePort()}/v1",
+                $"--OpenAI:Endpoint=http://127.0.0.1:{StandIn.FreePort()}/v1",
                 "--OpenAI:Models:0=gpt-4.1",
             ],
             ct);
@@ -155,19 +150,8 @@ public sealed class CursorCheckEndToEndTests
 
     private static async Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(int edgePort, CapturedConsole console, string? reply, CancellationToken ct)
     {
-        var cloudflared = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "CursorAspire.CloudflaredStandIn.exe" : "CursorAspire.CloudflaredStandIn");
-        Assert.True(File.Exists(cloudflared), $"The cloudflared stand-in is missing: {cloudflared} (tests/CursorAspire.CloudflaredStandIn must build).");
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
-            [
-                "--AppHost:ContainerRuntime=none",
-                $"--Ollama:Command={StandIn.Dotnet}",
-                $"--Ollama:Args:0={StandIn.AssemblyPath}",
-                "--Ollama:Args:1=serve",
-                $"--Ollama:Models:0={ModelName}",
-                $"--Parameters:proxy-api-key={ApiKey}",
-                $"--CloudflareTunnel:CloudflaredPath={cloudflared}",
-            ],
-            ct);
+            [.. StandIn.ProcessModeArgs(ModelName, ApiKey), $"--CloudflareTunnel:CloudflaredPath={StandIn.CloudflaredPath}"], ct);
         var ollama = builder.CreateResourceBuilder(Assert.Single(builder.Resources.OfType<OllamaExecutableResource>()))
             .WithEnvironment("STANDIN_MODELS", ModelName); // present already: no download
         if (reply is not null)
@@ -197,13 +181,6 @@ public sealed class CursorCheckEndToEndTests
         }
 
         return lines;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Sends requests for <paramref name="host"/> to <paramref name="target"/>, as an HTTPS front end would.</summary>
