@@ -10,6 +10,7 @@ namespace CursorAspire.AppHost.Check;
 internal sealed class ChatStream
 {
     private readonly Dictionary<int, StreamedToolCall> _toolCalls = [];
+    private readonly StringBuilder _text = new();
 
     /// <summary>Data events that were JSON chunks.</summary>
     public int Chunks { get; private set; }
@@ -19,8 +20,6 @@ internal sealed class ChatStream
 
     /// <summary>The text (content) deltas joined.</summary>
     public string Text => _text.ToString();
-
-    private readonly StringBuilder _text = new();
 
     /// <summary>The tool calls, by index.</summary>
     public IReadOnlyList<StreamedToolCall> ToolCalls => [.. _toolCalls.Values.OrderBy(c => c.Index)];
