@@ -1,6 +1,13 @@
+using CursorAspire.AppHost.Check;
 using CursorAspire.AppHost.Cursor;
 using CursorAspire.AppHost.Hosting;
 using CursorAspire.AppHost.ProxyConfiguration;
+
+// `check --url https://…/v1 --key …`: the Cursor check from a terminal, against any deployment; nothing else starts.
+if (CursorCheckCommandLine.IsCheck(args))
+{
+    return await CursorCheckCommandLine.RunAsync(args);
+}
 
 // The whole system: Cursor's servers → tunnel → proxy → cache and models. How each piece runs is its integration's
 // business; this file says what runs and why.
@@ -68,4 +75,8 @@ else
 // What to paste into Cursor: a link on the proxy in the dashboard, and once in the console.
 proxy.WithCursorSetupInstructions();
 
+// "Check as Cursor": by itself once the public URL is healthy, and on demand from the proxy's row in the dashboard.
+proxy.WithCursorCheck();
+
 builder.Build().Run();
+return 0;

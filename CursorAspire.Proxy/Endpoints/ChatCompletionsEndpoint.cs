@@ -78,6 +78,6 @@ public sealed class ChatCompletionsEndpoint(
         context.Response.ContentType = "application/json";
         var written = ChatCompletionResponseWriter.Write(context.Response.BodyWriter, result, id, request.Model, created, turn.EstimatedPromptTokens, _options.ReasoningOutput, replayed, request.CustomToolNames);
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-        await usage.RecordAsync(turn, written, fromResponseCache: cache.Outcome == ResponseCacheOutcome.Hit).ConfigureAwait(false);
+        await usage.RecordAsync(turn, written, fromResponseCache: cache.Outcome == ResponseCacheOutcome.Hit, CheckRequestHeader.IsPresent(context)).ConfigureAwait(false);
     }
 }

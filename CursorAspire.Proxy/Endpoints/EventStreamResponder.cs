@@ -73,7 +73,7 @@ public sealed class EventStreamResponder(UpstreamCall calls, ProxyMetrics metric
         if (spent is not null)
         {
             // After the answer went out: counting must not delay it.
-            await usage.RecordAsync(turn, spent, fromResponseCache: cache.Outcome == ResponseCacheOutcome.Hit).ConfigureAwait(false);
+            await usage.RecordAsync(turn, spent, fromResponseCache: cache.Outcome == ResponseCacheOutcome.Hit, CheckRequestHeader.IsPresent(context)).ConfigureAwait(false);
         }
     }
 

@@ -129,7 +129,7 @@ public sealed class ResponsesEndpoint(
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         await context.Response.BodyWriter.WriteAsync(final, aborted).ConfigureAwait(false);
-        await usage.RecordAsync(turn, writer.FinalUsage!, fromResponseCache: cache.Outcome == ResponseCacheOutcome.Hit).ConfigureAwait(false);
+        await usage.RecordAsync(turn, writer.FinalUsage!, fromResponseCache: cache.Outcome == ResponseCacheOutcome.Hit, CheckRequestHeader.IsPresent(context)).ConfigureAwait(false);
     }
 
     /// <summary>

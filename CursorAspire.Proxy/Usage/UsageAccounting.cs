@@ -17,7 +17,11 @@ public sealed class UsageAccounting(UsageLedger ledger, UsageMetrics metrics)
     /// <param name="turn">The request, with the route that answered it.</param>
     /// <param name="usage">The usage the client was told: the upstream's, with the proxy's estimates where it gave none.</param>
     /// <param name="fromResponseCache">Whether the proxy's response cache answered.</param>
-    public Task RecordAsync(ChatTurn turn, UsageDetails usage, bool fromResponseCache)
+    /// <param name="isCheck">
+    /// Whether it is a "Check as Cursor" request (<see cref="CheckRequestHeader"/>): its tokens count outside the
+    /// budget while today's check tokens stay within <see cref="UsageLedger.CheckAllowancePerDay"/>.
+    /// </param>
+    public async Task RecordAsync(ChatTurn turn, UsageDetails usage, bool fromResponseCache, bool isCheck = false)
     {
         var model = turn.UsageModel;
         var pricing = turn.AnsweringRoute.Model?.Pricing ?? NoPricing;
@@ -28,11 +32,12 @@ public sealed class UsageAccounting(UsageLedger ledger, UsageMetrics metrics)
         {
             var saved = UsageCost.SavedByResponseCache(tokens, pricing);
             metrics.Saved.Add((double)saved, [.. tags, new("source", "response_cache")]);
-            return ledger.AddAsync(turn.Key,
+            await ledger.AddAsync(turn.Key,
             [
                 new(UsageCounters.Field(model, UsageCounters.CacheHits), 1),
                 new(UsageCounters.Field(model, UsageCounters.SavedMicros), UsageCounters.Micros(saved)),
-            ], CancellationToken.None);
+            ], CancellationToken.None).ConfigureAwait(false);
+            return;
         }
 
         var cost = UsageCost.Of(tokens, pricing);
@@ -52,9 +57,13 @@ public sealed class UsageAccounting(UsageLedger ledger, UsageMetrics metrics)
         {
             metrics.Saved.Add((double)savedByProvider, [.. tags, new("source", "provider_cache")]);
         }
-        return ledger.AddAsync(turn.Key,
+        var spent = tokens.Input + tokens.Output;
+        var budgetField = isCheck && await WithinCheckAllowanceAsync(turn, spent).ConfigureAwait(false)
+            ? UsageLedger.CheckTotalField
+            : UsageLedger.TotalField;
+        await ledger.AddAsync(turn.Key,
         [
-            new(UsageLedger.TotalField, tokens.Input + tokens.Output),
+            new(budgetField, spent),
             new(UsageCounters.Field(model, UsageCounters.Requests), 1),
             new(UsageCounters.Field(model, UsageCounters.Input), tokens.Input),
             new(UsageCounters.Field(model, UsageCounters.CachedInput), tokens.CachedInput),
@@ -62,6 +71,12 @@ public sealed class UsageAccounting(UsageLedger ledger, UsageMetrics metrics)
             new(UsageCounters.Field(model, UsageCounters.Output), tokens.Output),
             new(UsageCounters.Field(model, UsageCounters.CostMicros), UsageCounters.Micros(cost)),
             new(UsageCounters.Field(model, UsageCounters.SavedMicros), UsageCounters.Micros(savedByProvider)),
-        ], CancellationToken.None);
+        ], CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task<bool> WithinCheckAllowanceAsync(ChatTurn turn, long tokens)
+    {
+        var today = await ledger.DayAsync(turn.Key, ledger.Today, CancellationToken.None).ConfigureAwait(false);
+        return today.GetValueOrDefault(UsageLedger.CheckTotalField) + tokens <= UsageLedger.CheckAllowancePerDay;
     }
 }

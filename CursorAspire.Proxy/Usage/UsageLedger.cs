@@ -13,11 +13,23 @@ namespace CursorAspire.Proxy.Usage;
 /// One Redis hash per key and day (<c>cursoraspire:usage:&lt;key id&gt;:&lt;yyyy-MM-dd&gt;</c>, kept 40 days so a month can
 /// be read back): <see cref="TotalField"/> (prompt + completion tokens of upstream calls, what budgets count) and per
 /// model <c>&lt;model&gt;|&lt;counter&gt;</c> (<see cref="UsageCounters"/>). Money is counted in millionths.
+/// Requests of "Check as Cursor" (<see cref="CheckRequestHeader"/>) count their tokens in <see cref="CheckTotalField"/>
+/// instead of <see cref="TotalField"/>, outside the budget, up to <see cref="CheckAllowancePerDay"/> tokens a day.
 /// </remarks>
 public sealed class UsageLedger(StateStore store, TimeProvider time, ILogger<UsageLedger> logger)
 {
     /// <summary>The counter budgets are checked against.</summary>
     public const string TotalField = "total";
+
+    /// <summary>Tokens of the key's check requests today, kept apart from <see cref="TotalField"/>.</summary>
+    public const string CheckTotalField = "check-total";
+
+    /// <summary>
+    /// Check tokens a key may spend outside its budget per day (a full check is about 26,000 tokens per local model:
+    /// the context-window probe is most of it). Beyond this, check requests count like any other: the header cannot
+    /// be used to work around a budget.
+    /// </summary>
+    public const long CheckAllowancePerDay = 250_000;
 
     private static readonly TimeSpan Retention = TimeSpan.FromDays(40);
     private readonly MemoryCounters _fallback = new(time);

@@ -13,6 +13,8 @@ namespace CursorAspire.CloudflaredStandIn;
 /// <c>https://&lt;words&gt;.trycloudflare.com</c> to that address with the Host header kept, so an old hostname
 /// stops working after a restart exactly as a real quick tunnel does (Cloudflare answers 530, error 1033).
 /// <c>CLOUDFLARED_STANDIN_QUICK_TUNNEL=fail</c> fails the way cloudflared does on a machine without internet access.
+/// <c>CLOUDFLARED_STANDIN_EDGE=530</c> makes the edge answer every request, even for the tunnel's own hostname, with
+/// Cloudflare's 530 / error 1033 ("no tunnel connected"), as when the tunnel dropped its connections to Cloudflare.
 /// </remarks>
 internal static class TunnelEdge
 {
@@ -81,13 +83,12 @@ internal static class TunnelEdge
         builder.Services.AddHttpForwarder();
         var app = builder.Build();
 
+        var disconnected = Environment.GetEnvironmentVariable("CLOUDFLARED_STANDIN_EDGE") == "530";
         app.Use(async (context, next) =>
         {
-            if (!string.Equals(context.Request.Host.Host, hostname, StringComparison.OrdinalIgnoreCase))
+            if (disconnected || !string.Equals(context.Request.Host.Host, hostname, StringComparison.OrdinalIgnoreCase))
             {
-                // What Cloudflare answers for a hostname with no live tunnel behind it.
-                context.Response.StatusCode = 530;
-                await context.Response.WriteAsync("error code: 1033").ConfigureAwait(false);
+                await CloudflareErrorPage.WriteNoTunnelAsync(context).ConfigureAwait(false);
                 return;
             }
 

@@ -1,6 +1,6 @@
 namespace CursorAspire.AppHost.Tests.Infrastructure;
 
-/// <summary>Where the Ollama stand-in executable (<c>CursorAspire.TestUpstreams serve</c>) is.</summary>
+/// <summary>Where the stand-in executables are: Ollama's (<c>CursorAspire.TestUpstreams serve</c>) and cloudflared's.</summary>
 internal static class StandIn
 {
     /// <summary>The stand-in's assembly, copied next to the tests by the project reference.</summary>
@@ -17,4 +17,34 @@ internal static class StandIn
     /// <summary><c>dotnet</c> itself, to run the stand-in with.</summary>
     public static string Dotnet =>
         Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+
+    /// <summary>The cloudflared stand-in, copied next to the tests by the project reference.</summary>
+    public static string CloudflaredPath
+    {
+        get
+        {
+            var path = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "CursorAspire.CloudflaredStandIn.exe" : "CursorAspire.CloudflaredStandIn");
+            Assert.True(File.Exists(path), $"The cloudflared stand-in is missing: {path} (tests/CursorAspire.CloudflaredStandIn must build).");
+            return path;
+        }
+    }
+
+    /// <summary>The AppHost's command line for process mode, the Ollama stand-in serving <paramref name="model"/>, and a fixed key.</summary>
+    public static string[] ProcessModeArgs(string model, string apiKey) =>
+    [
+        "--AppHost:ContainerRuntime=none",
+        $"--Ollama:Command={Dotnet}",
+        $"--Ollama:Args:0={AssemblyPath}",
+        "--Ollama:Args:1=serve",
+        $"--Ollama:Models:0={model}",
+        $"--Parameters:proxy-api-key={apiKey}",
+    ];
+
+    /// <summary>A loopback port free right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

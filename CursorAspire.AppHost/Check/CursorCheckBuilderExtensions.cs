@@ -1,0 +1,72 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using CursorAspire.AppHost.ProxyConfiguration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CursorAspire.AppHost.Check;
+
+/// <summary>"Check as Cursor" on the proxy: by itself once the public URL is healthy, and as a dashboard command.</summary>
+public static class CursorCheckBuilderExtensions
+{
+    /// <summary>The dashboard command's name.</summary>
+    public const string CommandName = "check-as-cursor";
+
+    /// <summary>
+    /// Adds the "Check as Cursor" command to the proxy and, unless <c>CursorCheck:AutoRun</c> is false, runs the check
+    /// once the public URL is healthy: when the tunnel in front of the proxy turns healthy (each time it does), or, with
+    /// a fixed <c>AppHost:PublicBaseUrl</c>, when the proxy is ready. Call it after the public URL is set up.
+    /// </summary>
+    /// <param name="proxy">The proxy, with its key, aliases and public URL set up.</param>
+    /// <returns>The proxy builder.</returns>
+    public static IResourceBuilder<ProjectResource> WithCursorCheck(this IResourceBuilder<ProjectResource> proxy)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        var settings = CursorCheckSettings.FromConfiguration(proxy.ApplicationBuilder.Configuration);
+        var publisher = new CursorCheckPublisher(proxy.Resource, settings);
+        proxy.ApplicationBuilder.Services.AddHttpClient(CursorCheckPublisher.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { MaxResponseDrainSize = 0 })
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers(); // each step is logged once, in words; per-request lines would only repeat it
+
+        proxy.WithCommand(CommandName, "Check as Cursor", async context =>
+        {
+            var report = await publisher.RunAsync(context.Services, context.CancellationToken).ConfigureAwait(false);
+            return report is null ? CommandResults.Failure(CursorCheckPublisher.NoPublicUrl)
+                : report.HasFailures ? CommandResults.Failure($"Cursor check: {report.Summary}", report.ToText(), CommandResultFormat.Text)
+                : CommandResults.Success($"Cursor check: {report.Summary}", report.ToText(), CommandResultFormat.Text);
+        }, new CommandOptions
+        {
+            Description = "Does through the public URL what Cursor does (models, Verify, a chat, an agent tool call, a Cursor-sized prompt, the CORS preflight) and says what would fail.",
+            IconName = "Stethoscope",
+            IsHighlighted = true,
+            UpdateState = context => context.ResourceSnapshot.State?.Text == KnownResourceStates.Running ? ResourceCommandState.Enabled : ResourceCommandState.Disabled,
+        });
+
+        if (!settings.AutoRun)
+        {
+            return proxy;
+        }
+
+        var tunnel = proxy.ApplicationBuilder.Resources.OfType<ICloudflareTunnelResource>()
+            .FirstOrDefault(t => ReferenceEquals(t.Tunnel.Target?.Resource, proxy.Resource));
+        if (tunnel is not null)
+        {
+            // Healthy means GET <public URL>/health answered through Cloudflare; the proxy may still be (re)starting.
+            proxy.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(tunnel, (e, _) =>
+            {
+                publisher.RunInBackground(e.Services, ct => e.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync(proxy.Resource.Name, ct));
+                return Task.CompletedTask;
+            });
+        }
+        else if (proxy.Resource.Annotations.OfType<PublicBaseUrlAnnotation>().Any())
+        {
+            proxy.OnResourceReady((_, e, _) =>
+            {
+                publisher.RunInBackground(e.Services);
+                return Task.CompletedTask;
+            });
+        }
+
+        return proxy;
+    }
+}
