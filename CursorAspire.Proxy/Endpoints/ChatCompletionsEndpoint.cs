@@ -61,7 +61,7 @@ public sealed class ChatCompletionsEndpoint(
 
     private async Task CompleteAsync(HttpContext context, ChatTurn turn, ResponseCacheRequest cache, string id, long created)
     {
-        var result = await calls.CompleteAsync(turn, context.RequestAborted).ConfigureAwait(false);
+        var result = await usage.CountingAbandonedAsync(turn, calls.CompleteAsync, CheckRequestHeader.IsPresent(context), context.RequestAborted).ConfigureAwait(false);
         UsageDetails? replayed = null;
         if (cache.Outcome == ResponseCacheOutcome.Hit)
         {

@@ -38,42 +38,46 @@ public sealed class EventStreamResponder(UpstreamCall calls, ProxyMetrics metric
         var output = context.Response.BodyWriter;
         var received = completed is null ? null : new List<ChatResponseUpdate>();
         UsageDetails? spent = null;
-        if (writer.WriteStart(output))
-        {
-            await output.FlushAsync(aborted).ConfigureAwait(false);
-        }
         try
         {
-            while (updates.HasCurrent)
+            if (writer.WriteStart(output))
             {
-                received?.Add(updates.Current);
-                if (writer.WriteUpdate(updates.Current, output))
+                await output.FlushAsync(aborted).ConfigureAwait(false);
+            }
+            try
+            {
+                while (updates.HasCurrent)
                 {
-                    await output.FlushAsync(aborted).ConfigureAwait(false);
+                    received?.Add(updates.Current);
+                    if (writer.WriteUpdate(updates.Current, output))
+                    {
+                        await output.FlushAsync(aborted).ConfigureAwait(false);
+                    }
+                    await updates.MoveNextAsync().ConfigureAwait(false);
                 }
-                await updates.MoveNextAsync().ConfigureAwait(false);
+                if (completed is not null)
+                {
+                    await completed(received!, aborted).ConfigureAwait(false);
+                }
+                writer.WriteEnd(output);
+                spent = writer.FinalUsage;
+                if (cache.Outcome != ResponseCacheOutcome.Hit)
+                {
+                    metrics.RecordReportedPromptTokens(writer.ReportedUsage, turn.AnsweringRoute.ProviderName);
+                }
             }
-            if (completed is not null)
+            catch (Exception ex) when (!aborted.IsCancellationRequested)
             {
-                await completed(received!, aborted).ConfigureAwait(false);
+                // The status is already 200: the format says how the user sees the error.
+                writer.WriteFailed(calls.StreamFailed(ex, turn), output);
             }
-            writer.WriteEnd(output);
-            spent = writer.FinalUsage;
-            if (cache.Outcome != ResponseCacheOutcome.Hit)
-            {
-                metrics.RecordReportedPromptTokens(writer.ReportedUsage, turn.AnsweringRoute.ProviderName);
-            }
+            await output.FlushAsync(aborted).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!aborted.IsCancellationRequested)
+        finally
         {
-            // The status is already 200: the format says how the user sees the error.
-            writer.WriteFailed(calls.StreamFailed(ex, turn), output);
-        }
-        await output.FlushAsync(aborted).ConfigureAwait(false);
-        if (spent is not null)
-        {
-            // After the answer went out: counting must not delay it.
-            await usage.RecordAsync(turn, spent, fromResponseCache: cache.Outcome == ResponseCacheOutcome.Hit, CheckRequestHeader.IsPresent(context)).ConfigureAwait(false);
+            // After the answer went out: counting must not delay it. A stream that broke off, or that the client left,
+            // counts what it cost so far: the provider bills it, and a key must not dodge its budget by disconnecting.
+            await usage.RecordAsync(turn, spent ?? writer.UsageSoFar, fromResponseCache: cache.Outcome == ResponseCacheOutcome.Hit, CheckRequestHeader.IsPresent(context)).ConfigureAwait(false);
         }
     }
 

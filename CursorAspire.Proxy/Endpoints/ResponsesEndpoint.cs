@@ -113,7 +113,7 @@ public sealed class ResponsesEndpoint(
     private async Task CompleteAsync(HttpContext context, ChatTurn turn, ResponseCacheRequest cache, ResponseEventWriter writer, ResponseEnvelope envelope, Save save)
     {
         var aborted = context.RequestAborted;
-        var result = await calls.CompleteAsync(turn, aborted).ConfigureAwait(false);
+        var result = await usage.CountingAbandonedAsync(turn, calls.CompleteAsync, CheckRequestHeader.IsPresent(context), aborted).ConfigureAwait(false);
         foreach (var update in result.ToChatResponseUpdates())
         {
             writer.WriteUpdate(update, output: null);

@@ -27,6 +27,21 @@ public sealed class MemoryCounters(TimeProvider time)
             ? new Dictionary<string, long>(group.Fields, StringComparer.Ordinal)
             : new Dictionary<string, long>();
 
+    /// <summary>Takes every live group out: what was counted here, to be added to Redis once it answers again.</summary>
+    public IReadOnlyList<(string Key, TimeSpan Ttl, KeyValuePair<string, long>[] Fields)> Drain()
+    {
+        var now = time.GetUtcNow();
+        var drained = new List<(string, TimeSpan, KeyValuePair<string, long>[])>();
+        foreach (var key in _groups.Keys)
+        {
+            if (_groups.TryRemove(key, out var group) && group.Expires > now)
+            {
+                drained.Add((key, group.Expires - now, [.. group.Fields]));
+            }
+        }
+        return drained;
+    }
+
     private void Prune(DateTimeOffset now)
     {
         foreach (var (key, group) in _groups)

@@ -74,6 +74,24 @@ public sealed class UsageAccounting(UsageLedger ledger, UsageMetrics metrics)
         ], CancellationToken.None).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs a non-streamed upstream call. When the client leaves while it runs, the prompt the provider already took
+    /// counts (the proxy's estimate): a key must not dodge its budget by disconnecting before the answer.
+    /// </summary>
+    public async Task<ChatResponse> CountingAbandonedAsync(ChatTurn turn, Func<ChatTurn, CancellationToken, Task<ChatResponse>> call, bool isCheck, CancellationToken aborted)
+    {
+        try
+        {
+            return await call(turn, aborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            var prompt = new UsageDetails { InputTokenCount = turn.EstimatedPromptTokens, OutputTokenCount = 0, TotalTokenCount = turn.EstimatedPromptTokens };
+            await RecordAsync(turn, prompt, fromResponseCache: false, isCheck).ConfigureAwait(false);
+            throw;
+        }
+    }
+
     private async Task<bool> WithinCheckAllowanceAsync(ChatTurn turn, long tokens)
     {
         var today = await ledger.DayAsync(turn.Key, ledger.Today, CancellationToken.None).ConfigureAwait(false);

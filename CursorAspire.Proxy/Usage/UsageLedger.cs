@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Storage;
@@ -33,6 +34,8 @@ public sealed class UsageLedger(StateStore store, TimeProvider time, ILogger<Usa
 
     private static readonly TimeSpan Retention = TimeSpan.FromDays(40);
     private readonly MemoryCounters _fallback = new(time);
+    // Today's counters as Redis last returned them, per key-day: the base while Redis is down.
+    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, long>> _lastKnown = new(StringComparer.Ordinal);
     private int _fallingBack;
 
     /// <summary>Whether counting is in process memory right now (Redis was down at the last operation).</summary>
@@ -52,13 +55,22 @@ public sealed class UsageLedger(StateStore store, TimeProvider time, ILogger<Usa
         try
         {
             var counters = await store.GetCountersAsync(group, cancellationToken).ConfigureAwait(false);
-            Recovered();
+            if (await RecoveredAsync(cancellationToken).ConfigureAwait(false))
+            {
+                counters = await store.GetCountersAsync(group, cancellationToken).ConfigureAwait(false);
+            }
+            if (_lastKnown.Count > 10_000)
+            {
+                _lastKnown.Clear();
+            }
+            _lastKnown[group] = counters;
             return counters;
         }
         catch (StateStoreUnavailableException ex)
         {
             FallingBack(ex);
-            return _fallback.Get(group);
+            // What Redis last said plus what was counted here since: a budget does not start over because Redis is down.
+            return Sum(_lastKnown.GetValueOrDefault(group), _fallback.Get(group));
         }
     }
 
@@ -69,12 +81,22 @@ public sealed class UsageLedger(StateStore store, TimeProvider time, ILogger<Usa
         try
         {
             await store.IncrementAsync(group, increments, Retention, cancellationToken).ConfigureAwait(false);
-            Recovered();
         }
         catch (StateStoreUnavailableException ex)
         {
             FallingBack(ex);
             _fallback.Increment(group, increments, Retention);
+            return;
+        }
+        // Keep the base for an outage current: the last read came before this request was counted.
+        _lastKnown.AddOrUpdate(group, static (_, added) => Sum(null, added), static (_, known, added) => Sum(known, added), increments);
+        try
+        {
+            await RecoveredAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (StateStoreUnavailableException)
+        {
+            // Down again mid-flush: what was not added stays in memory for the next recovery.
         }
     }
 
@@ -93,15 +115,54 @@ public sealed class UsageLedger(StateStore store, TimeProvider time, ILogger<Usa
     {
         if (Interlocked.Exchange(ref _fallingBack, 1) == 0)
         {
-            logger.LogWarning("Usage counters cannot reach Redis ({Reason}); counting in this process until it answers. Token budgets are per process meanwhile.", ex.Reason);
+            logger.LogWarning("Usage counters cannot reach Redis ({Reason}); counting in this process until it answers. Token budgets go on from what Redis last said, per process meanwhile.", ex.Reason);
         }
     }
 
-    private void Recovered()
+    /// <summary>
+    /// Once Redis answers again, adds what this process counted meanwhile, so budgets and <c>GET /v1/usage</c> lose
+    /// nothing to the outage. A flush that fails goes back to memory for the next recovery. Call after an operation on
+    /// Redis succeeded; returns whether counts were added.
+    /// </summary>
+    private async Task<bool> RecoveredAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _fallingBack) == 0)
+        {
+            return false;
+        }
+        var pending = _fallback.Drain();
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var (group, ttl, fields) = pending[i];
+            try
+            {
+                await store.IncrementAsync(group, fields, ttl, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StateStoreUnavailableException)
+            {
+                // Still down: everything not yet added goes back, and the outage goes on (already logged).
+                for (var j = i; j < pending.Count; j++)
+                {
+                    _fallback.Increment(pending[j].Key, pending[j].Fields, pending[j].Ttl);
+                }
+                throw;
+            }
+        }
+        _lastKnown.Clear();
         if (Interlocked.Exchange(ref _fallingBack, 0) == 1)
         {
-            logger.LogInformation("Usage counters reach Redis again.");
+            logger.LogInformation("Usage counters reach Redis again; what this process counted meanwhile ({Groups} key-days) was added.", pending.Count);
         }
+        return pending.Count > 0;
+    }
+
+    private static Dictionary<string, long> Sum(IReadOnlyDictionary<string, long>? known, IEnumerable<KeyValuePair<string, long>> here)
+    {
+        var sum = known is null ? new Dictionary<string, long>(StringComparer.Ordinal) : new Dictionary<string, long>(known, StringComparer.Ordinal);
+        foreach (var (field, value) in here)
+        {
+            sum[field] = sum.GetValueOrDefault(field) + value;
+        }
+        return sum;
     }
 }

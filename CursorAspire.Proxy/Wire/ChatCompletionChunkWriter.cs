@@ -74,6 +74,9 @@ public sealed class ChatCompletionChunkWriter : IChatStreamWriter
     /// <inheritdoc />
     public UsageDetails? FinalUsage { get; private set; }
 
+    /// <inheritdoc />
+    public UsageDetails UsageSoFar => TokenEstimator.Complete(_usage, EstimatedPromptTokens, _outputChars);
+
     /// <summary>Number of tool calls written so far.</summary>
     public int ToolCallCount => _toolCallCount;
 

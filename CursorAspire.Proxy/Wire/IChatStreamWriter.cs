@@ -27,4 +27,10 @@ public interface IChatStreamWriter
 
     /// <summary>The usage the client was told at the end: the upstream's, with the proxy's estimates where it gave none.</summary>
     UsageDetails? FinalUsage { get; }
+
+    /// <summary>
+    /// What the answer has cost so far, for a stream that ended early (the upstream failed or the client left): the
+    /// upstream's usage if it reported any, else estimates of the prompt and of the output written.
+    /// </summary>
+    UsageDetails UsageSoFar { get; }
 }

@@ -68,6 +68,9 @@ public sealed class ResponseEventWriter : IChatStreamWriter
     /// <inheritdoc />
     public UsageDetails? FinalUsage { get; private set; }
 
+    /// <inheritdoc />
+    public UsageDetails UsageSoFar => TokenEstimator.Complete(_usage, EstimatedPromptTokens, _outputChars);
+
     /// <summary>The final <c>response</c> object, once <see cref="WriteEnd(IBufferWriter{byte})"/> wrote it.</summary>
     public byte[]? FinalResponse { get; private set; }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Net;
 using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.Proxy.Tests.Infrastructure.Redis;
@@ -86,6 +87,47 @@ public sealed class TokenBudgetTests(GarnetServerFixture garnet)
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
         Assert.Contains("Redis is down", (string?)ChatRequests.AssertOpenAIError(body)["message"]);
         Assert.Contains("counting in this process", guarded.Proxy.Logs.All);
+    }
+
+    [Fact]
+    public async Task ThroughAnOutageTheBudgetGoesOnFromRedisAndNothingCountedMeanwhileIsLost()
+    {
+        using var outage = GarnetServerFixture.StartNew();
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:cache"] = outage.ConnectionString + ",connectTimeout=500,connectRetry=0",
+            ["Proxy:Cache:Enabled"] = "false",
+            ["Proxy:Storage:Breaker:BreakDuration"] = "00:00:01",
+        };
+        await using var guarded = await GuardedProxy.StartAsync(settings);
+        using var limited = guarded.Limited();
+        StandInReply Spend200() => StandInReply.FromText("ok") with { Usage = new StandInUsage(150, 50) };
+        guarded.Ollama.Enqueue(Spend200(), Spend200());
+
+        // 200 of 300 counted in Redis; then Redis goes down and another 200 are counted in this process.
+        Assert.Equal(HttpStatusCode.OK, (await ChatRequests.PostAsync(limited, ChatRequests.Simple("local", stream: false, text: $"a {Guid.NewGuid()}"))).StatusCode);
+        outage.Stop();
+        Assert.Equal(HttpStatusCode.OK, (await ChatRequests.PostAsync(limited, ChatRequests.Simple("local", stream: false, text: $"b {Guid.NewGuid()}"))).StatusCode);
+
+        // The budget did not start over with the outage: 200 from Redis + 200 here is past 300.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await ChatRequests.PostAsync(limited, ChatRequests.Simple("local", stream: false, text: $"c {Guid.NewGuid()}"))).StatusCode);
+
+        // Redis is back: the proxy adds what it counted meanwhile (polls the real state the proxy reports).
+        outage.Start();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while ((string?)JsonNode.Parse(await limited.GetStringAsync("v1/usage", deadline.Token))!["counting"] != "shared")
+        {
+            await Task.Delay(100, deadline.Token);
+        }
+        Assert.Contains("what this process counted meanwhile", guarded.Proxy.Logs.All);
+
+        // Another proxy on the same Redis sees the 200 counted during the outage. (The embedded server came back empty,
+        // as a Redis without persistence does: the 200 it held before are gone with it, not with the proxy.)
+        await using var other = await GuardedProxy.StartAsync(settings);
+        using var viaOther = other.Limited();
+        var usage = JsonNode.Parse(await viaOther.GetStringAsync("v1/usage"))!;
+        Assert.Equal(200, (long)usage["today"]!["tokens"]!);
+        Assert.Equal(1, (long)usage["today"]!["models"]!["local"]!["requests"]!);
     }
 
     [Fact]
