@@ -59,6 +59,10 @@ if (builder.AddOptionalSecretParameter("anthropic-api-key") is { } anthropicKey)
 // Cursor's Verify call sends a model name the proxy does not serve: AppHost:DefaultModel answers it, else the first model.
 proxy.WithDefaultModel(settings.DefaultModel);
 
+// Any other proxy setting (named keys, fallbacks, prices, limits) from the AppHost's own configuration: its user
+// secrets keep upstream keys out of the repository. Added after the AppHost's own settings, which win.
+proxy.WithProxySettingsFrom(builder.Configuration);
+
 // Cursor's servers make the model calls and cannot reach localhost: a fixed public URL (AppHost:PublicBaseUrl), else a
 // cloudflared tunnel, quick (new *.trycloudflare.com URL each start) or named (CloudflareTunnel:Hostname, stable). It runs
 // as a container | cloudflared from PATH | on first run the official cloudflared release, downloaded and verified, so a

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
 using CursorAspire.AppHost.Cursor;
 using CursorAspire.Proxy.Routing;
 
@@ -172,6 +173,34 @@ public static class ProxyConfigurationBuilderExtensions
             if ((alias ?? resource.Annotations.OfType<ProxyModelAliasAnnotation>().FirstOrDefault()?.Alias) is { } defaultModel)
             {
                 context.EnvironmentVariables[ProxyConfigurationKeys.DefaultModel] = defaultModel;
+            }
+        });
+    }
+
+    /// <summary>
+    /// Passes every <c>Proxy:*</c> setting of the AppHost's own configuration (its user secrets, environment variables,
+    /// command line) to the proxy: named keys, fallbacks, prices, limits, anything the AppHost does not set itself. The
+    /// proxy runs as Production, where its own user secrets are not read; the AppHost's are, so an upstream key kept
+    /// there stays out of the repository. What the AppHost sets itself (the key, providers, aliases) wins for the same key.
+    /// </summary>
+    /// <param name="proxy">The proxy.</param>
+    /// <param name="configuration">The AppHost's configuration.</param>
+    /// <returns>The proxy builder.</returns>
+    public static IResourceBuilder<T> WithProxySettingsFrom<T>(this IResourceBuilder<T> proxy, IConfiguration configuration)
+        where T : IResourceWithEnvironment
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(ProxyConfigurationKeys.Section);
+        return proxy.WithEnvironment(context =>
+        {
+            foreach (var (key, value) in section.AsEnumerable())
+            {
+                if (value is not null)
+                {
+                    // TryAdd: what the AppHost set before stays; what it sets after (the public URL) overwrites.
+                    context.EnvironmentVariables.TryAdd(ProxyConfigurationKeys.FromConfigurationKey(key), value);
+                }
             }
         });
     }

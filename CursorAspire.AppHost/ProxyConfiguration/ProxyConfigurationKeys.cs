@@ -6,6 +6,9 @@ namespace CursorAspire.AppHost.ProxyConfiguration;
 /// </summary>
 public static class ProxyConfigurationKeys
 {
+    /// <summary>The proxy's configuration section.</summary>
+    public const string Section = "Proxy";
+
     /// <summary>The first accepted API key.</summary>
     public const string ApiKey = "Proxy__ApiKeys__0";
 
@@ -20,4 +23,7 @@ public static class ProxyConfigurationKeys
 
     /// <summary><c>Proxy__Models__{alias}__{setting}</c>.</summary>
     public static string Model(string alias, string setting) => $"Proxy__Models__{alias}__{setting}";
+
+    /// <summary>The environment variable for the configuration key <paramref name="key"/> (<c>Proxy:Keys:a:Key</c> → <c>Proxy__Keys__a__Key</c>).</summary>
+    public static string FromConfigurationKey(string key) => key.Replace(":", "__", StringComparison.Ordinal);
 }

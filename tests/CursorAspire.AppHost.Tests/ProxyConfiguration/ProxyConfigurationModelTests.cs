@@ -27,6 +27,26 @@ public sealed class ProxyConfigurationModelTests
         Assert.DoesNotContain(env.Keys, k => k.StartsWith("Proxy__Providers__openai", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ProxySettingsInTheAppHostsConfigurationReachTheProxyAndTheAppHostsOwnWin()
+    {
+        // As `dotnet user-secrets set "Proxy:Keys:alice:Key" … --project CursorAspire.AppHost` would give them.
+        await using var builder = await AppHostModel.ContainerModeAsync(
+            "--Proxy:Keys:alice:Key=sk-alice-0123456789abcdefghij",
+            "--Proxy:Keys:alice:TokensPerDay=2000000",
+            "--Proxy:Models:local-qwen2.5-coder-7b:Fallbacks:0=openai-gpt-4.1",
+            "--Proxy:ApiKeys:0=an-attempt-to-replace-the-generated-key",
+            "--Proxy:Models:local-qwen2.5-coder-7b:Model=another-model");
+
+        var env = await builder.Resource<ProjectResource>("proxy").EnvironmentAsync();
+
+        Assert.Equal("sk-alice-0123456789abcdefghij", env["Proxy__Keys__alice__Key"]);
+        Assert.Equal("2000000", env["Proxy__Keys__alice__TokensPerDay"]);
+        Assert.Equal("openai-gpt-4.1", env["Proxy__Models__local-qwen2.5-coder-7b__Fallbacks__0"]);
+        Assert.Equal("{proxy-api-key.value}", env["Proxy__ApiKeys__0"]);
+        Assert.Equal("qwen2.5-coder:7b", env["Proxy__Models__local-qwen2.5-coder-7b__Model"]);
+    }
+
     [Theory]
     [InlineData("Development")]
     [InlineData("Production")]
