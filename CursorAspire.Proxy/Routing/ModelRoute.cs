@@ -9,14 +9,14 @@ namespace CursorAspire.Proxy.Routing;
 /// <param name="Provider">That provider's settings.</param>
 /// <param name="UpstreamModel">The model name the upstream understands.</param>
 /// <param name="Model">The alias's settings, if an alias matched.</param>
-/// <param name="IsFallback">The requested name was unknown and the default model was used.</param>
+/// <param name="IsDefaultForUnknownName">The requested name was unknown and the default model was used.</param>
 public sealed record ModelRoute(
     string? Alias,
     string ProviderName,
     ProviderOptions Provider,
     string UpstreamModel,
     ModelOptions? Model,
-    bool IsFallback)
+    bool IsDefaultForUnknownName)
 {
     /// <summary>The configured context window, if any.</summary>
     public int? ContextLength => Model?.ContextLength;

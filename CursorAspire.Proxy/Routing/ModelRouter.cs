@@ -37,7 +37,7 @@ public sealed class ModelRouter(IOptions<ProxyOptions> options, ILogger<ModelRou
                 OpenAIError.Server, "no_models_configured", "model");
         }
         logger.LogInformation("Model {RequestedModel} is not configured; routed to the default model {DefaultModel}.", CallerText.Cap(requestedModel), fallback);
-        return Allowed(fallbackRoute, requestedModel, allowedModels, keyName) with { IsFallback = true };
+        return Allowed(fallbackRoute, requestedModel, allowedModels, keyName) with { IsDefaultForUnknownName = true };
     }
 
     private string? DefaultModelName(IReadOnlyList<string>? allowedModels)
@@ -78,7 +78,7 @@ public sealed class ModelRouter(IOptions<ProxyOptions> options, ILogger<ModelRou
 
     private ModelRoute? AliasRoute(string alias, ModelOptions model) =>
         model.Provider is { } providerName && _options.Providers.TryGetValue(providerName, out var provider)
-            ? new ModelRoute(alias, providerName, provider, model.Model!, model, IsFallback: false)
+            ? new ModelRoute(alias, providerName, provider, model.Model!, model, IsDefaultForUnknownName: false)
             : null;
 
     /// <summary>
@@ -98,7 +98,7 @@ public sealed class ModelRouter(IOptions<ProxyOptions> options, ILogger<ModelRou
         var provider = _options.Providers[providerName];
         if (provider.AllowAnyModel)
         {
-            return new ModelRoute(null, providerName, provider, upstreamModel, null, IsFallback: false);
+            return new ModelRoute(null, providerName, provider, upstreamModel, null, IsDefaultForUnknownName: false);
         }
         throw new ProxyException(StatusCodes.Status404NotFound,
             $"Model '{CallerText.Cap(upstreamModel)}' is not configured on provider '{providerName}'. Add it under Proxy:Models, or set Proxy:Providers:{providerName}:AllowAnyModel=true to allow any model of that provider.",

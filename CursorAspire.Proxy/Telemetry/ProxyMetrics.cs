@@ -12,7 +12,7 @@ public sealed class ProxyMetrics
     {
         var meter = meterFactory.Create(MeterName);
         Requests = meter.CreateCounter<long>("cursoraspire.requests", description: "Chat requests by route and shape.");
-        FallbackRoutes = meter.CreateCounter<long>("cursoraspire.routes.fallback", description: "Requests for unknown model names sent to the default model.");
+        DefaultedRoutes = meter.CreateCounter<long>("cursoraspire.routes.defaulted", description: "Requests for unknown model names sent to the default model.");
         StreamErrors = meter.CreateCounter<long>("cursoraspire.stream.errors", description: "Upstream failures after a stream had started (shown to the user as text).");
         UpstreamErrors = meter.CreateCounter<long>("cursoraspire.upstream.errors", description: "Upstream failures before the first byte, by status.");
         UpstreamRetries = meter.CreateCounter<long>("cursoraspire.upstream.retries", "{retry}", "Upstream calls retried before the first byte, by provider.");
@@ -24,7 +24,7 @@ public sealed class ProxyMetrics
     }
 
     public Counter<long> Requests { get; }
-    public Counter<long> FallbackRoutes { get; }
+    public Counter<long> DefaultedRoutes { get; }
     public Counter<long> StreamErrors { get; }
     public Counter<long> UpstreamErrors { get; }
     public Counter<long> UpstreamRetries { get; }

@@ -17,12 +17,12 @@ public sealed class RequestTelemetry(ProxyMetrics metrics)
             { "cursoraspire.provider", route.ProviderName },
             { "cursoraspire.model", route.Alias ?? route.UpstreamModel },
             { "cursoraspire.shape", shape },
-            { "cursoraspire.fallback", route.IsFallback },
+            { "cursoraspire.route.default", route.IsDefaultForUnknownName },
             { KeyNameTag, keyName },
         });
-        if (route.IsFallback)
+        if (route.IsDefaultForUnknownName)
         {
-            metrics.FallbackRoutes.Add(1);
+            metrics.DefaultedRoutes.Add(1);
         }
         metrics.EstimatedPromptTokens.Record(estimatedPromptTokens, new KeyValuePair<string, object?>("cursoraspire.provider", route.ProviderName));
 
@@ -33,7 +33,7 @@ public sealed class RequestTelemetry(ProxyMetrics metrics)
             activity.SetTag("cursoraspire.route.alias", route.Alias);
             activity.SetTag("cursoraspire.route.provider", route.ProviderName);
             activity.SetTag("cursoraspire.route.upstream_model", route.UpstreamModel);
-            activity.SetTag("cursoraspire.route.fallback", route.IsFallback);
+            activity.SetTag("cursoraspire.route.default", route.IsDefaultForUnknownName);
             activity.SetTag("cursoraspire.request.shape", shape);
             activity.SetTag("cursoraspire.request.stream", request.Stream);
             activity.SetTag("cursoraspire.request.previous_response", request.PreviousResponseId is not null);
