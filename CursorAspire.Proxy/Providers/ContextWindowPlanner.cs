@@ -35,7 +35,7 @@ public sealed class ContextWindowPlanner
             throw new ProxyException(StatusCodes.Status400BadRequest,
                 $"This conversation is about {estimatedPromptTokens:N0} tokens, but {modelName} has a context window of {contextLength:N0} tokens, " +
                 "so the model would silently lose the start of it. Start a new chat (or summarize this one), use a model with a larger window, " +
-                "or raise Proxy:Models:<alias>:ContextLength if the model really supports more.",
+                "or raise Proxy:Models:<alias>:ContextLength (Ollama:ContextLength under the AppHost) if the model really supports more.",
                 OpenAIError.InvalidRequest, "context_length_exceeded", "messages");
         }
         var answerRoom = Math.Max(MinimumAnswerTokens, maxOutputTokens ?? DefaultAnswerTokens);

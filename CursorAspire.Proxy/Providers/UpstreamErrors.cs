@@ -70,10 +70,14 @@ public static class UpstreamErrors
             _ => (502, OpenAIError.Upstream, "upstream_error"),
         };
         var prefix = status is 401 or 403
-            ? $"Provider '{providerName}' rejected the proxy's credentials (check Proxy:Providers:{providerName}:ApiKey)"
+            ? $"Provider '{providerName}' rejected the proxy's credentials (check Proxy:Providers:{providerName}:ApiKey{AppHostKeyHint(providerName)})"
             : $"Provider '{providerName}' answered {status} for model '{upstreamModel}'";
         return new ProxyException(statusCode, $"{prefix}: {message}", type, code) { RetryAfter = retryAfter };
     }
+
+    // The AppHost sets its own providers' keys from its parameters: name the setting the user actually changes there.
+    private static string AppHostKeyHint(string providerName) =>
+        providerName is "openai" or "anthropic" ? $"; under the AppHost, Parameters:{providerName}-api-key" : string.Empty;
 
     private static string? RetryAfter(ClientResultException result)
     {
