@@ -58,8 +58,10 @@ internal static class OpenAIChatCompletionsEndpoint
 
         var reply = exchange.State.Script.Next(request);
         // The automatic prompt cache: routed by prompt_cache_key, prefix of the tools and messages.
-        var cached = exchange.State.PromptCache.ReadAutomatic(body["prompt_cache_key"] is JsonValue key && key.TryGetValue<string>(out var k) ? k : null,
-            (body["tools"]?.ToJsonString() ?? string.Empty) + body["messages"]!.ToJsonString());
+        // Without a key nothing is found: the prompt's text is only built when there is one.
+        var cached = body["prompt_cache_key"] is JsonValue key && key.TryGetValue<string>(out var cacheKey)
+            ? exchange.State.PromptCache.ReadAutomatic(cacheKey, (body["tools"]?.ToJsonString() ?? string.Empty) + body["messages"]!.ToJsonString())
+            : 0;
         if (cached > 0 && reply.Usage is { } usage)
         {
             // Within the scripted prompt size: a script that says how big the prompt was is taken at its word.
