@@ -65,7 +65,9 @@ public sealed class LoopbackTopology : IAsyncDisposable
         }
         else
         {
-            var openai = await OpenAIStandIn.StartAsync(new OpenAIStandInOptions { DefaultReply = _ => reply }, cancellationToken).ConfigureAwait(false);
+            // The proxy sends prompt_cache_key and the direct path does not: the stand-in's cache simulation (it builds and
+            // keeps each keyed prompt's text) would land in "proxy − direct" although a real upstream does that work.
+            var openai = await OpenAIStandIn.StartAsync(new OpenAIStandInOptions { DefaultReply = _ => reply, SimulatePromptCache = false }, cancellationToken).ConfigureAwait(false);
             standIn = openai;
             direct = new Uri(openai.ApiBaseUri, "chat/completions");
             alias = "remote";

@@ -58,7 +58,7 @@ public sealed class OllamaStandIn : StandInServer
                 app.MapDelete("/api/delete", context => OllamaEndpoints.DeleteAsync(context, models));
                 app.MapPost("/api/pull", context => OllamaPullEndpoint.HandleAsync(context, models, stepDelay, pullable));
                 app.MapPost("/api/chat", context => OllamaChatEndpoint.HandleAsync(context, models, requireModel));
-                app.MapPost("/v1/chat/completions", context => OpenAIChatCompletionsEndpoint.HandleAsync(context, requiredApiKey: null, thinkingModels: NoThinkingModels));
+                app.MapPost("/v1/chat/completions", context => OpenAIChatCompletionsEndpoint.HandleAsync(context, requiredApiKey: null, thinkingModels: NoThinkingModels, simulatePromptCache: true));
                 app.MapGet("/v1/models", context => OpenAIModelsEndpoint.HandleAsync(context, models.List().Select(m => m.Name), "library", requiredApiKey: null));
                 app.MapFallback(NotFoundAsync);
             },

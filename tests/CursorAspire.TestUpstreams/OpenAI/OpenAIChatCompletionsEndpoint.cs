@@ -11,7 +11,7 @@ internal static class OpenAIChatCompletionsEndpoint
 {
     private const string Fingerprint = "fp_standin01";
 
-    public static async Task HandleAsync(HttpContext context, string? requiredApiKey, IReadOnlySet<string> thinkingModels)
+    public static async Task HandleAsync(HttpContext context, string? requiredApiKey, IReadOnlySet<string> thinkingModels, bool simulatePromptCache)
     {
         var exchange = Exchange.Of(context);
         var request = exchange.Request;
@@ -58,8 +58,8 @@ internal static class OpenAIChatCompletionsEndpoint
 
         var reply = exchange.State.Script.Next(request);
         // The automatic prompt cache: routed by prompt_cache_key, prefix of the tools and messages.
-        // Without a key nothing is found: the prompt's text is only built when there is one.
-        var cached = body["prompt_cache_key"] is JsonValue key && key.TryGetValue<string>(out var cacheKey)
+        // Without a key nothing is found: the prompt's text is only built when there is one (and the simulation is on).
+        var cached = simulatePromptCache && body["prompt_cache_key"] is JsonValue key && key.TryGetValue<string>(out var cacheKey)
             ? exchange.State.PromptCache.ReadAutomatic(cacheKey, (body["tools"]?.ToJsonString() ?? string.Empty) + body["messages"]!.ToJsonString())
             : 0;
         if (cached > 0 && reply.Usage is { } usage)

@@ -34,13 +34,14 @@ public sealed class OpenAIStandIn : StandInServer
         var models = options.Models.ToArray();
         var apiKey = options.ApiKey;
         var thinkingModels = options.ThinkingModels.ToHashSet(StringComparer.Ordinal);
+        var simulatePromptCache = options.SimulatePromptCache;
         var (app, baseUri) = await StandInHost.StartAsync(
             options.Endpoint,
             state,
             IsChat,
             app =>
             {
-                app.MapPost("/v1/chat/completions", context => OpenAIChatCompletionsEndpoint.HandleAsync(context, apiKey, thinkingModels));
+                app.MapPost("/v1/chat/completions", context => OpenAIChatCompletionsEndpoint.HandleAsync(context, apiKey, thinkingModels, simulatePromptCache));
                 app.MapGet("/v1/models", context => OpenAIModelsEndpoint.HandleAsync(context, models, "openai", apiKey));
                 app.MapFallback(NotFoundAsync);
             },

@@ -17,6 +17,13 @@ public sealed class OpenAIStandInOptions
     /// </summary>
     public IReadOnlyList<string> ThinkingModels { get; set; } = ["deepseek-reasoner"];
 
+    /// <summary>
+    /// Whether a request with a <c>prompt_cache_key</c> is billed through the simulated prompt cache (the default), which
+    /// keeps the text of every such prompt. The load harness turns it off: it measures the proxy, and that work (about
+    /// 40 KB per Cursor request) is the stand-in's, not something the proxy's requests cost a real upstream's client.
+    /// </summary>
+    public bool SimulatePromptCache { get; set; } = true;
+
     /// <summary>When set, requests without <c>Authorization: Bearer {ApiKey}</c> get OpenAI's 401.</summary>
     public string? ApiKey { get; set; }
 
