@@ -107,7 +107,7 @@ internal static class GenerationOptionsReader
                 {
                     return ChatResponseFormat.Json;
                 }
-                JsonSchemaShape.Ensure(schema, JsonElementReading.MemberPath(holderPath, "schema"));
+                JsonSchemaShape.Ensure(schema, holderPath, "schema");
                 return ChatResponseFormat.ForJsonSchema(schema.Clone(), holder.ReadString("name", holderPath), holder.ReadString("description", holderPath));
             default:
                 return null;

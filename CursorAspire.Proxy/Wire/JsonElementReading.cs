@@ -25,11 +25,14 @@ internal static class JsonElementReading
     /// <summary>A string that must be there and must not be blank: names, roles.</summary>
     public static string ReadRequiredString(this JsonElement obj, string name, string path)
     {
-        var param = MemberPath(path, name);
-        var value = obj.ReadString(name, path) ?? throw new WireFormatException($"Missing required parameter: '{param}'.", param);
-        return string.IsNullOrWhiteSpace(value)
-            ? throw new WireFormatException($"Invalid value for '{param}': it must not be empty.", param)
-            : value;
+        var value = obj.ReadString(name, path);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            // The member's path only for the error: a request reads one of these per message, tool and call.
+            var param = MemberPath(path, name);
+            throw new WireFormatException(value is null ? $"Missing required parameter: '{param}'." : $"Invalid value for '{param}': it must not be empty.", param);
+        }
+        return value;
     }
 
     public static bool? ReadBool(this JsonElement obj, string name, string path)

@@ -62,7 +62,7 @@ internal static class ToolDefinitionReader
         {
             return EmptyObjectSchema;
         }
-        JsonSchemaShape.Ensure(parameters, JsonElementReading.MemberPath(path, "parameters"));
+        JsonSchemaShape.Ensure(parameters, path, "parameters");
         return parameters;
     }
 
