@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using CursorAspire.Proxy.Wire;
@@ -25,8 +26,21 @@ public static class PromptCacheKey
         var conversation = request.ConversationId
             ?? request.Messages.FirstOrDefault(m => m.Role == ChatRole.User)?.Text
             ?? string.Empty;
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{keyId}\n{conversation}"));
-        return "cursoraspire-" + Convert.ToHexStringLower(hash.AsSpan(0, 16));
+        // Hashed from pooled UTF-8 bytes, not from a joined string and its copy: the first user message can be long.
+        var text = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(keyId) + 1 + Encoding.UTF8.GetByteCount(conversation));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(keyId, text);
+            text[length++] = (byte)'\n';
+            length += Encoding.UTF8.GetBytes(conversation, text.AsSpan(length));
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(text.AsSpan(0, length), hash);
+            return "cursoraspire-" + Convert.ToHexStringLower(hash[..16]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(text);
+        }
     }
 
     public static void AttachTo(ChatOptions options, string key) => (options.AdditionalProperties ??= [])[Property] = key;

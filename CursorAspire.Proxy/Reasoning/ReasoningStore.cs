@@ -87,6 +87,15 @@ public sealed class ReasoningStore(StateStore store, IOptions<ReasoningOptions> 
     }
 
     // The key id is a hash prefix of the API key (never the key); call ids can be long, so they are hashed too.
-    private static string Key(string keyId, string callId) =>
-        $"cursoraspire:reasoning:{keyId}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(callId)).AsSpan(0, 16))}";
+    // Every request looks up each tool-call turn of its history: hashed on the stack, so a lookup makes only the key.
+    private static string Key(string keyId, string callId)
+    {
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(callId.Length);
+        Span<byte> utf8 = maxBytes <= 256 ? stackalloc byte[maxBytes] : new byte[maxBytes];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(callId, utf8)], hash);
+        Span<char> hex = stackalloc char[32];
+        Convert.TryToHexStringLower(hash[..16], hex, out _);
+        return $"cursoraspire:reasoning:{keyId}:{(ReadOnlySpan<char>)hex}";
+    }
 }

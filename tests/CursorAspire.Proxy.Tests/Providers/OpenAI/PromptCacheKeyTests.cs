@@ -1,4 +1,9 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
+using CursorAspire.Proxy.Providers;
+using CursorAspire.Proxy.Wire;
+using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.TestUpstreams;
 using CursorAspire.TestUpstreams.Fixtures;
@@ -44,6 +49,25 @@ public sealed class PromptCacheKeyTests
         Assert.NotEqual(keys[0], keys[3]);
         // The key tells the provider nothing: no key id, no prompt text.
         Assert.DoesNotContain("cart", keys[0]!, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("Fix the cart")]
+    [InlineData("naïve 🙂 \ud800")]
+    [InlineData("")]
+    public void ASessionsKeyStaysWhatItWas(string firstUserText)
+    {
+        // A key that changed with an upgrade would start every session's provider cache over.
+        var request = new ParsedChatRequest
+        {
+            Model = "remote",
+            Messages = [new ChatMessage(ChatRole.System, "You are Cursor."), new ChatMessage(ChatRole.User, firstUserText)],
+            Options = new ChatOptions(),
+            Shape = RequestShape.ChatCompletions,
+        };
+        var expected = "cursoraspire-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"key-0a1b2c\n{firstUserText}")).AsSpan(0, 16));
+
+        Assert.Equal(expected, PromptCacheKey.For(request, "key-0a1b2c"));
     }
 
     [Fact]
