@@ -165,7 +165,7 @@ public sealed class ReasoningContinuityChatClient(
                 continue;
             }
 
-            var echo = string.Join("\n", message.Contents.OfType<TextReasoningContent>().Select(r => r.Text).Where(t => t.Length > 0));
+            var echo = EchoOf(message);
             if (route.AcceptsReasoningEffort || _writesReasoning || echo.Length > 0)
             {
                 missed++;
@@ -275,9 +275,22 @@ public sealed class ReasoningContinuityChatClient(
         return -1;
     }
 
+    /// <summary>The client's copy of the turn's reasoning, joined; empty when it kept none (Cursor, mostly).</summary>
+    private static string EchoOf(ChatMessage message) =>
+        HasReasoning(message)
+            ? string.Join("\n", message.Contents.OfType<TextReasoningContent>().Select(r => r.Text).Where(t => t.Length > 0))
+            : string.Empty;
+
+    private static bool HasReasoning(ChatMessage message) => message.Contents.Any(c => c is TextReasoningContent);
+
     /// <summary>The message with <paramref name="reasoning"/> first and everything but reasoning after it, in order.</summary>
-    private static ChatMessage WithReasoning(ChatMessage message, IEnumerable<TextReasoningContent> reasoning)
+    private static ChatMessage WithReasoning(ChatMessage message, IReadOnlyCollection<TextReasoningContent> reasoning)
     {
+        if (reasoning.Count == 0 && !HasReasoning(message))
+        {
+            // Nothing to take out or put in, as on most of Cursor's tool-call turns: the message itself, not a copy.
+            return message;
+        }
         var contents = new List<AIContent>(reasoning);
         contents.AddRange(message.Contents.Where(c => c is not TextReasoningContent));
         return new ChatMessage(message.Role, contents)
