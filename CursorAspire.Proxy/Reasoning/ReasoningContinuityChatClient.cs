@@ -1,3 +1,4 @@
+using System.ClientModel;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using CursorAspire.Proxy.Configuration;
@@ -22,9 +23,11 @@ namespace CursorAspire.Proxy.Reasoning;
 /// tool calls, and a client's echo (<see cref="ReasoningEcho"/>), never go upstream as such.</para>
 /// <para><b>Gone</b> (expired, never stored, another key's, another provider's): an OpenAI-compatible upstream that
 /// thinks (a <c>Reasoning</c> alias, or one that answered with reasoning before) gets the client's echo as
-/// <c>reasoning_content</c>, or an empty one (DeepSeek checks the field is there, not what it says); Ollama gets the
-/// echo as <c>thinking</c> or nothing (it does not require it); Anthropic cannot take unsigned thinking, so that
-/// request goes without extended thinking, which the API accepts.</para>
+/// <c>reasoning_content</c>, or an empty one (DeepSeek checks the field is there, not what it says), and any other
+/// OpenAI-compatible alias learns that it thinks from the upstream's first 400 about the field
+/// (<see cref="LearnsToGiveReasoningBack"/>); Ollama gets the echo as <c>thinking</c> or nothing (it does not require
+/// it); Anthropic cannot take unsigned thinking, so that request goes without extended thinking, which the API
+/// accepts.</para>
 /// </remarks>
 public sealed class ReasoningContinuityChatClient(
     IChatClient inner,
@@ -42,8 +45,18 @@ public sealed class ReasoningContinuityChatClient(
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var keyId = CallerKey.From(options);
-        var (restored, restoredOptions) = await GiveBackAsync(messages, CallerKey.Remove(options), keyId, cancellationToken).ConfigureAwait(false);
-        var response = await base.GetResponseAsync(restored, restoredOptions, cancellationToken).ConfigureAwait(false);
+        options = CallerKey.Remove(options);
+        var (restored, restoredOptions) = await GiveBackAsync(messages, options, keyId, cancellationToken).ConfigureAwait(false);
+        ChatResponse response;
+        try
+        {
+            response = await base.GetResponseAsync(restored, restoredOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (LearnsToGiveReasoningBack(ex))
+        {
+            (restored, restoredOptions) = await GiveBackAsync(messages, options, keyId, cancellationToken).ConfigureAwait(false);
+            response = await base.GetResponseAsync(restored, restoredOptions, cancellationToken).ConfigureAwait(false);
+        }
         await RememberAsync(response.Messages, keyId, cancellationToken).ConfigureAwait(false);
         return response;
     }
@@ -52,21 +65,66 @@ public sealed class ReasoningContinuityChatClient(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var keyId = CallerKey.From(options);
-        var (restored, restoredOptions) = await GiveBackAsync(messages, CallerKey.Remove(options), keyId, cancellationToken).ConfigureAwait(false);
+        options = CallerKey.Remove(options);
+        var (restored, restoredOptions) = await GiveBackAsync(messages, options, keyId, cancellationToken).ConfigureAwait(false);
+        var updates = base.GetStreamingResponseAsync(restored, restoredOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
         List<ChatResponseUpdate>? kept = null;
-        await foreach (var update in base.GetStreamingResponseAsync(restored, restoredOptions, cancellationToken).ConfigureAwait(false))
+        try
         {
-            if (HasReasoningOrCall(update))
+            bool more;
+            try
             {
-                (kept ??= []).Add(update);
+                more = await updates.MoveNextAsync().ConfigureAwait(false);
             }
-            yield return update;
+            catch (Exception ex) when (LearnsToGiveReasoningBack(ex))
+            {
+                await updates.DisposeAsync().ConfigureAwait(false);
+                (restored, restoredOptions) = await GiveBackAsync(messages, options, keyId, cancellationToken).ConfigureAwait(false);
+                updates = base.GetStreamingResponseAsync(restored, restoredOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                more = await updates.MoveNextAsync().ConfigureAwait(false);
+            }
+            for (; more; more = await updates.MoveNextAsync().ConfigureAwait(false))
+            {
+                var update = updates.Current;
+                if (HasReasoningOrCall(update))
+                {
+                    (kept ??= []).Add(update);
+                }
+                yield return update;
+            }
+        }
+        finally
+        {
+            await updates.DisposeAsync().ConfigureAwait(false);
         }
         if (kept is not null)
         {
             // Before the stream ends: the client sends its next request only after it saw the end.
             await RememberAsync(kept.ToChatResponse().Messages, keyId, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="ex"/> is an OpenAI-compatible upstream refusing a tool-call turn without
+    /// <c>reasoning_content</c> (DeepSeek's and Kimi's 400) on a route not yet known to think: an alias without
+    /// <c>Reasoning</c> whose stored reasoning is gone and that has not answered with reasoning since the proxy started.
+    /// Then the route is known to think from now on, and the caller sends the request once more, with the field filled in,
+    /// instead of handing the user a 400 only configuration would fix.
+    /// </summary>
+    private bool LearnsToGiveReasoningBack(Exception ex)
+    {
+        if (route.Provider.Kind != ProviderKind.OpenAI || route.AcceptsReasoningEffort || _writesReasoning)
+        {
+            return false;
+        }
+        var badRequest = ex is ClientResultException { Status: 400 } or HttpRequestException { StatusCode: System.Net.HttpStatusCode.BadRequest };
+        if (!badRequest || !ex.Message.Contains("reasoning_content", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        _writesReasoning = true;
+        logger.LogInformation("{Provider} wants reasoning_content on earlier tool-call turns; the proxy now gives it back on every request to this alias (set Proxy:Models:<alias>:Reasoning to true to start that way).", route.ProviderName);
+        return true;
     }
 
     private async Task RememberAsync(IList<ChatMessage> output, string keyId, CancellationToken cancellationToken)

@@ -103,6 +103,49 @@ public sealed class ReasoningContinuityTests(GarnetServerFixture garnet)
         Assert.Equal(string.Empty, upstream.AssistantMessages(upstream.Server.ChatRequests[^1])[0].Reasoning);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ADeepSeekAliasWithoutReasoningSetIsNotADeadEnd(bool stream)
+    {
+        // An alias set up without Reasoning, a proxy that has just started without Redis (nothing stored, nothing answered
+        // with reasoning yet), and a conversation from before that: DeepSeek refuses its tool-call turn.
+        await using var upstream = await ThinkingUpstream.StartAsync("DeepSeek", new Dictionary<string, string?> { [$"Proxy:Models:{ThinkingUpstream.Alias}:Reasoning"] = "false" });
+        var agent = new CursorLikeAgent(upstream.Proxy, ThinkingUpstream.KeyA, responsesShaped: false, stream);
+        agent.History.Add(new AgentTurn(string.Empty, [new AgentCall("call_from_before", "read_file", """{"path":"src/file1.py"}""")], "tool_calls"));
+        upstream.Server.Enqueue(ThinkingUpstream.ToolTurn(2));
+
+        var answer = await agent.NextAsync(Deadline());
+
+        // The user gets the answer: after DeepSeek's 400 the same request went once more, with the field filled in.
+        Assert.Equal("read_file", Assert.Single(answer.Calls).Name);
+        Assert.Equal(2, upstream.Server.ChatRequests.Count);
+        // The first had no reasoning_content, which the stand-in refuses (DeepSeek's 400) before taking a scripted reply.
+        Assert.Null(Assert.Single(upstream.AssistantMessages(upstream.Server.ChatRequests[0])).Reasoning);
+        Assert.Null(upstream.Server.ChatRequests[0].Reply);
+        Assert.Equal(string.Empty, Assert.Single(upstream.AssistantMessages(upstream.Server.ChatRequests[1])).Reasoning);
+
+        // From then on the alias is known to think: the next request goes right the first time.
+        upstream.Server.Enqueue(ThinkingUpstream.Answer());
+        await agent.NextAsync(Deadline());
+        Assert.Equal(3, upstream.Server.ChatRequests.Count);
+        Assert.Equal([string.Empty, ThinkingUpstream.ReasoningOf(2)], upstream.AssistantMessages(upstream.Server.ChatRequests[2]).Select(m => m.Reasoning));
+    }
+
+    [Fact]
+    public async Task AnUpstreams400AboutSomethingElseIsNotSentAgain()
+    {
+        await using var upstream = await ThinkingUpstream.StartAsync("DeepSeek", new Dictionary<string, string?> { [$"Proxy:Models:{ThinkingUpstream.Alias}:Reasoning"] = "false" });
+        var agent = new CursorLikeAgent(upstream.Proxy, ThinkingUpstream.KeyA, responsesShaped: false, stream: true);
+        upstream.Server.Enqueue(StandInReply.FromError(400, "This model's maximum context length is 65536 tokens."));
+
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => agent.NextAsync(Deadline()));
+
+        Assert.Equal(400, error.Status);
+        Assert.Contains("maximum context length", error.Message);
+        Assert.Single(upstream.Server.ChatRequests);
+    }
+
     [Fact]
     public async Task StoredReasoningKeepsForTheConfiguredSevenDaysByDefault()
     {
