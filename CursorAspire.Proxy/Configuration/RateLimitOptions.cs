@@ -6,10 +6,13 @@ namespace CursorAspire.Proxy.Configuration;
 /// </summary>
 public sealed class RateLimitOptions
 {
-    /// <summary>Requests a key may make per minute (a token bucket, so short bursts are fine). 0 turns it off.</summary>
+    /// <summary>
+    /// Requests a key may make per UTC minute, counted in the proxy's store so replicas sharing Redis enforce one limit
+    /// (each process on its own while Redis is down). 0 turns it off.
+    /// </summary>
     public int RequestsPerMinute { get; set; } = 600;
 
-    /// <summary>Requests a key may have in flight at once. 0 turns it off.</summary>
+    /// <summary>Requests a key may have in flight at once, per proxy process. 0 turns it off.</summary>
     public int ConcurrentRequests { get; set; } = 32;
 
     /// <summary>

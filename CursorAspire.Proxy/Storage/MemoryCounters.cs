@@ -10,17 +10,16 @@ public sealed class MemoryCounters(TimeProvider time)
 
     public void Increment(string key, IEnumerable<KeyValuePair<string, long>> increments, TimeSpan ttl)
     {
-        var now = time.GetUtcNow();
-        var group = _groups.AddOrUpdate(key, _ => new Group(now + ttl), (_, existing) => existing.Expires <= now ? new Group(now + ttl) : existing);
+        var group = GroupFor(key, ttl);
         foreach (var (field, value) in increments)
         {
             group.Fields.AddOrUpdate(field, value, (_, current) => current + value);
         }
-        if (_groups.Count > 10_000)
-        {
-            Prune(now);
-        }
     }
+
+    /// <summary>Adds <paramref name="value"/> to one counter and returns its new value.</summary>
+    public long Add(string key, string field, long value, TimeSpan ttl) =>
+        GroupFor(key, ttl).Fields.AddOrUpdate(field, value, (_, current) => current + value);
 
     public IReadOnlyDictionary<string, long> Get(string key) =>
         _groups.TryGetValue(key, out var group) && group.Expires > time.GetUtcNow()
@@ -40,6 +39,17 @@ public sealed class MemoryCounters(TimeProvider time)
             }
         }
         return drained;
+    }
+
+    private Group GroupFor(string key, TimeSpan ttl)
+    {
+        var now = time.GetUtcNow();
+        var group = _groups.AddOrUpdate(key, _ => new Group(now + ttl), (_, existing) => existing.Expires <= now ? new Group(now + ttl) : existing);
+        if (_groups.Count > 10_000)
+        {
+            Prune(now);
+        }
+        return group;
     }
 
     private void Prune(DateTimeOffset now)

@@ -66,6 +66,28 @@ public sealed class StateStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Adds <paramref name="value"/> to one counter of the group <paramref name="key"/> atomically, (re)sets the group's
+    /// expiry, and returns the counter's new value: a count every replica shares.
+    /// </summary>
+    /// <exception cref="StateStoreUnavailableException">Redis failed, timed out or is being skipped.</exception>
+    public async ValueTask<long> AddAsync(string key, string field, long value, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        if (_memory is not null)
+        {
+            return _memory.Add(key, field, value, ttl);
+        }
+        return await _store.ExecuteAsync("count", async _ =>
+        {
+            var transaction = _redis!.GetDatabase().CreateTransaction();
+            var added = transaction.HashIncrementAsync(key, field, value);
+            var expiry = transaction.KeyExpireAsync(key, ttl);
+            await transaction.ExecuteAsync().ConfigureAwait(false);
+            await expiry.ConfigureAwait(false);
+            return await added.ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The counters of the group <paramref name="key"/> (empty when there are none).</summary>
     /// <exception cref="StateStoreUnavailableException">Redis failed, timed out or is being skipped.</exception>
     public async ValueTask<IReadOnlyDictionary<string, long>> GetCountersAsync(string key, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Text;
 using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.TestUpstreams;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CursorAspire.Proxy.Tests.Edge;
 
@@ -22,8 +23,11 @@ public class RateLimitTests
     [Fact]
     public async Task OverTheRequestsPerMinuteIsA429WithRetryAfterAndTheUpstreamIsNotCalled()
     {
+        // Counted per UTC minute: 40 seconds of this one are left.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 4, 2, 9, 30, 20, TimeSpan.Zero));
         await using var ollama = await OllamaStandIn.StartAsync();
-        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, perMinute: 2, concurrent: 0));
+        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, perMinute: 2, concurrent: 0),
+            builder => builder.Services.AddSingleton<TimeProvider>(clock));
 
         var first = await ChatRequests.PostAsync(proxy.Client, ChatRequests.Simple(stream: false));
         var second = await ChatRequests.PostAsync(proxy.Client, ChatRequests.Simple(stream: false));
@@ -32,7 +36,7 @@ public class RateLimitTests
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal((HttpStatusCode)429, third.StatusCode);
-        Assert.True(int.Parse(third.Headers.GetValues("Retry-After").Single()) >= 1);
+        Assert.Equal("40", third.Headers.GetValues("Retry-After").Single());
         var error = ChatRequests.AssertOpenAIError(body);
         Assert.Equal("rate_limit_exceeded", (string?)error["code"]);
         Assert.Contains("Proxy:RateLimit", (string?)error["message"]);
@@ -42,6 +46,10 @@ public class RateLimitTests
         using var other = proxy.CreateClient(ProxyHost.OtherApiKey);
         Assert.Equal(HttpStatusCode.OK, (await ChatRequests.PostAsync(other, ChatRequests.Simple(stream: false))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await proxy.Client.GetAsync("health")).StatusCode);
+
+        // The next minute starts from zero.
+        clock.Advance(TimeSpan.FromSeconds(40));
+        Assert.Equal(HttpStatusCode.OK, (await ChatRequests.PostAsync(proxy.Client, ChatRequests.Simple(stream: false))).StatusCode);
     }
 
     [Fact]
