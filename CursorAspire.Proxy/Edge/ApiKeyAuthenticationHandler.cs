@@ -53,14 +53,14 @@ public sealed class ApiKeyAuthenticationHandler(
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(claims), SchemeName)));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var presented = !string.IsNullOrEmpty(Request.Headers[HeaderNames.Authorization].ToString());
-        failures.Record(ClientAddress.Of(Context), presented ? "invalid" : "missing");
+        await failures.RecordAsync(ClientAddress.Of(Context), presented ? "invalid" : "missing", Context.RequestAborted).ConfigureAwait(false);
         var message = presented
             ? "Invalid API key. In Cursor, set Settings > Models > OpenAI API Key to one of the proxy's keys (Proxy:ApiKeys or Proxy:Keys)."
             : "Missing API key. In Cursor, set Settings > Models > OpenAI API Key to one of the proxy's keys (Proxy:ApiKeys or Proxy:Keys); it is sent as 'Authorization: Bearer <key>'.";
         Response.Headers.WWWAuthenticate = "Bearer";
-        return OpenAIError.WriteAsync(Context, StatusCodes.Status401Unauthorized, message, OpenAIError.Authentication, "invalid_api_key");
+        await OpenAIError.WriteAsync(Context, StatusCodes.Status401Unauthorized, message, OpenAIError.Authentication, "invalid_api_key").ConfigureAwait(false);
     }
 }

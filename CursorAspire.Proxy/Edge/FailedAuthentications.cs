@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Threading.RateLimiting;
+using System.Globalization;
 using CursorAspire.Proxy.Configuration;
+using CursorAspire.Proxy.Storage;
 using CursorAspire.Proxy.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -9,48 +10,79 @@ namespace CursorAspire.Proxy.Edge;
 
 /// <summary>
 /// Failed authentications per client address: counted (<c>cursoraspire.auth.failures</c>), logged at most once a minute
-/// per address with the count, and throttled with a fixed-window limiter per address
-/// (<see cref="RateLimitOptions.FailedAuthenticationsPerMinute"/>), so a leaked URL cannot be used to guess keys.
+/// per address with the count, and throttled per address and UTC minute
+/// (<see cref="RateLimitOptions.FailedAuthenticationsPerMinute"/>), so a leaked URL cannot be used to guess keys. The
+/// count is kept in the proxy's store (Redis under the AppHost), so replicas and restarts share it; each process counts
+/// on its own while Redis is down.
 /// </summary>
-public sealed class FailedAuthentications : IDisposable
+/// <remarks>
+/// Only a failure touches the store: an address over its limit is remembered here until its minute ends, so the check
+/// before every request stays in memory. Another replica learns of it from the next failure it sees from that address,
+/// so across N replicas an address gets at most N − 1 guesses past the limit in a minute.
+/// </remarks>
+public sealed class FailedAuthentications
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan CounterTtl = TimeSpan.FromMinutes(2);
 
-    private readonly PartitionedRateLimiter<string>? _limiter;
+    private readonly int _limit;
+    private readonly StateStore _store;
+    private readonly MemoryCounters _whileStoreIsDown;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _throttledUntil = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LogWindow> _logWindows = new(StringComparer.Ordinal);
     private readonly Counter<long> _failures;
     private readonly TimeProvider _time;
     private readonly ILogger<FailedAuthentications> _logger;
 
-    public FailedAuthentications(IOptions<ProxyOptions> options, IMeterFactory meterFactory, TimeProvider time, ILogger<FailedAuthentications> logger)
+    public FailedAuthentications(IOptions<ProxyOptions> options, StateStore store, IMeterFactory meterFactory, TimeProvider time, ILogger<FailedAuthentications> logger)
     {
+        _limit = options.Value.RateLimit.FailedAuthenticationsPerMinute;
+        _store = store;
+        _whileStoreIsDown = new MemoryCounters(time);
         _time = time;
         _logger = logger;
         _failures = meterFactory.Create(ProxyMetrics.MeterName)
             .CreateCounter<long>("cursoraspire.auth.failures", "{request}", "Requests refused for a missing or wrong API key, by reason.");
-        var limit = options.Value.RateLimit.FailedAuthenticationsPerMinute;
-        if (limit > 0)
+    }
+
+    /// <summary>How long <paramref name="address"/> stays refused (it used up its failures for this minute); null when it is not.</summary>
+    public TimeSpan? ThrottledFor(string address) =>
+        _throttledUntil.TryGetValue(address, out var until) && until - _time.GetUtcNow() is { Ticks: > 0 } left ? left : null;
+
+    /// <summary>Counts one failure from <paramref name="address"/> (<c>missing</c> or <c>invalid</c> key).</summary>
+    public async ValueTask RecordAsync(string address, string reason, CancellationToken cancellationToken)
+    {
+        _failures.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        var now = _time.GetUtcNow();
+        Report(address, reason, now);
+        if (_limit <= 0)
         {
-            _limiter = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+            return;
+        }
+
+        var key = $"cursoraspire:auth-failures:{address}:{now.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}";
+        long count;
+        try
+        {
+            count = await _store.AddAsync(key, "failures", 1, CounterTtl, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StateStoreUnavailableException)
+        {
+            count = _whileStoreIsDown.Add(key, "failures", 1, CounterTtl);
+        }
+        if (count >= _limit)
+        {
+            _throttledUntil[address] = now.AddTicks(TimeSpan.TicksPerMinute - now.UtcTicks % TimeSpan.TicksPerMinute);
+            if (_throttledUntil.Count > 10_000)
             {
-                PermitLimit = limit,
-                Window = Window,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+                PruneThrottled(now);
+            }
         }
     }
 
-    /// <summary>Whether <paramref name="address"/> used up its failures for this minute.</summary>
-    public bool IsThrottled(string address) => _limiter?.GetStatistics(address)?.CurrentAvailablePermits == 0;
-
-    /// <summary>Counts one failure from <paramref name="address"/> (<c>missing</c> or <c>invalid</c> key).</summary>
-    public void Record(string address, string reason)
+    // At most once per address and minute, with how many came since the last line.
+    private void Report(string address, string reason, DateTimeOffset now)
     {
-        _failures.Add(1, new KeyValuePair<string, object?>("reason", reason));
-        _limiter?.AttemptAcquire(address).Dispose();
-
-        var now = _time.GetUtcNow();
         var log = _logWindows.GetOrAdd(address, static _ => new LogWindow());
         long count;
         lock (log)
@@ -64,7 +96,6 @@ public sealed class FailedAuthentications : IDisposable
             log.Pending = 0;
             log.LastLogged = now;
         }
-        // At most once per address and minute, with how many came since the last line.
         _logger.LogWarning("{Count} failed API key(s) from {ClientAddress} since the last report (the latest: {Reason} key).", count, address, reason);
         if (_logWindows.Count > 10_000)
         {
@@ -72,7 +103,16 @@ public sealed class FailedAuthentications : IDisposable
         }
     }
 
-    public void Dispose() => _limiter?.Dispose();
+    private void PruneThrottled(DateTimeOffset now)
+    {
+        foreach (var (address, until) in _throttledUntil)
+        {
+            if (until <= now)
+            {
+                _throttledUntil.TryRemove(address, out _);
+            }
+        }
+    }
 
     private void Prune(DateTimeOffset now)
     {

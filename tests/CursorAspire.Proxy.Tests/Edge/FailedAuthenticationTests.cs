@@ -24,7 +24,9 @@ public sealed class FailedAuthenticationTests
     [Fact]
     public async Task ThirtyFailuresAMinuteThrottleThatAddressBeforeTheKeyIsChecked()
     {
-        await using var guarded = await GuardedProxy.StartAsync();
+        // Counted per UTC minute.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 15, 0, TimeSpan.Zero));
+        await using var guarded = await GuardedProxy.StartAsync(configure: builder => builder.Services.AddSingleton<TimeProvider>(clock));
         var proxy = guarded.Proxy;
 
         for (var i = 0; i < 30; i++)
@@ -32,8 +34,16 @@ public sealed class FailedAuthenticationTests
             Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(proxy, WrongKey, "203.0.113.7"));
         }
 
-        // The 31st from that address is refused without a look at the key, even the right one.
-        Assert.Equal(HttpStatusCode.TooManyRequests, await SendAsync(proxy, WrongKey, "203.0.113.7"));
+        // The 31st from that address is refused without a look at the key, even the right one, for the rest of the minute.
+        clock.Advance(TimeSpan.FromSeconds(15));
+        using (var client = proxy.CreateClient(WrongKey))
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "v1/models"))
+        {
+            request.Headers.Add("CF-Connecting-IP", "203.0.113.7");
+            using var refused = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Equal("45", refused.Headers.RetryAfter!.ToString());
+        }
         Assert.Equal(HttpStatusCode.TooManyRequests, await SendAsync(proxy, ProxyHost.ApiKey, "203.0.113.7"));
         // Other addresses are not affected.
         Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(proxy, WrongKey, "198.51.100.20"));
@@ -43,6 +53,10 @@ public sealed class FailedAuthenticationTests
         using var health = new HttpRequestMessage(HttpMethod.Get, "health");
         health.Headers.Add("CF-Connecting-IP", "203.0.113.7");
         Assert.Equal(HttpStatusCode.OK, (await anonymous.SendAsync(health)).StatusCode);
+
+        // The next minute the address may try again.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(proxy, ProxyHost.ApiKey, "203.0.113.7"));
     }
 
     [Fact]

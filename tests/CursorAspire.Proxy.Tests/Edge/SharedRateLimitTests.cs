@@ -7,8 +7,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace CursorAspire.Proxy.Tests.Edge;
 
 /// <summary>
-/// A key's requests per minute protect money, so they hold across replicas and restarts: counted in Redis per UTC
-/// minute, and per process only while Redis is down.
+/// The per-minute limits of the public URL protect money and keys, so they hold across replicas and restarts: a key's
+/// requests and an address's failed authentications are counted in Redis per UTC minute, and per process only while
+/// Redis is down.
 /// </summary>
 /// <remarks>The collection's Garnet server is shared: each test counts in minutes of its own.</remarks>
 [Collection(GarnetCollection.Name)]
@@ -51,6 +52,47 @@ public sealed class SharedRateLimitTests(GarnetServerFixture garnet)
         clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(HttpStatusCode.OK, await PostAsync(restarted));
         Assert.Equal(4, ollama.CallCount);
+    }
+
+    [Fact]
+    public async Task FailedAuthenticationsFromOneAddressAreCountedAcrossProxies()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 6, 7, 20, 0, TimeSpan.Zero));
+        await using var ollama = await OllamaStandIn.StartAsync();
+        var config = Config(ollama.BaseUri, garnet.ConnectionString);
+        config["Proxy:RateLimit:FailedAuthenticationsPerMinute"] = "4";
+        await using var first = await ProxyHost.StartAsync(config, builder => builder.Services.AddSingleton<TimeProvider>(clock));
+        await using var second = await ProxyHost.StartAsync(config, builder => builder.Services.AddSingleton<TimeProvider>(clock));
+
+        async Task<HttpStatusCode> GuessAsync(ProxyHost proxy, string key)
+        {
+            using var client = proxy.CreateClient(key);
+            using var request = new HttpRequestMessage(HttpMethod.Get, "v1/models");
+            request.Headers.Add("CF-Connecting-IP", "203.0.113.44");
+            return (await client.SendAsync(request)).StatusCode;
+        }
+
+        // Two wrong keys through each proxy: four in this minute from that address.
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await GuessAsync(first, $"sk-wrong-guess-first-{i:D4}-000000"));
+            Assert.Equal(HttpStatusCode.Unauthorized, await GuessAsync(second, $"sk-wrong-guess-second-{i:D4}-00000"));
+        }
+
+        // The second saw the fourth: it refuses the address before looking at the key, though it saw only two itself.
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GuessAsync(second, ProxyHost.ApiKey));
+        // The first learns the count from the next failure it sees: one more guess, not another minute's worth.
+        Assert.Equal(HttpStatusCode.Unauthorized, await GuessAsync(first, "sk-wrong-guess-first-0002-000000"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GuessAsync(first, "sk-wrong-guess-first-0003-000000"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GuessAsync(first, ProxyHost.ApiKey));
+
+        // A proxy started now (a restart, a new replica) counts on from there too.
+        await using var restarted = await ProxyHost.StartAsync(config, builder => builder.Services.AddSingleton<TimeProvider>(clock));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GuessAsync(restarted, "sk-wrong-guess-restarted-0000-00"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GuessAsync(restarted, ProxyHost.ApiKey));
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.OK, await GuessAsync(first, ProxyHost.ApiKey));
     }
 
     [Fact]
