@@ -20,7 +20,8 @@ public sealed class SharedRateLimitTests(GarnetServerFixture garnet)
         var config = ProxyHost.OllamaConfig(ollama);
         config["ConnectionStrings:cache"] = connectionString;
         config["Proxy:RateLimit:RequestsPerMinute"] = "3";
-        config["Proxy:RateLimit:ConcurrentRequests"] = "0";
+        // Chained after the limit on requests in flight, as by default.
+        config["Proxy:RateLimit:ConcurrentRequests"] = "8";
         config["Proxy:Cache:Enabled"] = "false";
         return config;
     }
@@ -40,8 +41,10 @@ public sealed class SharedRateLimitTests(GarnetServerFixture garnet)
         Assert.Equal(HttpStatusCode.OK, await PostAsync(first));
         Assert.Equal(HttpStatusCode.OK, await PostAsync(second));
         Assert.Equal(HttpStatusCode.OK, await PostAsync(first));
-        // Three in this minute, wherever they went: the fourth is refused by either.
-        Assert.Equal(HttpStatusCode.TooManyRequests, await PostAsync(second));
+        // Three in this minute, wherever they went: the fourth is refused by either, until the minute is over.
+        var refused = await ChatRequests.PostAsync(second.Client, ChatRequests.Simple(stream: false));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("60", refused.Headers.RetryAfter!.ToString());
         Assert.Equal(HttpStatusCode.TooManyRequests, await PostAsync(first));
         Assert.Equal(3, ollama.CallCount);
 
