@@ -46,13 +46,14 @@ public sealed class ReasoningContinuityChatClient(
     {
         var keyId = CallerKey.From(options);
         options = CallerKey.Remove(options);
+        var knewItThinks = KnowsItThinks;
         var (restored, restoredOptions) = await GiveBackAsync(messages, options, keyId, cancellationToken).ConfigureAwait(false);
         ChatResponse response;
         try
         {
             response = await base.GetResponseAsync(restored, restoredOptions, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (LearnsToGiveReasoningBack(ex))
+        catch (Exception ex) when (!knewItThinks && LearnsToGiveReasoningBack(ex))
         {
             (restored, restoredOptions) = await GiveBackAsync(messages, options, keyId, cancellationToken).ConfigureAwait(false);
             response = await base.GetResponseAsync(restored, restoredOptions, cancellationToken).ConfigureAwait(false);
@@ -66,6 +67,7 @@ public sealed class ReasoningContinuityChatClient(
     {
         var keyId = CallerKey.From(options);
         options = CallerKey.Remove(options);
+        var knewItThinks = KnowsItThinks;
         var (restored, restoredOptions) = await GiveBackAsync(messages, options, keyId, cancellationToken).ConfigureAwait(false);
         var updates = base.GetStreamingResponseAsync(restored, restoredOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
         List<ChatResponseUpdate>? kept = null;
@@ -76,7 +78,7 @@ public sealed class ReasoningContinuityChatClient(
             {
                 more = await updates.MoveNextAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (LearnsToGiveReasoningBack(ex))
+            catch (Exception ex) when (!knewItThinks && LearnsToGiveReasoningBack(ex))
             {
                 await updates.DisposeAsync().ConfigureAwait(false);
                 (restored, restoredOptions) = await GiveBackAsync(messages, options, keyId, cancellationToken).ConfigureAwait(false);
@@ -111,9 +113,10 @@ public sealed class ReasoningContinuityChatClient(
     /// Then the route is known to think from now on, and the caller sends the request once more, with the field filled in,
     /// instead of handing the user a 400 only configuration would fix.
     /// </summary>
+    /// <remarks>Callers check <see cref="KnowsItThinks"/> as it was when their request went, so that concurrent requests refused alike each go again.</remarks>
     private bool LearnsToGiveReasoningBack(Exception ex)
     {
-        if (route.Provider.Kind != ProviderKind.OpenAI || route.AcceptsReasoningEffort || _writesReasoning)
+        if (route.Provider.Kind != ProviderKind.OpenAI)
         {
             return false;
         }
@@ -126,6 +129,9 @@ public sealed class ReasoningContinuityChatClient(
         logger.LogInformation("{Provider} wants reasoning_content on earlier tool-call turns; the proxy now gives it back on every request to this alias (set Proxy:Models:<alias>:Reasoning to true to start that way).", route.ProviderName);
         return true;
     }
+
+    /// <summary>Whether an OpenAI-compatible upstream gets <c>reasoning_content</c> back even when it is gone.</summary>
+    private bool KnowsItThinks => route.AcceptsReasoningEffort || _writesReasoning;
 
     private async Task RememberAsync(IList<ChatMessage> output, string keyId, CancellationToken cancellationToken)
     {
@@ -224,7 +230,7 @@ public sealed class ReasoningContinuityChatClient(
             }
 
             var echo = EchoOf(message);
-            if (route.AcceptsReasoningEffort || _writesReasoning || echo.Length > 0)
+            if (KnowsItThinks || echo.Length > 0)
             {
                 missed++;
             }
@@ -235,7 +241,7 @@ public sealed class ReasoningContinuityChatClient(
                     withoutThinking |= thinking && i > lastUser;
                     result.Add(WithReasoning(message, []));
                     break;
-                case ProviderKind.OpenAI when route.AcceptsReasoningEffort || _writesReasoning:
+                case ProviderKind.OpenAI when KnowsItThinks:
                     result.Add(WithReasoning(message, [new TextReasoningContent(echo)]));
                     break;
                 case ProviderKind.Ollama when echo.Length > 0:
