@@ -26,7 +26,18 @@ internal static class ToolDefinitionReader
         var index = 0;
         foreach (var tool in tools.EnumerateArray())
         {
-            var path = $"tools[{index++}]";
+            var position = index++;
+            if (ToolDeclarationCache.TryGet(tool, out var known, out var knownIsCustom))
+            {
+                // The same JSON as an earlier request's tool (Cursor sends the same tools every time): read and checked then.
+                if (knownIsCustom)
+                {
+                    customToolNames.Add(known.Name);
+                }
+                result.Add(known);
+                continue;
+            }
+            var path = $"tools[{position}]";
             if (tool.ValueKind != JsonValueKind.Object)
             {
                 throw JsonElementReading.InvalidType(path, "a tool object", tool);
@@ -40,12 +51,16 @@ internal static class ToolDefinitionReader
                         : (tool, path);
                     // M.E.AI refuses an empty name with an ArgumentException; it is the client's mistake, not ours.
                     var name = definition.ReadRequiredString("name", definitionPath);
-                    result.Add(AIFunctionFactory.CreateDeclaration(name, definition.ReadString("description", definitionPath), ReadParameters(definition, definitionPath)));
+                    var function = AIFunctionFactory.CreateDeclaration(name, definition.ReadString("description", definitionPath), ReadParameters(definition, definitionPath).Clone());
+                    ToolDeclarationCache.Add(tool, function, custom: false);
+                    result.Add(function);
                     break;
                 case "custom":
                     var customName = tool.ReadRequiredString("name", path);
                     customToolNames.Add(customName);
-                    result.Add(AIFunctionFactory.CreateDeclaration(customName, DescribeCustomTool(tool, path), CustomToolSchema(customName)));
+                    var customTool = AIFunctionFactory.CreateDeclaration(customName, DescribeCustomTool(tool, path), CustomToolSchema(customName));
+                    ToolDeclarationCache.Add(tool, customTool, custom: true);
+                    result.Add(customTool);
                     break;
                 default:
                     // Hosted tools (web_search, file_search…) have no meaning for a self-hosted model: skip, don't fail.

@@ -37,11 +37,32 @@ public static class HarnessReport
         }
         text.AppendLine(string.Create(inv,
             $"| **proxy − direct** (the proxy's own) | {Kb(proxy.AllocatedBytesPerRequest - direct.AllocatedBytesPerRequest)} | {proxy.Gen0 - direct.Gen0:+0;-0;0} | {proxy.Gen1 - direct.Gen1:+0;-0;0} | {proxy.Gen2 - direct.Gen2:+0;-0;0} | | {(proxy.GcPause - direct.GcPause).TotalMilliseconds:+0;-0;0} ms | {proxy.ProcessorMsPerRequest - direct.ProcessorMsPerRequest:+0.00;-0.00} |"));
+        RenderHops(text, direct, proxy);
         if (direct.BytesByType is { } directTypes && proxy.BytesByType is { } proxyTypes)
         {
             RenderTypes(text, direct, directTypes, proxy, proxyTypes);
         }
         return text.ToString();
+    }
+
+    private static void RenderHops(StringBuilder text, PhaseResult direct, PhaseResult proxy)
+    {
+        text.AppendLine();
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"On the way to the upstream (HttpClient and Kestrel activity starts; p50 / p95 / p99 in ms; {direct.Hops.Count} and {proxy.Hops.Count} requests traced):"));
+        text.AppendLine();
+        text.AppendLine("| path | client → first server | proxy's own work before the upstream call | proxy → upstream |");
+        text.AppendLine("|---|---:|---:|---:|");
+        foreach (var phase in new[] { direct, proxy })
+        {
+            text.AppendLine($"| {phase.Path} | {Spread(phase, h => h.ToServerMs)} | {Spread(phase, h => h.ProxyWorkMs)} | {Spread(phase, h => h.ToUpstreamMs)} |");
+        }
+    }
+
+    private static string Spread(PhaseResult phase, Func<HopTiming, double> metric)
+    {
+        var values = Percentiles.Select(p => phase.HopPercentile(metric, p)).ToArray();
+        return values.All(double.IsNaN) ? "" : string.Join(" / ", values.Select(Ms));
     }
 
     private static void RenderTypes(StringBuilder text, PhaseResult direct, IReadOnlyDictionary<string, long> directTypes, PhaseResult proxy, IReadOnlyDictionary<string, long> proxyTypes)

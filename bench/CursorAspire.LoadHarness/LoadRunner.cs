@@ -34,7 +34,7 @@ public sealed class LoadRunner : IDisposable
     /// Runs <paramref name="count"/> requests at <paramref name="concurrency"/>, bodies made up front by
     /// <paramref name="createBody"/> so the client's own work during the phase is the HTTP exchange only.
     /// </summary>
-    public async Task<PhaseResult> RunAsync(string path, int count, int concurrency, Func<int, byte[]> createBody, TimeSpan maxDuration, AllocationTypeSampler? sampler, CancellationToken cancellationToken)
+    public async Task<PhaseResult> RunAsync(string path, int count, int concurrency, Func<int, byte[]> createBody, TimeSpan maxDuration, AllocationTypeSampler? sampler, HopTimeline? timeline, CancellationToken cancellationToken)
     {
         var bodies = new byte[count][];
         for (var i = 0; i < count; i++)
@@ -62,6 +62,7 @@ public sealed class LoadRunner : IDisposable
         using var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
         sampler?.Start();
+        timeline?.Start();
         var clock = Stopwatch.StartNew();
 
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
@@ -86,6 +87,7 @@ public sealed class LoadRunner : IDisposable
 
         clock.Stop();
         sampler?.Stop();
+        var hops = timeline?.Stop() ?? [];
         process.Refresh();
         var result = new PhaseResult
         {
@@ -104,6 +106,7 @@ public sealed class LoadRunner : IDisposable
             GcPause = GC.GetTotalPauseDuration() - pause,
             ProcessorTime = process.TotalProcessorTime - cpu,
             BytesByType = sampler is null ? null : new Dictionary<string, long>(sampler.BytesByType),
+            Hops = hops,
         };
         return result;
     }

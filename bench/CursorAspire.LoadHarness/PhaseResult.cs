@@ -30,6 +30,9 @@ public sealed record PhaseResult
     /// <summary>Estimated bytes per type during the phase, when sampled (<c>--alloc-types</c>).</summary>
     public IReadOnlyDictionary<string, long>? BytesByType { get; init; }
 
+    /// <summary>Each request's way to the upstream (<see cref="HopTimeline"/>), when recorded.</summary>
+    public IReadOnlyList<HopTiming> Hops { get; init; } = [];
+
     public double ProcessorMsPerRequest => Completed == 0 ? 0 : ProcessorTime.TotalMilliseconds / Completed;
 
     public int Completed => Timings.Count;
@@ -38,13 +41,17 @@ public sealed record PhaseResult
 
     public double AllocatedBytesPerRequest => Completed == 0 ? 0 : (double)AllocatedBytes / Completed;
 
-    public double Percentile(Func<RequestTiming, double> metric, double percentile)
+    public double Percentile(Func<RequestTiming, double> metric, double percentile) => Percentile(Timings.Select(metric), percentile);
+
+    public double HopPercentile(Func<HopTiming, double> metric, double percentile) => Percentile(Hops.Select(metric), percentile);
+
+    private static double Percentile(IEnumerable<double> values, double percentile)
     {
-        if (Timings.Count == 0)
+        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
+        if (sorted.Length == 0)
         {
             return double.NaN;
         }
-        var sorted = Timings.Select(metric).Order().ToArray();
         // Nearest rank: the smallest value with at least p% of the samples at or below it.
         var rank = (int)Math.Ceiling(percentile / 100.0 * sorted.Length);
         return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];

@@ -39,6 +39,7 @@ using var direct = new LoadRunner(topology.DirectChatUri, apiKey: null);
 using var proxied = new LoadRunner(topology.ProxyChatUri, LoopbackTopology.ProxyApiKey);
 
 using var sampler = options.AllocationTypes ? new AllocationTypeSampler() : null;
+using var timeline = new HopTimeline();
 var results = new List<PhaseResult>();
 var phase = 0;
 foreach (var (name, runner) in new[] { ("direct", direct), ("proxy", proxied) })
@@ -46,7 +47,7 @@ foreach (var (name, runner) in new[] { ("direct", direct), ("proxy", proxied) })
     var warmupPhase = ++phase;
     if (options.Warmup > 0)
     {
-        var warm = await runner.RunAsync(name + " warm-up", options.Warmup, options.Concurrency, i => bodies.Create(warmupPhase, i), maxDuration, sampler: null, interrupted.Token);
+        var warm = await runner.RunAsync(name + " warm-up", options.Warmup, options.Concurrency, i => bodies.Create(warmupPhase, i), maxDuration, sampler: null, timeline: null, interrupted.Token);
         if (warm.Failures > 0)
         {
             Console.Error.WriteLine($"{name} warm-up: {warm.Failures} failed: {warm.FirstFailure}");
@@ -54,7 +55,7 @@ foreach (var (name, runner) in new[] { ("direct", direct), ("proxy", proxied) })
         }
     }
     var measuredPhase = ++phase;
-    results.Add(await runner.RunAsync(name, options.Requests, options.Concurrency, i => bodies.Create(measuredPhase, i), maxDuration, sampler, interrupted.Token));
+    results.Add(await runner.RunAsync(name, options.Requests, options.Concurrency, i => bodies.Create(measuredPhase, i), maxDuration, sampler, timeline, interrupted.Token));
 }
 
 Console.WriteLine();
