@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Storage;
 using CursorAspire.Proxy.Telemetry;
@@ -23,22 +22,19 @@ namespace CursorAspire.Proxy.Edge;
 public sealed class FailedAuthentications
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan CounterTtl = TimeSpan.FromMinutes(2);
 
     private readonly int _limit;
-    private readonly StateStore _store;
-    private readonly MemoryCounters _whileStoreIsDown;
+    private readonly MinuteCounter _counter;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _throttledUntil = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LogWindow> _logWindows = new(StringComparer.Ordinal);
     private readonly Counter<long> _failures;
     private readonly TimeProvider _time;
     private readonly ILogger<FailedAuthentications> _logger;
 
-    public FailedAuthentications(IOptions<ProxyOptions> options, StateStore store, IMeterFactory meterFactory, TimeProvider time, ILogger<FailedAuthentications> logger)
+    public FailedAuthentications(IOptions<ProxyOptions> options, MinuteCounter counter, IMeterFactory meterFactory, TimeProvider time, ILogger<FailedAuthentications> logger)
     {
         _limit = options.Value.RateLimit.FailedAuthenticationsPerMinute;
-        _store = store;
-        _whileStoreIsDown = new MemoryCounters(time);
+        _counter = counter;
         _time = time;
         _logger = logger;
         _failures = meterFactory.Create(ProxyMetrics.MeterName)
@@ -60,19 +56,10 @@ public sealed class FailedAuthentications
             return;
         }
 
-        var key = $"cursoraspire:auth-failures:{address}:{now.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}";
-        long count;
-        try
-        {
-            count = await _store.AddAsync(key, "failures", 1, CounterTtl, cancellationToken).ConfigureAwait(false);
-        }
-        catch (StateStoreUnavailableException)
-        {
-            count = _whileStoreIsDown.Add(key, "failures", 1, CounterTtl);
-        }
+        var (count, minuteEnds) = await _counter.AddAsync($"cursoraspire:auth-failures:{address}", 1, cancellationToken).ConfigureAwait(false);
         if (count >= _limit)
         {
-            _throttledUntil[address] = now.AddTicks(TimeSpan.TicksPerMinute - now.UtcTicks % TimeSpan.TicksPerMinute);
+            _throttledUntil[address] = minuteEnds;
             if (_throttledUntil.Count > 10_000)
             {
                 PruneThrottled(now);

@@ -48,7 +48,7 @@ public static class PerKeyRateLimiting
         }
         if (perMinute > 0)
         {
-            limiters.Add(new SharedRequestsPerMinuteLimiter(keyId, perMinute, services.GetRequiredService<StateStore>(), services.GetRequiredService<TimeProvider>()));
+            limiters.Add(new SharedRequestsPerMinuteLimiter(keyId, perMinute, services.GetRequiredService<MinuteCounter>(), services.GetRequiredService<TimeProvider>()));
         }
         return limiters.Count == 1 ? limiters[0] : RateLimiter.CreateChained([.. limiters]);
     }

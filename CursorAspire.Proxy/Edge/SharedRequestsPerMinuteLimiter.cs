@@ -1,13 +1,12 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using CursorAspire.Proxy.Storage;
 
 namespace CursorAspire.Proxy.Edge;
 
 /// <summary>
-/// A key's requests per minute, counted in the proxy's store (Redis under the AppHost) per UTC minute, so every proxy
-/// that shares the store enforces one limit and a restart does not hand out a fresh minute. While the store is down,
-/// each process limits on its own with a token bucket of the same size, as a lone proxy would.
+/// A key's requests per minute, counted per UTC minute by <see cref="MinuteCounter"/> in the proxy's store (Redis under
+/// the AppHost), so every proxy that shares the store enforces one limit and a restart does not hand out a fresh
+/// minute. While the store is down, each process counts the minute on its own, as a lone proxy would.
 /// </summary>
 /// <remarks>
 /// Hand-written because ASP.NET Core's limiters keep their state in process memory, and the Redis-backed ones on NuGet
@@ -15,67 +14,22 @@ namespace CursorAspire.Proxy.Edge;
 /// the middleware first tries <see cref="RateLimiter.AttemptAcquire(int)"/>, which cannot wait on the store, so that
 /// declines and <see cref="RateLimiter.AcquireAsync(int, CancellationToken)"/> counts.
 /// </remarks>
-public sealed class SharedRequestsPerMinuteLimiter : RateLimiter
+public sealed class SharedRequestsPerMinuteLimiter(string keyId, int perMinute, MinuteCounter counter, TimeProvider time) : RateLimiter
 {
-    private static readonly TimeSpan CounterTtl = TimeSpan.FromMinutes(2);
-
-    private readonly string _keyId;
-    private readonly int _perMinute;
-    private readonly StateStore _store;
-    private readonly TimeProvider _time;
-    private readonly TokenBucketRateLimiter _whileStoreIsDown;
-    private long _lastUsed;
-
-    public SharedRequestsPerMinuteLimiter(string keyId, int perMinute, StateStore store, TimeProvider time)
-    {
-        _keyId = keyId;
-        _perMinute = perMinute;
-        _store = store;
-        _time = time;
-        _lastUsed = time.GetTimestamp();
-        _whileStoreIsDown = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = perMinute,
-            TokensPerPeriod = perMinute,
-            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
-    }
+    private long _lastUsed = time.GetTimestamp();
 
     /// <summary>How long since the last request: the partitioned limiter drops an idle key's limiter (the count stays in the store).</summary>
-    public override TimeSpan? IdleDuration => _time.GetElapsedTime(Interlocked.Read(ref _lastUsed));
+    public override TimeSpan? IdleDuration => time.GetElapsedTime(Interlocked.Read(ref _lastUsed));
 
-    public override RateLimiterStatistics? GetStatistics() => _whileStoreIsDown.GetStatistics();
+    public override RateLimiterStatistics? GetStatistics() => null;
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount) => Lease.NotTriedWithoutWaiting;
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
-        Interlocked.Exchange(ref _lastUsed, _time.GetTimestamp());
-        var now = _time.GetUtcNow();
-        long count;
-        try
-        {
-            count = await _store.AddAsync(
-                $"cursoraspire:rate:{_keyId}:{now.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}", "requests", permitCount, CounterTtl, cancellationToken).ConfigureAwait(false);
-        }
-        catch (StateStoreUnavailableException)
-        {
-            return await _whileStoreIsDown.AcquireAsync(permitCount, cancellationToken).ConfigureAwait(false);
-        }
-        return count <= _perMinute
-            ? Lease.Acquired
-            : Lease.Refused(TimeSpan.FromTicks(TimeSpan.TicksPerMinute - now.UtcTicks % TimeSpan.TicksPerMinute));
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _whileStoreIsDown.Dispose();
-        }
-        base.Dispose(disposing);
+        Interlocked.Exchange(ref _lastUsed, time.GetTimestamp());
+        var (count, minuteEnds) = await counter.AddAsync($"cursoraspire:rate:{keyId}", permitCount, cancellationToken).ConfigureAwait(false);
+        return count <= perMinute ? Lease.Acquired : Lease.Refused(minuteEnds - time.GetUtcNow());
     }
 
     private sealed class Lease(bool acquired, TimeSpan? retryAfter) : RateLimitLease

@@ -55,15 +55,7 @@ public sealed class StateStore
             _memory.Increment(key, increments, ttl);
             return;
         }
-        await _store.ExecuteAsync("count", async _ =>
-        {
-            var transaction = _redis!.GetDatabase().CreateTransaction();
-            var writes = increments.Select(i => (Task)transaction.HashIncrementAsync(key, i.Key, i.Value)).ToList();
-            writes.Add(transaction.KeyExpireAsync(key, ttl));
-            await transaction.ExecuteAsync().ConfigureAwait(false);
-            await Task.WhenAll(writes).ConfigureAwait(false);
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
+        await IncrementInRedisAsync(key, increments, ttl, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -77,15 +69,8 @@ public sealed class StateStore
         {
             return _memory.Add(key, field, value, ttl);
         }
-        return await _store.ExecuteAsync("count", async _ =>
-        {
-            var transaction = _redis!.GetDatabase().CreateTransaction();
-            var added = transaction.HashIncrementAsync(key, field, value);
-            var expiry = transaction.KeyExpireAsync(key, ttl);
-            await transaction.ExecuteAsync().ConfigureAwait(false);
-            await expiry.ConfigureAwait(false);
-            return await added.ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
+        var values = await IncrementInRedisAsync(key, [new(field, value)], ttl, cancellationToken).ConfigureAwait(false);
+        return values[0];
     }
 
     /// <summary>The counters of the group <paramref name="key"/> (empty when there are none).</summary>
@@ -102,4 +87,16 @@ public sealed class StateStore
             return entries.ToDictionary(e => e.Name.ToString(), e => (long)e.Value, StringComparer.Ordinal);
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>HINCRBY for each counter and EXPIRE for the group, in one transaction; the counters' new values.</summary>
+    private async ValueTask<long[]> IncrementInRedisAsync(string key, IReadOnlyList<KeyValuePair<string, long>> increments, TimeSpan ttl, CancellationToken cancellationToken) =>
+        await _store.ExecuteAsync("count", async _ =>
+        {
+            var transaction = _redis!.GetDatabase().CreateTransaction();
+            var added = increments.Select(i => transaction.HashIncrementAsync(key, i.Key, i.Value)).ToArray();
+            var expiry = transaction.KeyExpireAsync(key, ttl);
+            await transaction.ExecuteAsync().ConfigureAwait(false);
+            await expiry.ConfigureAwait(false);
+            return await Task.WhenAll(added).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
 }

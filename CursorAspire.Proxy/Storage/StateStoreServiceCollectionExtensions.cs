@@ -21,6 +21,7 @@ public static class StateStoreServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StateStoreOptions>, StateStoreOptionsValidator>();
         services.AddSingleton<StateStore>();
+        services.AddSingleton<MinuteCounter>();
         if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString(connectionName)))
         {
             services.AddDistributedMemoryCache();
