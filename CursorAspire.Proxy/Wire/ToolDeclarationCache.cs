@@ -28,13 +28,18 @@ internal static class ToolDeclarationCache
     {
         var json = JsonMarshal.GetRawUtf8Value(tool);
         var newer = _newer;
-        if (newer.TryGet(json, out var entry) || (_older.TryGet(json, out entry) && newer.Add(entry)))
+        if (!newer.TryGet(json, out var entry))
         {
-            (declaration, custom) = (entry.Declaration, entry.Custom);
-            return true;
+            if (!_older.TryGet(json, out entry))
+            {
+                (declaration, custom) = (null!, false);
+                return false;
+            }
+            // Still in use: it moves to the newer generation before the older one is dropped.
+            newer.Add(entry);
         }
-        (declaration, custom) = (null!, false);
-        return false;
+        (declaration, custom) = (entry.Declaration, entry.Custom);
+        return true;
     }
 
     /// <summary>Keeps <paramref name="declaration"/>, read from <paramref name="tool"/>, for the next request that sends the same JSON.</summary>
@@ -69,11 +74,7 @@ internal static class ToolDeclarationCache
 
         public bool TryGet(ReadOnlySpan<byte> json, out Entry entry) => _byBytes.TryGetValue(json, out entry!);
 
-        /// <summary>Adds the entry (or keeps the one already there); true either way.</summary>
-        public bool Add(Entry entry)
-        {
-            _entries.TryAdd(entry.Json, entry);
-            return true;
-        }
+        /// <summary>Adds the entry, or keeps the one already there.</summary>
+        public void Add(Entry entry) => _entries.TryAdd(entry.Json, entry);
     }
 }

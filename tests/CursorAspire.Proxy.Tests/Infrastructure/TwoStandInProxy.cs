@@ -1,0 +1,52 @@
+using CursorAspire.TestUpstreams;
+
+namespace CursorAspire.Proxy.Tests.Infrastructure;
+
+/// <summary>
+/// A proxy in front of an Ollama stand-in and an OpenAI stand-in, disposed together; the stand-ins are disposed too when
+/// the proxy does not start. What each test host configures is its own.
+/// </summary>
+public abstract class TwoStandInProxy : IAsyncDisposable
+{
+    protected TwoStandInProxy(OllamaStandIn ollama, OpenAIStandIn openai, ProxyHost proxy)
+    {
+        Ollama = ollama;
+        OpenAI = openai;
+        Proxy = proxy;
+    }
+
+    public OllamaStandIn Ollama { get; }
+
+    public OpenAIStandIn OpenAI { get; }
+
+    public ProxyHost Proxy { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Proxy.DisposeAsync();
+        await Ollama.DisposeAsync();
+        await OpenAI.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Starts both stand-ins, then the proxy with the configuration <paramref name="configuration"/> makes from them.</summary>
+    protected static async Task<T> StartAsync<T>(
+        Func<OllamaStandIn, OpenAIStandIn, Dictionary<string, string?>> configuration,
+        Func<OllamaStandIn, OpenAIStandIn, ProxyHost, T> create,
+        Action<WebApplicationBuilder>? configure = null,
+        Action<WebApplication>? mapMore = null)
+    {
+        var ollama = await OllamaStandIn.StartAsync();
+        var openai = await OpenAIStandIn.StartAsync();
+        try
+        {
+            return create(ollama, openai, await ProxyHost.StartAsync(configuration(ollama, openai), configure, mapMore));
+        }
+        catch
+        {
+            await ollama.DisposeAsync();
+            await openai.DisposeAsync();
+            throw;
+        }
+    }
+}
