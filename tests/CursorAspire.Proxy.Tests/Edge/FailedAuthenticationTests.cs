@@ -15,10 +15,8 @@ public sealed class FailedAuthenticationTests
 
     private static async Task<HttpStatusCode> SendAsync(ProxyHost proxy, string? key, string clientAddress)
     {
-        using var client = proxy.CreateClient(key);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/models");
-        request.Headers.Add("CF-Connecting-IP", clientAddress);
-        return (await client.SendAsync(request)).StatusCode;
+        using var response = await proxy.GetModelsFromAsync(key, clientAddress);
+        return response.StatusCode;
     }
 
     [Fact]
@@ -36,11 +34,8 @@ public sealed class FailedAuthenticationTests
 
         // The 31st from that address is refused without a look at the key, even the right one, for the rest of the minute.
         clock.Advance(TimeSpan.FromSeconds(15));
-        using (var client = proxy.CreateClient(WrongKey))
-        using (var request = new HttpRequestMessage(HttpMethod.Get, "v1/models"))
+        using (var refused = await proxy.GetModelsFromAsync(WrongKey, "203.0.113.7"))
         {
-            request.Headers.Add("CF-Connecting-IP", "203.0.113.7");
-            using var refused = await client.SendAsync(request);
             Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
             Assert.Equal("45", refused.Headers.RetryAfter!.ToString());
         }

@@ -67,12 +67,10 @@ public sealed class SharedRateLimitTests(GarnetServerFixture garnet)
         await using var first = await ProxyHost.StartAsync(config, builder => builder.Services.AddSingleton<TimeProvider>(clock));
         await using var second = await ProxyHost.StartAsync(config, builder => builder.Services.AddSingleton<TimeProvider>(clock));
 
-        async Task<HttpStatusCode> GuessAsync(ProxyHost proxy, string key)
+        static async Task<HttpStatusCode> GuessAsync(ProxyHost proxy, string key)
         {
-            using var client = proxy.CreateClient(key);
-            using var request = new HttpRequestMessage(HttpMethod.Get, "v1/models");
-            request.Headers.Add("CF-Connecting-IP", "203.0.113.44");
-            return (await client.SendAsync(request)).StatusCode;
+            using var response = await proxy.GetModelsFromAsync(key, "203.0.113.44");
+            return response.StatusCode;
         }
 
         // Two wrong keys through each proxy: four in this minute from that address.

@@ -55,6 +55,18 @@ public sealed class ProxyHost : IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// <c>GET v1/models</c> with <paramref name="apiKey"/> (none when null) as a caller at <paramref name="clientAddress"/>
+    /// behind the tunnel would send it (Cloudflare's <c>CF-Connecting-IP</c>, trusted from loopback).
+    /// </summary>
+    public async Task<HttpResponseMessage> GetModelsFromAsync(string? apiKey, string clientAddress)
+    {
+        using var client = CreateClient(apiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/models");
+        request.Headers.Add("CF-Connecting-IP", clientAddress);
+        return await client.SendAsync(request);
+    }
+
     /// <summary>Configuration routing alias <c>local</c> (the default) and provider <c>ollama</c> to an Ollama stand-in.</summary>
     public static Dictionary<string, string?> OllamaConfig(Uri ollama, string upstreamModel = "qwen2.5-coder:7b") => new()
     {
