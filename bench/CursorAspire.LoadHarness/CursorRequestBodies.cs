@@ -5,9 +5,9 @@ using CursorAspire.TestUpstreams.Fixtures;
 namespace CursorAspire.LoadHarness;
 
 /// <summary>
-/// Streamed Cursor agent requests (the recorded <c>agent-chat-tools-multiturn.json</c>: system prompt, tools, a
-/// multi-turn tool conversation) addressed to a given model, each with a unique nonce in the first user message so no
-/// cache anywhere can answer it.
+/// Cursor agent requests (the recorded <c>agent-chat-tools-multiturn.json</c>: system prompt, tools, a multi-turn tool
+/// conversation) addressed to a given model, streamed as Cursor sends them or not, each with a unique nonce in the
+/// first user message so no cache anywhere can answer it.
 /// </summary>
 public sealed class CursorRequestBodies
 {
@@ -26,11 +26,11 @@ public sealed class CursorRequestBodies
     /// <summary>Size of one body in bytes (nonces are fixed width).</summary>
     public int Length => _prefix.Length + _suffix.Length + Nonce(0, 0).Length;
 
-    public static CursorRequestBodies ForModel(string model)
+    public static CursorRequestBodies ForModel(string model, bool stream = true)
     {
         var root = JsonNode.Parse(CursorFixtures.Read(FixtureName))!.AsObject();
         root["model"] = model;
-        root["stream"] = true;
+        root["stream"] = stream;
         var firstUser = root["messages"]!.AsArray().First(m => (string?)m!["role"] == "user")!;
         firstUser["content"] = Marker + (string?)firstUser["content"];
         var json = root.ToJsonString();

@@ -3,9 +3,12 @@ using System.Globalization;
 namespace CursorAspire.LoadHarness;
 
 /// <summary>
-/// Command line of the harness: <c>--requests N --concurrency C --provider ollama|openai</c>, plus
-/// <c>--chunks</c> (text chunks per reply, default 50), <c>--warmup</c> (requests per path before measuring, default 200)
-/// <c>--max-seconds</c> (wall-clock bound of each measured phase, default 300) and <c>--alloc-types</c>.
+/// Command line of the harness. One provider, one concurrency, direct against proxy:
+/// <c>--requests N --concurrency C --provider ollama|openai</c>, plus <c>--chunks</c> (text chunks per reply, default
+/// 50), <c>--warmup</c> (requests per path before measuring, default 200), <c>--max-seconds</c> (wall-clock bound of
+/// each measured phase, default 300) and <c>--alloc-types</c>. The floor run: <c>--floor</c> (direct, bare hop, proxy
+/// for both providers, non-streamed and streamed, at 1 and 32 connections, and resident memory at 200 streams), with
+/// <c>--peer</c> (Portkey's gateway too), <c>--peer-cache DIR</c>, <c>--quick</c> and <c>--provider</c> to run one.
 /// </summary>
 public sealed record HarnessOptions
 {
@@ -14,6 +17,9 @@ public sealed record HarnessOptions
     public int Concurrency { get; init; } = 1;
 
     public UpstreamProvider Provider { get; init; } = UpstreamProvider.Ollama;
+
+    /// <summary>Whether <c>--provider</c> was given (the floor run covers both providers otherwise).</summary>
+    public bool ProviderGiven { get; init; }
 
     public int Chunks { get; init; } = 50;
 
@@ -24,26 +30,57 @@ public sealed record HarnessOptions
     /// <summary>Sample allocations by type (<see cref="AllocationTypeSampler"/>); costs a little, so off by default.</summary>
     public bool AllocationTypes { get; init; }
 
-    public const string Usage =
-        "Usage: CursorAspire.LoadHarness --requests N --concurrency C --provider ollama|openai [--chunks 50] [--warmup 200] [--max-seconds 300] [--alloc-types]";
+    /// <summary>The floor run (<see cref="Floor.FloorRun"/>) instead of one provider's direct-against-proxy run.</summary>
+    public bool Floor { get; init; }
 
-    /// <exception cref="ArgumentException">An unknown flag or a value out of range; the message names it.</exception>
+    /// <summary>Include the peer gateway (Portkey's, installed with npm into <see cref="PeerCache"/>) in the floor run.</summary>
+    public bool Peer { get; init; }
+
+    /// <summary>Where the peer gateway is installed; by default under the user's cache folder.</summary>
+    public string? PeerCache { get; init; }
+
+    /// <summary>A short floor run: 300 requests and 100 warm-up per phase, one round of the memory probe's streams.</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>Internal: serve a bare hop to this upstream as a process of its own (the memory probe starts it).</summary>
+    public Uri? ServeHop { get; init; }
+
+    /// <summary>Internal, with <see cref="ServeHop"/>: the port to listen on.</summary>
+    public int Port { get; init; }
+
+    public const string Usage =
+        "Usage: CursorAspire.LoadHarness --requests N --concurrency C --provider ollama|openai [--chunks 50] [--warmup 200] [--max-seconds 300] [--alloc-types]\n" +
+        "       CursorAspire.LoadHarness --floor [--peer] [--peer-cache DIR] [--quick] [--provider ollama|openai] [--requests N] [--warmup N] [--chunks 50] [--max-seconds 300]";
+
+    /// <exception cref="ArgumentException">An unknown flag, a value out of range or flags that do not go together; the message names it.</exception>
     public static HarnessOptions Parse(string[] args)
     {
-        var options = new HarnessOptions();
+        // --quick sets the counts, wherever it stands; --requests and --warmup still override them.
+        var options = args.Contains("--quick") ? new HarnessOptions { Quick = true, Requests = 300, Warmup = 100 } : new HarnessOptions();
+        var concurrencyGiven = false;
         for (var i = 0; i < args.Length; i++)
         {
             var flag = args[i];
-            if (flag == "--alloc-types")
+            switch (flag)
             {
-                options = options with { AllocationTypes = true };
-                continue;
+                case "--quick":
+                    continue;
+                case "--alloc-types":
+                    options = options with { AllocationTypes = true };
+                    continue;
+                case "--floor":
+                    options = options with { Floor = true };
+                    continue;
+                case "--peer":
+                    options = options with { Peer = true };
+                    continue;
             }
             if (i + 1 >= args.Length)
             {
                 throw new ArgumentException($"{flag} needs a value. {Usage}");
             }
             var value = args[++i];
+            concurrencyGiven |= flag == "--concurrency";
             options = flag switch
             {
                 "--requests" => options with { Requests = Positive(flag, value, max: 1_000_000) },
@@ -51,8 +88,15 @@ public sealed record HarnessOptions
                 "--chunks" => options with { Chunks = Positive(flag, value, max: 10_000) },
                 "--warmup" => options with { Warmup = NonNegative(flag, value) },
                 "--max-seconds" => options with { MaxSeconds = Positive(flag, value, max: 3600) },
+                "--peer-cache" => options with { PeerCache = value },
+                "--serve-hop" => options with
+                {
+                    ServeHop = Uri.TryCreate(value, UriKind.Absolute, out var upstream) ? upstream : throw new ArgumentException($"--serve-hop '{value}' is not an absolute URL."),
+                },
+                "--port" => options with { Port = Positive(flag, value, max: 65535) },
                 "--provider" => options with
                 {
+                    ProviderGiven = true,
                     Provider = value.ToLowerInvariant() switch
                     {
                         "ollama" => UpstreamProvider.Ollama,
@@ -62,6 +106,14 @@ public sealed record HarnessOptions
                 },
                 _ => throw new ArgumentException($"Unknown argument '{flag}'. {Usage}"),
             };
+        }
+        if (options.Floor && (concurrencyGiven || options.AllocationTypes))
+        {
+            throw new ArgumentException("--floor runs at 1 and 32 connections and reports allocations per request; --concurrency and --alloc-types are for one provider's run.");
+        }
+        if (!options.Floor && (options.Peer || options.Quick || options.PeerCache is not null))
+        {
+            throw new ArgumentException("--peer, --peer-cache and --quick go with --floor.");
         }
         return options;
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
@@ -5,8 +6,9 @@ using System.Text;
 namespace CursorAspire.LoadHarness;
 
 /// <summary>
-/// Sends streamed requests to one URL with a fixed number of workers and times each from the client's side: the first
-/// body byte and the end of the body. A response counts only when it is a 200 whose SSE stream ends with <c>[DONE]</c>.
+/// Sends requests along one <see cref="ClientRoute"/> with a fixed number of workers and times each from the client's
+/// side: the first body byte, the first token (streamed) and the end of the body. A response counts only when it is
+/// a 200 that looks as <see cref="ExpectedReply"/> says.
 /// </summary>
 public sealed class LoadRunner : IDisposable
 {
@@ -14,13 +16,15 @@ public sealed class LoadRunner : IDisposable
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     private readonly HttpClient _client;
-    private readonly Uri _uri;
-    private readonly string? _apiKey;
+    private readonly ClientRoute _route;
+    private readonly ExpectedReply _expected;
+    private int _inFlight;
+    private int _maxInFlight;
 
-    public LoadRunner(Uri uri, string? apiKey)
+    public LoadRunner(ClientRoute route, ExpectedReply expected)
     {
-        _uri = uri;
-        _apiKey = apiKey;
+        _route = route;
+        _expected = expected;
         _client = new HttpClient(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -46,6 +50,7 @@ public sealed class LoadRunner : IDisposable
         var failures = 0;
         string? firstFailure = null;
         var next = -1;
+        _maxInFlight = 0;
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(maxDuration);
@@ -67,13 +72,13 @@ public sealed class LoadRunner : IDisposable
 
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
-            var buffer = new byte[16 * 1024];
+            var scratch = new WorkerScratch(_expected.FirstToken.Length);
             int index;
             while ((index = Interlocked.Increment(ref next)) < count && !deadline.IsCancellationRequested)
             {
                 try
                 {
-                    timings[index] = await SendAsync(bodies[index], buffer, deadline.Token).ConfigureAwait(false);
+                    timings[index] = await SendAsync(bodies[index], scratch, deadline.Token).ConfigureAwait(false);
                     ok[index] = true;
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -107,20 +112,38 @@ public sealed class LoadRunner : IDisposable
             ProcessorTime = process.TotalProcessorTime - cpu,
             BytesByType = sampler is null ? null : new Dictionary<string, long>(sampler.BytesByType),
             Hops = hops,
+            MaxInFlight = _maxInFlight,
         };
         return result;
     }
 
-    private async Task<RequestTiming> SendAsync(byte[] body, byte[] buffer, CancellationToken cancellationToken)
+    private async Task<RequestTiming> SendAsync(byte[] body, WorkerScratch scratch, CancellationToken cancellationToken)
+    {
+        var open = Interlocked.Increment(ref _inFlight);
+        int max;
+        while (open > (max = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, open, max) != max)
+        {
+        }
+        try
+        {
+            return await ExchangeAsync(body, scratch, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task<RequestTiming> ExchangeAsync(byte[] body, WorkerScratch scratch, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(RequestTimeout);
-        using var request = new HttpRequestMessage(HttpMethod.Post, _uri) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _route.ChatUri) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        if (_apiKey is not null)
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(_expected.Streamed ? "text/event-stream" : "application/json"));
+        foreach (var (name, value) in _route.Headers)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+            request.Headers.TryAddWithoutValidation(name, value);
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -133,28 +156,56 @@ public sealed class LoadRunner : IDisposable
         await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
 
         double firstByte = -1;
+        var firstToken = double.NaN;
         long total = 0;
-        var tail = new byte[DoneEvent.Length];
+        var received = scratch.Received;
+        received.ResetWrittenCount();
+        scratch.TokenTailLength = 0;
         var tailLength = 0;
         int read;
-        while ((read = await stream.ReadAsync(buffer, timeout.Token).ConfigureAwait(false)) > 0)
+        while (true)
         {
+            // A non-streamed body is kept whole to be checked; a stream is read through one buffer, keeping its tail.
+            Memory<byte> into = _expected.Streamed ? scratch.Buffer : received.GetMemory(16 * 1024);
+            if ((read = await stream.ReadAsync(into, timeout.Token).ConfigureAwait(false)) <= 0)
+            {
+                break;
+            }
             if (firstByte < 0)
             {
                 firstByte = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
             total += read;
-            tailLength = KeepTail(tail, tailLength, buffer.AsSpan(0, read));
+            if (!_expected.Streamed)
+            {
+                received.Advance(read);
+                continue;
+            }
+            var chunk = scratch.Buffer.AsSpan(0, read);
+            if (double.IsNaN(firstToken) && scratch.SawToken(chunk, _expected.FirstToken))
+            {
+                firstToken = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+            tailLength = KeepTail(scratch.Tail, tailLength, chunk);
         }
         var totalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
-        if (tailLength < DoneEvent.Length || !tail.AsSpan().SequenceEqual(DoneEvent))
+        if (!_expected.Streamed)
         {
-            throw new InvalidDataException($"The stream ({total} bytes) did not end with [DONE]; it ended with '{Encoding.UTF8.GetString(tail, 0, tailLength)}'.");
+            return received.WrittenSpan.IndexOf(_expected.Text) >= 0
+                ? new RequestTiming(firstByte, totalMs, double.NaN)
+                : throw new InvalidDataException($"The response ({total} bytes) does not carry the reply's text; it began with '{Encoding.UTF8.GetString(received.WrittenSpan[..(int)Math.Min(total, 300)])}'.");
         }
-        return new RequestTiming(firstByte, totalMs);
+        if (tailLength < DoneEvent.Length || !scratch.Tail.AsSpan().SequenceEqual(DoneEvent))
+        {
+            throw new InvalidDataException($"The stream ({total} bytes) did not end with [DONE]; it ended with '{Encoding.UTF8.GetString(scratch.Tail, 0, tailLength)}'.");
+        }
+        return double.IsNaN(firstToken)
+            ? throw new InvalidDataException($"The stream ({total} bytes) never carried the reply's first token '{Encoding.ASCII.GetString(_expected.FirstToken)}'.")
+            : new RequestTiming(firstByte, totalMs, firstToken);
     }
 
+    /// <summary>Keeps the last <c>tail.Length</c> bytes seen so far in <paramref name="tail"/>; returns how many it holds.</summary>
     private static int KeepTail(byte[] tail, int tailLength, ReadOnlySpan<byte> chunk)
     {
         if (chunk.Length >= tail.Length)
@@ -169,4 +220,39 @@ public sealed class LoadRunner : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>One worker's reusable buffers, so the client's own allocations stay the same on every path.</summary>
+    private sealed class WorkerScratch(int tokenLength)
+    {
+        public byte[] Buffer { get; } = new byte[16 * 1024];
+
+        public ArrayBufferWriter<byte> Received { get; } = new(16 * 1024);
+
+        public byte[] Tail { get; } = new byte[DoneEvent.Length];
+
+        /// <summary>The stream's last bytes before the current read, for a token split across two reads.</summary>
+        public byte[] TokenTail { get; } = new byte[Math.Max(1, tokenLength - 1)];
+
+        public int TokenTailLength { get; set; }
+
+        private readonly byte[] _seam = new byte[2 * Math.Max(1, tokenLength - 1)];
+
+        /// <summary>Whether <paramref name="token"/> appears in this read, or across it and the previous one.</summary>
+        public bool SawToken(ReadOnlySpan<byte> chunk, ReadOnlySpan<byte> token)
+        {
+            if (chunk.IndexOf(token) >= 0)
+            {
+                return true;
+            }
+            var head = chunk[..Math.Min(chunk.Length, TokenTail.Length)];
+            TokenTail.AsSpan(0, TokenTailLength).CopyTo(_seam);
+            head.CopyTo(_seam.AsSpan(TokenTailLength));
+            if (_seam.AsSpan(0, TokenTailLength + head.Length).IndexOf(token) >= 0)
+            {
+                return true;
+            }
+            TokenTailLength = KeepTail(TokenTail, TokenTailLength, chunk);
+            return false;
+        }
+    }
 }

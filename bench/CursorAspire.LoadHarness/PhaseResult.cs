@@ -33,6 +33,9 @@ public sealed record PhaseResult
     /// <summary>Each request's way to the upstream (<see cref="HopTimeline"/>), when recorded.</summary>
     public IReadOnlyList<HopTiming> Hops { get; init; } = [];
 
+    /// <summary>The most requests the client had open at once during the phase.</summary>
+    public int MaxInFlight { get; init; }
+
     public double ProcessorMsPerRequest => Completed == 0 ? 0 : ProcessorTime.TotalMilliseconds / Completed;
 
     public int Completed => Timings.Count;

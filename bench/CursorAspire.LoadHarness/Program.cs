@@ -1,4 +1,5 @@
 using CursorAspire.LoadHarness;
+using CursorAspire.LoadHarness.Floor;
 using CursorAspire.TestUpstreams;
 
 // Load harness: see bench/README.md. Loopback only; every phase is bounded in count and time.
@@ -20,29 +21,40 @@ Console.CancelKeyPress += (_, e) =>
     interrupted.Cancel();
 };
 
+if (options.ServeHop is { } upstream)
+{
+    return await BareHop.ServeAsync(upstream, options.Port, interrupted.Token);
+}
+
 var reply = new StandInReply
 {
     TextChunks = [.. Enumerable.Range(0, options.Chunks).Select(i => $"tok{i} ")],
     Usage = new StandInUsage(1200, options.Chunks),
 };
 
+if (options.Floor)
+{
+    return await FloorRun.RunAsync(options, reply, interrupted.Token);
+}
+
 Console.WriteLine($"# CursorAspire load harness: provider={options.Provider}, requests={options.Requests}, concurrency={options.Concurrency}, chunks={options.Chunks}, warmup={options.Warmup}");
 Console.WriteLine($"# {MachineDescription.Describe()}");
 
-await using var topology = await LoopbackTopology.StartAsync(options.Provider, reply, interrupted.Token);
+await using var topology = await LoopbackTopology.StartAsync(options.Provider, reply, withBareHop: false, interrupted.Token);
 var bodies = CursorRequestBodies.ForModel(topology.Alias);
 Console.WriteLine($"# Request body: {CursorRequestBodies.FixtureName} with a unique nonce, {bodies.Length} bytes, model '{topology.Alias}'");
 Console.WriteLine($"# Direct: {topology.DirectChatUri}  Proxy: {topology.ProxyChatUri}");
 
 var maxDuration = TimeSpan.FromSeconds(options.MaxSeconds);
-using var direct = new LoadRunner(topology.DirectChatUri, apiKey: null);
-using var proxied = new LoadRunner(topology.ProxyChatUri, LoopbackTopology.ProxyApiKey);
+var expected = ExpectedReply.Of(reply, streamed: true);
+using var direct = new LoadRunner(new ClientRoute(ClientRoute.Direct, topology.DirectChatUri), expected);
+using var proxied = new LoadRunner(ClientRoute.WithApiKey(ClientRoute.Proxy, topology.ProxyChatUri, LoopbackTopology.ProxyApiKey), expected);
 
 using var sampler = options.AllocationTypes ? new AllocationTypeSampler() : null;
 using var timeline = new HopTimeline();
 var results = new List<PhaseResult>();
 var phase = 0;
-foreach (var (name, runner) in new[] { ("direct", direct), ("proxy", proxied) })
+foreach (var (name, runner) in new[] { (ClientRoute.Direct, direct), (ClientRoute.Proxy, proxied) })
 {
     var warmupPhase = ++phase;
     if (options.Warmup > 0)
