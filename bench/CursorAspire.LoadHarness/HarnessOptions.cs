@@ -8,7 +8,8 @@ namespace CursorAspire.LoadHarness;
 /// 50), <c>--warmup</c> (requests per path before measuring, default 200), <c>--max-seconds</c> (wall-clock bound of
 /// each measured phase, default 300) and <c>--alloc-types</c>. The floor run: <c>--floor</c> (direct, bare hop, proxy
 /// for both providers, non-streamed and streamed, at 1 and 32 connections, and resident memory at 200 streams), with
-/// <c>--peer</c> (Portkey's gateway too), <c>--peer-cache DIR</c>, <c>--quick</c> and <c>--provider</c> to run one.
+/// <c>--peer</c> (Portkey's gateway too), <c>--peer-cache DIR</c>, <c>--quick</c>, <c>--memory-rounds</c> and
+/// <c>--provider</c> to run one.
 /// </summary>
 public sealed record HarnessOptions
 {
@@ -39,8 +40,11 @@ public sealed record HarnessOptions
     /// <summary>Where the peer gateway is installed; by default under the user's cache folder.</summary>
     public string? PeerCache { get; init; }
 
-    /// <summary>A short floor run: 300 requests and 100 warm-up per phase, one round of the memory probe's streams.</summary>
+    /// <summary>A short floor run: 300 requests and 100 warm-up per phase (the memory probe is the same as in a full run).</summary>
     public bool Quick { get; init; }
+
+    /// <summary>Rounds of the memory probe's 200 streams (each stream about a second); the peak settles after a few.</summary>
+    public int MemoryRounds { get; init; } = 3;
 
     /// <summary>Internal: serve a bare hop to this upstream as a process of its own (the memory probe starts it).</summary>
     public Uri? ServeHop { get; init; }
@@ -50,7 +54,7 @@ public sealed record HarnessOptions
 
     public const string Usage =
         "Usage: CursorAspire.LoadHarness --requests N --concurrency C --provider ollama|openai [--chunks 50] [--warmup 200] [--max-seconds 300] [--alloc-types]\n" +
-        "       CursorAspire.LoadHarness --floor [--peer] [--peer-cache DIR] [--quick] [--provider ollama|openai] [--requests N] [--warmup N] [--chunks 50] [--max-seconds 300]";
+        "       CursorAspire.LoadHarness --floor [--peer] [--peer-cache DIR] [--quick] [--provider ollama|openai] [--memory-rounds 3] [--requests N] [--warmup N] [--chunks 50] [--max-seconds 300]";
 
     /// <exception cref="ArgumentException">An unknown flag, a value out of range or flags that do not go together; the message names it.</exception>
     public static HarnessOptions Parse(string[] args)
@@ -89,6 +93,7 @@ public sealed record HarnessOptions
                 "--warmup" => options with { Warmup = NonNegative(flag, value) },
                 "--max-seconds" => options with { MaxSeconds = Positive(flag, value, max: 3600) },
                 "--peer-cache" => options with { PeerCache = value },
+                "--memory-rounds" => options with { MemoryRounds = Positive(flag, value, max: 100) },
                 "--serve-hop" => options with
                 {
                     ServeHop = Uri.TryCreate(value, UriKind.Absolute, out var upstream) ? upstream : throw new ArgumentException($"--serve-hop '{value}' is not an absolute URL."),
@@ -111,9 +116,9 @@ public sealed record HarnessOptions
         {
             throw new ArgumentException("--floor runs at 1 and 32 connections and reports allocations per request; --concurrency and --alloc-types are for one provider's run.");
         }
-        if (!options.Floor && (options.Peer || options.Quick || options.PeerCache is not null))
+        if (!options.Floor && (options.Peer || options.Quick || options.PeerCache is not null || args.Contains("--memory-rounds")))
         {
-            throw new ArgumentException("--peer, --peer-cache and --quick go with --floor.");
+            throw new ArgumentException("--peer, --peer-cache, --quick and --memory-rounds go with --floor.");
         }
         return options;
     }

@@ -33,7 +33,7 @@ public sealed class FloorRun
     public static async Task<int> RunAsync(HarnessOptions options, StandInReply reply, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var rounds = options.Quick ? 1 : 3;
+        var rounds = options.MemoryRounds;
         UpstreamProvider[] providers = options.ProviderGiven ? [options.Provider] : [UpstreamProvider.Ollama, UpstreamProvider.OpenAI];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# CursorAspire load harness, floor run{(options.Quick ? " (--quick)" : "")}, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC: requests={options.Requests}, warmup={options.Warmup} per path and cell, chunks={options.Chunks}, connections {string.Join(" and ", ConnectionCounts)}; memory: {MemoryProbe.Streams} streams × {rounds}"));
