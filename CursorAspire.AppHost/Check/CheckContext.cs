@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using CursorAspire.Proxy.Usage;
+using CursorAspire.Contracts;
 
 namespace CursorAspire.AppHost.Check;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CursorAspire.Proxy.Routing;
+using CursorAspire.Contracts;
 
 namespace CursorAspire.AppHost.Check;
 

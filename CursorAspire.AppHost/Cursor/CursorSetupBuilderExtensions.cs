@@ -1,4 +1,4 @@
-using CursorAspire.Proxy.Routing;
+using CursorAspire.Contracts;
 using System.Collections.Immutable;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;

@@ -3,7 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 using CursorAspire.AppHost.Cursor;
-using CursorAspire.Proxy.Routing;
+using CursorAspire.Contracts;
 
 namespace CursorAspire.AppHost.ProxyConfiguration;
 
@@ -13,15 +13,6 @@ namespace CursorAspire.AppHost.ProxyConfiguration;
 /// </summary>
 public static class ProxyConfigurationBuilderExtensions
 {
-    /// <summary>Provider kind for Ollama's native API.</summary>
-    public const string OllamaKind = "Ollama";
-
-    /// <summary>Provider kind for OpenAI-compatible APIs.</summary>
-    public const string OpenAIKind = "OpenAI";
-
-    /// <summary>Provider kind for Anthropic's Messages API.</summary>
-    public const string AnthropicKind = "Anthropic";
-
     /// <summary>Sets the key clients must send as <c>Authorization: Bearer</c>.</summary>
     /// <param name="proxy">The proxy.</param>
     /// <param name="apiKey">The secret parameter holding the key.</param>
@@ -50,7 +41,7 @@ public static class ProxyConfigurationBuilderExtensions
         ArgumentNullException.ThrowIfNull(proxy);
         ArgumentNullException.ThrowIfNull(server);
         return proxy
-            .WithEnvironment(ProxyConfigurationKeys.Provider(provider, "Kind"), OllamaKind)
+            .WithEnvironment(ProxyConfigurationKeys.KindOf(provider), nameof(ProviderKind.Ollama))
             .WithReference(server, connectionName: provider)
             .WaitFor(server);
     }
@@ -82,7 +73,7 @@ public static class ProxyConfigurationBuilderExtensions
     /// <returns>The proxy builder.</returns>
     public static IResourceBuilder<T> WithOpenAIProvider<T>(this IResourceBuilder<T> proxy, string provider, string endpoint, IResourceBuilder<ParameterResource> apiKey)
         where T : IResourceWithEnvironment =>
-        proxy.WithRemoteProvider(provider, OpenAIKind, endpoint, apiKey);
+        proxy.WithRemoteProvider(provider, ProviderKind.OpenAI, endpoint, apiKey);
 
     /// <summary>Adds an Anthropic (Messages API) provider with its endpoint and secret key.</summary>
     /// <param name="proxy">The proxy.</param>
@@ -92,7 +83,7 @@ public static class ProxyConfigurationBuilderExtensions
     /// <returns>The proxy builder.</returns>
     public static IResourceBuilder<T> WithAnthropicProvider<T>(this IResourceBuilder<T> proxy, string provider, string endpoint, IResourceBuilder<ParameterResource> apiKey)
         where T : IResourceWithEnvironment =>
-        proxy.WithRemoteProvider(provider, AnthropicKind, endpoint, apiKey);
+        proxy.WithRemoteProvider(provider, ProviderKind.Anthropic, endpoint, apiKey);
 
     /// <summary>Serves each of <paramref name="models"/> of a remote provider as <c>&lt;provider&gt;-&lt;model&gt;</c>.</summary>
     /// <param name="proxy">The proxy.</param>
@@ -109,16 +100,16 @@ public static class ProxyConfigurationBuilderExtensions
         return proxy;
     }
 
-    private static IResourceBuilder<T> WithRemoteProvider<T>(this IResourceBuilder<T> proxy, string provider, string kind, string endpoint, IResourceBuilder<ParameterResource> apiKey)
+    private static IResourceBuilder<T> WithRemoteProvider<T>(this IResourceBuilder<T> proxy, string provider, ProviderKind kind, string endpoint, IResourceBuilder<ParameterResource> apiKey)
         where T : IResourceWithEnvironment
     {
         ArgumentNullException.ThrowIfNull(proxy);
         ArgumentException.ThrowIfNullOrWhiteSpace(endpoint);
         ArgumentNullException.ThrowIfNull(apiKey);
         return proxy
-            .WithEnvironment(ProxyConfigurationKeys.Provider(provider, "Kind"), kind)
-            .WithEnvironment(ProxyConfigurationKeys.Provider(provider, "Endpoint"), endpoint)
-            .WithEnvironment(ProxyConfigurationKeys.Provider(provider, "ApiKey"), apiKey);
+            .WithEnvironment(ProxyConfigurationKeys.KindOf(provider), kind.ToString())
+            .WithEnvironment(ProxyConfigurationKeys.EndpointOf(provider), endpoint)
+            .WithEnvironment(ProxyConfigurationKeys.ApiKeyOf(provider), apiKey);
     }
 
     /// <summary>
@@ -140,11 +131,11 @@ public static class ProxyConfigurationBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(upstreamModel);
         proxy
             .WithAnnotation(new ProxyModelAliasAnnotation(alias, provider, upstreamModel))
-            .WithEnvironment(ProxyConfigurationKeys.Model(alias, "Provider"), provider)
-            .WithEnvironment(ProxyConfigurationKeys.Model(alias, "Model"), upstreamModel);
+            .WithEnvironment(ProxyConfigurationKeys.ProviderOf(alias), provider)
+            .WithEnvironment(ProxyConfigurationKeys.UpstreamModelOf(alias), upstreamModel);
         if (contextLength is { } length)
         {
-            proxy.WithEnvironment(ProxyConfigurationKeys.Model(alias, "ContextLength"), length.ToString(CultureInfo.InvariantCulture));
+            proxy.WithEnvironment(ProxyConfigurationKeys.ContextLengthOf(alias), length.ToString(CultureInfo.InvariantCulture));
         }
 
         return proxy;

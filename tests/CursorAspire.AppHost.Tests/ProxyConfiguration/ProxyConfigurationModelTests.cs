@@ -134,7 +134,7 @@ public sealed class ProxyConfigurationModelTests
         Assert.Equal("{anthropic-api-key.value}", env["Proxy__Providers__anthropic__ApiKey"]);
         // "claude-…" would make Cursor call Anthropic itself; the alias starts with the provider name instead.
         Assert.Equal("claude-sonnet-4-5", env["Proxy__Models__anthropic-claude-sonnet-4-5__Model"]);
-        Assert.Null(CursorAspire.Proxy.Routing.CursorModelNames.FindConflict("anthropic-claude-sonnet-4-5"));
+        Assert.Null(CursorAspire.Contracts.CursorModelNames.FindConflict("anthropic-claude-sonnet-4-5"));
     }
 
     [Fact]

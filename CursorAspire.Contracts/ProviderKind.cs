@@ -1,6 +1,6 @@
-namespace CursorAspire.Proxy.Configuration;
+namespace CursorAspire.Contracts;
 
-/// <summary>The upstream protocols the proxy speaks.</summary>
+/// <summary>The upstream protocols the proxy speaks: the values of <c>Proxy:Providers:&lt;name&gt;:Kind</c>.</summary>
 public enum ProviderKind
 {
     /// <summary>Ollama's native API through OllamaSharp (per-request context window, keep-alive).</summary>

@@ -1,14 +1,14 @@
 using Microsoft.AspNetCore.Http;
 
-namespace CursorAspire.Proxy.Usage;
+namespace CursorAspire.Contracts;
 
 /// <summary>
-/// The header the AppHost's "Check as Cursor" puts on its own requests (<c>x-cursoraspire-check: 1</c>). On an
+/// The header "Check as Cursor" (CursorAspire.Check, from the AppHost or a terminal) puts on its own requests (<c>x-cursoraspire-check: 1</c>). On an
 /// authenticated request it keeps the check's tokens out of the key's daily budget (<c>UsageLedger</c> counts them apart),
 /// up to <c>UsageLedger.CheckAllowancePerDay</c> tokens a day per key. It never skips the budget's refusal:
 /// a key that spent its budget fails the check as it fails in Cursor.
 /// </summary>
-/// <remarks>One spelling for the proxy and the AppHost: the AppHost compiles this file too (a linked source).</remarks>
+/// <remarks>One spelling for the proxy, which counts the request apart, and the check, which sends it.</remarks>
 public static class CheckRequestHeader
 {
     /// <summary>The header's name.</summary>

@@ -1,10 +1,10 @@
-namespace CursorAspire.Proxy.Routing;
+namespace CursorAspire.Contracts;
 
 /// <summary>
 /// Model names Cursor treats specially: built-in names may bypass the base-URL override, and <c>claude-</c> /
 /// <c>gemini-</c> names make Cursor call another provider. An alias with such a name never reaches the proxy.
 /// </summary>
-/// <remarks>One list for the proxy and the AppHost: the AppHost compiles this file too (a linked source).</remarks>
+/// <remarks>One list for the proxy's and the AppHost's start-up warnings and the Cursor check's model step.</remarks>
 public static class CursorModelNames
 {
     private static readonly string[] ProviderSwitchingPrefixes = ["claude-", "gemini-"];
