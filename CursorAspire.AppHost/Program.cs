@@ -3,12 +3,6 @@ using CursorAspire.AppHost.Cursor;
 using CursorAspire.AppHost.Hosting;
 using CursorAspire.AppHost.ProxyConfiguration;
 
-// `check --url https://…/v1 --key …`: the Cursor check from a terminal, against any deployment; nothing else starts.
-if (CursorCheckCommandLine.IsCheck(args))
-{
-    return await CursorCheckCommandLine.RunAsync(args);
-}
-
 // The whole system: Cursor's servers → tunnel → proxy → cache and models. How each piece runs is its integration's
 // business; this file says what runs and why.
 var builder = DistributedApplication.CreateBuilder(args);
@@ -83,4 +77,3 @@ proxy.WithCursorSetupInstructions();
 proxy.WithCursorCheck();
 
 builder.Build().Run();
-return 0;

@@ -2,6 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.ProxyConfiguration;
 using Microsoft.Extensions.DependencyInjection;
+using CursorAspire.Check;
 
 namespace CursorAspire.AppHost.Check;
 

@@ -5,6 +5,7 @@ using CursorAspire.AppHost.ProxyConfiguration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using CursorAspire.Check;
 
 namespace CursorAspire.AppHost.Check;
 
