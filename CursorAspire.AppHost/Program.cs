@@ -1,7 +1,4 @@
-using CursorAspire.AppHost.Check;
-using CursorAspire.AppHost.Cursor;
 using CursorAspire.AppHost.Hosting;
-using CursorAspire.AppHost.ProxyConfiguration;
 
 // The whole system: Cursor's servers → tunnel → proxy → cache and models. How each piece runs is its integration's
 // business; this file says what runs and why.
@@ -22,11 +19,9 @@ var cache = builder.AddCache("cache", plan);
 
 // The OpenAI-compatible endpoint Cursor calls; it needs its cache before the first request. It sits on a public URL,
 // so it runs as Production (no developer exception page), whatever the AppHost's own environment.
-var proxy = builder.AddProject<Projects.CursorAspire_Proxy>("proxy")
-    .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
-    .WithReference(cache).WaitFor(cache)
-    .WithProxyApiKey(apiKey)
-    .WithHttpHealthCheck("/health");
+var proxy = builder.AddCursorProxy("proxy")
+    .WithCache(cache)
+    .WithProxyApiKey(apiKey);
 
 // Local models: Ollama container (models volume) | `ollama serve` | left out with a warning, as remote models still work.
 // Each Ollama:Models entry is pulled once Ollama is healthy and served as local-<model>; the proxy waits for the download.

@@ -1,6 +1,6 @@
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Check;
-using CursorAspire.AppHost.ProxyConfiguration;
 using CursorAspire.Check;
 using CursorAspire.AppHost.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;

@@ -1,3 +1,4 @@
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Tests.Infrastructure;
 
@@ -59,6 +60,20 @@ public sealed class ProxyConfigurationModelTests
         var env = await builder.Resource<ProjectResource>("proxy").RunEnvironmentAsync();
 
         Assert.Equal("Production", env["ASPNETCORE_ENVIRONMENT"].ToString());
+    }
+
+    [Fact]
+    public async Task TheProxyIsItsOwnResourceTypeWithEverythingAProjectGets()
+    {
+        await using var builder = await AppHostModel.ContainerModeAsync();
+
+        var proxy = builder.Resource<CursorProxyResource>("proxy");
+        var env = await proxy.EnvironmentAsync();
+
+        Assert.Single(proxy.Annotations.OfType<IProjectMetadata>());
+        Assert.Contains(proxy.Annotations.OfType<EndpointAnnotation>(), e => e.Name == "http" && e.Port == 5190); // its launch profile
+        Assert.Equal("in_memory", env["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"]);
+        Assert.Equal(3, builder.CreateResourceBuilder(proxy).WithReplicas(3).Resource.Annotations.OfType<ReplicaAnnotation>().Single().Replicas);
     }
 
     [Fact]

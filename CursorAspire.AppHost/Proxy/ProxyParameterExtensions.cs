@@ -1,7 +1,6 @@
-using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 
-namespace CursorAspire.AppHost.ProxyConfiguration;
+namespace Aspire.Hosting;
 
 /// <summary>The AppHost parameters the proxy needs.</summary>
 public static class ProxyParameterExtensions

@@ -1,6 +1,4 @@
-using Aspire.Hosting.ApplicationModel;
-
-namespace CursorAspire.AppHost.ProxyConfiguration;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>Records on the proxy resource which parameter holds its API key.</summary>
 /// <param name="Parameter">The secret parameter.</param>

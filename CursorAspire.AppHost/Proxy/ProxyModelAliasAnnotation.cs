@@ -1,6 +1,4 @@
-using Aspire.Hosting.ApplicationModel;
-
-namespace CursorAspire.AppHost.ProxyConfiguration;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>Records on the proxy resource a model name it serves, so the Cursor setup text can list it.</summary>
 /// <param name="Alias">The name Cursor sends.</param>

@@ -1,6 +1,4 @@
-using Aspire.Hosting.ApplicationModel;
-
-namespace CursorAspire.AppHost.ProxyConfiguration;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
 /// Records on the proxy resource where its public URL comes from, read when the proxy is ready (a tunnel learns its
