@@ -2,7 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Tests.Infrastructure;
 
-namespace CursorAspire.AppHost.Tests.ProxyConfiguration;
+namespace CursorAspire.AppHost.Tests.Proxy;
 
 /// <summary>
 /// The proxy's configuration as the AppHost writes it (environment in its schema, parameters, providers, default model,
