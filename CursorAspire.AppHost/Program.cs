@@ -1,13 +1,4 @@
-using CursorAspire.AppHost.Check;
-using CursorAspire.AppHost.Cursor;
 using CursorAspire.AppHost.Hosting;
-using CursorAspire.AppHost.ProxyConfiguration;
-
-// `check --url https://…/v1 --key …`: the Cursor check from a terminal, against any deployment; nothing else starts.
-if (CursorCheckCommandLine.IsCheck(args))
-{
-    return await CursorCheckCommandLine.RunAsync(args);
-}
 
 // The whole system: Cursor's servers → tunnel → proxy → cache and models. How each piece runs is its integration's
 // business; this file says what runs and why.
@@ -24,19 +15,23 @@ var apiKey = builder.AddProxyApiKey();
 
 // The proxy's response cache: Redis container (data volume) | redis-server | embedded Garnet, so every machine has one.
 // Each requires a password, generated once and kept in user secrets (Parameters:cache-password); the connection string carries it.
-var cache = builder.AddCache("cache", plan);
+var cache = builder.AddCache("cache", plan.ConfigureCache);
 
 // The OpenAI-compatible endpoint Cursor calls; it needs its cache before the first request. It sits on a public URL,
 // so it runs as Production (no developer exception page), whatever the AppHost's own environment.
-var proxy = builder.AddProject<Projects.CursorAspire_Proxy>("proxy")
-    .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
-    .WithReference(cache).WaitFor(cache)
-    .WithProxyApiKey(apiKey)
-    .WithHttpHealthCheck("/health");
+var proxy = builder.AddCursorProxy("proxy")
+    .WithCache(cache)
+    .WithProxyApiKey(apiKey);
 
 // Local models: Ollama container (models volume) | `ollama serve` | left out with a warning, as remote models still work.
 // Each Ollama:Models entry is pulled once Ollama is healthy and served as local-<model>; the proxy waits for the download.
-if (builder.AddOllamaServer("ollama", plan, settings) is { } ollama)
+var ollama = builder.AddOllamaServer("ollama", options =>
+{
+    plan.ConfigureOllama(options);
+    options.Gpu = settings.OllamaGpu;
+    options.Args = settings.OllamaArgs;
+});
+if (ollama is not null)
 {
     proxy.WithOllamaProvider("ollama", ollama);
     foreach (var modelName in settings.OllamaModels)
@@ -73,7 +68,10 @@ if (settings.PublicBaseUrl is { } publicBaseUrl)
 }
 else
 {
-    proxy.WithPublicTunnel(builder.AddCloudflareTunnel("tunnel", proxy.GetEndpoint("http"), plan, settings));
+    var tunnel = settings.CloudflareTunnelHostname is { } hostname
+        ? builder.AddCloudflareNamedTunnel("tunnel", proxy.GetEndpoint("http"), builder.AddParameter("cloudflare-tunnel-token", secret: true), hostname, plan.ConfigureTunnel)
+        : builder.AddCloudflareTunnel("tunnel", proxy.GetEndpoint("http"), plan.ConfigureTunnel);
+    proxy.WithPublicTunnel(tunnel);
 }
 
 // What to paste into Cursor: a link on the proxy in the dashboard, and once in the console.
@@ -83,4 +81,3 @@ proxy.WithCursorSetupInstructions();
 proxy.WithCursorCheck();
 
 builder.Build().Run();
-return 0;

@@ -21,7 +21,7 @@ namespace CursorAspire.Proxy;
 public static class ProxyApplication
 {
     /// <summary>Name of the Aspire Redis resource whose connection string backs the caches and stored state.</summary>
-    public const string CacheConnectionName = "cache";
+    public const string CacheConnectionName = ProxyConnectionNames.Cache;
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {

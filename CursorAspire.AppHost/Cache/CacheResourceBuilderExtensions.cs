@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Cache;
-using CursorAspire.AppHost.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -13,25 +12,27 @@ namespace Aspire.Hosting;
 public static class CacheResourceBuilderExtensions
 {
     /// <summary>
-    /// Adds the cache the way <paramref name="plan"/> says: a Redis container with a data volume; else
-    /// <c>redis-server</c> from PATH; else an embedded Garnet server. Each requires the same password, the secret
-    /// parameter <c>{name}-password</c> (generated on first run and kept in user secrets, as Aspire's Redis does), and
-    /// has a <c>host:port,password=…</c> connection string, so <c>WithReference(cache)</c> works the same in every mode.
+    /// Adds the cache the way <paramref name="configure"/> says (<see cref="CacheOptions"/>): a Redis container with a
+    /// data volume; else <c>redis-server</c>; else an embedded Garnet server (the default). Each requires the same
+    /// password, the secret parameter <c>{name}-password</c> (generated on first run and kept in user secrets, as Aspire's
+    /// Redis does), and has a <c>host:port,password=…</c> connection string, so <c>WithReference(cache)</c> works the
+    /// same in every mode.
     /// </summary>
     /// <param name="builder">The application builder.</param>
-    /// <param name="name">The resource name; also the connection string name.</param>
-    /// <param name="plan">Containers or processes, and the <c>redis-server</c> found on this machine.</param>
+    /// <param name="name">The resource name.</param>
+    /// <param name="configure">Chooses the server: a container, or the <c>redis-server</c> found on this machine.</param>
     /// <returns>The cache's builder, whichever server it is.</returns>
-    public static IResourceBuilder<IResourceWithConnectionString> AddCache(this IDistributedApplicationBuilder builder, [ResourceName] string name, HostingPlan plan)
+    public static IResourceBuilder<IResourceWithConnectionString> AddCache(this IDistributedApplicationBuilder builder, [ResourceName] string name, Action<CacheOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(plan);
-        if (plan.Mode == HostingMode.Containers)
+        var options = new CacheOptions();
+        configure?.Invoke(options);
+        if (options.UseContainer)
         {
             return builder.AddRedis(name).WithDataVolume();
         }
 
-        return plan.RedisServerPath is { } redisServer
+        return options.RedisServerPath is { } redisServer
             ? builder.AddRedisServer(name, redisServer)
             : builder.AddGarnet(name);
     }

@@ -1,9 +1,9 @@
-using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using CursorAspire.AppHost.ProxyConfiguration;
+using CursorAspire.AppHost.Check;
+using CursorAspire.Check;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CursorAspire.AppHost.Check;
+namespace Aspire.Hosting;
 
 /// <summary>"Check as Cursor" on the proxy: by itself once the public URL is healthy, and as a dashboard command.</summary>
 public static class CursorCheckBuilderExtensions
@@ -18,7 +18,7 @@ public static class CursorCheckBuilderExtensions
     /// </summary>
     /// <param name="proxy">The proxy, with its key, aliases and public URL set up.</param>
     /// <returns>The proxy builder.</returns>
-    public static IResourceBuilder<ProjectResource> WithCursorCheck(this IResourceBuilder<ProjectResource> proxy)
+    public static IResourceBuilder<CursorProxyResource> WithCursorCheck(this IResourceBuilder<CursorProxyResource> proxy)
     {
         ArgumentNullException.ThrowIfNull(proxy);
         var settings = CursorCheckSettings.FromConfiguration(proxy.ApplicationBuilder.Configuration);

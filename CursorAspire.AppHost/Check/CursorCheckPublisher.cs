@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Cursor;
-using CursorAspire.AppHost.ProxyConfiguration;
+using CursorAspire.Check;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,7 +15,7 @@ namespace CursorAspire.AppHost.Check;
 /// </summary>
 /// <param name="proxy">The proxy: its public URL, key and aliases come from its annotations.</param>
 /// <param name="settings">The <c>CursorCheck</c> settings.</param>
-internal sealed class CursorCheckPublisher(ProjectResource proxy, CursorCheckSettings settings)
+internal sealed class CursorCheckPublisher(CursorProxyResource proxy, CursorCheckSettings settings)
 {
     /// <summary>The property holding the summary.</summary>
     public const string SummaryProperty = "cursor.check";

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using CursorAspire.Check;
 
 namespace CursorAspire.AppHost.Check;
 

@@ -1,12 +1,11 @@
-using CursorAspire.Proxy.Routing;
 using System.Collections.Immutable;
-using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using CursorAspire.AppHost.ProxyConfiguration;
+using CursorAspire.AppHost.Cursor;
+using CursorAspire.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace CursorAspire.AppHost.Cursor;
+namespace Aspire.Hosting;
 
 /// <summary>Shows the user, on the proxy resource in the dashboard and once in the console, how to set up Cursor.</summary>
 public static class CursorSetupBuilderExtensions
@@ -25,7 +24,7 @@ public static class CursorSetupBuilderExtensions
     /// <param name="proxy">The proxy project; its model aliases, key and public URL come from its annotations.</param>
     /// <param name="endpointName">The proxy endpoint Cursor talks to locally.</param>
     /// <returns>The proxy builder.</returns>
-    public static IResourceBuilder<ProjectResource> WithCursorSetupInstructions(this IResourceBuilder<ProjectResource> proxy, string endpointName = "http")
+    public static IResourceBuilder<CursorProxyResource> WithCursorSetupInstructions(this IResourceBuilder<CursorProxyResource> proxy, string endpointName = "http")
     {
         ArgumentNullException.ThrowIfNull(proxy);
         var endpoint = proxy.GetEndpoint(endpointName);
@@ -55,7 +54,7 @@ public static class CursorSetupBuilderExtensions
         return proxy.OnResourceReady((resource, e, ct) => AnnounceAsync(resource, endpoint, e.Services, ct));
     }
 
-    private static async Task AnnounceAsync(ProjectResource proxy, EndpointReference endpoint, IServiceProvider services, CancellationToken ct)
+    private static async Task AnnounceAsync(CursorProxyResource proxy, EndpointReference endpoint, IServiceProvider services, CancellationToken ct)
     {
         var publicUrl = CurrentPublicUrl(proxy);
         var keyParameter = proxy.Annotations.OfType<ProxyApiKeyAnnotation>().LastOrDefault()?.Parameter;
@@ -89,6 +88,6 @@ public static class CursorSetupBuilderExtensions
         }).ConfigureAwait(false);
     }
 
-    private static string? CurrentPublicUrl(ProjectResource proxy) =>
+    private static string? CurrentPublicUrl(CursorProxyResource proxy) =>
         proxy.Annotations.OfType<PublicBaseUrlAnnotation>().LastOrDefault()?.Current() is { Length: > 0 } url ? url : null;
 }

@@ -1,5 +1,4 @@
 using Aspire.Hosting.ApplicationModel;
-using CursorAspire.AppHost.Hosting;
 using CursorAspire.AppHost.Ollama;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -27,31 +26,29 @@ public static class OllamaResourceBuilderExtensions
     private const string DockerRuntime = "docker";
 
     /// <summary>
-    /// Adds the Ollama server the way <paramref name="plan"/> says: a container with a models volume (and the GPUs
-    /// <c>Ollama:Gpu</c> names, in the way the plan's runtime takes them); else the Ollama command as a process; else nothing, with an <see cref="UnavailableResource"/>
-    /// in its place that says why.
+    /// Adds the Ollama server the way <paramref name="configure"/> says (<see cref="OllamaServerOptions"/>): a container
+    /// with a models volume (and the GPUs it names, in the way its runtime takes them); else the Ollama command as a
+    /// process; else nothing, with an <see cref="UnavailableResource"/> in its place that says why.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name; also the connection string name.</param>
-    /// <param name="plan">Containers or processes, and the Ollama command found on this machine.</param>
-    /// <param name="settings">The GPU vendor and the arguments of the Ollama command.</param>
+    /// <param name="configure">Chooses container or process (the command found on this machine), GPUs and arguments.</param>
     /// <returns>The server's builder, or <see langword="null"/> when Ollama cannot run here.</returns>
     public static IResourceBuilder<IOllamaServerResource>? AddOllamaServer(
-        this IDistributedApplicationBuilder builder, [ResourceName] string name, HostingPlan plan, AppHostSettings settings)
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, Action<OllamaServerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(settings);
-
-        if (plan.Mode == HostingMode.Containers)
+        var options = new OllamaServerOptions();
+        configure?.Invoke(options);
+        if (options.UseContainer)
         {
             var container = builder.AddOllama(name).WithDataVolume();
-            return settings.OllamaGpu is { } vendor ? container.WithGpuSupport(vendor, plan.ContainerRuntime ?? DockerRuntime) : container;
+            return options.Gpu is { } vendor ? container.WithGpuSupport(vendor, options.ContainerRuntime ?? DockerRuntime) : container;
         }
 
-        if (plan.OllamaCommand is { } command)
+        if (options.Command is { } command)
         {
-            return builder.AddOllamaExecutable(name, command, [.. settings.OllamaArgs]);
+            return builder.AddOllamaExecutable(name, command, [.. options.Args]);
         }
 
         builder.AddUnavailable(name, OllamaUnavailableReason);

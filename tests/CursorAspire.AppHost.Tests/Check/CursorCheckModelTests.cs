@@ -1,7 +1,10 @@
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Check;
+using CursorAspire.Check;
 using CursorAspire.AppHost.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.UserSecrets;
 
 namespace CursorAspire.AppHost.Tests.Check;
 
@@ -16,6 +19,17 @@ public sealed class CursorCheckModelTests
         var command = Assert.Single(builder.Resource<ProjectResource>("proxy").Annotations.OfType<ResourceCommandAnnotation>(),
             c => c.Name == CursorCheckBuilderExtensions.CommandName);
         Assert.Equal("Check as Cursor", command.DisplayName);
+    }
+
+    [Fact]
+    public void TheCheckToolFindsTheAppHostsOwnKeyWhereTheAppHostKeepsIt()
+    {
+        // The tool's last default for --key is the AppHost's generated proxy-api-key, read from the AppHost's user secrets.
+        var userSecrets = typeof(Projects.CursorAspire_AppHost).Assembly.GetCustomAttributes(typeof(UserSecretsIdAttribute), false)
+            .Cast<UserSecretsIdAttribute>().Single();
+
+        Assert.Equal(CursorCheckCommandLine.AppHostUserSecretsId, userSecrets.UserSecretsId);
+        Assert.Equal(CursorCheckCommandLine.AppHostKeySetting, $"Parameters:{ProxyParameterExtensions.ApiKeyParameterName}");
     }
 
     [Fact]

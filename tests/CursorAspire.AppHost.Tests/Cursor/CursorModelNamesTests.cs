@@ -1,4 +1,4 @@
-using CursorAspire.Proxy.Routing;
+using CursorAspire.Contracts;
 using CursorAspire.AppHost.Cursor;
 
 namespace CursorAspire.AppHost.Tests.Cursor;

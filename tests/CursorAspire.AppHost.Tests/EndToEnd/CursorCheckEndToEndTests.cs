@@ -4,6 +4,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using CursorAspire.AppHost.Check;
+using CursorAspire.Check;
 using CursorAspire.AppHost.Tests.Infrastructure;
 using CursorAspire.CloudflaredStandIn;
 using Microsoft.Extensions.DependencyInjection;

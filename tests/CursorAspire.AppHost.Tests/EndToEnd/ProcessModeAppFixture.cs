@@ -75,16 +75,7 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
-            [
-                "--AppHost:ContainerRuntime=none",
-                $"--Ollama:Command={StandIn.Dotnet}",
-                $"--Ollama:Args:0={StandIn.AssemblyPath}",
-                "--Ollama:Args:1=serve",
-                $"--Ollama:Models:0={ModelName}",
-                $"--Parameters:proxy-api-key={ApiKey}",
-                $"--Parameters:cache-password={CachePassword}",
-                "--CloudflareTunnel:AutoInstall=false",
-            ],
+            [.. StandIn.ProcessModeArgs(ModelName, ApiKey), $"--Parameters:cache-password={CachePassword}", "--CloudflareTunnel:AutoInstall=false"],
             cts.Token);
 
         var ollama = Assert.Single(builder.Resources.OfType<OllamaExecutableResource>());

@@ -25,20 +25,12 @@ public sealed class TunnelToProxyEndToEndTests
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var ct = cts.Token;
-        var edgePort = FreePort();
-        var cloudflared = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "CursorAspire.CloudflaredStandIn.exe" : "CursorAspire.CloudflaredStandIn");
-        Assert.True(File.Exists(cloudflared), $"The cloudflared stand-in is missing: {cloudflared} (tests/CursorAspire.CloudflaredStandIn must build).");
-
+        var edgePort = StandIn.FreePort();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
             [
-                "--AppHost:ContainerRuntime=none",
-                $"--Ollama:Command={StandIn.Dotnet}",
-                $"--Ollama:Args:0={StandIn.AssemblyPath}",
-                "--Ollama:Args:1=serve",
-                $"--Ollama:Models:0={ModelName}",
-                $"--Parameters:proxy-api-key={ApiKey}",
+                .. StandIn.ProcessModeArgs(ModelName, ApiKey),
                 $"--Parameters:cache-password={AppHostModel.TestCachePassword}",
-                $"--CloudflareTunnel:CloudflaredPath={cloudflared}",
+                $"--CloudflareTunnel:CloudflaredPath={StandIn.CloudflaredPath}",
                 // The stand-in's trycloudflare.com URL does not resolve: Check as Cursor has its own end-to-end tests.
                 "--CursorCheck:AutoRun=false",
             ],
@@ -104,12 +96,5 @@ public sealed class TunnelToProxyEndToEndTests
             request.Headers.Authorization = new("Bearer", apiKey);
         }
         return await http.SendAsync(request, ct);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

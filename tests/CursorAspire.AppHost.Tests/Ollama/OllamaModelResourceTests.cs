@@ -20,41 +20,24 @@ public sealed class OllamaModelResourceTests
     public async Task AMissingModelIsPulledShowingDownloadProgressThenBecomesHealthy()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var builder = await EmptyApp.CreateAsync(cts.Token);
-        var ollama = builder.AddOllamaExecutable("test-ollama", StandIn.Dotnet, StandIn.AssemblyPath, "serve")
-            .WithEnvironment("STANDIN_PULL_STEP_MS", "100");
-        var model = ollama.AddModel(ModelName);
-        await using var app = await builder.BuildAsync(cts.Token);
-        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
-        await using var states = new ResourceStates(notifications, model.Resource.Name);
+        await using var run = await ModelRun.StartAsync(cts.Token, ("STANDIN_PULL_STEP_MS", "100"));
 
-        await app.StartAsync(cts.Token);
-        await notifications.WaitForResourceHealthyAsync(model.Resource.Name, cts.Token);
-
-        var seen = states.Seen;
+        var seen = run.States.Seen;
         var progress = seen.Where(s => s.StartsWith(OllamaModelStates.DownloadingPrefix, StringComparison.Ordinal))
             .Select(s => int.Parse(s[OllamaModelStates.DownloadingPrefix.Length..].TrimEnd('%'), CultureInfo.InvariantCulture))
             .ToList();
         Assert.True(progress.Count >= 3, $"Expected several download states, saw: {string.Join(" → ", seen)}");
         Assert.Equal(100, progress[^1]);
         Assert.Equal(KnownResourceStates.Running, seen[^1]);
-        Assert.Contains(await ListedModelsAsync(ollama.Resource, cts.Token), m => OllamaModelNames.AreSame(ModelName, m));
+        Assert.Contains(await ListedModelsAsync(run.Server, cts.Token), m => OllamaModelNames.AreSame(ModelName, m));
     }
 
     [Fact]
     public async Task APresentModelIsNotDownloadedAgain()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var builder = await EmptyApp.CreateAsync(cts.Token);
-        var ollama = builder.AddOllamaExecutable("test-ollama", StandIn.Dotnet, StandIn.AssemblyPath, "serve")
-            .WithEnvironment("STANDIN_MODELS", ModelName);
-        var model = ollama.AddModel(ModelName);
-        await using var app = await builder.BuildAsync(cts.Token);
-        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
-        await using var states = new ResourceStates(notifications, model.Resource.Name);
-
-        await app.StartAsync(cts.Token);
-        await notifications.WaitForResourceHealthyAsync(model.Resource.Name, cts.Token);
+        await using var run = await ModelRun.StartAsync(cts.Token, ("STANDIN_MODELS", ModelName));
+        var states = run.States;
 
         Assert.DoesNotContain(states.Seen, s => s.StartsWith(OllamaModelStates.DownloadingPrefix, StringComparison.Ordinal));
         Assert.Equal(KnownResourceStates.Running, states.Seen[^1]);
@@ -64,15 +47,8 @@ public sealed class OllamaModelResourceTests
     public async Task TheModelWaitsForTheServerBeforePulling()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var builder = await EmptyApp.CreateAsync(cts.Token);
-        var ollama = builder.AddOllamaExecutable("test-ollama", StandIn.Dotnet, StandIn.AssemblyPath, "serve");
-        var model = ollama.AddModel(ModelName);
-        await using var app = await builder.BuildAsync(cts.Token);
-        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
-        await using var states = new ResourceStates(notifications, model.Resource.Name);
-
-        await app.StartAsync(cts.Token);
-        await notifications.WaitForResourceHealthyAsync(model.Resource.Name, cts.Token);
+        await using var run = await ModelRun.StartAsync(cts.Token);
+        var states = run.States;
 
         // Aspire shows "Waiting" while WaitFor(server) holds the model back; the pull comes after.
         var seen = states.Seen.ToList();
@@ -85,20 +61,12 @@ public sealed class OllamaModelResourceTests
     public async Task ThePullAgainCommandDownloadsAPresentModelAgain()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var builder = await EmptyApp.CreateAsync(cts.Token);
-        var ollama = builder.AddOllamaExecutable("test-ollama", StandIn.Dotnet, StandIn.AssemblyPath, "serve")
-            .WithEnvironment("STANDIN_MODELS", ModelName)
-            .WithEnvironment("STANDIN_PULL_STEP_MS", "50");
-        var model = ollama.AddModel(ModelName);
-        await using var app = await builder.BuildAsync(cts.Token);
-        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
-        await using var states = new ResourceStates(notifications, model.Resource.Name);
-        await app.StartAsync(cts.Token);
-        await notifications.WaitForResourceHealthyAsync(model.Resource.Name, cts.Token);
+        await using var run = await ModelRun.StartAsync(cts.Token, ("STANDIN_MODELS", ModelName), ("STANDIN_PULL_STEP_MS", "50"));
+        var states = run.States;
         Assert.DoesNotContain(states.Seen, s => s.StartsWith(OllamaModelStates.DownloadingPrefix, StringComparison.Ordinal));
 
-        var result = await app.Services.GetRequiredService<ResourceCommandService>()
-            .ExecuteCommandAsync(model.Resource, OllamaResourceBuilderExtensions.PullCommandName, cts.Token);
+        var result = await run.App.Services.GetRequiredService<ResourceCommandService>()
+            .ExecuteCommandAsync(run.Model, OllamaResourceBuilderExtensions.PullCommandName, cts.Token);
 
         Assert.True(result.Success, result.Message);
         // The watcher sees notifications asynchronously: wait for the model to settle back to Running.
@@ -106,6 +74,45 @@ public sealed class OllamaModelResourceTests
         await states.WaitUntilAsync(s => s.Seen.Contains(downloaded) && s.Seen[^1] == KnownResourceStates.Running, cts.Token); // the 120 s token fails the test if it never settles
         var seen = states.Seen;
         Assert.True(Array.LastIndexOf(seen.ToArray(), downloaded) < seen.Count - 1, $"Running after the download: {string.Join(" → ", seen)}");
+    }
+
+    /// <summary>
+    /// The Ollama stand-in (<c>serve</c>, with <paramref name="environment"/>) and <see cref="ModelName"/> on it in an
+    /// empty app, started and the model healthy; its states recorded from before the start.
+    /// </summary>
+    private sealed record ModelRun(DistributedApplication App, IOllamaServerResource Server, OllamaModelResource Model, ResourceStates States) : IAsyncDisposable
+    {
+        public static async Task<ModelRun> StartAsync(CancellationToken ct, params (string Name, string Value)[] environment)
+        {
+            var builder = await EmptyApp.CreateAsync(ct);
+            var ollama = builder.AddOllamaExecutable("test-ollama", StandIn.Dotnet, StandIn.AssemblyPath, "serve");
+            foreach (var (name, value) in environment)
+            {
+                ollama.WithEnvironment(name, value);
+            }
+
+            var model = ollama.AddModel(ModelName);
+            var app = await builder.BuildAsync(ct);
+            var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+            var run = new ModelRun(app, ollama.Resource, model.Resource, new ResourceStates(notifications, model.Resource.Name));
+            try
+            {
+                await app.StartAsync(ct);
+                await notifications.WaitForResourceHealthyAsync(model.Resource.Name, ct);
+                return run;
+            }
+            catch
+            {
+                await run.DisposeAsync(); // stops the stand-in the test will never see
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await States.DisposeAsync();
+            await App.DisposeAsync();
+        }
     }
 
     private static async Task<List<string>> ListedModelsAsync(IOllamaServerResource server, CancellationToken ct)

@@ -120,8 +120,7 @@ public sealed partial class CloudflareTunnelEndToEndTests : IDisposable
     private static (IDistributedApplicationTestingBuilder Builder, IResourceBuilder<ICloudflareTunnelResource> Tunnel) FirstRunModel(
         string cache, Uri releasesUrl, int edgePort, TimeSpan? publicUrlWait = null)
     {
-        var builder = DistributedApplicationTestingBuilder.Create("--ASPIRE_TESTING_DISABLE_HTTP_CLIENT=true");
-        var origin = builder.AddExecutable("origin", ModelInspection.StandInPath, AppContext.BaseDirectory, "origin").WithHttpEndpoint(env: "PORT");
+        var (builder, origin) = CreateWithOrigin();
         var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
             {
                 o.ContainerRuntime = "none"; // this machine has no container runtime; don't spend the probe

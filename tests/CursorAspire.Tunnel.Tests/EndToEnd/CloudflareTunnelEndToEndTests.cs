@@ -24,8 +24,7 @@ public sealed partial class CloudflareTunnelEndToEndTests
         var ct = deadline.Token;
         var edgePort = FreePort.Next();
 
-        var builder = DistributedApplicationTestingBuilder.Create("--ASPIRE_TESTING_DISABLE_HTTP_CLIENT=true");
-        var origin = builder.AddExecutable("origin", ModelInspection.StandInPath, AppContext.BaseDirectory, "origin").WithHttpEndpoint(env: "PORT");
+        var (builder, origin) = CreateWithOrigin();
         var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
             {
                 o.ContainerRuntime = "none"; // this machine has no container runtime; don't spend the probe
@@ -87,8 +86,7 @@ public sealed partial class CloudflareTunnelEndToEndTests
         using var deadline = new CancellationTokenSource(RunDeadline);
         var ct = deadline.Token;
 
-        var builder = DistributedApplicationTestingBuilder.Create("--ASPIRE_TESTING_DISABLE_HTTP_CLIENT=true");
-        var origin = builder.AddExecutable("origin", ModelInspection.StandInPath, AppContext.BaseDirectory, "origin").WithHttpEndpoint(env: "PORT");
+        var (builder, origin) = CreateWithOrigin();
         var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
         {
             o.ContainerRuntime = "none";
@@ -122,10 +120,9 @@ public sealed partial class CloudflareTunnelEndToEndTests
         const string Hostname = "cursor.example.com";
         const string Token = "eyJhIjoiMTIzNDU2Nzg5MCIsInQiOiJmYWtlLXRva2VuIn0";
 
-        var builder = DistributedApplicationTestingBuilder.Create("--ASPIRE_TESTING_DISABLE_HTTP_CLIENT=true");
+        var (builder, origin) = CreateWithOrigin();
         builder.Configuration["Parameters:cloudflare-tunnel-token"] = Token;
         var token = builder.AddParameter("cloudflare-tunnel-token", secret: true);
-        var origin = builder.AddExecutable("origin", ModelInspection.StandInPath, AppContext.BaseDirectory, "origin").WithHttpEndpoint(env: "PORT");
         var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
             {
                 o.ContainerRuntime = "none";
@@ -166,8 +163,7 @@ public sealed partial class CloudflareTunnelEndToEndTests
         using var deadline = new CancellationTokenSource(RunDeadline);
         var ct = deadline.Token;
 
-        var builder = DistributedApplicationTestingBuilder.Create("--ASPIRE_TESTING_DISABLE_HTTP_CLIENT=true");
-        var origin = builder.AddExecutable("origin", ModelInspection.StandInPath, AppContext.BaseDirectory, "origin").WithHttpEndpoint(env: "PORT");
+        var (builder, origin) = CreateWithOrigin();
         var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
             {
                 o.ContainerRuntime = "none";
@@ -187,6 +183,13 @@ public sealed partial class CloudflareTunnelEndToEndTests
         Assert.Null(tunnel.Resource.Tunnel.PublicUrl);
         var originLog = await AllLogLinesAsync(app, origin.Resource, ct);
         Assert.Contains(originLog, l => l.Contains("starting without a public URL", StringComparison.Ordinal));
+    }
+
+    /// <summary>An app with the origin stand-in (an HTTP server that tells its public base URL) for a tunnel to expose.</summary>
+    private static (IDistributedApplicationTestingBuilder Builder, IResourceBuilder<ExecutableResource> Origin) CreateWithOrigin()
+    {
+        var builder = DistributedApplicationTestingBuilder.Create("--ASPIRE_TESTING_DISABLE_HTTP_CLIENT=true");
+        return (builder, builder.AddExecutable("origin", ModelInspection.StandInPath, AppContext.BaseDirectory, "origin").WithHttpEndpoint(env: "PORT"));
     }
 
     private static string? PublicUrlOf(ResourceEvent e) =>

@@ -74,6 +74,21 @@ public sealed class CloudflareTunnelHealthCheckTests : IAsyncLifetime
     /// check has started that delay, and past an attempt's timeout once the edge holds that attempt unanswered. Nothing
     /// moves early, so on a slow machine an attempt still gets its answer rather than timing out by accident.
     /// </summary>
+    /// <summary>
+    /// Checks a quick tunnel at the public hostname whose edge first answers <paramref name="status"/>
+    /// <paramref name="times"/> times (0: no answer), on stepped time.
+    /// </summary>
+    private async Task<HealthCheckResult> CheckThroughTheEdgeAsync(int status, int times)
+    {
+        foreach (var _ in Enumerable.Range(0, times))
+        {
+            _statuses.Enqueue(status);
+        }
+
+        var time = new SteppedTime(_timeSteps.Writer);
+        return await RunWithFakeTimeAsync(Check(QuickTunnel(new Uri($"https://{PublicHost}")), time), time);
+    }
+
     private async Task<HealthCheckResult> RunWithFakeTimeAsync(CloudflareTunnelHealthCheck check, FakeTimeProvider time)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -135,10 +150,7 @@ public sealed class CloudflareTunnelHealthCheckTests : IAsyncLifetime
     [Fact]
     public async Task LaterAttemptSucceedsAfterTheHostnameStartsResolving()
     {
-        _statuses.Enqueue(530);
-        var time = new SteppedTime(_timeSteps.Writer);
-
-        var result = await RunWithFakeTimeAsync(Check(QuickTunnel(new Uri($"https://{PublicHost}")), time), time);
+        var result = await CheckThroughTheEdgeAsync(530, times: 1);
 
         Assert.Equal(HealthStatus.Healthy, result.Status);
         Assert.Equal(2, _requests.Count);
@@ -147,14 +159,7 @@ public sealed class CloudflareTunnelHealthCheckTests : IAsyncLifetime
     [Fact]
     public async Task UnhealthyAfterThreeAttemptsNamingTheLastStatusAndWhatToCheck()
     {
-        foreach (var _ in Enumerable.Range(0, 5))
-        {
-            _statuses.Enqueue(502);
-        }
-
-        var time = new SteppedTime(_timeSteps.Writer);
-
-        var result = await RunWithFakeTimeAsync(Check(QuickTunnel(new Uri($"https://{PublicHost}")), time), time);
+        var result = await CheckThroughTheEdgeAsync(502, times: 5);
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.Equal(CloudflareTunnelHealthCheck.Attempts, _requests.Count);
@@ -166,14 +171,7 @@ public sealed class CloudflareTunnelHealthCheckTests : IAsyncLifetime
     [Fact]
     public async Task AttemptThatGetsNoAnswerTimesOutInsteadOfHanging()
     {
-        foreach (var _ in Enumerable.Range(0, 3))
-        {
-            _statuses.Enqueue(0);
-        }
-
-        var time = new SteppedTime(_timeSteps.Writer);
-
-        var result = await RunWithFakeTimeAsync(Check(QuickTunnel(new Uri($"https://{PublicHost}")), time), time);
+        var result = await CheckThroughTheEdgeAsync(0, times: 3);
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.Contains("no answer within 5 s", result.Description, StringComparison.Ordinal);

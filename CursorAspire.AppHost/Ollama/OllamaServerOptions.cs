@@ -1,0 +1,20 @@
+namespace Aspire.Hosting;
+
+/// <summary>How <c>AddOllamaServer</c> runs Ollama: a container, the Ollama command as a process, or not at all.</summary>
+public sealed class OllamaServerOptions
+{
+    /// <summary>Run the <c>ollama/ollama</c> container with a models volume; only when a container runtime can start it. Default false.</summary>
+    public bool UseContainer { get; set; }
+
+    /// <summary>The runtime the container runs on, <c>docker</c> (the default) or <c>podman</c>: they take GPUs differently.</summary>
+    public string? ContainerRuntime { get; set; }
+
+    /// <summary>The GPUs the container is given (<c>Ollama:Gpu</c>); none when null.</summary>
+    public OllamaGpuVendor? Gpu { get; set; }
+
+    /// <summary>Without a container: the Ollama executable, a name on PATH or a full path; null leaves Ollama out (shown as Unavailable).</summary>
+    public string? Command { get; set; } = "ollama";
+
+    /// <summary>The executable's arguments; <c>serve</c> when empty.</summary>
+    public IReadOnlyList<string> Args { get; set; } = [];
+}

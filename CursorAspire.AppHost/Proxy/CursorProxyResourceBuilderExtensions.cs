@@ -1,0 +1,121 @@
+using Aspire.Hosting.ApplicationModel;
+using CursorAspire.Contracts;
+using Microsoft.Extensions.Configuration;
+
+namespace Aspire.Hosting;
+
+/// <summary>
+/// Adds CursorAspire.Proxy to the application and configures it: its key, cache, providers, model aliases, default
+/// model and public URL, written as environment variables in the proxy's configuration schema
+/// (<see cref="ProxyConfigurationKeys"/>). Every <c>With…</c> here extends the proxy's builder only.
+/// </summary>
+/// <remarks>
+/// One class in three files: adding the proxy and what every proxy needs (this file); its providers and model
+/// aliases (<c>.Models.cs</c>); its public URL (<c>.PublicUrl.cs</c>).
+/// </remarks>
+public static partial class CursorProxyResourceBuilderExtensions
+{
+    /// <summary>The path the proxy answers its health on, locally and through the public URL.</summary>
+    public const string HealthPath = "/health";
+
+    /// <summary>
+    /// Adds CursorAspire.Proxy, the OpenAI-compatible endpoint Cursor calls, as a .NET project with everything
+    /// <c>AddProject</c> gives one (endpoints from its launch settings, OpenTelemetry, console logs, replicas), healthy
+    /// once <see cref="HealthPath"/> answers. It runs as Production whatever the AppHost's own environment: it sits on a
+    /// public URL, where a developer exception page has no place.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The resource name.</param>
+    /// <returns>The proxy's builder, which only the proxy's own <c>With…</c> extensions extend.</returns>
+    public static IResourceBuilder<CursorProxyResource> AddCursorProxy(this IDistributedApplicationBuilder builder, [ResourceName] string name)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+#pragma warning disable ASPIREPROJECTS001 // What AddProject<T> does, with a resource type of our own (documented for integrations that add one).
+        return builder.AddResource(new CursorProxyResource(name))
+            .WithAnnotation(new Projects.CursorAspire_Proxy())
+            .WithProjectDefaults(new ProjectResourceOptions())
+#pragma warning restore ASPIREPROJECTS001
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
+            .WithHttpHealthCheck(HealthPath);
+    }
+
+    /// <summary>
+    /// Gives the proxy its Redis-protocol cache (response cache and stored state) as the connection string
+    /// <see cref="ProxyConnectionNames.Cache"/>; the proxy starts once the cache is healthy.
+    /// </summary>
+    /// <param name="proxy">The proxy.</param>
+    /// <param name="cache">The cache, whichever server it is.</param>
+    /// <returns>The proxy builder.</returns>
+    public static IResourceBuilder<CursorProxyResource> WithCache(this IResourceBuilder<CursorProxyResource> proxy, IResourceBuilder<IResourceWithConnectionString> cache)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        ArgumentNullException.ThrowIfNull(cache);
+        return proxy.WithReference(cache, connectionName: ProxyConnectionNames.Cache).WaitFor(cache);
+    }
+
+    /// <summary>Sets the key clients must send as <c>Authorization: Bearer</c>.</summary>
+    /// <param name="proxy">The proxy.</param>
+    /// <param name="apiKey">The secret parameter holding the key.</param>
+    /// <returns>The proxy builder.</returns>
+    public static IResourceBuilder<CursorProxyResource> WithProxyApiKey(this IResourceBuilder<CursorProxyResource> proxy, IResourceBuilder<ParameterResource> apiKey)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        ArgumentNullException.ThrowIfNull(apiKey);
+        return proxy
+            .WithAnnotation(new ProxyApiKeyAnnotation(apiKey.Resource), ResourceAnnotationMutationBehavior.Replace)
+            .WithEnvironment(ProxyConfigurationKeys.ApiKey, apiKey);
+    }
+
+    /// <summary>
+    /// Sets the alias used for model names the proxy does not know (Cursor's Verify call sends one): <paramref name="alias"/>,
+    /// or, when it is <see langword="null"/>, the first alias the proxy serves. With no alias at all nothing is set.
+    /// </summary>
+    /// <remarks>The first alias is chosen when the proxy's environment is built, so aliases added after this call count.</remarks>
+    /// <param name="proxy">The proxy.</param>
+    /// <param name="alias">The default model's alias, e.g. from <c>AppHost:DefaultModel</c>; <see langword="null"/> for the first alias.</param>
+    /// <returns>The proxy builder.</returns>
+    public static IResourceBuilder<CursorProxyResource> WithDefaultModel(this IResourceBuilder<CursorProxyResource> proxy, string? alias = null)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        if (alias is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(alias);
+        }
+
+        return proxy.WithEnvironment(context =>
+        {
+            var resource = proxy.Resource;
+            if ((alias ?? resource.Annotations.OfType<ProxyModelAliasAnnotation>().FirstOrDefault()?.Alias) is { } defaultModel)
+            {
+                context.EnvironmentVariables[ProxyConfigurationKeys.DefaultModel] = defaultModel;
+            }
+        });
+    }
+
+    /// <summary>
+    /// Passes every <c>Proxy:*</c> setting of the AppHost's own configuration (its user secrets, environment variables,
+    /// command line) to the proxy: named keys, fallbacks, prices, limits, anything the AppHost does not set itself. The
+    /// proxy runs as Production, where its own user secrets are not read; the AppHost's are, so an upstream key kept
+    /// there stays out of the repository. What the AppHost sets itself (the key, providers, aliases) wins for the same key.
+    /// </summary>
+    /// <param name="proxy">The proxy.</param>
+    /// <param name="configuration">The AppHost's configuration.</param>
+    /// <returns>The proxy builder.</returns>
+    public static IResourceBuilder<CursorProxyResource> WithProxySettingsFrom(this IResourceBuilder<CursorProxyResource> proxy, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(ProxyConfigurationKeys.Section);
+        return proxy.WithEnvironment(context =>
+        {
+            foreach (var (key, value) in section.AsEnumerable())
+            {
+                if (value is not null)
+                {
+                    // TryAdd: what the AppHost set before stays; what it sets after (the public URL) overwrites.
+                    context.EnvironmentVariables.TryAdd(ProxyConfigurationKeys.FromConfigurationKey(key), value);
+                }
+            }
+        });
+    }
+}

@@ -1,7 +1,0 @@
-using Aspire.Hosting.ApplicationModel;
-
-namespace CursorAspire.AppHost.ProxyConfiguration;
-
-/// <summary>Records on the proxy resource which parameter holds its API key.</summary>
-/// <param name="Parameter">The secret parameter.</param>
-public sealed record ProxyApiKeyAnnotation(ParameterResource Parameter) : IResourceAnnotation;

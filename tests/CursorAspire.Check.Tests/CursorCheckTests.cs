@@ -1,0 +1,308 @@
+using CursorAspire.Check.Tests.Infrastructure;
+
+namespace CursorAspire.Check.Tests;
+
+/// <summary>
+/// The check's steps against a small in-test server (<see cref="FakeCursorServer"/>): everything passes on a healthy
+/// server, and each fault is diagnosed in its own words, with the fix.
+/// </summary>
+public sealed class CursorCheckTests
+{
+    private readonly FakeCursorServer _server = new();
+
+    [Fact]
+    public async Task AHealthyServerPassesEveryStep()
+    {
+        var report = await RunAsync();
+
+        Assert.Equal(["Public URL", "Models and key", "Verify", $"Chat ({FakeCursorServer.Model})", $"Agent tools ({FakeCursorServer.Model})",
+            $"Context window ({FakeCursorServer.Model})", "CORS preflight"], report.Results.Select(r => r.Name));
+        Assert.True(report.Results.All(r => r.Outcome == CheckOutcome.Pass), report.ToText());
+        Assert.Equal("7/7 passed", report.Summary);
+        Assert.False(report.HasFailures);
+    }
+
+    [Fact]
+    public async Task TheChecksOwnRequestsAreMarkedNeverCachedAndAskForLittle()
+    {
+        await RunAsync();
+
+        var withKey = _server.Requests.Where(r => r.Headers.Authorization?.Parameter == FakeCursorServer.Key).ToList();
+        Assert.NotEmpty(withKey);
+        Assert.All(_server.Requests, r =>
+        {
+            Assert.Equal(["1"], r.Headers.GetValues("x-cursoraspire-check"));
+            Assert.True(r.Headers.CacheControl is { NoStore: true, NoCache: true }, $"{r.Method} {r.Path} is not sent with Cache-Control: no-store, no-cache");
+        });
+        var limits = _server.Requests.Where(r => r.Body is not null)
+            .Select(r => (int?)(r.Body!["max_tokens"] ?? r.Body["max_output_tokens"])).ToList();
+        Assert.All(limits, limit => Assert.InRange(limit!.Value, 1, 256));
+    }
+
+    [Fact]
+    public async Task TheEdgeAnswering530IsExplainedAsNoTunnelForTheHostname()
+    {
+        _server.Edge = (530, "error code: 1033", "text/plain");
+
+        var report = await RunAsync();
+
+        var publicUrl = Step(report, "Public URL");
+        Assert.Equal(CheckOutcome.Fail, publicUrl.Outcome);
+        Assert.Contains("Cloudflare has no tunnel connected for this hostname", publicUrl.Message);
+        Assert.Contains("error 1033", publicUrl.Message);
+        Assert.Contains("new hostname on every start", publicUrl.Message);
+        Assert.All(report.Results.Skip(1), r => Assert.Equal(CheckOutcome.Skip, r.Outcome));
+        Assert.Equal("0/7 passed, 1 failed, 6 not run", report.Summary); // the expected model's three steps are named, not run
+    }
+
+    [Theory]
+    [InlineData(HttpRequestError.NameResolutionError, "does not resolve")]
+    [InlineData(HttpRequestError.SecureConnectionError, "TLS with check.example.test failed")]
+    [InlineData(HttpRequestError.ConnectionError, "Nothing answers at check.example.test:443")]
+    public async Task NetworkFailuresAreExplained(HttpRequestError error, string expected)
+    {
+        _server.NetworkError = error;
+
+        var publicUrl = Step(await RunAsync(), "Public URL");
+
+        Assert.Equal(CheckOutcome.Fail, publicUrl.Outcome);
+        Assert.Contains(expected, publicUrl.Message);
+    }
+
+    [Fact]
+    public async Task AWrongKeyIsRefusedAndTheStepsThatNeedItAreNotRun()
+    {
+        var report = await RunAsync(key: "not-the-key-0123456789abcdef");
+
+        var models = Step(report, "Models and key");
+        Assert.Equal(CheckOutcome.Fail, models.Outcome);
+        Assert.Contains("The key is refused (HTTP 401", models.Message);
+        Assert.Contains("proxy-api-key", models.Message);
+        Assert.Equal(CheckOutcome.Skip, Step(report, "Verify").Outcome);
+        Assert.Contains("the key is refused", Step(report, "Verify").Message);
+        Assert.Equal(CheckOutcome.Pass, Step(report, "CORS preflight").Outcome); // a preflight carries no key
+    }
+
+    [Fact]
+    public async Task AMissingModelsEndpointIsWhatCursorCallsUnauthorized()
+    {
+        _server.ServesModels = false;
+
+        var report = await RunAsync(expected: []);
+
+        var models = Step(report, "Models and key");
+        Assert.Equal(CheckOutcome.Fail, models.Outcome);
+        Assert.Contains("\"Unauthorized\"", models.Message);
+        Assert.Equal(CheckOutcome.Skip, Step(report, "Models one by one").Outcome);
+    }
+
+    [Fact]
+    public async Task AnExpectedModelMissingFromTheListFails()
+    {
+        var models = Step(await RunAsync(expected: [FakeCursorServer.Model, "local-llama3.1-8b"]), "Models and key");
+
+        Assert.Equal(CheckOutcome.Fail, models.Outcome);
+        Assert.Contains("lacks local-llama3.1-8b", models.Message);
+    }
+
+    [Fact]
+    public async Task AModelNameCursorWouldNotRouteHereIsAWarning()
+    {
+        _server.Models = ["claude-local"];
+
+        var models = Step(await RunAsync(expected: []), "Models and key");
+
+        Assert.Equal(CheckOutcome.Warn, models.Outcome);
+        Assert.Contains("'claude-local' will not reach this server from Cursor", models.Message);
+    }
+
+    [Fact]
+    public async Task AModelThatNeverCallsToolsFailsTheAgentStep()
+    {
+        _server.CallsTools = false;
+
+        var report = await RunAsync();
+
+        var agent = Step(report, $"Agent tools ({FakeCursorServer.Model})");
+        Assert.Equal(CheckOutcome.Fail, agent.Outcome);
+        Assert.Contains("This model does not call tools: agent mode will not work with it", agent.Message);
+        Assert.Contains("it answered in text: \"I cannot read files", agent.Message);
+        Assert.Equal(CheckOutcome.Pass, Step(report, $"Chat ({FakeCursorServer.Model})").Outcome);
+    }
+
+    [Fact]
+    public async Task ASmallContextWindowTellsToRaiseOllamaContextLength()
+    {
+        _server.ContextWindow = 4_096;
+
+        var report = await RunAsync();
+
+        var context = Step(report, $"Context window ({FakeCursorServer.Model})");
+        Assert.Equal(CheckOutcome.Fail, context.Outcome);
+        Assert.Contains("Ollama would truncate Cursor's prompt: raise `Ollama:ContextLength`", context.Message);
+        Assert.Contains("context window of 4,096 tokens", context.Message);
+        Assert.Equal(CheckOutcome.Pass, Step(report, $"Chat ({FakeCursorServer.Model})").Outcome);
+    }
+
+    [Fact]
+    public async Task RemoteModelsAreNotProbedForTheirContextWindow()
+    {
+        _server.ContextWindow = 4_096;
+
+        var context = Step(await RunAsync(probeContextOf: _ => false), $"Context window ({FakeCursorServer.Model})");
+
+        Assert.Equal(CheckOutcome.Pass, context.Outcome);
+        Assert.StartsWith("Not probed", context.Message);
+    }
+
+    [Fact]
+    public async Task TheUpstreamDownIsNamedBehindCursorsRateLimitMessage()
+    {
+        _server.UpstreamDown = true;
+
+        var report = await RunAsync();
+
+        var chat = Step(report, $"Chat ({FakeCursorServer.Model})");
+        Assert.Equal(CheckOutcome.Fail, chat.Outcome);
+        Assert.Contains("The proxy cannot reach the model's server", chat.Message);
+        Assert.Contains("Cursor shows any 429 or 5xx as a rate-limit error", chat.Message);
+        Assert.Equal(CheckOutcome.Fail, Step(report, "Verify").Outcome);
+    }
+
+    [Fact]
+    public async Task AServerThatStopsAnsweringIsNamedOnceAndNotWaitedForAgain()
+    {
+        _server.Hangs = true;
+
+        var report = await RunAsync();
+
+        var verify = Step(report, "Verify");
+        Assert.Equal(CheckOutcome.Fail, verify.Outcome);
+        Assert.Contains("no answer within 120 s", verify.Message);
+        Assert.Contains("down or hanging", verify.Message);
+        Assert.All(report.Results.Where(r => r.Name.Contains('(', StringComparison.Ordinal)), r =>
+        {
+            Assert.Equal(CheckOutcome.Skip, r.Outcome);
+            Assert.Contains("no answer in time (see 'Verify')", r.Message);
+        });
+        Assert.Equal(CheckOutcome.Pass, Step(report, "CORS preflight").Outcome);
+    }
+
+    [Fact]
+    public async Task ASlowFirstTokenThenAFastOneIsAModelStillLoading()
+    {
+        _server.FirstTokenDelays.Enqueue(TimeSpan.FromSeconds(42)); // Verify
+        _server.FirstTokenDelays.Enqueue(TimeSpan.FromSeconds(38)); // the chat: loading
+        _server.FirstTokenDelays.Enqueue(TimeSpan.FromMilliseconds(300)); // the chat again: loaded
+
+        var chat = Step(await RunAsync(), $"Chat ({FakeCursorServer.Model})");
+
+        Assert.Equal(CheckOutcome.Warn, chat.Outcome);
+        Assert.Contains("The first token took 38.0 s: the model is still loading", chat.Message);
+        Assert.Contains("Once loaded it answered in 300 ms", chat.Message);
+    }
+
+    [Fact]
+    public async Task AFirstTokenSlowTwiceIsASlowModel()
+    {
+        _server.FirstTokenDelays.Enqueue(TimeSpan.Zero); // Verify
+        _server.FirstTokenDelays.Enqueue(TimeSpan.FromSeconds(30));
+        _server.FirstTokenDelays.Enqueue(TimeSpan.FromSeconds(25));
+
+        var chat = Step(await RunAsync(), $"Chat ({FakeCursorServer.Model})");
+
+        Assert.Equal(CheckOutcome.Warn, chat.Outcome);
+        Assert.Contains("not just loading, the model is slow", chat.Message);
+    }
+
+    /// <summary>Faults that one step names, each with the words it uses.</summary>
+    public static TheoryData<string, string, string> Faults => new()
+    {
+        { "edge-502", "Public URL", "The tunnel is up but cannot reach the proxy" },
+        { "edge-html-1033", "Public URL", "Cloudflare error 1033" },
+        { "accepts-any-key", "Models and key", "The URL accepts a wrong key" },
+        { "unknown-model-404", "Verify", "route unknown model names to a default model" },
+        { "budget-spent", "Verify", "The key has spent its daily token budget" },
+        { "no-responses-shape", $"Agent tools ({FakeCursorServer.Model})", "The server refuses Cursor's agent requests" },
+        { "cuts-prompt", $"Context window ({FakeCursorServer.Model})", "read only 2,048 prompt tokens" },
+        { "no-done", $"Chat ({FakeCursorServer.Model})", "without 'data: [DONE]'" },
+        { "preflight-wants-key", "CORS preflight", "a browser never sends one on a preflight" },
+        { "preflight-without-authorization", "CORS preflight", "Access-Control-Allow-Headers lacks authorization" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public async Task EachFaultIsNamedByItsStep(string fault, string step, string expected)
+    {
+        Action<FakeCursorServer> introduce = fault switch
+        {
+            "edge-502" => s => s.Edge = (502, "Bad gateway", "text/plain"),
+            "edge-html-1033" => s => s.Edge = (530, """
+                <!DOCTYPE html><html><head><title>Cloudflare Tunnel error | check.example.test | Cloudflare</title></head>
+                <body><h1><span class="cf-error-type">Error</span> <span class="cf-error-code">1033</span></h1></body></html>
+                """, "text/html"),
+            "accepts-any-key" => s => s.AcceptsAnyKey = true,
+            "unknown-model-404" => s => s.RefusesUnknownModels = true,
+            "budget-spent" => s => s.BudgetSpent = true,
+            "no-responses-shape" => s => s.ReadsResponsesShape = false,
+            "cuts-prompt" => s => s.TruncatesTo = 2_048,
+            "no-done" => s => s.EndsStreamsWithoutDone = true,
+            "preflight-wants-key" => s => s.PreflightNeedsKey = true,
+            "preflight-without-authorization" => s => s.AllowHeaders = "content-type",
+            _ => throw new ArgumentOutOfRangeException(nameof(fault)),
+        };
+        introduce(_server);
+
+        var result = Step(await RunAsync(), step);
+
+        Assert.Equal(CheckOutcome.Fail, result.Outcome);
+        Assert.Contains(expected, result.Message);
+    }
+
+    [Fact]
+    public async Task ALocalUrlAnswersButIsAWarningForCursorsServers()
+    {
+        using var http = _server.CreateClient(); // it answers whatever the host
+        var report = await new CursorCheck(http, Options(new Uri("http://localhost:5190/v1"), FakeCursorServer.Key, [FakeCursorServer.Model]), _server.Clock).RunAsync();
+
+        var publicUrl = Step(report, "Public URL");
+        Assert.Equal(CheckOutcome.Warn, publicUrl.Outcome);
+        Assert.Contains("Cursor's servers cannot use this URL: it is this machine (localhost)", publicUrl.Message);
+        Assert.Equal(CheckOutcome.Pass, Step(report, "Verify").Outcome);
+    }
+
+    [Fact]
+    public async Task EachResultIsReportedAsItEnds()
+    {
+        var seen = new List<string>();
+        using var http = _server.CreateClient();
+
+        var report = await new CursorCheck(http, Options(FakeCursorServer.BaseUrl, FakeCursorServer.Key, [FakeCursorServer.Model]), _server.Clock)
+            .RunAsync((result, _) =>
+            {
+                seen.Add(result.ToString());
+                return Task.CompletedTask;
+            });
+
+        Assert.Equal(report.Results.Select(r => r.ToString()), seen);
+        Assert.StartsWith("[PASS] Public URL (", seen[0]);
+    }
+
+    private async Task<CheckReport> RunAsync(string key = FakeCursorServer.Key, IReadOnlyList<string>? expected = null, Func<string, bool>? probeContextOf = null)
+    {
+        using var http = _server.CreateClient();
+        var options = Options(FakeCursorServer.BaseUrl, key, expected ?? [FakeCursorServer.Model], probeContextOf);
+        return await new CursorCheck(http, options, _server.Clock).RunAsync();
+    }
+
+    private static CursorCheckOptions Options(Uri baseUrl, string key, IReadOnlyList<string> expected, Func<string, bool>? probeContextOf = null) => new()
+    {
+        BaseUrl = baseUrl,
+        ApiKey = key,
+        ExpectedModels = expected,
+        ProbeContextOf = probeContextOf ?? (_ => true),
+    };
+
+    private static CheckResult Step(CheckReport report, string name) =>
+        report.Results.SingleOrDefault(r => r.Name == name) ?? throw new Xunit.Sdk.XunitException($"No step '{name}' in:\n{report.ToText()}");
+}

@@ -1,0 +1,36 @@
+using CursorAspire.Check.Tests.Infrastructure;
+
+namespace CursorAspire.Check.Tests;
+
+/// <summary>
+/// The check as a .NET tool: packed, installed with <c>dotnet tool install</c> from the package alone, and run as a
+/// user runs it, against a Cursor-facing server on loopback.
+/// </summary>
+public sealed class CursorCheckToolTests(InstalledTool tool) : IClassFixture<InstalledTool>
+{
+    [Fact]
+    public async Task TheInstalledToolPrintsItsUsage()
+    {
+        var (exitCode, output) = await tool.RunToolAsync("--help");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("Usage: cursoraspire-check [check] --url <base URL>", output);
+    }
+
+    [Fact]
+    public async Task TheInstalledToolChecksAServerAsCursorWould()
+    {
+        await using var server = await LoopbackCursorServer.StartAsync();
+
+        var (exitCode, output) = await tool.RunToolAsync("check", "--url", server.BaseUrl.ToString(), "--key", FakeCursorServer.Key);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"Checking {server.BaseUrl} as Cursor would…", output);
+        Assert.Contains("[PASS] Verify (", output);
+        Assert.Contains($"[PASS] Agent tools ({FakeCursorServer.Model}) (", output);
+        Assert.Contains("[WARN] Public URL (", output); // loopback answers, but Cursor's servers cannot call it
+        Assert.Contains("Cursor check: 6/7 passed, 1 warning", output);
+        Assert.DoesNotContain(FakeCursorServer.Key, output);
+        Assert.All(server.Fake.Requests, r => Assert.Equal(["1"], r.Headers.GetValues("x-cursoraspire-check")));
+    }
+}
