@@ -1,18 +1,16 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using CursorAspire.Proxy.Telemetry;
 
 namespace CursorAspire.Proxy.Caching;
 
 /// <summary>
-/// The response cache's instruments on the <c>CursorAspire</c> meter: <c>cursoraspire.cache.hits</c>,
+/// The response cache's instruments on the <see cref="ProxyMeter"/>: <c>cursoraspire.cache.hits</c>,
 /// <c>.misses</c>, <c>.bypasses</c>, <c>.errors</c>, <c>.bytes_saved</c>, <c>.upstream_calls_avoided</c> and
 /// <c>.breaker_opened</c>.
 /// </summary>
 public sealed class ResponseCacheMetrics
 {
-    /// <summary>The meter name shared by all CursorAspire instruments.</summary>
-    public const string MeterName = "CursorAspire";
-
     /// <summary>Tag naming the provider route (set when the pipeline is built).</summary>
     public const string ProviderTag = "cursoraspire.provider";
 
@@ -24,11 +22,11 @@ public sealed class ResponseCacheMetrics
     private readonly Counter<long> _upstreamCallsAvoided;
     private readonly Counter<long> _breakerOpened;
 
-    /// <summary>Creates the instruments on the meter obtained from <paramref name="meterFactory"/>.</summary>
-    public ResponseCacheMetrics(IMeterFactory meterFactory)
+    /// <summary>Creates the instruments on <paramref name="proxyMeter"/>.</summary>
+    public ResponseCacheMetrics(ProxyMeter proxyMeter)
     {
-        ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(MeterName);
+        ArgumentNullException.ThrowIfNull(proxyMeter);
+        var meter = proxyMeter.Meter;
         _hits = meter.CreateCounter<long>("cursoraspire.cache.hits", "{request}", "Requests answered from the response cache.");
         _misses = meter.CreateCounter<long>("cursoraspire.cache.misses", "{request}", "Requests looked up in the response cache and not found.");
         _bypasses = meter.CreateCounter<long>("cursoraspire.cache.bypasses", "{request}", "Requests that did not consult the response cache.");

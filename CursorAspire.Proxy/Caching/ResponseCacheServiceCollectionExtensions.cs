@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using CursorAspire.Proxy.Pipeline;
 using CursorAspire.Proxy.Storage;
+using CursorAspire.Proxy.Telemetry;
 using StackExchange.Redis;
 
 namespace CursorAspire.Proxy.Caching;
@@ -43,6 +44,7 @@ public static class ResponseCacheServiceCollectionExtensions
 
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ProxyMeter>();
         services.TryAddSingleton<ResponseCacheMetrics>();
         services.TryAddSingleton<InFlightResponses>();
         services.TryAddSingleton<ResponseCacheStore>();

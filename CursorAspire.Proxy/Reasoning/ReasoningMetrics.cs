@@ -9,9 +9,9 @@ namespace CursorAspire.Proxy.Reasoning;
 /// </summary>
 public sealed class ReasoningMetrics
 {
-    public ReasoningMetrics(IMeterFactory meterFactory)
+    public ReasoningMetrics(ProxyMeter proxyMeter)
     {
-        var meter = meterFactory.Create(ProxyMetrics.MeterName);
+        var meter = proxyMeter.Meter;
         Stored = meter.CreateCounter<long>("cursoraspire.reasoning.stored", "{turn}", "Tool-call turns whose reasoning was stored for the model's next request.");
         Restored = meter.CreateCounter<long>("cursoraspire.reasoning.restored", "{message}", "Assistant tool-call messages that got their model's stored reasoning back.");
         Missed = meter.CreateCounter<long>("cursoraspire.reasoning.missed", "{message}", "Assistant tool-call messages whose reasoning was no longer stored (expired, never stored, or another key's).");

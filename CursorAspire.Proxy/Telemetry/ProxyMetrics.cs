@@ -3,14 +3,12 @@ using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Telemetry;
 
-/// <summary>The proxy's own counters, on the <c>CursorAspire</c> meter the service defaults export.</summary>
+/// <summary>The proxy's own counters, on the <see cref="ProxyMeter"/>.</summary>
 public sealed class ProxyMetrics
 {
-    public const string MeterName = "CursorAspire";
-
-    public ProxyMetrics(IMeterFactory meterFactory)
+    public ProxyMetrics(ProxyMeter proxyMeter)
     {
-        var meter = meterFactory.Create(MeterName);
+        var meter = proxyMeter.Meter;
         Requests = meter.CreateCounter<long>("cursoraspire.requests", description: "Chat requests by route and shape.");
         DefaultedRoutes = meter.CreateCounter<long>("cursoraspire.routes.defaulted", description: "Requests for unknown model names sent to the default model.");
         StreamErrors = meter.CreateCounter<long>("cursoraspire.stream.errors", description: "Upstream failures after a stream had started (shown to the user as text).");

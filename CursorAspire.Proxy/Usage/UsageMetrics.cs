@@ -11,9 +11,9 @@ namespace CursorAspire.Proxy.Usage;
 /// </summary>
 public sealed class UsageMetrics
 {
-    public UsageMetrics(IMeterFactory meterFactory)
+    public UsageMetrics(ProxyMeter proxyMeter)
     {
-        var meter = meterFactory.Create(ProxyMetrics.MeterName);
+        var meter = proxyMeter.Meter;
         Tokens = meter.CreateCounter<long>("cursoraspire.tokens", "{token}", "Tokens of upstream calls by model, key name and gen_ai.token.type.");
         Cost = meter.CreateCounter<double>("cursoraspire.cost", "{currency}", "Estimated cost of upstream calls at Proxy:Models:<alias>:Pricing.");
         Saved = meter.CreateCounter<double>("cursoraspire.cost.saved", "{currency}", "Estimated cost avoided by the provider's prompt cache and the proxy's response cache.");

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using CursorAspire.Proxy.Caching;
+using CursorAspire.Proxy.Telemetry;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -33,7 +34,7 @@ internal sealed class CacheTestContext : IDisposable
         }));
 
         LoggerFactory = loggerFactory;
-        var cacheMetrics = new ResponseCacheMetrics(meterFactory);
+        var cacheMetrics = new ResponseCacheMetrics(new ProxyMeter(meterFactory));
         var counted = new CountedReadsCache(_redis);
         StoreReads = counted.Reads;
         Store = new ResponseCacheStore(counted, Microsoft.Extensions.Options.Options.Create(Options), cacheMetrics, loggerFactory?.CreateLogger<ResponseCacheStore>());
