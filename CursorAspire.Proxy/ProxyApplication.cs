@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using CursorAspire.Proxy.Caching;
+using CursorAspire.Proxy.Calls;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
@@ -48,6 +49,7 @@ public static class ProxyApplication
             .AddProxyRouting()
             .AddProxyProviders()
             .AddProxyPipeline()
+            .AddProxyCalls()
             .AddResponseCache(configuration, CacheConnectionName)
             .AddReasoningContinuity(configuration)
             .AddConversations(configuration)

@@ -29,9 +29,6 @@ internal static class ResponseCacheKeyBuilder
     /// <summary>Option entries that identify the request or the caller rather than shape the answer.</summary>
     internal static readonly IReadOnlySet<string> IgnoredAdditionalProperties = new HashSet<string>(StringComparer.Ordinal)
     {
-        ResponseCacheRequest.AdditionalPropertiesKey,
-        Pipeline.CallerKey.Property,
-        Providers.PromptCacheKey.Property,
         "user",
         "metadata",
         "store",

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using CursorAspire.Proxy.Context;
 using CursorAspire.Proxy.Telemetry;
 
 namespace CursorAspire.Proxy.Caching;

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using CursorAspire.Proxy.Pipeline;
 using CursorAspire.Proxy.Storage;
 using CursorAspire.Proxy.Telemetry;
 using StackExchange.Redis;
@@ -49,8 +48,6 @@ public static class ResponseCacheServiceCollectionExtensions
         services.TryAddSingleton<InFlightResponses>();
         services.TryAddSingleton<ResponseCacheStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ResponseCacheWarmUp>());
-        // The middleware joins every route's pipeline between telemetry and the provider.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatPipelineStage, ResponseCacheStage>());
 
         var connectionString = Microsoft.Extensions.Configuration.ConfigurationExtensions.GetConnectionString(configuration, redisConnectionName);
         services.TryAddKeyedSingleton<IDistributedCache>(ResponseCacheStore.ServiceKey, (provider, _) =>

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using CursorAspire.Proxy.Context;
 
 namespace CursorAspire.Proxy.Caching;
 
@@ -14,9 +15,8 @@ namespace CursorAspire.Proxy.Caching;
 /// calls the upstream once, even for concurrent identical requests.
 /// </summary>
 /// <remarks>
-/// <para>Per-request control travels in a <see cref="ResponseCacheRequest"/> under
-/// <see cref="ResponseCacheRequest.AdditionalPropertiesKey"/>; it is removed (on a clone of the options) before the
-/// inner client is called, and its <see cref="ResponseCacheRequest.Outcome"/> is filled in. Without it the request
+/// <para>Per-request control travels in a <see cref="ResponseCacheScope"/> on the request's
+/// <see cref="ChatCallContext"/>, and its <see cref="ResponseCacheScope.Outcome"/> is filled in. Without it the request
 /// bypasses the cache. The current span gets the tag <c>cursoraspire.cache.outcome</c>.</para>
 /// <para>Only complete answers are stored: a finish reason is present, no tool call failed to parse, no error
 /// content, the stream ran to its end without an exception and without cancellation. Streams are stored as their
@@ -92,8 +92,8 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var activity = Activity.Current;
-        var request = ResponseCacheRequest.From(options);
-        var innerOptions = WithoutCacheRequest(options);
+        var request = ChatCallContext.Of(options)?.Cache;
+        var innerOptions = options;
 
         var bypass = GetBypassReason(request, innerOptions);
         if (bypass is not null)
@@ -166,8 +166,8 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var activity = Activity.Current;
-        var request = ResponseCacheRequest.From(options);
-        var innerOptions = WithoutCacheRequest(options);
+        var request = ChatCallContext.Of(options)?.Cache;
+        var innerOptions = options;
 
         var bypass = GetBypassReason(request, innerOptions);
         if (bypass is not null)
@@ -267,7 +267,7 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         }
     }
 
-    private string? GetBypassReason(ResponseCacheRequest? request, ChatOptions? options)
+    private string? GetBypassReason(ResponseCacheScope? request, ChatOptions? options)
     {
         if (!_settings.Enabled)
         {
@@ -299,7 +299,7 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         return deterministic || _settings.CacheNonDeterministic ? null : "non_deterministic";
     }
 
-    private void SetOutcome(ResponseCacheRequest? request, Activity? activity, ResponseCacheOutcome outcome, string? bypassReason)
+    private void SetOutcome(ResponseCacheScope? request, Activity? activity, ResponseCacheOutcome outcome, string? bypassReason)
     {
         request?.Outcome = outcome;
         ResponseCacheMetrics.TagActivity(activity, outcome);
@@ -316,7 +316,7 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         }
     }
 
-    private ChatResponse ServeHit(ResponseCacheRequest request, Activity? activity, ChatResponse response, string source, int bytes)
+    private ChatResponse ServeHit(ResponseCacheScope request, Activity? activity, ChatResponse response, string source, int bytes)
     {
         (response.AdditionalProperties ??= [])[CacheHitPropertyName] = true;
         request.Outcome = ResponseCacheOutcome.Hit;
@@ -325,7 +325,7 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         return response;
     }
 
-    private void ServeHit(ResponseCacheRequest request, Activity? activity, List<ChatResponseUpdate> updates, string source, int bytes)
+    private void ServeHit(ResponseCacheScope request, Activity? activity, List<ChatResponseUpdate> updates, string source, int bytes)
     {
         foreach (var update in updates)
         {
@@ -337,7 +337,7 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         _metrics.Hit(_provider, source, bytes);
     }
 
-    private async Task StoreAsync(ResponseCacheRequest request, string key, byte[]? payload, string? notStorable)
+    private async Task StoreAsync(ResponseCacheScope request, string key, byte[]? payload, string? notStorable)
     {
         if (payload is null)
         {
@@ -452,20 +452,5 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
             updates = null;
             return false;
         }
-    }
-
-    /// <summary>The options as the upstream must see them: a clone without the cache request entry.</summary>
-    private static ChatOptions? WithoutCacheRequest(ChatOptions? options)
-    {
-        if (options?.AdditionalProperties is not { } properties || !properties.ContainsKey(ResponseCacheRequest.AdditionalPropertiesKey))
-        {
-            return options;
-        }
-
-        var clone = options.Clone();
-        var remaining = new AdditionalPropertiesDictionary(properties);
-        remaining.Remove(ResponseCacheRequest.AdditionalPropertiesKey);
-        clone.AdditionalProperties = remaining.Count == 0 ? null : remaining;
-        return clone;
     }
 }

@@ -2,7 +2,9 @@ using CursorAspire.Proxy.Caching;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
-using CursorAspire.Proxy.Pipeline;
+using CursorAspire.Proxy.Calls;
+using CursorAspire.Proxy.Context;
+using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Telemetry;
 using CursorAspire.Proxy.Usage;
 using CursorAspire.Proxy.Wire;
@@ -39,8 +41,9 @@ public sealed class ChatCompletionsEndpoint(
         {
             throw new WireFormatException("'messages' is empty: send at least one message.", "messages");
         }
-        var cache = context.AttachResponseCache(keyId, request.Options);
-        var turn = turns.Create(request, request.Shape.ToString(), ApiKeyIdentity.Of(context));
+        var cache = context.ScopeResponseCache(keyId);
+        var turn = turns.Create(request, request.Shape.ToString(), ApiKeyIdentity.Of(context), cache);
+        context.Features.Set(turn.Call);
 
         var id = $"chatcmpl-{Guid.NewGuid():N}";
         var created = time.GetUtcNow().ToUnixTimeSeconds();
@@ -59,7 +62,7 @@ public sealed class ChatCompletionsEndpoint(
         }
     }
 
-    private async Task CompleteAsync(HttpContext context, ChatTurn turn, ResponseCacheRequest cache, string id, long created)
+    private async Task CompleteAsync(HttpContext context, ChatTurn turn, ResponseCacheScope cache, string id, long created)
     {
         var result = await usage.CountingAbandonedAsync(turn, calls.CompleteAsync, CheckRequestHeader.IsPresent(context), context.RequestAborted).ConfigureAwait(false);
         UsageDetails? replayed = null;

@@ -1,5 +1,7 @@
 using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Pipeline;
+using CursorAspire.Proxy.Calls;
+using CursorAspire.Proxy.Context;
+using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Telemetry;
 using CursorAspire.Proxy.Usage;
 using CursorAspire.Proxy.Wire;
@@ -26,7 +28,7 @@ public sealed class EventStreamResponder(UpstreamCall calls, ProxyMetrics metric
     public async Task RespondAsync(
         HttpContext context,
         ChatTurn turn,
-        ResponseCacheRequest cache,
+        ResponseCacheScope cache,
         Func<IChatStreamWriter> createWriter,
         Func<IReadOnlyList<ChatResponseUpdate>, CancellationToken, Task>? completed = null)
     {

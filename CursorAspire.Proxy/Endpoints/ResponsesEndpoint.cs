@@ -4,7 +4,9 @@ using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Errors;
-using CursorAspire.Proxy.Pipeline;
+using CursorAspire.Proxy.Calls;
+using CursorAspire.Proxy.Context;
+using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Storage;
 using CursorAspire.Proxy.Usage;
@@ -63,8 +65,9 @@ public sealed class ResponsesEndpoint(
             throw new WireFormatException("'input' is empty: send at least one message.", "input");
         }
 
-        var cache = context.AttachResponseCache(keyId, request.Options);
-        var turn = turns.Create(request, "ResponsesApi", ApiKeyIdentity.Of(context));
+        var cache = context.ScopeResponseCache(keyId);
+        var turn = turns.Create(request, "ResponsesApi", ApiKeyIdentity.Of(context), cache);
+        context.Features.Set(turn.Call);
 
         var writer = new ResponseEventWriter(envelope, _options.ReasoningOutput, request.CustomToolNames)
         {
@@ -110,7 +113,7 @@ public sealed class ResponsesEndpoint(
         await context.Response.WriteAsync(stored.ResponseJson, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private async Task CompleteAsync(HttpContext context, ChatTurn turn, ResponseCacheRequest cache, ResponseEventWriter writer, ResponseEnvelope envelope, Save save)
+    private async Task CompleteAsync(HttpContext context, ChatTurn turn, ResponseCacheScope cache, ResponseEventWriter writer, ResponseEnvelope envelope, Save save)
     {
         var aborted = context.RequestAborted;
         var result = await usage.CountingAbandonedAsync(turn, calls.CompleteAsync, CheckRequestHeader.IsPresent(context), aborted).ConfigureAwait(false);

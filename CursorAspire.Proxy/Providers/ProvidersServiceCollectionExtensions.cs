@@ -1,3 +1,8 @@
+using CursorAspire.Proxy.Providers.Anthropic;
+using CursorAspire.Proxy.Providers.Http;
+using CursorAspire.Proxy.Providers.Ollama;
+using CursorAspire.Proxy.Providers.OpenAI;
+
 namespace CursorAspire.Proxy.Providers;
 
 /// <summary>Registers the upstream kinds the proxy speaks and the HTTP client they share.</summary>
@@ -7,9 +12,9 @@ public static class ProvidersServiceCollectionExtensions
     {
         services.AddUpstreamHttpClient();
         services.AddSingleton<ContextWindowPlanner>();
-        services.AddSingleton<IUpstreamChatClientFactory, OllamaUpstreamFactory>();
-        services.AddSingleton<IUpstreamChatClientFactory, OpenAIUpstreamFactory>();
-        services.AddSingleton<IUpstreamChatClientFactory, AnthropicUpstreamFactory>();
+        services.AddSingleton<IUpstreamProvider, OllamaProvider>();
+        services.AddSingleton<IUpstreamProvider, OpenAIProvider>();
+        services.AddSingleton<IUpstreamProvider, AnthropicProvider>();
         return services;
     }
 }

@@ -2,7 +2,7 @@ using System.ClientModel;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using CursorAspire.Proxy.Configuration;
-using CursorAspire.Proxy.Pipeline;
+using CursorAspire.Proxy.Context;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
@@ -44,8 +44,7 @@ public sealed class ReasoningContinuityChatClient(
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var keyId = CallerKey.From(options);
-        options = CallerKey.Remove(options);
+        var keyId = ChatCallContext.Of(options)?.KeyId ?? string.Empty;
         var knewItThinks = KnowsItThinks;
         var (restored, restoredOptions) = await GiveBackAsync(messages, options, keyId, cancellationToken).ConfigureAwait(false);
         ChatResponse response;
@@ -65,8 +64,7 @@ public sealed class ReasoningContinuityChatClient(
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var keyId = CallerKey.From(options);
-        options = CallerKey.Remove(options);
+        var keyId = ChatCallContext.Of(options)?.KeyId ?? string.Empty;
         var knewItThinks = KnowsItThinks;
         var (restored, restoredOptions) = await GiveBackAsync(messages, options, keyId, cancellationToken).ConfigureAwait(false);
         var updates = base.GetStreamingResponseAsync(restored, restoredOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);

@@ -1,12 +1,10 @@
-using CursorAspire.Proxy.Pipeline;
-
 namespace CursorAspire.Proxy.Reasoning;
 
 /// <summary>Registers reasoning continuity for thinking models across tool turns.</summary>
 public static class ReasoningServiceCollectionExtensions
 {
     /// <remarks>
-    /// The stage joins every route's pipeline after the stages registered before it (so inside the response cache).
+    /// The stage joins a route's pipeline with <see cref="ReasoningChatClientBuilderExtensions.UseReasoningContinuity"/>.
     /// Reasoning lives in the proxy's <c>IDistributedCache</c> (Storage) for <c>Proxy:Reasoning:Ttl</c>.
     /// </remarks>
     public static IServiceCollection AddReasoningContinuity(this IServiceCollection services, IConfiguration configuration)
@@ -18,7 +16,6 @@ public static class ReasoningServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<ReasoningStore>();
         services.AddSingleton<ReasoningMetrics>();
-        services.AddSingleton<IChatPipelineStage, ReasoningStage>();
         return services;
     }
 }

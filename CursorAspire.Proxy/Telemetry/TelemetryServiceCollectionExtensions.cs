@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CursorAspire.Proxy.Telemetry;
 
-/// <summary>Registers the proxy's own metrics and span tagging (exported by the service defaults).</summary>
+/// <summary>Registers the proxy's meter and its own metrics (exported by the service defaults).</summary>
 public static class TelemetryServiceCollectionExtensions
 {
     public static IServiceCollection AddProxyTelemetry(this IServiceCollection services)
@@ -10,7 +10,6 @@ public static class TelemetryServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<ProxyMeter>();
         services.AddSingleton<ProxyMetrics>();
-        services.AddSingleton<RequestTelemetry>();
         return services;
     }
 }

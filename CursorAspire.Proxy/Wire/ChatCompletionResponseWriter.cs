@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Tokens;
 
 namespace CursorAspire.Proxy.Wire;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Tokens;
 
 namespace CursorAspire.Proxy.Wire.Responses;
 

@@ -3,6 +3,7 @@ using CursorAspire.Proxy.Caching;
 using CursorAspire.Proxy.Tests.Infrastructure.Caching;
 using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Context;
 
 namespace CursorAspire.Proxy.Tests.Caching;
 
@@ -21,7 +22,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         return new(garnet.ConnectionString, options);
     }
 
-    private ChatOptions Options(Action<ChatOptions>? configure = null, ResponseCacheRequest? request = null, string? partition = null) =>
+    private ChatOptions Options(Action<ChatOptions>? configure = null, ResponseCacheScope? request = null, string? partition = null) =>
         CacheTestData.Options(partition ?? _partition, configure, request);
 
     private static async Task<List<ChatResponseUpdate>> Collect(IAsyncEnumerable<ChatResponseUpdate> stream)
@@ -42,9 +43,9 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        var first = new ResponseCacheRequest(_partition);
+        var first = new ResponseCacheScope(_partition);
         var firstResponse = await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: first), CacheTestData.Deadline());
-        var second = new ResponseCacheRequest(_partition);
+        var second = new ResponseCacheScope(_partition);
         var secondResponse = await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: second), CacheTestData.Deadline());
 
         Assert.Equal(1, inner.Calls);
@@ -65,24 +66,6 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
     }
 
     [Fact]
-    public async Task CacheRequestIsRemovedFromOptionsBeforeTheUpstream()
-    {
-        using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
-        var options = Options(o => o.AdditionalProperties = new AdditionalPropertiesDictionary { ["verbosity"] = "low" });
-
-        await client.GetResponseAsync(CacheTestData.Conversation(), options, CacheTestData.Deadline());
-
-        Assert.NotNull(inner.LastOptions);
-        Assert.NotSame(options, inner.LastOptions);
-        Assert.False(inner.LastOptions!.AdditionalProperties!.ContainsKey(ResponseCacheRequest.AdditionalPropertiesKey));
-        Assert.Equal("low", inner.LastOptions.AdditionalProperties["verbosity"]);
-        // The caller's options are left as they were.
-        Assert.True(options.AdditionalProperties!.ContainsKey(ResponseCacheRequest.AdditionalPropertiesKey));
-    }
-
-    [Fact]
     public async Task CacheMissesWhenToolsChange()
     {
         using var context = Context();
@@ -90,7 +73,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         using var client = context.CreateClient(inner);
 
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
-        var changed = new ResponseCacheRequest(_partition);
+        var changed = new ResponseCacheScope(_partition);
         await client.GetResponseAsync(
             CacheTestData.Conversation(),
             Options(o => o.Tools = [CacheTestData.ReadFileTool("Relative path, please."), CacheTestData.GrepTool()], changed),
@@ -108,9 +91,9 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         using var client = context.CreateClient(inner);
 
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
-        var changed = new ResponseCacheRequest(_partition);
+        var changed = new ResponseCacheScope(_partition);
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(o => o.ToolMode = ChatToolMode.RequireSpecific("read_file"), changed), CacheTestData.Deadline());
-        var again = new ResponseCacheRequest(_partition);
+        var again = new ResponseCacheScope(_partition);
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(o => o.ToolMode = ChatToolMode.RequireSpecific("read_file"), again), CacheTestData.Deadline());
 
         Assert.Equal(2, inner.Calls);
@@ -127,7 +110,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var otherPartition = _partition + "-other-key";
 
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
-        var other = new ResponseCacheRequest(otherPartition);
+        var other = new ResponseCacheScope(otherPartition);
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: other, partition: otherPartition), CacheTestData.Deadline());
 
         Assert.Equal(2, inner.Calls);
@@ -157,16 +140,16 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         using var client = context.CreateClient(inner);
 
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
-        var beforeExpiry = new ResponseCacheRequest(_partition);
+        var beforeExpiry = new ResponseCacheScope(_partition);
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: beforeExpiry), CacheTestData.Deadline());
         // Polls the real condition: the same request is answered from the store until Redis lets the entry go, and the
         // first one after that goes upstream (a hit in between calls nothing upstream).
-        ResponseCacheRequest afterExpiry;
+        ResponseCacheScope afterExpiry;
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         do
         {
             await Task.Delay(50, deadline.Token);
-            afterExpiry = new ResponseCacheRequest(_partition);
+            afterExpiry = new ResponseCacheScope(_partition);
             await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: afterExpiry), deadline.Token);
         }
         while (afterExpiry.Outcome == ResponseCacheOutcome.Hit);
@@ -183,9 +166,9 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        var first = new ResponseCacheRequest(_partition);
+        var first = new ResponseCacheScope(_partition);
         var original = await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: first)));
-        var second = new ResponseCacheRequest(_partition);
+        var second = new ResponseCacheScope(_partition);
         var replayed = await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: second)));
 
         Assert.Equal(1, inner.Calls);
@@ -215,7 +198,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         using var client = context.CreateClient(inner);
 
         await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options()));
-        var nonStreaming = new ResponseCacheRequest(_partition);
+        var nonStreaming = new ResponseCacheScope(_partition);
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: nonStreaming), CacheTestData.Deadline());
 
         Assert.Equal(ResponseCacheOutcome.Miss, nonStreaming.Outcome);
@@ -232,7 +215,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
 
         var healthy = new ScriptedChatClient();
         using var client = context.CreateClient(healthy);
-        var next = new ResponseCacheRequest(_partition);
+        var next = new ResponseCacheScope(_partition);
         var updates = await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: next)));
 
         Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
@@ -260,7 +243,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
             }
         });
 
-        var next = new ResponseCacheRequest(_partition);
+        var next = new ResponseCacheScope(_partition);
         await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: next)));
         Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
         Assert.Equal(2, inner.Calls);
@@ -279,7 +262,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
             break;
         }
 
-        var next = new ResponseCacheRequest(_partition);
+        var next = new ResponseCacheScope(_partition);
         await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: next)));
         Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
         Assert.Equal(2, inner.Calls);
@@ -294,7 +277,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         using var client = context.CreateClient(inner);
 
         await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options()));
-        var next = new ResponseCacheRequest(_partition);
+        var next = new ResponseCacheScope(_partition);
         await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: next)));
 
         Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
@@ -316,7 +299,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         using var client = context.CreateClient(inner);
 
         await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options()));
-        var next = new ResponseCacheRequest(_partition);
+        var next = new ResponseCacheScope(_partition);
         await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: next)));
 
         Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
@@ -339,7 +322,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var outcomes = new List<ResponseCacheOutcome>();
         for (var i = 0; i < 4; i++)
         {
-            var request = new ResponseCacheRequest(_partition);
+            var request = new ResponseCacheScope(_partition);
             await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: request), CacheTestData.Deadline());
             outcomes.Add(request.Outcome);
         }
@@ -357,9 +340,9 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         using var client = context.CreateClient(inner);
 
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
-        var noCache = ResponseCacheRequest.FromCacheControl(_partition, ["no-cache"]);
+        var noCache = ResponseCacheScope.FromCacheControl(_partition, ["no-cache"]);
         var fresh = await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: noCache), CacheTestData.Deadline());
-        var after = new ResponseCacheRequest(_partition);
+        var after = new ResponseCacheScope(_partition);
         var cached = await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: after), CacheTestData.Deadline());
 
         Assert.Equal(2, inner.Calls);
@@ -377,11 +360,11 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        var noStore = ResponseCacheRequest.FromCacheControl(_partition, ["no-store"]);
+        var noStore = ResponseCacheScope.FromCacheControl(_partition, ["no-store"]);
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: noStore), CacheTestData.Deadline());
-        var next = new ResponseCacheRequest(_partition);
+        var next = new ResponseCacheScope(_partition);
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: next), CacheTestData.Deadline());
-        var noStoreAgain = ResponseCacheRequest.FromCacheControl(_partition, ["no-store"]);
+        var noStoreAgain = ResponseCacheScope.FromCacheControl(_partition, ["no-store"]);
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: noStoreAgain), CacheTestData.Deadline());
 
         Assert.Equal(ResponseCacheOutcome.Miss, noStore.Outcome);
@@ -398,7 +381,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient { Gate = gate };
         using var client = context.CreateClient(inner);
 
-        var requests = Enumerable.Range(0, 8).Select(_ => new ResponseCacheRequest(_partition)).ToList();
+        var requests = Enumerable.Range(0, 8).Select(_ => new ResponseCacheScope(_partition)).ToList();
         var calls = requests.Select(r => Task.Run(() => client.GetResponseAsync(CacheTestData.Conversation(), Options(request: r), CacheTestData.Deadline()))).ToList();
         await inner.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
         // Every request has missed in the store and gone on to the in-flight map: the leader upstream, the followers to wait on it.
@@ -424,7 +407,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient { Gate = gate };
         using var client = context.CreateClient(inner);
 
-        var requests = Enumerable.Range(0, 5).Select(_ => new ResponseCacheRequest(_partition)).ToList();
+        var requests = Enumerable.Range(0, 5).Select(_ => new ResponseCacheScope(_partition)).ToList();
         var streams = requests.Select(r => Task.Run(() => Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: r))))).ToList();
         await inner.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await context.StoreReads.Reaching(requests.Count).WaitAsync(TimeSpan.FromSeconds(10));
@@ -450,7 +433,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
 
         var leader = Task.Run(() => Collect(leaderClient.GetStreamingResponseAsync(CacheTestData.Conversation(), Options())));
         await leaderInner.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var followerRequest = new ResponseCacheRequest(_partition);
+        var followerRequest = new ResponseCacheScope(_partition);
         var follower = Task.Run(() => Collect(followerClient.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: followerRequest))));
         await context.StoreReads.Reaching(2).WaitAsync(TimeSpan.FromSeconds(10)); // the follower is waiting on the leader
         gate.SetResult();
@@ -471,7 +454,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        var requests = new[] { new ResponseCacheRequest(_partition), new ResponseCacheRequest(_partition) };
+        var requests = new[] { new ResponseCacheScope(_partition), new ResponseCacheScope(_partition) };
         foreach (var request in requests)
         {
             await client.GetResponseAsync(CacheTestData.Conversation(), Options(o => o.Temperature = temperature, request), CacheTestData.Deadline());
@@ -491,7 +474,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        var second = new ResponseCacheRequest(_partition);
+        var second = new ResponseCacheScope(_partition);
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(o => o.Temperature = temperature), CacheTestData.Deadline());
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(o => o.Temperature = temperature, second), CacheTestData.Deadline());
 
@@ -522,10 +505,10 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         using var routeOff = context.CreateClient(inner, enabledForRoute: false);
         using var client = context.CreateClient(inner);
 
-        var viaRoute = new ResponseCacheRequest(_partition);
+        var viaRoute = new ResponseCacheScope(_partition);
         await routeOff.GetResponseAsync(CacheTestData.Conversation(), Options(request: viaRoute), CacheTestData.Deadline());
         await routeOff.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
-        var viaRequest = new ResponseCacheRequest(_partition) { ModelAllowsCaching = false };
+        var viaRequest = new ResponseCacheScope(_partition) { ModelAllowsCaching = false };
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: viaRequest), CacheTestData.Deadline());
 
         Assert.Equal(3, inner.Calls);
@@ -540,7 +523,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        var second = new ResponseCacheRequest(_partition);
+        var second = new ResponseCacheScope(_partition);
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
         await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: second), CacheTestData.Deadline());
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using CursorAspire.Proxy.Caching;
 using CursorAspire.Proxy.Telemetry;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -63,7 +64,7 @@ internal sealed class CacheTestContext : IDisposable
     /// </summary>
     public async Task WarmUpAsync() => await _redis.GetAsync("warm-up", CacheTestData.Deadline());
 
-    public ResponseCachingChatClient CreateClient(ScriptedChatClient inner, string provider = "ollama", bool enabledForRoute = true) =>
+    public ResponseCachingChatClient CreateClient(IChatClient inner, string provider = "ollama", bool enabledForRoute = true) =>
         new(inner, provider, Store, InFlight, CacheMetrics, Microsoft.Extensions.Options.Options.Create(Options), enabledForRoute, LoggerFactory?.CreateLogger<ResponseCachingChatClient>());
 
     public void Dispose()

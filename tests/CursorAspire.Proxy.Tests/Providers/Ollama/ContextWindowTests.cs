@@ -2,6 +2,7 @@ using System.Net;
 using CursorAspire.Proxy.Providers;
 using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.TestUpstreams;
+using CursorAspire.Proxy.Providers.Ollama;
 
 namespace CursorAspire.Proxy.Tests.Providers.Ollama;
 

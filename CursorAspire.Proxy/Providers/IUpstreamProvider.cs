@@ -1,0 +1,28 @@
+using CursorAspire.Proxy.Configuration;
+using CursorAspire.Proxy.Providers.Http;
+using CursorAspire.Proxy.Routing;
+using Microsoft.Extensions.AI;
+
+namespace CursorAspire.Proxy.Providers;
+
+/// <summary>
+/// One kind of upstream (<see cref="ProviderKind"/>): its own client, and what papers over where that client differs
+/// from what Cursor sends. Its folder holds both (<c>Providers/&lt;Kind&gt;/</c>).
+/// </summary>
+public interface IUpstreamProvider
+{
+    /// <summary>The kind of upstream this is.</summary>
+    ProviderKind Kind { get; }
+
+    /// <summary>The named HTTP client (<see cref="UpstreamHttp"/>) this kind's calls go through.</summary>
+    string HttpClientName => UpstreamHttp.ClientName;
+
+    /// <summary>The provider's own client for one route (provider, upstream model and its settings), over the given HTTP client.</summary>
+    IChatClient CreateClient(ModelRoute route, HttpClient http);
+
+    /// <summary>
+    /// The provider's compatibility stage over <paramref name="inner"/> (the provider's client from
+    /// <see cref="CreateClient"/>, behind the point where the request's context is taken off).
+    /// </summary>
+    IChatClient AddCompatibility(IChatClient inner, ModelRoute route);
+}
