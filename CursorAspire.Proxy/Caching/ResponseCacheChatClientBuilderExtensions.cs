@@ -24,7 +24,7 @@ public static class ResponseCacheChatClientBuilderExtensions
             inner,
             providerName,
             services.GetRequiredService<ResponseCacheStore>(),
-            services.GetRequiredService<InFlightResponses>(),
+            services.GetRequiredService<InFlightCoalescer>(),
             services.GetRequiredService<ResponseCacheMetrics>(),
             services.GetRequiredService<IOptions<ResponseCacheOptions>>(),
             enabledForModel,

@@ -37,8 +37,30 @@ public sealed class ResponseCacheMetrics
         _breakerOpened = meter.CreateCounter<long>("cursoraspire.cache.breaker_opened", "{event}", "Times the response cache store's circuit breaker opened.");
     }
 
-    internal void Hit(string provider, string source, long bytes)
+    /// <summary>
+    /// Reports what the cache did with a request: on its scope (for <c>x-cache</c>), on its span, and as a count. Hits
+    /// are counted with their source and size; errors are counted per store operation by the store.
+    /// </summary>
+    internal void Report(ResponseCacheScope? scope, Activity? activity, string provider, ResponseCacheOutcome outcome, string? bypassReason = null)
     {
+        scope?.Outcome = outcome;
+        TagActivity(activity, outcome);
+        var providerTag = new KeyValuePair<string, object?>(ProviderTag, provider);
+        switch (outcome)
+        {
+            case ResponseCacheOutcome.Miss:
+                _misses.Add(1, providerTag);
+                break;
+            case ResponseCacheOutcome.Bypass:
+                _bypasses.Add(1, providerTag, new KeyValuePair<string, object?>("cursoraspire.cache.reason", bypassReason ?? "unknown"));
+                break;
+        }
+    }
+
+    /// <summary>Reports a request served from the cache: from the store, or from a concurrent request's upstream call.</summary>
+    internal void ReportHit(ResponseCacheScope scope, Activity? activity, string provider, string source, long bytes)
+    {
+        Report(scope, activity, provider, ResponseCacheOutcome.Hit);
         var providerTag = new KeyValuePair<string, object?>(ProviderTag, provider);
         var sourceTag = new KeyValuePair<string, object?>("cursoraspire.cache.source", source);
         _hits.Add(1, providerTag, sourceTag);
@@ -46,18 +68,13 @@ public sealed class ResponseCacheMetrics
         _bytesSaved.Add(bytes, providerTag, sourceTag);
     }
 
-    internal void Miss(string provider) => _misses.Add(1, new KeyValuePair<string, object?>(ProviderTag, provider));
-
-    internal void Bypass(string provider, string reason) =>
-        _bypasses.Add(1, new KeyValuePair<string, object?>(ProviderTag, provider), new KeyValuePair<string, object?>("cursoraspire.cache.reason", reason));
-
     internal void Error(string operation, string reason) =>
         _errors.Add(1, new KeyValuePair<string, object?>("cursoraspire.cache.operation", operation), new KeyValuePair<string, object?>("cursoraspire.cache.reason", reason));
 
     internal void BreakerOpened() => _breakerOpened.Add(1);
 
     /// <summary>Tags the current span with the outcome (<c>cursoraspire.cache.outcome</c>).</summary>
-    internal static void TagActivity(Activity? activity, ResponseCacheOutcome outcome) =>
+    private static void TagActivity(Activity? activity, ResponseCacheOutcome outcome) =>
         activity?.SetTag("cursoraspire.cache.outcome", outcome switch
         {
             ResponseCacheOutcome.Hit => "hit",

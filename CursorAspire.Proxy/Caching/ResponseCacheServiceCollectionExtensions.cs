@@ -45,7 +45,7 @@ public static class ResponseCacheServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProxyMeter>();
         services.TryAddSingleton<ResponseCacheMetrics>();
-        services.TryAddSingleton<InFlightResponses>();
+        services.TryAddSingleton<InFlightCoalescer>();
         services.TryAddSingleton<ResponseCacheStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ResponseCacheWarmUp>());
 

@@ -39,7 +39,7 @@ internal sealed class CacheTestContext : IDisposable
         var counted = new CountedReadsCache(_redis);
         StoreReads = counted.Reads;
         Store = new ResponseCacheStore(counted, Microsoft.Extensions.Options.Options.Create(Options), cacheMetrics, loggerFactory?.CreateLogger<ResponseCacheStore>());
-        InFlight = new InFlightResponses();
+        InFlight = new InFlightCoalescer();
         CacheMetrics = cacheMetrics;
     }
 
@@ -50,7 +50,7 @@ internal sealed class CacheTestContext : IDisposable
     /// <summary>The store's reads answered so far; see <see cref="CountedReadsCache"/>.</summary>
     public AwaitableCount StoreReads { get; }
 
-    public InFlightResponses InFlight { get; }
+    public InFlightCoalescer InFlight { get; }
 
     public ResponseCacheMetrics CacheMetrics { get; }
 

@@ -7,7 +7,7 @@ namespace CursorAspire.Proxy.Caching;
 /// calls the upstream; later ones wait for the leader's serialized answer and replay it. If the leader fails,
 /// is cancelled or produces nothing storable, the waiters are released to call the upstream themselves.
 /// </summary>
-public sealed class InFlightResponses
+public sealed class InFlightCoalescer
 {
     private readonly ConcurrentDictionary<string, InFlightLease> _inFlight = new(StringComparer.Ordinal);
 
@@ -15,23 +15,22 @@ public sealed class InFlightResponses
     public int Count => _inFlight.Count;
 
     /// <summary>
-    /// Either makes the caller the leader for <paramref name="key"/> (returns a lease to complete) or returns
-    /// the pending answer of the current leader (<paramref name="pending"/>; <see langword="null"/> bytes mean "go yourself").
+    /// Either makes the caller the leader for <paramref name="key"/> (<c>Lease</c>: the promise to complete), or waits
+    /// for the current leader's answer (<c>Shared</c>; null when the leader had nothing to share: go upstream yourself,
+    /// without a lease).
     /// </summary>
-    internal InFlightLease? TryLead(string key, out Task<byte[]?>? pending)
+    internal ValueTask<(InFlightLease? Lease, byte[]? Shared)> JoinAsync(string key, CancellationToken cancellationToken)
     {
         var candidate = new InFlightLease(this, key);
         var current = _inFlight.GetOrAdd(key, candidate);
-        if (ReferenceEquals(current, candidate))
-        {
-            pending = null;
-            return candidate;
-        }
-
-        pending = current.Result;
-        return null;
+        return ReferenceEquals(current, candidate)
+            ? ValueTask.FromResult<(InFlightLease?, byte[]?)>((candidate, null))
+            : FollowAsync(current.Result, cancellationToken);
     }
 
     internal void Remove(InFlightLease lease) =>
         _inFlight.TryRemove(new KeyValuePair<string, InFlightLease>(lease.Key, lease));
+
+    private static async ValueTask<(InFlightLease?, byte[]?)> FollowAsync(Task<byte[]?> pending, CancellationToken cancellationToken) =>
+        (null, await pending.WaitAsync(cancellationToken).ConfigureAwait(false));
 }
