@@ -59,7 +59,7 @@ public sealed class RoutePipelines(
         return new ChatClientBuilder(client)
             .UseOpenTelemetry(loggerFactory, configure: telemetry => telemetry.EnableSensitiveData = _logPrompts)
             .UseResponseCache(route.ProviderName, enabledForModel: route.Model?.Cache ?? true)
-            .UseReasoningContinuity(route)
+            .UseReasoningContinuity(route, provider.ReasoningDialect(route))
             .UseProviderCompatibility(route, provider)
             .Build(services);
     }

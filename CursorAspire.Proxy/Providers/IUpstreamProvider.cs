@@ -1,13 +1,14 @@
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Providers.Http;
+using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Providers;
 
 /// <summary>
-/// One kind of upstream (<see cref="ProviderKind"/>): its own client, and what papers over where that client differs
-/// from what Cursor sends. Its folder holds both (<c>Providers/&lt;Kind&gt;/</c>).
+/// One kind of upstream (<see cref="ProviderKind"/>): its own client, what papers over where that client differs from
+/// what Cursor sends, and how it takes reasoning back. Its folder holds all three (<c>Providers/&lt;Kind&gt;/</c>).
 /// </summary>
 public interface IUpstreamProvider
 {
@@ -19,6 +20,9 @@ public interface IUpstreamProvider
 
     /// <summary>The provider's own client for one route (provider, upstream model and its settings), over the given HTTP client.</summary>
     IChatClient CreateClient(ModelRoute route, HttpClient http);
+
+    /// <summary>How the upstream behind <paramref name="route"/> takes reasoning back on earlier tool-call turns.</summary>
+    IReasoningDialect ReasoningDialect(ModelRoute route);
 
     /// <summary>
     /// The provider's compatibility stage over <paramref name="inner"/> (the provider's client from

@@ -1,6 +1,7 @@
 using Anthropic;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Providers.Http;
+using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
 using Microsoft.Extensions.AI;
 
@@ -16,6 +17,8 @@ public sealed class AnthropicProvider : IUpstreamProvider
 
     /// <summary>The <c>max_tokens</c> sent when neither the request nor <see cref="ProviderOptions.MaxOutputTokens"/> sets one.</summary>
     public const int DefaultMaxOutputTokens = 8_192;
+
+    private readonly AnthropicReasoningDialect _dialect = new();
 
     public ProviderKind Kind => ProviderKind.Anthropic;
 
@@ -39,6 +42,8 @@ public sealed class AnthropicProvider : IUpstreamProvider
         // alias opts in (AnthropicCompatibilityChatClient clears Reasoning otherwise).
         return client.AsIChatClient(route.UpstreamModel, provider.MaxOutputTokens ?? DefaultMaxOutputTokens, AnthropicThinkingMode.Extended);
     }
+
+    public IReasoningDialect ReasoningDialect(ModelRoute route) => _dialect;
 
     public IChatClient AddCompatibility(IChatClient inner, ModelRoute route) => new AnthropicCompatibilityChatClient(inner, route);
 }

@@ -1,5 +1,6 @@
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Providers.Http;
+using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
@@ -11,6 +12,8 @@ public sealed class OllamaProvider(ContextWindowPlanner planner, ILoggerFactory 
 {
     public static readonly Uri DefaultEndpoint = new("http://localhost:11434");
 
+    private readonly OllamaReasoningDialect _dialect = new();
+
     public ProviderKind Kind => ProviderKind.Ollama;
 
     public string HttpClientName => UpstreamHttp.OllamaClientName;
@@ -20,6 +23,8 @@ public sealed class OllamaProvider(ContextWindowPlanner planner, ILoggerFactory 
         http.BaseAddress = route.Provider.Endpoint is { Length: > 0 } endpoint ? new Uri(endpoint) : DefaultEndpoint;
         return new OllamaApiClient(http, route.UpstreamModel);
     }
+
+    public IReasoningDialect ReasoningDialect(ModelRoute route) => _dialect;
 
     public IChatClient AddCompatibility(IChatClient inner, ModelRoute route) =>
         new OllamaCompatibilityChatClient(inner,

@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using CursorAspire.Proxy.Configuration;
+using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
 using Microsoft.Extensions.AI;
 using OpenAI;
@@ -11,6 +12,8 @@ namespace CursorAspire.Proxy.Providers.OpenAI;
 public sealed class OpenAIProvider : IUpstreamProvider
 {
     public static readonly Uri DefaultEndpoint = new("https://api.openai.com/v1");
+
+    private readonly OpenAIReasoningDialect _dialect = new();
 
     public ProviderKind Kind => ProviderKind.OpenAI;
 
@@ -30,6 +33,8 @@ public sealed class OpenAIProvider : IUpstreamProvider
         var credential = new ApiKeyCredential(string.IsNullOrEmpty(provider.ApiKey) ? "no-key" : provider.ApiKey);
         return new OpenAIClient(credential, options).GetChatClient(route.UpstreamModel).AsIChatClient();
     }
+
+    public IReasoningDialect ReasoningDialect(ModelRoute route) => _dialect;
 
     public IChatClient AddCompatibility(IChatClient inner, ModelRoute route) =>
         new OpenAICompatibilityChatClient(inner, sendPromptCacheKey: route.Model?.PromptCaching ?? true);
