@@ -10,6 +10,7 @@ using CursorAspire.Proxy.Usage;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using CursorAspire.Proxy.Wire.ChatCompletions;
 
 namespace CursorAspire.Proxy.Endpoints;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Usage;
 using CursorAspire.Proxy.Wire;
+using CursorAspire.Proxy.Wire.Json;
 
 namespace CursorAspire.Proxy.Endpoints;
 

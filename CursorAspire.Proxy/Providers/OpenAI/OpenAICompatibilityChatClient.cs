@@ -3,6 +3,7 @@ using System.Text.Json;
 using CursorAspire.Proxy.Context;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Wire.Json;
 using OpenAIChat = OpenAI.Chat;
 
 namespace CursorAspire.Proxy.Providers.OpenAI;

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Tokens;
+using CursorAspire.Proxy.Wire.Json;
 
 namespace CursorAspire.Proxy.Wire.Responses;
 

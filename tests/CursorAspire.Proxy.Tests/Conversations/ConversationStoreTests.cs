@@ -7,6 +7,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using CursorAspire.Proxy.Wire.Responses;
 
 namespace CursorAspire.Proxy.Tests.Conversations;
 

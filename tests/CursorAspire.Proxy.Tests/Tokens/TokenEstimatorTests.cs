@@ -3,6 +3,7 @@ using CursorAspire.Proxy.Wire;
 using CursorAspire.TestUpstreams.Fixtures;
 using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Tokens;
+using CursorAspire.Proxy.Wire.ChatCompletions;
 
 namespace CursorAspire.Proxy.Tests.Tokens;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Wire.ChatCompletions;
 
 namespace CursorAspire.Proxy.Tests.Wire;
 

@@ -1,4 +1,4 @@
-namespace CursorAspire.Proxy.Wire;
+namespace CursorAspire.Proxy.Tools;
 
 /// <summary>Byte arrays equal by content, looked up by a span without copying it (a dictionary's alternate lookup).</summary>
 internal sealed class ByteSequenceComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>

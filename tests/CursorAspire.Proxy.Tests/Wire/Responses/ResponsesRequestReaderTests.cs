@@ -2,8 +2,10 @@ using CursorAspire.TestUpstreams.Fixtures;
 using System.Text.Json;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Wire.ChatCompletions;
+using CursorAspire.Proxy.Wire.Responses;
 
-namespace CursorAspire.Proxy.Tests.Wire;
+namespace CursorAspire.Proxy.Tests.Wire.Responses;
 
 /// <summary>Golden tests of the Responses-shaped wire-in stage: a JSON string in, asserted M.E.AI messages and options out.</summary>
 public sealed class ResponsesRequestReaderTests

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
-namespace CursorAspire.Proxy.Wire;
+namespace CursorAspire.Proxy.Wire.Json;
 
 /// <summary>
 /// Checks that a JSON schema a client sends (tool <c>parameters</c>, a structured-output schema) has the shape the

@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace CursorAspire.Proxy.Wire;
+namespace CursorAspire.Proxy.Wire.Json;
 
 /// <summary>JSON pieces shared by the stream and non-stream writers.</summary>
 internal static class WireJson

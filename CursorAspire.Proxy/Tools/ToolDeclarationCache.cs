@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace CursorAspire.Proxy.Wire;
+namespace CursorAspire.Proxy.Tools;
 
 /// <summary>
 /// Tool declarations already read, by the exact JSON of the tool. Cursor sends the same dozen tools with every request,

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using CursorAspire.Proxy.Wire;
+using CursorAspire.Proxy.Wire.Json;
 
-namespace CursorAspire.Proxy.Tests.Wire;
+namespace CursorAspire.Proxy.Tests.Wire.Json;
 
 /// <summary>
 /// The schema check names the part that is wrong, built on the way back from it (the endpoint tests cover the common

@@ -2,8 +2,9 @@ using System.Text.Json;
 using CursorAspire.Proxy.Wire;
 using CursorAspire.TestUpstreams.Fixtures;
 using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Wire.ChatCompletions;
 
-namespace CursorAspire.Proxy.Tests.Wire;
+namespace CursorAspire.Proxy.Tests.Tools;
 
 /// <summary>
 /// Tools sent again with the same JSON get the declarations read the first time (so the provider clients' per-declaration

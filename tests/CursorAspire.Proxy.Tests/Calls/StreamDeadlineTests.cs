@@ -2,7 +2,7 @@ using System.Diagnostics;
 using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.TestUpstreams;
 
-namespace CursorAspire.Proxy.Tests.Pipeline;
+namespace CursorAspire.Proxy.Tests.Calls;
 
 /// <summary>
 /// An upstream that started and then goes silent (<c>Proxy:UpstreamIdleTimeout</c>), or runs too long

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.TestUpstreams;
 
-namespace CursorAspire.Proxy.Tests.Pipeline;
+namespace CursorAspire.Proxy.Tests.Calls;
 
 /// <summary>
 /// The acceptance's fallback alias: <c>fb</c> on an Ollama provider (<c>qwen2.5-coder:7b</c>) with

@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Wire.Json;
 
-namespace CursorAspire.Proxy.Wire;
+namespace CursorAspire.Proxy.Wire.Responses;
 
 /// <summary>
 /// Reads a Responses-shaped body (<c>input</c>) into a <see cref="ParsedChatRequest"/>: what Cursor's agent mode sends to

@@ -3,8 +3,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Tokens;
+using CursorAspire.Proxy.Wire.Json;
 
-namespace CursorAspire.Proxy.Wire;
+namespace CursorAspire.Proxy.Wire.ChatCompletions;
 
 /// <summary>
 /// Writes a complete (non-streamed) <c>chat.completion</c> object: one choice with the assistant message, its tool

@@ -2,8 +2,9 @@ using CursorAspire.TestUpstreams.Fixtures;
 using System.Text.Json;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Wire.ChatCompletions;
 
-namespace CursorAspire.Proxy.Tests.Wire;
+namespace CursorAspire.Proxy.Tests.Wire.ChatCompletions;
 
 public class ChatCompletionsRequestReaderTests
 {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace CursorAspire.Proxy.Wire;
+namespace CursorAspire.Proxy.Wire.Json;
 
 /// <summary>
 /// Accessors over <see cref="JsonElement"/>. The <c>Read…</c> ones are for the members a request is read from: absent

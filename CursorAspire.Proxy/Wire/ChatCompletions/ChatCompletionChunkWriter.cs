@@ -2,8 +2,9 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Tokens;
+using CursorAspire.Proxy.Wire.Json;
 
-namespace CursorAspire.Proxy.Wire;
+namespace CursorAspire.Proxy.Wire.ChatCompletions;
 
 /// <summary>
 /// Turns a stream of <see cref="ChatResponseUpdate"/>s into <c>chat.completion.chunk</c> server-sent events to the

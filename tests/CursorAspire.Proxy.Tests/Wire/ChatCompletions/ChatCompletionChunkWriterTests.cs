@@ -4,8 +4,9 @@ using System.Text.Json;
 using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Wire.ChatCompletions;
 
-namespace CursorAspire.Proxy.Tests.Wire;
+namespace CursorAspire.Proxy.Tests.Wire.ChatCompletions;
 
 public class ChatCompletionChunkWriterTests
 {

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Wire.Json;
 
-namespace CursorAspire.Proxy.Wire;
+namespace CursorAspire.Proxy.Wire.ChatCompletions;
 
 /// <summary>
 /// Reads an OpenAI Chat Completions body (<c>messages</c>) into a <see cref="ParsedChatRequest"/>.

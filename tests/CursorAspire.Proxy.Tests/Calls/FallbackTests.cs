@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.TestUpstreams;
 
-namespace CursorAspire.Proxy.Tests.Pipeline;
+namespace CursorAspire.Proxy.Tests.Calls;
 
 /// <summary>
 /// <c>Proxy:Models:&lt;alias&gt;:Fallbacks</c>: when a route fails before anything was sent to the client, the next alias

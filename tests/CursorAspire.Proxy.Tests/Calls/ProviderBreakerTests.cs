@@ -3,7 +3,7 @@ using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.TestUpstreams;
 using Microsoft.Extensions.Time.Testing;
 
-namespace CursorAspire.Proxy.Tests.Pipeline;
+namespace CursorAspire.Proxy.Tests.Calls;
 
 /// <summary>
 /// A breaker per provider (<c>Proxy:Breaker</c>): after repeated failures it opens, and the provider's routes go

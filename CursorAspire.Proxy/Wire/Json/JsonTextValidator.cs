@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace CursorAspire.Proxy.Wire;
+namespace CursorAspire.Proxy.Wire.Json;
 
 /// <summary>
 /// Finds strings that are not text: invalid UTF-8, or <c>\uXXXX</c> escapes of unpaired UTF-16 surrogates.
