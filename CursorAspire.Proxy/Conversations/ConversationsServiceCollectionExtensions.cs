@@ -13,6 +13,7 @@ public static class ConversationsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<ConversationStore>();
         services.AddSingleton<ConversationContinuation>();
+        services.AddSingleton<ResponseSaving>();
         return services;
     }
 }
