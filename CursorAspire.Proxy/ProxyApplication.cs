@@ -49,7 +49,7 @@ public static class ProxyApplication
             .AddProxyRouting()
             .AddProxyProviders()
             .AddProxyPipeline()
-            .AddProxyCalls()
+            .AddProxyCalls(configuration)
             .AddResponseCache(configuration, CacheConnectionName)
             .AddReasoningContinuity(configuration)
             .AddConversations(configuration)

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using CursorAspire.Proxy.Storage;
 using CursorAspire.Proxy.Telemetry;
 using StackExchange.Redis;
+using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Caching;
 
@@ -36,10 +37,7 @@ public static class ResponseCacheServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentException.ThrowIfNullOrEmpty(redisConnectionName);
 
-        services.AddOptions<ResponseCacheOptions>()
-            .Bind(configuration.GetSection(ResponseCacheOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResponseCacheOptions>, ResponseCacheOptionsValidator>());
+        services.AddValidatedOptions<ResponseCacheOptions, ResponseCacheOptionsValidator>(configuration.GetSection(ResponseCacheOptions.SectionName));
 
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);

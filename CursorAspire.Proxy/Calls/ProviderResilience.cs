@@ -15,9 +15,9 @@ namespace CursorAspire.Proxy.Calls;
 /// circuit breaker (<c>Proxy:Breaker</c>) that, while open, lets the provider's routes go straight to their fallbacks
 /// without paying a timeout per request.
 /// </summary>
-public sealed class ProviderResilience(IOptions<ProxyOptions> options, TimeProvider time, ProxyMetrics metrics, ILogger<ProviderResilience> logger)
+public sealed class ProviderResilience(IOptions<UpstreamCallOptions> options, TimeProvider time, ProxyMetrics metrics, ILogger<ProviderResilience> logger)
 {
-    private readonly ProxyOptions _options = options.Value;
+    private readonly UpstreamCallOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, ResiliencePipeline> _guards = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Starts a call to <paramref name="provider"/> under its retries and breaker.</summary>

@@ -18,9 +18,9 @@ namespace CursorAspire.Proxy.Calls;
 /// (<c>Proxy:Models:&lt;alias&gt;:Fallbacks</c>). A failure of the last route becomes a real HTTP status
 /// (<see cref="ProxyException"/>); a failure after the stream started becomes the text the user is shown.
 /// </summary>
-public sealed class UpstreamCall(IOptions<ProxyOptions> options, RoutePipelines pipelines, ProviderResilience resilience, ProxyMetrics metrics, ILogger<UpstreamCall> logger)
+public sealed class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePipelines pipelines, ProviderResilience resilience, ProxyMetrics metrics, ILogger<UpstreamCall> logger)
 {
-    private readonly ProxyOptions _options = options.Value;
+    private readonly UpstreamCallOptions _options = options.Value;
 
     /// <summary>Starts a streamed call and waits for its first update before anything is sent.</summary>
     public Task<UpstreamStream> StartStreamAsync(ChatTurn turn, CancellationToken aborted) =>
@@ -74,7 +74,7 @@ public sealed class UpstreamCall(IOptions<ProxyOptions> options, RoutePipelines 
     {
         var total = new CancellationTokenSource(_options.UpstreamTotalTimeout);
         var call = CancellationTokenSource.CreateLinkedTokenSource(aborted, total.Token);
-        call.CancelAfter(Min(_options.UpstreamFirstByteTimeout, _options.UpstreamTotalTimeout));
+        call.CancelAfter(_options.FirstByteDeadline);
         // The HTTP layer closes the response on this token too: some clients do not pass it to their reads.
         turn.Call.CallToken = call.Token;
         var updates = pipelines.Get(attempt.Route).GetStreamingResponseAsync(turn.Request.Messages, attempt.Options, call.Token).GetAsyncEnumerator(call.Token);
@@ -101,7 +101,7 @@ public sealed class UpstreamCall(IOptions<ProxyOptions> options, RoutePipelines 
     private async ValueTask<ChatResponse> CompleteOneAsync(ChatTurn turn, RouteAttempt attempt, CancellationToken aborted)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(Min(_options.UpstreamFirstByteTimeout, _options.UpstreamTotalTimeout));
+        timeout.CancelAfter(_options.FirstByteDeadline);
         turn.Call.CallToken = timeout.Token;
         try
         {
@@ -149,13 +149,11 @@ public sealed class UpstreamCall(IOptions<ProxyOptions> options, RoutePipelines 
         var route = attempt.Route;
         var error = timedOut
             ? new ProxyException(StatusCodes.Status504GatewayTimeout,
-                $"Provider '{route.ProviderName}' sent nothing for model '{route.UpstreamModel}' within {Min(_options.UpstreamFirstByteTimeout, _options.UpstreamTotalTimeout)}. " +
+                $"Provider '{route.ProviderName}' sent nothing for model '{route.UpstreamModel}' within {_options.FirstByteDeadline}. " +
                 "A local model may still be loading; try again, or raise Proxy:UpstreamFirstByteTimeout.",
                 OpenAIError.Upstream, "upstream_timeout", inner: ex)
             : UpstreamErrors.Map(ex, route.ProviderName, route.UpstreamModel);
         metrics.UpstreamErrors.Add(1, new KeyValuePair<string, object?>("http.response.status_code", error.StatusCode));
         return error;
     }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

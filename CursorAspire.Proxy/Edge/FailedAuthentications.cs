@@ -31,7 +31,7 @@ public sealed class FailedAuthentications
     private readonly TimeProvider _time;
     private readonly ILogger<FailedAuthentications> _logger;
 
-    public FailedAuthentications(IOptions<ProxyOptions> options, MinuteCounter counter, ProxyMeter meter, TimeProvider time, ILogger<FailedAuthentications> logger)
+    public FailedAuthentications(IOptions<EdgeOptions> options, MinuteCounter counter, ProxyMeter meter, TimeProvider time, ILogger<FailedAuthentications> logger)
     {
         _limit = options.Value.RateLimit.FailedAuthenticationsPerMinute;
         _counter = counter;

@@ -1,5 +1,4 @@
 using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Context;
 using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
@@ -13,7 +12,7 @@ namespace CursorAspire.Proxy.Endpoints;
 /// The one intake both model endpoints share: read the body ► continue a stored conversation ► refuse an empty one ►
 /// scope the response cache ► route it (the turn, whose context the upstream HTTP handler finds on the request's features).
 /// </summary>
-public sealed class ChatIntake(ChatTurnFactory turns, ConversationContinuation continuation, IOptions<ProxyOptions> options)
+public sealed class ChatIntake(ChatTurnFactory turns, ConversationContinuation continuation, IOptions<EdgeOptions> options)
 {
     private readonly long _maxRequestBodyBytes = options.Value.MaxRequestBodyBytes;
 

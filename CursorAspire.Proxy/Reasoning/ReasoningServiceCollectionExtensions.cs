@@ -1,3 +1,5 @@
+using CursorAspire.Proxy.Configuration;
+
 namespace CursorAspire.Proxy.Reasoning;
 
 /// <summary>Registers reasoning continuity for thinking models across tool turns.</summary>
@@ -9,11 +11,7 @@ public static class ReasoningServiceCollectionExtensions
     /// </remarks>
     public static IServiceCollection AddReasoningContinuity(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ReasoningOptions>()
-            .Bind(configuration.GetSection(ReasoningOptions.SectionName))
-            .Validate(o => o.Ttl > TimeSpan.Zero, $"{ReasoningOptions.SectionName}:Ttl must be a positive time span, e.g. 7.00:00:00.")
-            .Validate(o => o.MaxBytes > 0, $"{ReasoningOptions.SectionName}:MaxBytes must be positive.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<ReasoningOptions, ReasoningOptionsValidator>(configuration.GetSection(ReasoningOptions.SectionName));
         services.AddSingleton<ReasoningStore>();
         services.AddSingleton<ReasoningMetrics>();
         return services;

@@ -1,4 +1,6 @@
-namespace CursorAspire.Proxy.Configuration;
+using CursorAspire.Proxy.Configuration;
+
+namespace CursorAspire.Proxy.Calls;
 
 /// <summary>
 /// Retries of an upstream call before anything was sent to the client: <c>Proxy:Retry</c>. Connection failures and 5xx

@@ -1,4 +1,4 @@
-namespace CursorAspire.Proxy.Configuration;
+namespace CursorAspire.Proxy.Edge;
 
 /// <summary>
 /// Per-key limits: <c>Proxy:RateLimit</c>. The proxy sits on a public URL, so a leaked key must not be able to
