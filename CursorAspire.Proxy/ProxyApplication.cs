@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using CursorAspire.Proxy.Caching;
 using CursorAspire.Proxy.Calls;
 using CursorAspire.Proxy.Configuration;

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
-
 namespace CursorAspire.Proxy.Caching;
 
 /// <summary>Adds the response cache to a chat client pipeline.</summary>

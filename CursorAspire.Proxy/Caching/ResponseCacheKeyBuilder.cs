@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Caching;
+
+// Over 300 lines because the key's canonical form is one list of everything that shapes an answer, kept in one file
+// so that nothing is left out of the key unnoticed.
 
 /// <summary>
 /// Computes the cache key of a routed request: the SHA-256 (lowercase hex) of a canonical JSON form of everything

@@ -1,7 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Caching;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Errors;
 using CursorAspire.Proxy.Telemetry;
-using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;

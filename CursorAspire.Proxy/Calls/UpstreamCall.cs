@@ -5,8 +5,6 @@ using CursorAspire.Proxy.Pipeline;
 using CursorAspire.Proxy.Providers;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Telemetry;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 
 namespace CursorAspire.Proxy.Calls;

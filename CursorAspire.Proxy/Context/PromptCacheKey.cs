@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using CursorAspire.Proxy.Wire;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Context;
 

@@ -2,7 +2,6 @@ using System.Text;
 using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Storage;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Conversations;
 

@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Storage;
 using CursorAspire.Proxy.Telemetry;
-using Microsoft.Extensions.Options;
 
 namespace CursorAspire.Proxy.Edge;
 

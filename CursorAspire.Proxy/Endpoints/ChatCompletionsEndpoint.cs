@@ -1,7 +1,6 @@
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Wire;
 using CursorAspire.Proxy.Wire.ChatCompletions;
-using Microsoft.Extensions.Options;
 
 namespace CursorAspire.Proxy.Endpoints;
 

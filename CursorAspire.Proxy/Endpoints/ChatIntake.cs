@@ -4,7 +4,6 @@ using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Wire;
-using Microsoft.Extensions.Options;
 
 namespace CursorAspire.Proxy.Endpoints;
 

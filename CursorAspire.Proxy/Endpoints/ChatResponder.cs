@@ -4,7 +4,6 @@ using CursorAspire.Proxy.Telemetry;
 using CursorAspire.Proxy.Usage;
 using CursorAspire.Proxy.Wire;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Endpoints;
 

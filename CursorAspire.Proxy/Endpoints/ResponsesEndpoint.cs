@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
@@ -6,8 +5,6 @@ using CursorAspire.Proxy.Errors;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Wire;
 using CursorAspire.Proxy.Wire.Responses;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 
 namespace CursorAspire.Proxy.Endpoints;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Usage;
 using CursorAspire.Proxy.Wire;

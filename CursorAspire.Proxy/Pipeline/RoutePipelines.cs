@@ -4,9 +4,7 @@ using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Providers;
 using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
 
 namespace CursorAspire.Proxy.Pipeline;
 

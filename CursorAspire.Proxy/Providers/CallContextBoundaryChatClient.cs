@@ -1,5 +1,4 @@
 using CursorAspire.Proxy.Context;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Providers;
 

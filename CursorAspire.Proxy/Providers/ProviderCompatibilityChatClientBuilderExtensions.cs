@@ -1,4 +1,3 @@
-using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Routing;
 
 namespace CursorAspire.Proxy.Providers;

@@ -1,5 +1,4 @@
 using CursorAspire.Proxy.Routing;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Reasoning;
 

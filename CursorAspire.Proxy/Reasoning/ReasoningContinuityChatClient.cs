@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using CursorAspire.Proxy.Context;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Wire;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Reasoning;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace CursorAspire.Proxy.Reasoning;
 
 /// <summary>What reasoning and tool calls the messages of a conversation carry, and the message with other reasoning in its place.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace CursorAspire.Proxy.Reasoning;
 
 /// <summary>What a tool-call turn whose reasoning is gone carries upstream instead.</summary>

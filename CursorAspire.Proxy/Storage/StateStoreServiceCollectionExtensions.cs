@@ -1,5 +1,4 @@
 using CursorAspire.Proxy.Configuration;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using StackExchange.Redis;
 

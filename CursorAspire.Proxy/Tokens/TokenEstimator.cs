@@ -1,7 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tokens;
 

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using System.Text.Json;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tools;
 

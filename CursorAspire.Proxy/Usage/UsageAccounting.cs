@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Routing;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Usage;
 

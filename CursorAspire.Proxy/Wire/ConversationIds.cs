@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CursorAspire.Proxy.Wire.Json;
 
 namespace CursorAspire.Proxy.Wire;

@@ -1,5 +1,3 @@
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

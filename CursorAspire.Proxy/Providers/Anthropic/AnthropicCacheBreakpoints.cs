@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Anthropic.Models.Messages;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Providers.Anthropic;
 

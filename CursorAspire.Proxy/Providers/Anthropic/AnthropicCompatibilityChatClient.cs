@@ -1,8 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Anthropic.Models.Messages;
 using CursorAspire.Proxy.Routing;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Providers.Anthropic;
 

@@ -3,7 +3,6 @@ using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Providers.Http;
 using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Providers.Anthropic;
 

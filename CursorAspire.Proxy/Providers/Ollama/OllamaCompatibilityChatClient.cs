@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Wire;
-using Microsoft.Extensions.AI;
 using OllamaSharp;
 using OllamaSharp.Models;
 using CursorAspire.Proxy.Tokens;

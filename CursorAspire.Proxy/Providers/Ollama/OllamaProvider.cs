@@ -2,7 +2,6 @@ using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Providers.Http;
 using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
-using Microsoft.Extensions.AI;
 using OllamaSharp;
 
 namespace CursorAspire.Proxy.Providers.Ollama;

@@ -1,5 +1,4 @@
 using CursorAspire.Proxy.Reasoning;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Providers.Ollama;
 

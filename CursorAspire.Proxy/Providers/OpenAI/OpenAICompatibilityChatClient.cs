@@ -1,8 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using CursorAspire.Proxy.Context;
 using CursorAspire.Proxy.Wire;
-using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Wire.Json;
 using OpenAIChat = OpenAI.Chat;
 

@@ -3,7 +3,6 @@ using System.ClientModel.Primitives;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
-using Microsoft.Extensions.AI;
 using OpenAI;
 
 namespace CursorAspire.Proxy.Providers.OpenAI;

@@ -1,6 +1,5 @@
 using System.ClientModel;
 using CursorAspire.Proxy.Reasoning;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Providers.OpenAI;
 

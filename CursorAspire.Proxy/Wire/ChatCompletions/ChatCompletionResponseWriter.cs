@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Tokens;
 using CursorAspire.Proxy.Wire.Json;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CursorAspire.Proxy.Wire.Json;
 using CursorAspire.Proxy.Wire.Responses;
 

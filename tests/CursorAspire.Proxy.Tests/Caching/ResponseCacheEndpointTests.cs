@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Text;
-using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using CursorAspire.TestUpstreams;
 using CursorAspire.TestUpstreams.Fixtures;
 using StackExchange.Redis;
 

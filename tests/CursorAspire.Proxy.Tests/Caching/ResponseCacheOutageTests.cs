@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.Proxy.Tests.Infrastructure.Caching;
 using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using Microsoft.Extensions.AI;
 using Polly.CircuitBreaker;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Context;
+using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Caching;
 

@@ -1,8 +1,6 @@
 using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.Proxy.Tests.Infrastructure.Caching;
 using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using CursorAspire.Proxy.Context;
+using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Caching;
 

@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
 
 namespace CursorAspire.Proxy.Tests.Calls;
 

@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Text.Json.Nodes;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
 
 namespace CursorAspire.Proxy.Tests.Calls;
 

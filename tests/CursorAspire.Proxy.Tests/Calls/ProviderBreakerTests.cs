@@ -1,6 +1,3 @@
-using System.Net;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CursorAspire.Proxy.Tests.Calls;

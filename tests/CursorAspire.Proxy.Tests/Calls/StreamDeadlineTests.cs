@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
 
 namespace CursorAspire.Proxy.Tests.Calls;
 

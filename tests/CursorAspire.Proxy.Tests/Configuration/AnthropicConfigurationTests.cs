@@ -1,4 +1,3 @@
-using CursorAspire.Proxy.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace CursorAspire.Proxy.Tests.Configuration;

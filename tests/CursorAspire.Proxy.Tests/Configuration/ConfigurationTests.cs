@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using CursorAspire.Proxy.Tests.Infrastructure;
 
 namespace CursorAspire.Proxy.Tests.Configuration;
 

@@ -1,6 +1,4 @@
-using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using CursorAspire.TestUpstreams;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using CursorAspire.Proxy.Tests.Infrastructure;
 
 namespace CursorAspire.Proxy.Tests.Edge;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

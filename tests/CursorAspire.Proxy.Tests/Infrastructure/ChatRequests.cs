@@ -1,6 +1,4 @@
 using CursorAspire.TestUpstreams.Fixtures;
-using System.Text;
-using System.Text.Json.Nodes;
 
 namespace CursorAspire.Proxy.Tests.Infrastructure;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
-
 namespace CursorAspire.Proxy.Tests.Routing;
 
 /// <summary>Which route a model name takes: an alias, a <c>provider/model</c> name, or the default for anything else.</summary>

@@ -1,9 +1,8 @@
-using System.Text.Json;
 using CursorAspire.Proxy.Wire;
 using CursorAspire.TestUpstreams.Fixtures;
-using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Tokens;
 using CursorAspire.Proxy.Wire.ChatCompletions;
+using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Tokens;
 

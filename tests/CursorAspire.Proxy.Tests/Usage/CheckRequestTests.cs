@@ -1,7 +1,4 @@
-using System.Net;
-using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.Proxy.Usage;
-using CursorAspire.TestUpstreams;
 
 namespace CursorAspire.Proxy.Tests.Usage;
 

@@ -1,7 +1,6 @@
-using System.Text.Json;
 using CursorAspire.Proxy.Caching;
-using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Context;
+using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Infrastructure.Caching;
 

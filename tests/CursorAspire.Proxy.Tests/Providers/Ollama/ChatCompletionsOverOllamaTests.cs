@@ -1,9 +1,4 @@
 using CursorAspire.TestUpstreams.Fixtures;
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
 
 namespace CursorAspire.Proxy.Tests.Providers.Ollama;
 

@@ -1,7 +1,4 @@
-using System.Net;
 using CursorAspire.Proxy.Providers;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
 using CursorAspire.Proxy.Providers.Ollama;
 
 namespace CursorAspire.Proxy.Tests.Providers.Ollama;

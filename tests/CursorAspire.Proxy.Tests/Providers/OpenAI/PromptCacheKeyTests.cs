@@ -1,13 +1,9 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
 
 using CursorAspire.Proxy.Wire;
-using Microsoft.Extensions.AI;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
 using CursorAspire.TestUpstreams.Fixtures;
 using CursorAspire.Proxy.Context;
+using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Providers.OpenAI;
 

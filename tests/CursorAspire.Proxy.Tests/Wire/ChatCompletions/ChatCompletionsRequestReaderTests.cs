@@ -1,8 +1,7 @@
 using CursorAspire.TestUpstreams.Fixtures;
-using System.Text.Json;
 using CursorAspire.Proxy.Wire;
-using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Wire.ChatCompletions;
+using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Wire.ChatCompletions;
 

@@ -1,11 +1,12 @@
 using CursorAspire.TestUpstreams.Fixtures;
-using System.Text.Json;
 using CursorAspire.Proxy.Wire;
-using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Wire.ChatCompletions;
 using CursorAspire.Proxy.Wire.Responses;
+using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Wire.Responses;
+
+// Over 300 lines because every item type and shape of a Responses body has its case here, against the one reader.
 
 /// <summary>Golden tests of the Responses-shaped wire-in stage: a JSON string in, asserted M.E.AI messages and options out.</summary>
 public sealed class ResponsesRequestReaderTests
