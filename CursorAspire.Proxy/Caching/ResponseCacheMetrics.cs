@@ -10,32 +10,18 @@ namespace CursorAspire.Proxy.Caching;
 /// <c>.misses</c>, <c>.bypasses</c>, <c>.errors</c>, <c>.bytes_saved</c>, <c>.upstream_calls_avoided</c> and
 /// <c>.breaker_opened</c>.
 /// </summary>
-public sealed class ResponseCacheMetrics
+public sealed class ResponseCacheMetrics(ProxyMeter meter)
 {
     /// <summary>Tag naming the provider route (set when the pipeline is built).</summary>
     public const string ProviderTag = "cursoraspire.provider";
 
-    private readonly Counter<long> _hits;
-    private readonly Counter<long> _misses;
-    private readonly Counter<long> _bypasses;
-    private readonly Counter<long> _errors;
-    private readonly Counter<long> _bytesSaved;
-    private readonly Counter<long> _upstreamCallsAvoided;
-    private readonly Counter<long> _breakerOpened;
-
-    /// <summary>Creates the instruments on <paramref name="proxyMeter"/>.</summary>
-    public ResponseCacheMetrics(ProxyMeter proxyMeter)
-    {
-        ArgumentNullException.ThrowIfNull(proxyMeter);
-        var meter = proxyMeter.Meter;
-        _hits = meter.CreateCounter<long>("cursoraspire.cache.hits", "{request}", "Requests answered from the response cache.");
-        _misses = meter.CreateCounter<long>("cursoraspire.cache.misses", "{request}", "Requests looked up in the response cache and not found.");
-        _bypasses = meter.CreateCounter<long>("cursoraspire.cache.bypasses", "{request}", "Requests that did not consult the response cache.");
-        _errors = meter.CreateCounter<long>("cursoraspire.cache.errors", "{operation}", "Response cache store operations that failed, timed out or were refused by the open breaker.");
-        _bytesSaved = meter.CreateCounter<long>("cursoraspire.cache.bytes_saved", "By", "Bytes of responses served from the response cache.");
-        _upstreamCallsAvoided = meter.CreateCounter<long>("cursoraspire.cache.upstream_calls_avoided", "{call}", "Upstream model calls avoided by the response cache (store hits and coalesced requests).");
-        _breakerOpened = meter.CreateCounter<long>("cursoraspire.cache.breaker_opened", "{event}", "Times the response cache store's circuit breaker opened.");
-    }
+    private readonly Counter<long> _hits = meter.Meter.CreateCounter<long>("cursoraspire.cache.hits", "{request}", "Requests answered from the response cache.");
+    private readonly Counter<long> _misses = meter.Meter.CreateCounter<long>("cursoraspire.cache.misses", "{request}", "Requests looked up in the response cache and not found.");
+    private readonly Counter<long> _bypasses = meter.Meter.CreateCounter<long>("cursoraspire.cache.bypasses", "{request}", "Requests that did not consult the response cache.");
+    private readonly Counter<long> _errors = meter.Meter.CreateCounter<long>("cursoraspire.cache.errors", "{operation}", "Response cache store operations that failed, timed out or were refused by the open breaker.");
+    private readonly Counter<long> _bytesSaved = meter.Meter.CreateCounter<long>("cursoraspire.cache.bytes_saved", "By", "Bytes of responses served from the response cache.");
+    private readonly Counter<long> _upstreamCallsAvoided = meter.Meter.CreateCounter<long>("cursoraspire.cache.upstream_calls_avoided", "{call}", "Upstream model calls avoided by the response cache (store hits and coalesced requests).");
+    private readonly Counter<long> _breakerOpened = meter.Meter.CreateCounter<long>("cursoraspire.cache.breaker_opened", "{event}", "Times the response cache store's circuit breaker opened.");
 
     /// <summary>
     /// Reports what the cache did with a request: on its scope (for <c>x-cache</c>), on its span, and as a count. Hits

@@ -11,7 +11,7 @@ public sealed class ResponseCacheOptionsValidator : OptionsValidator<ResponseCac
     private const string Prefix = ResponseCacheOptions.SectionName + ":";
 
     /// <inheritdoc />
-    protected override IEnumerable<string> Problems(ResponseCacheOptions options)
+    protected override IEnumerable<string?> Problems(ResponseCacheOptions options)
     {
         if (options.Ttl < TimeSpan.FromSeconds(1) || options.Ttl > TimeSpan.FromDays(30))
         {

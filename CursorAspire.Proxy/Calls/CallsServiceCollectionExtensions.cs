@@ -6,11 +6,7 @@ namespace CursorAspire.Proxy.Calls;
 public static class CallsServiceCollectionExtensions
 {
     /// <remarks>Its settings (<see cref="UpstreamCallOptions"/>) are read from the <c>Proxy</c> section.</remarks>
-    public static IServiceCollection AddProxyCalls(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddValidatedOptions<UpstreamCallOptions, UpstreamCallOptionsValidator>(configuration.GetSection(ProxyOptions.SectionName));
-        services.AddSingleton<ProviderResilience>();
-        services.AddSingleton<UpstreamCall>();
-        return services;
-    }
+    public static IServiceCollection AddProxyCalls(this IServiceCollection services, IConfiguration configuration) => services
+        .AddValidatedOptions<UpstreamCallOptions, UpstreamCallOptionsValidator>(configuration.GetSection(ProxyOptions.SectionName)).Services
+        .AddSingleton<ProviderResilience>().AddSingleton<UpstreamCall>();
 }

@@ -5,15 +5,11 @@ namespace CursorAspire.Proxy.Calls;
 /// <summary>Fails start-up on upstream deadlines, retries or a breaker the call policy cannot use, naming the key.</summary>
 public sealed class UpstreamCallOptionsValidator : OptionsValidator<UpstreamCallOptions>
 {
-    protected override IEnumerable<string> Problems(UpstreamCallOptions options)
+    protected override IEnumerable<string?> Problems(UpstreamCallOptions options)
     {
-        foreach (var (setting, value) in new[] { ("UpstreamFirstByteTimeout", options.UpstreamFirstByteTimeout), ("UpstreamIdleTimeout", options.UpstreamIdleTimeout), ("UpstreamTotalTimeout", options.UpstreamTotalTimeout) })
-        {
-            if (value <= TimeSpan.Zero)
-            {
-                yield return $"Proxy:{setting} must be a positive time span, e.g. 00:02:00.";
-            }
-        }
+        yield return PositiveTimeSpan(options.UpstreamFirstByteTimeout, "Proxy:UpstreamFirstByteTimeout", "00:02:00");
+        yield return PositiveTimeSpan(options.UpstreamIdleTimeout, "Proxy:UpstreamIdleTimeout", "00:02:00");
+        yield return PositiveTimeSpan(options.UpstreamTotalTimeout, "Proxy:UpstreamTotalTimeout", "00:02:00");
         if (options.Retry.MaxAttempts < 1)
         {
             yield return "Proxy:Retry:MaxAttempts must be at least 1 (the first attempt; 1 means no retries).";

@@ -11,10 +11,14 @@ public abstract class OptionsValidator<TOptions> : IValidateOptions<TOptions>
     public ValidateOptionsResult Validate(string? name, TOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = Problems(options).ToList();
+        var problems = Problems(options).OfType<string>().ToList();
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 
-    /// <summary>What is wrong with <paramref name="options"/>, one message a problem.</summary>
-    protected abstract IEnumerable<string> Problems(TOptions options);
+    /// <summary>What is wrong with <paramref name="options"/>, one message a problem (null entries are no problem).</summary>
+    protected abstract IEnumerable<string?> Problems(TOptions options);
+
+    /// <summary>The problem with a time span that must be positive, or null.</summary>
+    protected static string? PositiveTimeSpan(TimeSpan value, string setting, string example) =>
+        value > TimeSpan.Zero ? null : $"{setting} must be a positive time span, e.g. {example}.";
 }

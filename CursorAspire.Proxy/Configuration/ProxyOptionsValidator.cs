@@ -8,7 +8,7 @@ public sealed class ProxyOptionsValidator : OptionsValidator<ProxyOptions>
 {
     private const string HowToMakeAKey = "Generate one with `openssl rand -hex 24` (or `[Convert]::ToHexString((1..24|%{Get-Random -Max 256}))` in PowerShell)";
 
-    protected override IEnumerable<string> Problems(ProxyOptions options) =>
+    protected override IEnumerable<string?> Problems(ProxyOptions options) =>
         KeyProblems(options)
             .Concat(ShutdownProblems(options))
             .Concat(options.Providers.SelectMany(p => ProviderProblems(p.Key, p.Value)))

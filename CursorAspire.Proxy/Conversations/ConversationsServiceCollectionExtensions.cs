@@ -6,12 +6,7 @@ namespace CursorAspire.Proxy.Conversations;
 public static class ConversationsServiceCollectionExtensions
 {
     /// <remarks>They live in the proxy's <c>IDistributedCache</c> (Storage), with <c>Proxy:Conversations:Ttl</c>.</remarks>
-    public static IServiceCollection AddConversations(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddValidatedOptions<ConversationOptions, ConversationOptionsValidator>(configuration.GetSection(ConversationOptions.SectionName));
-        services.AddSingleton<ConversationStore>();
-        services.AddSingleton<ConversationContinuation>();
-        services.AddSingleton<ResponseSaving>();
-        return services;
-    }
+    public static IServiceCollection AddConversations(this IServiceCollection services, IConfiguration configuration) => services
+        .AddValidatedOptions<ConversationOptions, ConversationOptionsValidator>(configuration.GetSection(ConversationOptions.SectionName)).Services
+        .AddSingleton<ConversationStore>().AddSingleton<ConversationContinuation>().AddSingleton<ResponseSaving>();
 }

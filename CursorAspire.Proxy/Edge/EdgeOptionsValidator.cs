@@ -5,7 +5,7 @@ namespace CursorAspire.Proxy.Edge;
 /// <summary>Fails start-up on a body limit or rate limit the edge cannot apply, naming the key.</summary>
 public sealed class EdgeOptionsValidator : OptionsValidator<EdgeOptions>
 {
-    protected override IEnumerable<string> Problems(EdgeOptions options)
+    protected override IEnumerable<string?> Problems(EdgeOptions options)
     {
         if (options.MaxRequestBodyBytes <= 0)
         {

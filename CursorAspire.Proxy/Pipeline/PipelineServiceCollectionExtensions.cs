@@ -4,9 +4,5 @@ namespace CursorAspire.Proxy.Pipeline;
 public static class PipelineServiceCollectionExtensions
 {
     /// <remarks>The stages' own services are registered by the features that bring them (cache, reasoning, providers).</remarks>
-    public static IServiceCollection AddProxyPipeline(this IServiceCollection services)
-    {
-        services.AddSingleton<RoutePipelines>();
-        return services;
-    }
+    public static IServiceCollection AddProxyPipeline(this IServiceCollection services) => services.AddSingleton<RoutePipelines>();
 }

@@ -8,13 +8,8 @@ namespace CursorAspire.Proxy.Providers;
 /// <summary>Registers the upstream kinds the proxy speaks and the HTTP client they share.</summary>
 public static class ProvidersServiceCollectionExtensions
 {
-    public static IServiceCollection AddProxyProviders(this IServiceCollection services)
-    {
-        services.AddUpstreamHttpClient();
-        services.AddSingleton<ContextWindowPlanner>();
-        services.AddSingleton<IUpstreamProvider, OllamaProvider>();
-        services.AddSingleton<IUpstreamProvider, OpenAIProvider>();
-        services.AddSingleton<IUpstreamProvider, AnthropicProvider>();
-        return services;
-    }
+    public static IServiceCollection AddProxyProviders(this IServiceCollection services) => services
+        .AddUpstreamHttpClient()
+        .AddSingleton<ContextWindowPlanner>()
+        .AddSingleton<IUpstreamProvider, OllamaProvider>().AddSingleton<IUpstreamProvider, OpenAIProvider>().AddSingleton<IUpstreamProvider, AnthropicProvider>();
 }

@@ -9,11 +9,7 @@ public static class ReasoningServiceCollectionExtensions
     /// The stage joins a route's pipeline with <see cref="ReasoningChatClientBuilderExtensions.UseReasoningContinuity"/>.
     /// Reasoning lives in the proxy's <c>IDistributedCache</c> (Storage) for <c>Proxy:Reasoning:Ttl</c>.
     /// </remarks>
-    public static IServiceCollection AddReasoningContinuity(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddValidatedOptions<ReasoningOptions, ReasoningOptionsValidator>(configuration.GetSection(ReasoningOptions.SectionName));
-        services.AddSingleton<ReasoningStore>();
-        services.AddSingleton<ReasoningMetrics>();
-        return services;
-    }
+    public static IServiceCollection AddReasoningContinuity(this IServiceCollection services, IConfiguration configuration) => services
+        .AddValidatedOptions<ReasoningOptions, ReasoningOptionsValidator>(configuration.GetSection(ReasoningOptions.SectionName)).Services
+        .AddSingleton<ReasoningStore>().AddSingleton<ReasoningMetrics>();
 }

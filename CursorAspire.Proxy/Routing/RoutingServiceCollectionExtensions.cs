@@ -7,12 +7,6 @@ public static class RoutingServiceCollectionExtensions
     /// The router, the turn factory (a request's routes and its context), what is recorded about where a request went,
     /// and a start-up report of the aliases it serves (with any that collide with Cursor's names).
     /// </summary>
-    public static IServiceCollection AddProxyRouting(this IServiceCollection services)
-    {
-        services.AddSingleton<ModelRouter>();
-        services.AddSingleton<ChatTurnFactory>();
-        services.AddSingleton<RouteTelemetry>();
-        services.AddHostedService<ModelAliasReport>();
-        return services;
-    }
+    public static IServiceCollection AddProxyRouting(this IServiceCollection services) => services
+        .AddSingleton<ModelRouter>().AddSingleton<ChatTurnFactory>().AddSingleton<RouteTelemetry>().AddHostedService<ModelAliasReport>();
 }

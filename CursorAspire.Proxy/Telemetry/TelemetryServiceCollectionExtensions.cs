@@ -7,9 +7,7 @@ public static class TelemetryServiceCollectionExtensions
 {
     public static IServiceCollection AddProxyTelemetry(this IServiceCollection services)
     {
-        services.AddMetrics();
-        services.TryAddSingleton<ProxyMeter>();
-        services.AddSingleton<ProxyMetrics>();
-        return services;
+        services.AddMetrics().TryAddSingleton<ProxyMeter>();
+        return services.AddSingleton<ProxyMetrics>();
     }
 }

@@ -50,12 +50,7 @@ public sealed class ChatCompletionChunkWriter : IChatStreamWriter
         envelope.Write("data: "u8);
         using (var writer = new Utf8JsonWriter(envelope, WireJson.WriterOptions))
         {
-            writer.WriteStartObject();
-            writer.WriteString("id", id);
-            writer.WriteString("object", "chat.completion.chunk");
-            writer.WriteNumber("created", created);
-            writer.WriteString("model", model);
-            writer.WriteString("system_fingerprint", "cursoraspire");
+            ChatCompletionEnvelope.Write(writer, id, "chat.completion.chunk", created, model);
             writer.Flush();
         }
         _envelopePrefix = [.. envelope.WrittenSpan, (byte)','];

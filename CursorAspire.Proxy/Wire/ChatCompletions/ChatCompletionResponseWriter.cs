@@ -46,12 +46,7 @@ public static class ChatCompletionResponseWriter
         using var json = new Utf8JsonWriter(output, WireJson.WriterOptions);
         var scratch = new ArrayBufferWriter<byte>(256);
         using var argumentsJson = new Utf8JsonWriter(scratch, WireJson.ArgumentsWriterOptions);
-        json.WriteStartObject();
-        json.WriteString("id", id);
-        json.WriteString("object", "chat.completion");
-        json.WriteNumber("created", created);
-        json.WriteString("model", model);
-        json.WriteString("system_fingerprint", "cursoraspire");
+        ChatCompletionEnvelope.Write(json, id, "chat.completion", created, model);
         json.WriteStartArray("choices");
         json.WriteStartObject();
         json.WriteNumber("index", 0);

@@ -1,6 +1,4 @@
-using CursorAspire.TestUpstreams.Fixtures;
 using System.ClientModel.Primitives;
-using CursorAspire.Proxy.Caching;
 using OpenAI.Chat;
 using Microsoft.Extensions.AI;
 

@@ -1,7 +1,3 @@
-using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Context;
-using CursorAspire.Proxy.Tests.Infrastructure.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Caching;
@@ -18,7 +14,7 @@ public sealed class InFlightCoalescerTests(GarnetServerFixture garnet) : CacheCl
         using var client = context.CreateClient(inner);
 
         var requests = Enumerable.Range(0, 8).Select(_ => new ResponseCacheScope(Partition)).ToList();
-        var calls = requests.Select(r => Task.Run(() => client.GetResponseAsync(CacheTestData.Conversation(), Options(request: r), CacheTestData.Deadline()))).ToList();
+        var calls = requests.Select(r => Task.Run(() => AskAsync(client, request: r))).ToList();
         await inner.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
         // Every request has missed in the store and gone on to the in-flight map: the leader upstream, the followers to wait on it.
         await context.StoreReads.Reaching(requests.Count).WaitAsync(TimeSpan.FromSeconds(10));
@@ -44,7 +40,7 @@ public sealed class InFlightCoalescerTests(GarnetServerFixture garnet) : CacheCl
         using var client = context.CreateClient(inner);
 
         var requests = Enumerable.Range(0, 5).Select(_ => new ResponseCacheScope(Partition)).ToList();
-        var streams = requests.Select(r => Task.Run(() => Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: r))))).ToList();
+        var streams = requests.Select(r => Task.Run(() => StreamAsync(client, request: r))).ToList();
         await inner.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await context.StoreReads.Reaching(requests.Count).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(1, inner.Calls);
@@ -67,10 +63,10 @@ public sealed class InFlightCoalescerTests(GarnetServerFixture garnet) : CacheCl
         var followerInner = new ScriptedChatClient();
         using var followerClient = context.CreateClient(followerInner);
 
-        var leader = Task.Run(() => Collect(leaderClient.GetStreamingResponseAsync(CacheTestData.Conversation(), Options())));
+        var leader = Task.Run(() => StreamAsync(leaderClient));
         await leaderInner.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var followerRequest = new ResponseCacheScope(Partition);
-        var follower = Task.Run(() => Collect(followerClient.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: followerRequest))));
+        var follower = Task.Run(() => StreamAsync(followerClient, request: followerRequest));
         await context.StoreReads.Reaching(2).WaitAsync(TimeSpan.FromSeconds(10)); // the follower is waiting on the leader
         gate.SetResult();
 

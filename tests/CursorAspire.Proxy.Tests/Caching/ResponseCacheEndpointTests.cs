@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using CursorAspire.TestUpstreams.Fixtures;
 using StackExchange.Redis;
 
 namespace CursorAspire.Proxy.Tests.Caching;

@@ -1,5 +1,3 @@
-using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure.Caching;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Caching;

@@ -1,10 +1,5 @@
-using System.Diagnostics;
-using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using Polly.CircuitBreaker;
 using CursorAspire.Proxy.Configuration;
-using CursorAspire.Proxy.Context;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Caching;

@@ -1,7 +1,3 @@
-using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Context;
-using CursorAspire.Proxy.Tests.Infrastructure.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Caching;
@@ -15,12 +11,12 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
         using var context = Context();
         var failing = new ScriptedChatClient { FailAfterUpdates = 3 };
         using var failingClient = context.CreateClient(failing);
-        await Assert.ThrowsAsync<HttpRequestException>(() => Collect(failingClient.GetStreamingResponseAsync(CacheTestData.Conversation(), Options())));
+        await Assert.ThrowsAsync<HttpRequestException>(() => StreamAsync(failingClient));
 
         var healthy = new ScriptedChatClient();
         using var client = context.CreateClient(healthy);
         var next = new ResponseCacheScope(Partition);
-        var updates = await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: next)));
+        var updates = await StreamAsync(client, request: next);
 
         Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
         Assert.Equal(1, healthy.Calls);
@@ -123,7 +119,7 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
         for (var i = 0; i < 4; i++)
         {
             var request = new ResponseCacheScope(Partition);
-            await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: request), CacheTestData.Deadline());
+            await AskAsync(client, request: request);
             outcomes.Add(request.Outcome);
         }
 
@@ -139,11 +135,11 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
         var inner = new ScriptedChatClient { Response = () => CacheTestData.TextResponse(answers.Dequeue()) };
         using var client = context.CreateClient(inner);
 
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
+        await AskAsync(client);
         var noCache = ResponseCacheScope.FromCacheControl(Partition, ["no-cache"]);
-        var fresh = await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: noCache), CacheTestData.Deadline());
+        var fresh = await AskAsync(client, request: noCache);
         var after = new ResponseCacheScope(Partition);
-        var cached = await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: after), CacheTestData.Deadline());
+        var cached = await AskAsync(client, request: after);
 
         Assert.Equal(2, inner.Calls);
         Assert.Equal(ResponseCacheOutcome.Bypass, noCache.Outcome);
@@ -161,11 +157,11 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
         using var client = context.CreateClient(inner);
 
         var noStore = ResponseCacheScope.FromCacheControl(Partition, ["no-store"]);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: noStore), CacheTestData.Deadline());
+        await AskAsync(client, request: noStore);
         var next = new ResponseCacheScope(Partition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: next), CacheTestData.Deadline());
+        await AskAsync(client, request: next);
         var noStoreAgain = ResponseCacheScope.FromCacheControl(Partition, ["no-store"]);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: noStoreAgain), CacheTestData.Deadline());
+        await AskAsync(client, request: noStoreAgain);
 
         Assert.Equal(ResponseCacheOutcome.Miss, noStore.Outcome);
         Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
@@ -185,7 +181,7 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
         var requests = new[] { new ResponseCacheScope(Partition), new ResponseCacheScope(Partition) };
         foreach (var request in requests)
         {
-            await client.GetResponseAsync(CacheTestData.Conversation(), Options(o => o.Temperature = temperature, request), CacheTestData.Deadline());
+            await AskAsync(client, o => o.Temperature = temperature, request);
         }
 
         Assert.Equal(2, inner.Calls);
@@ -203,8 +199,8 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
         using var client = context.CreateClient(inner);
 
         var second = new ResponseCacheScope(Partition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(o => o.Temperature = temperature), CacheTestData.Deadline());
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(o => o.Temperature = temperature, second), CacheTestData.Deadline());
+        await AskAsync(client, o => o.Temperature = temperature);
+        await AskAsync(client, o => o.Temperature = temperature, second);
 
         Assert.Equal(1, inner.Calls);
         Assert.Equal(ResponseCacheOutcome.Hit, second.Outcome);
@@ -234,10 +230,10 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
         using var client = context.CreateClient(inner);
 
         var viaRoute = new ResponseCacheScope(Partition);
-        await routeOff.GetResponseAsync(CacheTestData.Conversation(), Options(request: viaRoute), CacheTestData.Deadline());
-        await routeOff.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
+        await AskAsync(routeOff, request: viaRoute);
+        await AskAsync(routeOff);
         var viaRequest = new ResponseCacheScope(Partition) { ModelAllowsCaching = false };
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: viaRequest), CacheTestData.Deadline());
+        await AskAsync(client, request: viaRequest);
 
         Assert.Equal(3, inner.Calls);
         Assert.Equal(ResponseCacheOutcome.Bypass, viaRoute.Outcome);
@@ -252,8 +248,8 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
         using var client = context.CreateClient(inner);
 
         var second = new ResponseCacheScope(Partition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: second), CacheTestData.Deadline());
+        await AskAsync(client);
+        await AskAsync(client, request: second);
 
         Assert.Equal(2, inner.Calls);
         Assert.Equal(ResponseCacheOutcome.Bypass, second.Outcome);

@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Context;
-using CursorAspire.Proxy.Tests.Infrastructure.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Caching;
@@ -18,9 +13,9 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         using var client = context.CreateClient(inner);
 
         var first = new ResponseCacheScope(Partition);
-        var firstResponse = await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: first), CacheTestData.Deadline());
+        var firstResponse = await AskAsync(client, request: first);
         var second = new ResponseCacheScope(Partition);
-        var secondResponse = await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: second), CacheTestData.Deadline());
+        var secondResponse = await AskAsync(client, request: second);
 
         Assert.Equal(1, inner.Calls);
         Assert.Equal(ResponseCacheOutcome.Miss, first.Outcome);
@@ -46,7 +41,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
+        await AskAsync(client);
         var changed = new ResponseCacheScope(Partition);
         await client.GetResponseAsync(
             CacheTestData.Conversation(),
@@ -64,11 +59,11 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
+        await AskAsync(client);
         var changed = new ResponseCacheScope(Partition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(o => o.ToolMode = ChatToolMode.RequireSpecific("read_file"), changed), CacheTestData.Deadline());
+        await AskAsync(client, o => o.ToolMode = ChatToolMode.RequireSpecific("read_file"), changed);
         var again = new ResponseCacheScope(Partition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(o => o.ToolMode = ChatToolMode.RequireSpecific("read_file"), again), CacheTestData.Deadline());
+        await AskAsync(client, o => o.ToolMode = ChatToolMode.RequireSpecific("read_file"), again);
 
         Assert.Equal(2, inner.Calls);
         Assert.Equal(ResponseCacheOutcome.Miss, changed.Outcome);
@@ -83,9 +78,9 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         using var client = context.CreateClient(inner);
         var otherPartition = Partition + "-other-key";
 
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
+        await AskAsync(client);
         var other = new ResponseCacheScope(otherPartition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: other, partition: otherPartition), CacheTestData.Deadline());
+        await AskAsync(client, request: other, partition: otherPartition);
 
         Assert.Equal(2, inner.Calls);
         Assert.Equal(ResponseCacheOutcome.Miss, other.Outcome);
@@ -99,8 +94,8 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         using var ollama = context.CreateClient(inner, "ollama");
         using var openAi = context.CreateClient(inner, "openai");
 
-        await ollama.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
-        await openAi.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
+        await AskAsync(ollama);
+        await AskAsync(openAi);
 
         Assert.Equal(2, inner.Calls);
     }
@@ -113,9 +108,9 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
+        await AskAsync(client);
         var beforeExpiry = new ResponseCacheScope(Partition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: beforeExpiry), CacheTestData.Deadline());
+        await AskAsync(client, request: beforeExpiry);
         // Polls the real condition: the same request is answered from the store until Redis lets the entry go, and the
         // first one after that goes upstream (a hit in between calls nothing upstream).
         ResponseCacheScope afterExpiry;
@@ -141,9 +136,9 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         using var client = context.CreateClient(inner);
 
         var first = new ResponseCacheScope(Partition);
-        var original = await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: first)));
+        var original = await StreamAsync(client, request: first);
         var second = new ResponseCacheScope(Partition);
-        var replayed = await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: second)));
+        var replayed = await StreamAsync(client, request: second);
 
         Assert.Equal(1, inner.Calls);
         Assert.Equal(ResponseCacheOutcome.Miss, first.Outcome);
@@ -171,9 +166,9 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options()));
+        await StreamAsync(client);
         var nonStreaming = new ResponseCacheScope(Partition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: nonStreaming), CacheTestData.Deadline());
+        await AskAsync(client, request: nonStreaming);
 
         Assert.Equal(ResponseCacheOutcome.Miss, nonStreaming.Outcome);
         Assert.Equal(2, inner.Calls);
@@ -196,14 +191,14 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         string? missTag, hitTag;
         using (var span = source.StartActivity("chat miss"))
         {
-            await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
+            await AskAsync(client);
             missTag = span?.GetTagItem("cursoraspire.cache.outcome") as string;
         }
 
         ChatResponse hit;
         using (var span = source.StartActivity("chat hit"))
         {
-            hit = await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
+            hit = await AskAsync(client);
             hitTag = span?.GetTagItem("cursoraspire.cache.outcome") as string;
         }
 

@@ -55,11 +55,10 @@ public sealed class ProviderBreakerTests
     public async Task AWrongUpstreamKeyDoesNotOpenTheBreakerSoTheClientKeepsSeeingWhy()
     {
         await using var openai = await OpenAIStandIn.StartAsync(new OpenAIStandInOptions { ApiKey = "sk-the-right-upstream-key" });
-        var config = ProxyHost.OpenAIConfig(openai.ApiBaseUri);
-        config["Proxy:Providers:openai:ApiKey"] = "sk-a-wrong-upstream-key";
-        config["Proxy:Retry:MaxAttempts"] = "1";
-        config["Proxy:Breaker:MinimumThroughput"] = "2";
-        await using var proxy = await ProxyHost.StartAsync(config);
+        await using var proxy = await ProxyHost.StartAsync(ProxyHost.OpenAIConfig(openai.ApiBaseUri)
+            .With("Proxy:Providers:openai:ApiKey", "sk-a-wrong-upstream-key")
+            .With("Proxy:Retry:MaxAttempts", "1")
+            .With("Proxy:Breaker:MinimumThroughput", "2"));
 
         for (var i = 0; i < 5; i++)
         {

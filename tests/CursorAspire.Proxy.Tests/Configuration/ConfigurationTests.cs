@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace CursorAspire.Proxy.Tests.Configuration;
 
 /// <summary>A configuration the proxy cannot serve fails start-up with a message that names the key.</summary>

@@ -1,5 +1,3 @@
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CursorAspire.Proxy.Tests.Conversations;

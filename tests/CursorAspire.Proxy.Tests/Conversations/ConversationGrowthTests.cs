@@ -1,4 +1,3 @@
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using StackExchange.Redis;
 
 namespace CursorAspire.Proxy.Tests.Conversations;

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
-using CursorAspire.TestUpstreams.Fixtures;
 
 namespace CursorAspire.Proxy.Tests.Edge;
 

@@ -1,4 +1,3 @@
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CursorAspire.Proxy.Tests.Edge;

@@ -1,5 +1,4 @@
 using CsCheck;
-using CursorAspire.TestUpstreams.Fixtures;
 
 namespace CursorAspire.Proxy.Tests.Endpoints;
 

@@ -3,7 +3,6 @@
 
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using OpenAI.Responses;
 using StackExchange.Redis;
 

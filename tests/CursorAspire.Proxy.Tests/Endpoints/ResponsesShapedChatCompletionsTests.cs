@@ -1,6 +1,3 @@
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using CursorAspire.TestUpstreams.Fixtures;
-
 namespace CursorAspire.Proxy.Tests.Endpoints;
 
 /// <summary>

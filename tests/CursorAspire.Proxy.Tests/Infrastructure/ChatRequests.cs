@@ -1,5 +1,3 @@
-using CursorAspire.TestUpstreams.Fixtures;
-
 namespace CursorAspire.Proxy.Tests.Infrastructure;
 
 /// <summary>Small request bodies and a poster for endpoint tests.</summary>

@@ -1,8 +1,4 @@
-using CursorAspire.Proxy.Context;
 using CursorAspire.Proxy.Providers;
-using CursorAspire.Proxy.Tests.Infrastructure.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using CursorAspire.Proxy.Caching;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Providers;

@@ -4,9 +4,7 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using OpenAI.Responses;
 using StackExchange.Redis;
 

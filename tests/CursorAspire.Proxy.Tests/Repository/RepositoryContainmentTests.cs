@@ -1,5 +1,3 @@
-using CursorAspire.TestUpstreams.Fixtures;
-
 using System.Text.RegularExpressions;
 
 namespace CursorAspire.Proxy.Tests.Repository;

@@ -21,9 +21,8 @@ public class ModelRoutingTests
     public async Task ProviderSlashModelRoutesStraightToThatProvider()
     {
         await using var ollama = await OllamaStandIn.StartAsync();
-        var config = ProxyHost.OllamaConfig(ollama.BaseUri);
-        config["Proxy:Providers:ollama:AllowAnyModel"] = "true";
-        await using var proxy = await ProxyHost.StartAsync(config);
+        await using var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(ollama.BaseUri)
+            .With("Proxy:Providers:ollama:AllowAnyModel", "true"));
 
         var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple("ollama/llama3.2:3b", stream: true));
 

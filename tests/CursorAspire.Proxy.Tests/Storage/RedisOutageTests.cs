@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using Xunit.Abstractions;
 
 namespace CursorAspire.Proxy.Tests.Storage;

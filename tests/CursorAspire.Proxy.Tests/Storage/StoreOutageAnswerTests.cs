@@ -1,5 +1,3 @@
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-
 namespace CursorAspire.Proxy.Tests.Storage;
 
 /// <summary>

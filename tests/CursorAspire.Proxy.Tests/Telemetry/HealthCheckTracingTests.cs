@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using OpenTelemetry.Trace;
 
 namespace CursorAspire.Proxy.Tests.Telemetry;

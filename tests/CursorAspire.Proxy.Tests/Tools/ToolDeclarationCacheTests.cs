@@ -1,5 +1,3 @@
-using CursorAspire.Proxy.Wire;
-using CursorAspire.TestUpstreams.Fixtures;
 using CursorAspire.Proxy.Wire.ChatCompletions;
 using Microsoft.Extensions.AI;
 

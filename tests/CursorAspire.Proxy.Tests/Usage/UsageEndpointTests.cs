@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 
 namespace CursorAspire.Proxy.Tests.Usage;
 

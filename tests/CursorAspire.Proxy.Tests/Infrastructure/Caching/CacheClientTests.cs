@@ -1,6 +1,3 @@
-using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Context;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Infrastructure.Caching;
@@ -34,11 +31,19 @@ public abstract class CacheClientTests(GarnetServerFixture garnet) : IClassFixtu
         return updates;
     }
 
+    /// <summary>Asks <paramref name="client"/> the conversation, not streamed, with the test's options.</summary>
+    protected Task<ChatResponse> AskAsync(IChatClient client, Action<ChatOptions>? configure = null, ResponseCacheScope? request = null, string? partition = null) =>
+        client.GetResponseAsync(CacheTestData.Conversation(), Options(configure, request, partition), CacheTestData.Deadline());
+
+    /// <summary>Asks <paramref name="client"/> the conversation, streamed, with the test's options, and collects the updates.</summary>
+    protected Task<List<ChatResponseUpdate>> StreamAsync(IChatClient client, Action<ChatOptions>? configure = null, ResponseCacheScope? request = null) =>
+        Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(configure, request)));
+
     /// <summary>Streams the conversation through <paramref name="client"/> with a scope of its own, to read the outcome from.</summary>
     protected async Task<ResponseCacheScope> StreamConversationAsync(IChatClient client)
     {
         var next = new ResponseCacheScope(Partition);
-        await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: next)));
+        await StreamAsync(client, request: next);
         return next;
     }
 }

@@ -1,9 +1,7 @@
 using System.Diagnostics.Metrics;
-using CursorAspire.Proxy.Caching;
 using CursorAspire.Proxy.Telemetry;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Microsoft.Extensions.AI;
 

@@ -1,5 +1,3 @@
-using CursorAspire.TestUpstreams.Fixtures;
-
 namespace CursorAspire.Proxy.Tests.Providers.Anthropic;
 
 /// <summary>

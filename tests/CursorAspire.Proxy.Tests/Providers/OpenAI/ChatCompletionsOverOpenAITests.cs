@@ -1,4 +1,3 @@
-using CursorAspire.TestUpstreams.Fixtures;
 using System.ClientModel;
 using OpenAI;
 using OpenAI.Chat;

@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
 
-using CursorAspire.Proxy.Wire;
-using CursorAspire.TestUpstreams.Fixtures;
-using CursorAspire.Proxy.Context;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Providers.OpenAI;

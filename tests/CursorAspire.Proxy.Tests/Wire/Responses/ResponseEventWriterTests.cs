@@ -1,5 +1,4 @@
 using System.Buffers;
-using CursorAspire.Proxy.Wire;
 using CursorAspire.Proxy.Wire.Responses;
 using Microsoft.Extensions.AI;
 
