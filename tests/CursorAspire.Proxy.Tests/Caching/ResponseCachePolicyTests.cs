@@ -74,8 +74,7 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
         var inner = new ScriptedChatClient { Updates = () => CacheTestData.ToolCallStream().Where(u => u.FinishReason is null).ToList() };
         using var client = context.CreateClient(inner);
 
-        await StreamConversationAsync(client);
-        var next = await StreamConversationAsync(client);
+        var next = await StreamTwiceAsync(client);
 
         Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
         Assert.Equal(2, inner.Calls);
@@ -95,8 +94,7 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
         };
         using var client = context.CreateClient(inner);
 
-        await StreamConversationAsync(client);
-        var next = await StreamConversationAsync(client);
+        var next = await StreamTwiceAsync(client);
 
         Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
         Assert.Equal(2, inner.Calls);

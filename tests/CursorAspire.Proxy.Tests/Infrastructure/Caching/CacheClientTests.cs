@@ -46,4 +46,11 @@ public abstract class CacheClientTests(GarnetServerFixture garnet) : IClassFixtu
         await StreamAsync(client, request: next);
         return next;
     }
+
+    /// <summary>Streams the conversation through <paramref name="client"/> twice; the second time's scope, to read its outcome from.</summary>
+    protected async Task<ResponseCacheScope> StreamTwiceAsync(IChatClient client)
+    {
+        await StreamConversationAsync(client);
+        return await StreamConversationAsync(client);
+    }
 }
