@@ -4,6 +4,9 @@ using Microsoft.AspNetCore.Http;
 
 namespace CursorAspire.TestUpstreams;
 
+// Over 300 lines because the stand-in speaks the Messages API in one place: the request rules the real API enforces
+// (with its own error messages), the message object, and every event of its stream.
+
 /// <summary>
 /// <c>POST /v1/messages</c> with Anthropic's exact shapes: a <c>message</c> object, or SSE with named events
 /// (<c>message_start</c>, <c>ping</c>, <c>content_block_start</c>/<c>_delta</c>/<c>_stop</c>, <c>message_delta</c>,

@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Http;
 
 namespace CursorAspire.TestUpstreams;
 
+// Over 300 lines because the stand-in speaks Chat Completions in one place: the request rules the real API enforces
+// (with its own error messages), the completion object, and its chunks.
+
 /// <summary>
 /// <c>POST /v1/chat/completions</c> with OpenAI's exact shapes: a <c>chat.completion</c> object, or SSE
 /// <c>chat.completion.chunk</c> events ending in <c>data: [DONE]</c>.
