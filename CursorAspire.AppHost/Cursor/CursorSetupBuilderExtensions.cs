@@ -109,8 +109,10 @@ public static class CursorSetupBuilderExtensions
                     new ResourcePropertySnapshot(BaseUrlProperty, instructions.BaseUrl) { DisplayName = "Cursor: Override OpenAI Base URL" },
                     new ResourcePropertySnapshot(ApiKeyProperty, key) { DisplayName = "Cursor: OpenAI API Key", IsSensitive = true },
                     new ResourcePropertySnapshot(ModelsProperty, string.Join(", ", instructions.Models)) { DisplayName = "Cursor: custom models" })),
+            // Shaped as the snapshot Aspire builds from the annotation at the next state change, so the two agree.
             Urls = instructions.IsPublic
-                ? s.Urls.RemoveAll(u => u.Name == PublicUrlDisplayText).Add(new UrlSnapshot(PublicUrlDisplayText, instructions.BaseUrl, IsInternal: false))
+                ? s.Urls.RemoveAll(u => u.Name == PublicUrlDisplayText || u.DisplayProperties.DisplayName == PublicUrlDisplayText)
+                    .Add(new UrlSnapshot(null, instructions.BaseUrl, IsInternal: false) { DisplayProperties = new UrlDisplayPropertiesSnapshot(PublicUrlDisplayText, 0) })
                 : s.Urls,
         }).ConfigureAwait(false);
     }
