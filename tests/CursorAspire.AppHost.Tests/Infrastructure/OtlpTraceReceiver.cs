@@ -17,7 +17,7 @@ namespace CursorAspire.AppHost.Tests.Infrastructure;
 /// </summary>
 /// <remarks>
 /// The request is read with Google.Protobuf's wire reader (already here through Aspire.Hosting): no package ships the
-/// OTLP message types, and only four fields are needed (resource attributes, span name, span id, parent span id).
+/// OTLP message types, and only a few fields are needed (resource attributes, trace id, span id, parent span id, name).
 /// </remarks>
 internal sealed class OtlpTraceReceiver : IAsyncDisposable
 {
@@ -89,6 +89,7 @@ internal sealed class OtlpTraceReceiver : IAsyncDisposable
             {
                 _spans.Enqueue(new ReceivedSpan(
                     service,
+                    Fields(span, 1).Select(f => f.ToBase64()).FirstOrDefault() ?? "",
                     Fields(span, 5).Select(f => f.ToStringUtf8()).FirstOrDefault() ?? "",
                     Fields(span, 2).Select(f => f.ToBase64()).FirstOrDefault() ?? "",
                     Fields(span, 4).Select(f => f.ToBase64()).FirstOrDefault(f => f.Length > 0)));
@@ -129,8 +130,8 @@ internal sealed class OtlpTraceReceiver : IAsyncDisposable
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
-/// <summary>A span as received: who sent it, its name, its id and its parent's (null for a root span).</summary>
-internal sealed record ReceivedSpan(string Service, string Name, string SpanId, string? ParentSpanId)
+/// <summary>A span as received: who sent it, its trace, its name, its id and its parent's (null for a root span).</summary>
+internal sealed record ReceivedSpan(string Service, string TraceId, string Name, string SpanId, string? ParentSpanId)
 {
     public override string ToString() => $"{Service}: {Name}{(ParentSpanId is null ? " (root)" : "")}";
 }
