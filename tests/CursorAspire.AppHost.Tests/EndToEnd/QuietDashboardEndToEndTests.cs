@@ -48,9 +48,7 @@ public sealed class QuietDashboardEndToEndTests
             ],
             ct);
         builder.CreateResourceBuilder(Assert.Single(builder.Resources.OfType<OllamaExecutableResource>())).WithEnvironment("STANDIN_MODELS", ModelName);
-        var tunnel = Assert.Single(builder.Resources.OfType<ICloudflareTunnelResource>());
-        builder.CreateResourceBuilder(tunnel).WithEnvironment("CLOUDFLARED_STANDIN_PORT", edgePort.ToString(CultureInfo.InvariantCulture));
-        builder.Services.AddHttpClient(CloudflareTunnelResourceBuilderExtensions.HealthCheckHttpClientName).AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort));
+        var tunnel = StandIn.RouteTunnelThroughEdge(builder, edgePort);
         builder.Services.AddLogging(logging => logging.AddProvider(console));
         otlp.ExportHere(builder);
 

@@ -47,11 +47,7 @@ public sealed class TunnelHealEndToEndTests(ITestOutputHelper output)
         builder.CreateResourceBuilder(Assert.Single(builder.Resources.OfType<OllamaExecutableResource>()))
             .WithEnvironment("STANDIN_MODELS", ModelName)
             .WithEnvironment("STANDIN_REPLY", """{"ToolCalls":[{"Name":"ReadFile","ArgumentsJson":"{\"path\":\"/workspace/README.md\"}"}]}""");
-        var tunnel = Assert.Single(builder.Resources.OfType<ICloudflareTunnelResource>());
-        builder.CreateResourceBuilder(tunnel).WithEnvironment("CLOUDFLARED_STANDIN_PORT", edgePort.ToString(CultureInfo.InvariantCulture));
-        // What DNS and Cloudflare's edge do for the real hostname: for the tunnel's health check and watchdog, and the check.
-        builder.Services.AddHttpClient(CloudflareTunnelResourceBuilderExtensions.HealthCheckHttpClientName).AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort));
-        builder.Services.AddHttpClient(CursorCheckPublisher.HttpClientName).AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort));
+        var tunnel = StandIn.RouteTunnelThroughEdge(builder, edgePort);
         builder.Services.AddLogging(logging => logging.AddProvider(console));
         otlp.ExportHere(builder);
 

@@ -43,9 +43,9 @@ public sealed class HealthCheckTracingTests(GarnetServerFixture garnet)
         // The request's own Redis work under its span stays in (the state store's transactions); commands the client
         // library issues with no request around them would be roots of their own, and are left out with the PINGs.
         Assert.NotEmpty(redis);
-        // Every Redis span exported belongs to the model request's trace: none is a trace of its own.
-        var request = Assert.Single(exported, a => a.Kind == ActivityKind.Server && a.DisplayName.Contains("chat/completions", StringComparison.Ordinal));
-        Assert.All(redis, a => Assert.Equal(request.TraceId, a.TraceId));
+        // Every Redis span exported sits under a request: none is a trace of its own (the exporter sees every proxy this
+        // test process runs, so this holds for all of them).
+        Assert.All(redis, a => Assert.NotEqual(default, a.ParentSpanId));
     }
 
 }

@@ -24,16 +24,8 @@ public sealed partial class CloudflareTunnelEndToEndTests(ITestOutputHelper outp
         var ct = deadline.Token;
         var edgePort = FreePort.Next();
         var (builder, origin) = CreateWithOrigin();
-        var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
-            {
-                o.ContainerRuntime = "none";
-                o.CloudflaredPath = ModelInspection.StandInPath;
-                o.HealthPollInterval = TimeSpan.FromSeconds(1);
-            })
-            .WithEnvironment("CLOUDFLARED_STANDIN_PORT", edgePort.ToString(CultureInfo.InvariantCulture));
+        var tunnel = AddStandInTunnel(builder, origin, edgePort, o => o.HealthPollInterval = TimeSpan.FromSeconds(1));
         origin.WithTunnelPublicUrl(tunnel);
-        builder.Services.AddHttpClient(CloudflareTunnelResourceBuilderExtensions.HealthCheckHttpClientName)
-            .AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort));
 
         await using var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct);
@@ -73,19 +65,11 @@ public sealed partial class CloudflareTunnelEndToEndTests(ITestOutputHelper outp
         const string Hostname = "cursor.example.com";
         var (builder, origin) = CreateWithOrigin();
         builder.Configuration["Parameters:cloudflare-tunnel-token"] = "eyJhIjoiMTIzNDU2Nzg5MCIsInQiOiJmYWtlLXRva2VuIn0";
-        var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
-            {
-                o.ContainerRuntime = "none";
-                o.CloudflaredPath = ModelInspection.StandInPath;
-                o.HealthPollInterval = TimeSpan.FromSeconds(1);
-            })
+        var tunnel = AddStandInTunnel(builder, origin, edgePort, o => o.HealthPollInterval = TimeSpan.FromSeconds(1), Hostname)
             .WithNamedTunnel(builder.AddParameter("cloudflare-tunnel-token", secret: true), Hostname)
             .WithEnvironment("CLOUDFLARED_STANDIN_ORIGIN", origin.GetEndpoint("http"))
-            .WithEnvironment("CLOUDFLARED_STANDIN_HOSTNAME", Hostname)
-            .WithEnvironment("CLOUDFLARED_STANDIN_PORT", edgePort.ToString(CultureInfo.InvariantCulture));
+            .WithEnvironment("CLOUDFLARED_STANDIN_HOSTNAME", Hostname);
         origin.WithTunnelPublicUrl(tunnel);
-        builder.Services.AddHttpClient(CloudflareTunnelResourceBuilderExtensions.HealthCheckHttpClientName)
-            .AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort, Hostname));
 
         await using var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct);
@@ -120,4 +104,22 @@ public sealed partial class CloudflareTunnelEndToEndTests(ITestOutputHelper outp
 
     private static string? HealsOf(ResourceEvent e) =>
         e.Snapshot.Properties.FirstOrDefault(p => p.Name == CloudflareTunnelStates.HealsProperty)?.Value as string;
+
+    /// <summary>
+    /// A tunnel run by the cloudflared stand-in in front of the origin, with its edge on <paramref name="edgePort"/>, and
+    /// its health check and watchdog sent to that edge for the tunnel's hostnames (quick, and <paramref name="namedHosts"/>).
+    /// </summary>
+    private static IResourceBuilder<ICloudflareTunnelResource> AddStandInTunnel(
+        IDistributedApplicationTestingBuilder builder, IResourceBuilder<ExecutableResource> origin, int edgePort, Action<CloudflareTunnelOptions>? configure = null, params string[] namedHosts)
+    {
+        builder.Services.AddHttpClient(CloudflareTunnelResourceBuilderExtensions.HealthCheckHttpClientName)
+            .AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort, namedHosts));
+        return builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
+            {
+                o.ContainerRuntime = "none"; // this machine has no container runtime; don't spend the probe
+                o.CloudflaredPath = ModelInspection.StandInPath;
+                configure?.Invoke(o);
+            })
+            .WithEnvironment("CLOUDFLARED_STANDIN_PORT", edgePort.ToString(CultureInfo.InvariantCulture));
+    }
 }
