@@ -25,12 +25,14 @@ var proxy = builder.AddCursorProxy("proxy")
 
 // Local models: Ollama container (models volume) | `ollama serve` | left out with a warning, as remote models still work.
 // Each Ollama:Models entry is pulled once Ollama is healthy and served as local-<model>; the proxy waits for the download.
+// Ollama listens on its own port, so a dead Ollama refuses the proxy at once; one that exits by itself (a crash, an
+// out-of-memory kill, a container stopped from outside) is started again with backoff, its downloaded models kept.
 var ollama = builder.AddOllamaServer("ollama", options =>
 {
     plan.ConfigureOllama(options);
     options.Gpu = settings.OllamaGpu;
     options.Args = settings.OllamaArgs;
-});
+})?.WithRestartOnExit();
 if (ollama is not null)
 {
     proxy.WithOllamaProvider("ollama", ollama);

@@ -11,7 +11,7 @@ namespace Aspire.Hosting;
 /// One class in several files, one concern each: adding the resource (this file); how cloudflared runs, as a container,
 /// an executable or not at all (<c>.Runner.cs</c>); downloading cloudflared on first run when nothing else can run it
 /// (<c>.Install.cs</c>); quick versus named tunnels (<c>.NamedTunnel.cs</c>); the health check through the public URL
-/// (<c>.Health.cs</c>); and handing the public URL to the resources that need it (<c>.PublicUrl.cs</c>).
+/// and the watchdog that heals it (<c>.Health.cs</c>); and handing the public URL to the resources that need it (<c>.PublicUrl.cs</c>).
 /// </remarks>
 public static partial class CloudflareTunnelResourceBuilderExtensions
 {
@@ -112,6 +112,7 @@ public static partial class CloudflareTunnelResourceBuilderExtensions
         return resourceBuilder
             .WithArgs(context => AddCloudflaredArguments(tunnel, context))
             .WithPublicUrlWatcher()
-            .WithReachableThroughTunnelHealthCheck();
+            .WithReachableThroughTunnelHealthCheck()
+            .WithWatchdog();
     }
 }

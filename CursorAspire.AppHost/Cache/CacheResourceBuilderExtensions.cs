@@ -29,7 +29,11 @@ public static class CacheResourceBuilderExtensions
         configure?.Invoke(options);
         if (options.UseContainer)
         {
-            return builder.AddRedis(name).WithDataVolume();
+            // Plain TCP between local processes, as in the other modes: with TLS, Aspire's Redis needs a trusted development
+            // certificate, and a machine without one gets the dashboard's "No trusted development certificate" banner.
+#pragma warning disable ASPIRECERTIFICATES001 // Experimental; the documented way to turn a resource's certificate set-up off.
+            return builder.AddRedis(name).WithDataVolume().WithoutHttpsCertificate();
+#pragma warning restore ASPIRECERTIFICATES001
         }
 
         return options.RedisServerPath is { } redisServer

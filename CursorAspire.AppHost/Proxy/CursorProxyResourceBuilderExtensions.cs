@@ -22,7 +22,10 @@ public static partial class CursorProxyResourceBuilderExtensions
     /// Adds CursorAspire.Proxy, the OpenAI-compatible endpoint Cursor calls, as a .NET project with everything
     /// <c>AddProject</c> gives one (endpoints from its launch settings, OpenTelemetry, console logs, replicas), healthy
     /// once <see cref="HealthPath"/> answers. It runs as Production whatever the AppHost's own environment: it sits on a
-    /// public URL, where a developer exception page has no place.
+    /// public URL, where a developer exception page has no place. It serves plain HTTP on loopback (TLS is the public
+    /// front end's, Cloudflare's for the tunnel), so it asks for no development certificate: Aspire otherwise gives every
+    /// project Kestrel's certificate set-up and, on a machine without a trusted one (a fresh Linux with only the SDK),
+    /// tops every dashboard page with a red "No trusted development certificate" banner.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name.</param>
@@ -31,12 +34,15 @@ public static partial class CursorProxyResourceBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 #pragma warning disable ASPIREPROJECTS001 // What AddProject<T> does, with a resource type of our own (documented for integrations that add one).
+#pragma warning disable ASPIRECERTIFICATES001 // Experimental; the documented way to turn a resource's certificate set-up off.
         return builder.AddResource(new CursorProxyResource(name))
             .WithAnnotation(new Projects.CursorAspire_Proxy())
             .WithProjectDefaults(new ProjectResourceOptions())
-#pragma warning restore ASPIREPROJECTS001
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
+            .WithoutHttpsCertificate()
             .WithHttpHealthCheck(HealthPath);
+#pragma warning restore ASPIRECERTIFICATES001
+#pragma warning restore ASPIREPROJECTS001
     }
 
     /// <summary>

@@ -160,11 +160,7 @@ public sealed class CursorCheckEndToEndTests
             ollama.WithEnvironment("STANDIN_REPLY", reply);
         }
 
-        builder.CreateResourceBuilder(Assert.Single(builder.Resources.OfType<ICloudflareTunnelResource>()))
-            .WithEnvironment("CLOUDFLARED_STANDIN_PORT", edgePort.ToString(CultureInfo.InvariantCulture));
-        // What DNS and Cloudflare's edge do for the real hostname, for the tunnel's health check and for the Cursor check.
-        builder.Services.AddHttpClient(CloudflareTunnelResourceBuilderExtensions.HealthCheckHttpClientName).AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort));
-        builder.Services.AddHttpClient(CursorCheckPublisher.HttpClientName).AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort));
+        StandIn.RouteTunnelThroughEdge(builder, edgePort);
         builder.Services.AddLogging(logging => logging.AddProvider(console));
         return builder;
     }
