@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Options;
 using CursorAspire.Proxy.Caching;
+using CursorAspire.Proxy.Calls;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
@@ -48,6 +48,7 @@ public static class ProxyApplication
             .AddProxyRouting()
             .AddProxyProviders()
             .AddProxyPipeline()
+            .AddProxyCalls(configuration)
             .AddResponseCache(configuration, CacheConnectionName)
             .AddReasoningContinuity(configuration)
             .AddConversations(configuration)

@@ -3,10 +3,10 @@ namespace CursorAspire.Proxy.Caching;
 /// <summary>The leader's promise to hand its answer to concurrent identical requests.</summary>
 internal sealed class InFlightLease
 {
-    private readonly InFlightResponses _owner;
+    private readonly InFlightCoalescer _owner;
     private readonly TaskCompletionSource<byte[]?> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public InFlightLease(InFlightResponses owner, string key)
+    public InFlightLease(InFlightCoalescer owner, string key)
     {
         _owner = owner;
         Key = key;

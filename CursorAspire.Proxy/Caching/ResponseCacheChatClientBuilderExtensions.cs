@@ -1,6 +1,3 @@
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
-
 namespace CursorAspire.Proxy.Caching;
 
 /// <summary>Adds the response cache to a chat client pipeline.</summary>
@@ -24,7 +21,7 @@ public static class ResponseCacheChatClientBuilderExtensions
             inner,
             providerName,
             services.GetRequiredService<ResponseCacheStore>(),
-            services.GetRequiredService<InFlightResponses>(),
+            services.GetRequiredService<InFlightCoalescer>(),
             services.GetRequiredService<ResponseCacheMetrics>(),
             services.GetRequiredService<IOptions<ResponseCacheOptions>>(),
             enabledForModel,

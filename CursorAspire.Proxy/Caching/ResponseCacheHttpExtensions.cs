@@ -1,4 +1,4 @@
-using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Context;
 
 namespace CursorAspire.Proxy.Caching;
 
@@ -6,20 +6,18 @@ namespace CursorAspire.Proxy.Caching;
 public static class ResponseCacheHttpExtensions
 {
     /// <summary>
-    /// Scopes the response cache to the caller's key and to its <c>Cache-Control</c> (<c>no-cache</c>, <c>no-store</c>),
-    /// and reports the outcome as <c>x-cache</c> on whatever response goes out.
+    /// The response cache's scope for this request: the caller's key and its <c>Cache-Control</c> (<c>no-cache</c>,
+    /// <c>no-store</c>); its outcome is reported as <c>x-cache</c> on whatever response goes out.
     /// </summary>
     /// <param name="context">The request.</param>
     /// <param name="keyId">The caller's key identity: one key never reads another's cached answers.</param>
-    /// <param name="options">The request's options, which carry the scope down the pipeline.</param>
-    public static ResponseCacheRequest AttachResponseCache(this HttpContext context, string keyId, ChatOptions options)
+    public static ResponseCacheScope ScopeResponseCache(this HttpContext context, string keyId)
     {
-        var cache = ResponseCacheRequest.FromCacheControl(keyId, context.Request.Headers.CacheControl);
-        cache.AttachTo(options);
+        var cache = ResponseCacheScope.FromCacheControl(keyId, context.Request.Headers.CacheControl);
         context.Response.OnStarting(static state =>
         {
-            var (response, cacheRequest) = ((HttpResponse, ResponseCacheRequest))state;
-            response.Headers["x-cache"] = cacheRequest.XCacheHeaderValue ?? "BYPASS";
+            var (response, scope) = ((HttpResponse, ResponseCacheScope))state;
+            response.Headers["x-cache"] = scope.XCacheHeaderValue ?? "BYPASS";
             return Task.CompletedTask;
         }, (context.Response, cache));
         return cache;

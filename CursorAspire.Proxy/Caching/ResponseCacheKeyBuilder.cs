@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Caching;
+
+// Over 300 lines because the key's canonical form is one list of everything that shapes an answer, kept in one file
+// so that nothing is left out of the key unnoticed.
 
 /// <summary>
 /// Computes the cache key of a routed request: the SHA-256 (lowercase hex) of a canonical JSON form of everything
@@ -29,9 +30,6 @@ internal static class ResponseCacheKeyBuilder
     /// <summary>Option entries that identify the request or the caller rather than shape the answer.</summary>
     internal static readonly IReadOnlySet<string> IgnoredAdditionalProperties = new HashSet<string>(StringComparer.Ordinal)
     {
-        ResponseCacheRequest.AdditionalPropertiesKey,
-        Pipeline.CallerKey.Property,
-        Providers.PromptCacheKey.Property,
         "user",
         "metadata",
         "store",

@@ -3,10 +3,10 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using CursorAspire.Proxy.Pipeline;
 using CursorAspire.Proxy.Storage;
+using CursorAspire.Proxy.Telemetry;
 using StackExchange.Redis;
+using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Caching;
 
@@ -36,19 +36,15 @@ public static class ResponseCacheServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentException.ThrowIfNullOrEmpty(redisConnectionName);
 
-        services.AddOptions<ResponseCacheOptions>()
-            .Bind(configuration.GetSection(ResponseCacheOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResponseCacheOptions>, ResponseCacheOptionsValidator>());
+        services.AddValidatedOptions<ResponseCacheOptions, ResponseCacheOptionsValidator>(configuration.GetSection(ResponseCacheOptions.SectionName));
 
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ProxyMeter>();
         services.TryAddSingleton<ResponseCacheMetrics>();
-        services.TryAddSingleton<InFlightResponses>();
+        services.TryAddSingleton<InFlightCoalescer>();
         services.TryAddSingleton<ResponseCacheStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ResponseCacheWarmUp>());
-        // The middleware joins every route's pipeline between telemetry and the provider.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatPipelineStage, ResponseCacheStage>());
 
         var connectionString = Microsoft.Extensions.Configuration.ConfigurationExtensions.GetConnectionString(configuration, redisConnectionName);
         services.TryAddKeyedSingleton<IDistributedCache>(ResponseCacheStore.ServiceKey, (provider, _) =>

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using Microsoft.Extensions.AI;
+using System.Text.Json.Serialization.Metadata;
+using CursorAspire.Proxy.Context;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace CursorAspire.Proxy.Caching;
 
@@ -14,19 +13,17 @@ namespace CursorAspire.Proxy.Caching;
 /// calls the upstream once, even for concurrent identical requests.
 /// </summary>
 /// <remarks>
-/// <para>Per-request control travels in a <see cref="ResponseCacheRequest"/> under
-/// <see cref="ResponseCacheRequest.AdditionalPropertiesKey"/>; it is removed (on a clone of the options) before the
-/// inner client is called, and its <see cref="ResponseCacheRequest.Outcome"/> is filled in. Without it the request
+/// <para>The flow is M.E.AI's <c>CachingChatClient</c>'s (key, read, else call and write), with what may be read and
+/// kept decided by <see cref="ResponseCachePolicy"/>, concurrent misses joined by <see cref="InFlightCoalescer"/>, the
+/// store reached through <see cref="ResponseCacheStore"/> and entries written by <see cref="ResponseCacheSerializer"/>.</para>
+/// <para>Per-request control travels in a <see cref="ResponseCacheScope"/> on the request's
+/// <see cref="ChatCallContext"/>, and its <see cref="ResponseCacheScope.Outcome"/> is filled in. Without it the request
 /// bypasses the cache. The current span gets the tag <c>cursoraspire.cache.outcome</c>.</para>
-/// <para>Only complete answers are stored: a finish reason is present, no tool call failed to parse, no error
-/// content, the stream ran to its end without an exception and without cancellation. Streams are stored as their
-/// full list of updates and replayed update for update.</para>
+/// <para>Streams are stored as their full list of updates and replayed update for update.</para>
 /// <para>A hit keeps the original usage numbers (Cursor's context meter is driven by them) and is marked with
 /// <see cref="CacheHitPropertyName"/> = <see langword="true"/> in the <c>AdditionalProperties</c> of the
 /// <see cref="ChatResponse"/> or of every replayed <see cref="ChatResponseUpdate"/>.</para>
-/// <para>Requests whose temperature is above zero (or, by default, unspecified) bypass the cache unless
-/// <see cref="ResponseCacheOptions.CacheNonDeterministic"/> (or <see cref="ResponseCacheOptions.CacheUnspecifiedTemperature"/>) is set.
-/// Store failures never fail a request: see <see cref="ResponseCacheStore"/>.</para>
+/// <para>Store failures never fail a request: see <see cref="ResponseCacheStore"/>.</para>
 /// </remarks>
 public sealed class ResponseCachingChatClient : DelegatingChatClient
 {
@@ -45,15 +42,14 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         update?.AdditionalProperties?.TryGetValue(CacheHitPropertyName, out var value) == true && value is true;
 
     private readonly string _provider;
-    private readonly bool _enabledForRoute;
+    private readonly ResponseCachePolicy _policy;
     private readonly ResponseCacheStore _store;
-    private readonly InFlightResponses _inFlight;
+    private readonly InFlightCoalescer _inFlight;
     private readonly ResponseCacheMetrics _metrics;
-    private readonly ResponseCacheOptions _settings;
     private readonly ILogger _logger;
 
     /// <summary>Creates the middleware over <paramref name="innerClient"/>.</summary>
-    /// <param name="innerClient">The next client in the pipeline (provider quirks, then the provider).</param>
+    /// <param name="innerClient">The next client in the pipeline (reasoning continuity, provider quirks, the provider).</param>
     /// <param name="providerName">The provider this pipeline calls; part of the key.</param>
     /// <param name="store">The shared, fail-open store access.</param>
     /// <param name="inFlight">The shared map of in-flight misses.</param>
@@ -65,7 +61,7 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         IChatClient innerClient,
         string providerName,
         ResponseCacheStore store,
-        InFlightResponses inFlight,
+        InFlightCoalescer inFlight,
         ResponseCacheMetrics metrics,
         IOptions<ResponseCacheOptions> options,
         bool enabledForRoute = true,
@@ -78,11 +74,10 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(options);
         _provider = providerName;
-        _enabledForRoute = enabledForRoute;
+        _policy = new ResponseCachePolicy(options.Value, enabledForRoute);
         _store = store;
         _inFlight = inFlight;
         _metrics = metrics;
-        _settings = options.Value;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -91,48 +86,22 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var activity = Activity.Current;
-        var request = ResponseCacheRequest.From(options);
-        var innerOptions = WithoutCacheRequest(options);
-
-        var bypass = GetBypassReason(request, innerOptions);
-        if (bypass is not null)
+        if (Admit(messages, options, streaming: false) is not { } lookup)
         {
-            SetOutcome(request, activity, ResponseCacheOutcome.Bypass, bypass);
-            return await base.GetResponseAsync(messages, innerOptions, cancellationToken).ConfigureAwait(false);
+            return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
 
-        var key = ResponseCacheKeyBuilder.Compute(request!.Partition, _provider, streaming: false, messages, innerOptions);
-        var outcome = request.NoCache ? ResponseCacheOutcome.Bypass : ResponseCacheOutcome.Miss;
-
-        if (!request.NoCache)
+        var (cached, lease) = await LookUpAsync(lookup, ResponseCacheSerializer.ResponseInfo, cancellationToken).ConfigureAwait(false);
+        if (cached is not null)
         {
-            var read = await _store.TryGetAsync(key, cancellationToken).ConfigureAwait(false);
-            if (read.Found && TryReadResponse(read.Value!, out var cached))
-            {
-                return ServeHit(request, activity, cached, "store", read.Value!.Length);
-            }
-
-            outcome = read.Failed ? ResponseCacheOutcome.Error : ResponseCacheOutcome.Miss;
+            (cached.AdditionalProperties ??= [])[CacheHitPropertyName] = true;
+            return cached;
         }
-
-        InFlightLease? lease = null;
-        if (!request.NoCache && !request.NoStore)
-        {
-            lease = _inFlight.TryLead(key, out var pending);
-            if (lease is null && await pending!.WaitAsync(cancellationToken).ConfigureAwait(false) is { } shared
-                && TryReadResponse(shared, out var coalesced))
-            {
-                return ServeHit(request, activity, coalesced, "in_flight", shared.Length);
-            }
-        }
-
-        SetOutcome(request, activity, outcome, outcome == ResponseCacheOutcome.Bypass ? "no_cache" : null);
 
         ChatResponse response;
         try
         {
-            response = await base.GetResponseAsync(messages, innerOptions, cancellationToken).ConfigureAwait(false);
+            response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -141,22 +110,14 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         }
 
         byte[]? payload = null;
-        var notStorable = GetNotStorableReason(response) ?? (cancellationToken.IsCancellationRequested ? "the request was cancelled" : null);
+        var notStorable = ResponseCachePolicy.NotStorable(response, cancellationToken.IsCancellationRequested);
         if (notStorable is null)
         {
-            payload = TrySerialize(response, out notStorable);
+            payload = ResponseCacheSerializer.TrySerialize(response, out var error);
+            notStorable = payload is null ? $"the response could not be serialized ({error})" : _policy.TooLarge(payload.Length);
         }
 
-        lease?.Complete(payload);
-        try
-        {
-            await StoreAsync(request, key, payload, notStorable).ConfigureAwait(false);
-        }
-        finally
-        {
-            lease?.Release();
-        }
-
+        await KeepAsync(lookup, lease, notStorable is null ? payload : null, notStorable).ConfigureAwait(false);
         return response;
     }
 
@@ -165,15 +126,9 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var activity = Activity.Current;
-        var request = ResponseCacheRequest.From(options);
-        var innerOptions = WithoutCacheRequest(options);
-
-        var bypass = GetBypassReason(request, innerOptions);
-        if (bypass is not null)
+        if (Admit(messages, options, streaming: true) is not { } lookup)
         {
-            SetOutcome(request, activity, ResponseCacheOutcome.Bypass, bypass);
-            await foreach (var update in base.GetStreamingResponseAsync(messages, innerOptions, cancellationToken).ConfigureAwait(false))
+            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
             {
                 yield return update;
             }
@@ -181,47 +136,19 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
             yield break;
         }
 
-        var key = ResponseCacheKeyBuilder.Compute(request!.Partition, _provider, streaming: true, messages, innerOptions);
-        var outcome = request.NoCache ? ResponseCacheOutcome.Bypass : ResponseCacheOutcome.Miss;
-        List<ChatResponseUpdate>? replay = null;
-
-        if (!request.NoCache)
-        {
-            var read = await _store.TryGetAsync(key, cancellationToken).ConfigureAwait(false);
-            if (read.Found && TryReadUpdates(read.Value!, out replay))
-            {
-                ServeHit(request, activity, replay, "store", read.Value!.Length);
-            }
-            else
-            {
-                outcome = read.Failed ? ResponseCacheOutcome.Error : ResponseCacheOutcome.Miss;
-            }
-        }
-
-        InFlightLease? lease = null;
-        if (replay is null && !request.NoCache && !request.NoStore)
-        {
-            // A follower waits for the leader's whole stream, then replays it.
-            lease = _inFlight.TryLead(key, out var pending);
-            if (lease is null && await pending!.WaitAsync(cancellationToken).ConfigureAwait(false) is { } shared
-                && TryReadUpdates(shared, out replay))
-            {
-                ServeHit(request, activity, replay, "in_flight", shared.Length);
-            }
-        }
-
+        // A follower waits for the leader's whole stream, then replays it.
+        var (replay, lease) = await LookUpAsync(lookup, ResponseCacheSerializer.UpdateListInfo, cancellationToken).ConfigureAwait(false);
         if (replay is not null)
         {
             foreach (var update in replay)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                (update.AdditionalProperties ??= [])[CacheHitPropertyName] = true;
                 yield return update;
             }
 
             yield break;
         }
-
-        SetOutcome(request, activity, outcome, outcome == ResponseCacheOutcome.Bypass ? "no_cache" : null);
 
         using var recorder = new ResponseUpdateArrayWriter();
         string? notStorable = null;
@@ -229,7 +156,7 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         var completed = false;
         try
         {
-            await foreach (var update in base.GetStreamingResponseAsync(messages, innerOptions, cancellationToken).ConfigureAwait(false))
+            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
             {
                 if (notStorable is null)
                 {
@@ -252,14 +179,84 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
             }
         }
 
-        notStorable ??= !sawFinishReason ? "the stream carried no finish reason"
-            : cancellationToken.IsCancellationRequested ? "the request was cancelled"
-            : null;
-        var payload = notStorable is null ? recorder.ToArray() : null;
+        notStorable ??= ResponseCachePolicy.NotStorable(sawFinishReason, cancellationToken.IsCancellationRequested);
+        await KeepAsync(lookup, lease, notStorable is null ? recorder.ToArray() : null, notStorable).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The request's way into the cache, with its key; null when the policy says it bypasses the cache (its outcome is
+    /// then already recorded, and it goes upstream untouched).
+    /// </summary>
+    private CacheLookup? Admit(IEnumerable<ChatMessage> messages, ChatOptions? options, bool streaming)
+    {
+        var activity = Activity.Current;
+        var scope = ChatCallContext.Of(options)?.Cache;
+        if (_policy.BypassReason(scope, options) is { } bypass)
+        {
+            _metrics.Report(scope, activity, _provider, ResponseCacheOutcome.Bypass, bypass);
+            return null;
+        }
+
+        var key = ResponseCacheKeyBuilder.Compute(scope!.Partition, _provider, streaming, messages, options);
+        return new CacheLookup(scope, activity, key);
+    }
+
+    /// <summary>
+    /// The answer from the store, else from a concurrent identical request's upstream call (<see cref="InFlightCoalescer"/>);
+    /// on a miss, the lease this request now holds as the leader (null when it goes upstream on its own), with the
+    /// outcome recorded.
+    /// </summary>
+    private async ValueTask<(T? Cached, InFlightLease? Lease)> LookUpAsync<T>(CacheLookup lookup, JsonTypeInfo<T> info, CancellationToken cancellationToken)
+        where T : class
+    {
+        var scope = lookup.Scope;
+        var outcome = scope.NoCache ? ResponseCacheOutcome.Bypass : ResponseCacheOutcome.Miss;
+        if (!scope.NoCache)
+        {
+            var read = await _store.TryGetAsync(lookup.Key, cancellationToken).ConfigureAwait(false);
+            if (read.Found && TryRead(read.Value!, info, out var stored))
+            {
+                _metrics.ReportHit(scope, lookup.Activity, _provider, "store", read.Value!.Length);
+                return (stored, null);
+            }
+
+            outcome = read.Failed ? ResponseCacheOutcome.Error : ResponseCacheOutcome.Miss;
+        }
+
+        InFlightLease? lease = null;
+        if (!scope.NoCache && !scope.NoStore)
+        {
+            (lease, var shared) = await _inFlight.JoinAsync(lookup.Key, cancellationToken).ConfigureAwait(false);
+            if (shared is not null && TryRead(shared, info, out var coalesced))
+            {
+                _metrics.ReportHit(scope, lookup.Activity, _provider, "in_flight", shared.Length);
+                return (coalesced, null);
+            }
+        }
+
+        _metrics.Report(scope, lookup.Activity, _provider, outcome, outcome == ResponseCacheOutcome.Bypass ? "no_cache" : null);
+        return (null, lease);
+    }
+
+    /// <summary>Hands the answer to the requests waiting on this one, and stores it when it may be kept.</summary>
+    private async Task KeepAsync(CacheLookup lookup, InFlightLease? lease, byte[]? payload, string? notStorable)
+    {
         lease?.Complete(payload);
         try
         {
-            await StoreAsync(request, key, payload, notStorable).ConfigureAwait(false);
+            if (payload is null)
+            {
+                ResponseCacheLog.NotStored(_logger, notStorable ?? "unknown");
+            }
+            else if (lookup.Scope.NoStore)
+            {
+                ResponseCacheLog.NotStored(_logger, "no-store");
+            }
+            else
+            {
+                // Not the request's token: the answer is already delivered, and the write is bounded by the store timeout.
+                await _store.TrySetAsync(lookup.Key, payload, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -267,205 +264,22 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         }
     }
 
-    private string? GetBypassReason(ResponseCacheRequest? request, ChatOptions? options)
+    private string? Record(ResponseUpdateArrayWriter recorder, ChatResponseUpdate update) =>
+        ResponseCachePolicy.NotStorable(update.Contents)
+        ?? (recorder.TryAdd(update, out var error) ? _policy.TooLarge(recorder.BytesWritten) : $"an update could not be serialized ({error})");
+
+    private bool TryRead<T>(byte[] payload, JsonTypeInfo<T> info, [NotNullWhen(true)] out T? value)
+        where T : class
     {
-        if (!_settings.Enabled)
+        if (ResponseCacheSerializer.TryDeserialize(payload, info, out value, out var error))
         {
-            return "disabled";
-        }
-
-        if (!_enabledForRoute || request is { ModelAllowsCaching: false })
-        {
-            return "model_disabled";
-        }
-
-        if (request is null)
-        {
-            // Without a partition one caller could be served another's answers.
-            return "no_partition";
-        }
-
-        if (request.NoCache && request.NoStore)
-        {
-            return "no_cache_no_store";
-        }
-
-        if (options?.ContinuationToken is not null)
-        {
-            return "continuation";
-        }
-
-        var deterministic = options?.Temperature is float temperature ? temperature <= 0f : _settings.CacheUnspecifiedTemperature;
-        return deterministic || _settings.CacheNonDeterministic ? null : "non_deterministic";
-    }
-
-    private void SetOutcome(ResponseCacheRequest? request, Activity? activity, ResponseCacheOutcome outcome, string? bypassReason)
-    {
-        request?.Outcome = outcome;
-        ResponseCacheMetrics.TagActivity(activity, outcome);
-        switch (outcome)
-        {
-            case ResponseCacheOutcome.Miss:
-                _metrics.Miss(_provider);
-                break;
-            case ResponseCacheOutcome.Bypass:
-                _metrics.Bypass(_provider, bypassReason ?? "unknown");
-                break;
-
-            // Hits are counted where served; errors are counted per store operation by the store.
-        }
-    }
-
-    private ChatResponse ServeHit(ResponseCacheRequest request, Activity? activity, ChatResponse response, string source, int bytes)
-    {
-        (response.AdditionalProperties ??= [])[CacheHitPropertyName] = true;
-        request.Outcome = ResponseCacheOutcome.Hit;
-        ResponseCacheMetrics.TagActivity(activity, ResponseCacheOutcome.Hit);
-        _metrics.Hit(_provider, source, bytes);
-        return response;
-    }
-
-    private void ServeHit(ResponseCacheRequest request, Activity? activity, List<ChatResponseUpdate> updates, string source, int bytes)
-    {
-        foreach (var update in updates)
-        {
-            (update.AdditionalProperties ??= [])[CacheHitPropertyName] = true;
-        }
-
-        request.Outcome = ResponseCacheOutcome.Hit;
-        ResponseCacheMetrics.TagActivity(activity, ResponseCacheOutcome.Hit);
-        _metrics.Hit(_provider, source, bytes);
-    }
-
-    private async Task StoreAsync(ResponseCacheRequest request, string key, byte[]? payload, string? notStorable)
-    {
-        if (payload is null)
-        {
-            ResponseCacheLog.NotStored(_logger, notStorable ?? "unknown");
-            return;
-        }
-
-        if (request.NoStore)
-        {
-            ResponseCacheLog.NotStored(_logger, "no-store");
-            return;
-        }
-
-        // Not the request's token: the answer is already delivered, and the write is bounded by the store timeout.
-        await _store.TrySetAsync(key, payload, CancellationToken.None).ConfigureAwait(false);
-    }
-
-    private string? Record(ResponseUpdateArrayWriter recorder, ChatResponseUpdate update)
-    {
-        var reason = GetNotStorableReason(update.Contents);
-        if (reason is not null)
-        {
-            return reason;
-        }
-
-        try
-        {
-            recorder.Add(update);
-        }
-        catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
-        {
-            return $"an update could not be serialized ({ex.GetType().Name})";
-        }
-
-        return recorder.BytesWritten > _settings.MaxEntryBytes ? "the response exceeds MaxEntryBytes" : null;
-    }
-
-    private byte[]? TrySerialize(ChatResponse response, out string? notStorable)
-    {
-        try
-        {
-            var payload = ResponseCacheSerializer.SerializeResponse(response);
-            notStorable = payload.Length > _settings.MaxEntryBytes ? "the response exceeds MaxEntryBytes" : null;
-            return notStorable is null ? payload : null;
-        }
-        catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
-        {
-            notStorable = $"the response could not be serialized ({ex.GetType().Name})";
-            return null;
-        }
-    }
-
-    private static string? GetNotStorableReason(ChatResponse response)
-    {
-        if (response.FinishReason is null)
-        {
-            return "the response carried no finish reason";
-        }
-
-        foreach (var message in response.Messages)
-        {
-            if (GetNotStorableReason(message.Contents) is { } reason)
-            {
-                return reason;
-            }
-        }
-
-        return null;
-    }
-
-    private static string? GetNotStorableReason(IList<AIContent> contents)
-    {
-        foreach (var content in contents)
-        {
-            switch (content)
-            {
-                case FunctionCallContent { Exception: not null }:
-                    return "tool-call arguments did not parse";
-                case ErrorContent:
-                    return "the response carried an error";
-            }
-        }
-
-        return null;
-    }
-
-    private bool TryReadResponse(byte[] payload, out ChatResponse response)
-    {
-        try
-        {
-            response = ResponseCacheSerializer.DeserializeResponse(payload);
             return true;
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
-        {
-            ResponseCacheLog.EntryUnreadable(_logger, ex.GetType().Name);
-            response = null!;
-            return false;
-        }
+
+        ResponseCacheLog.EntryUnreadable(_logger, error!);
+        return false;
     }
 
-    private bool TryReadUpdates(byte[] payload, [NotNullWhen(true)] out List<ChatResponseUpdate>? updates)
-    {
-        try
-        {
-            updates = ResponseCacheSerializer.DeserializeUpdates(payload);
-            return true;
-        }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
-        {
-            ResponseCacheLog.EntryUnreadable(_logger, ex.GetType().Name);
-            updates = null;
-            return false;
-        }
-    }
-
-    /// <summary>The options as the upstream must see them: a clone without the cache request entry.</summary>
-    private static ChatOptions? WithoutCacheRequest(ChatOptions? options)
-    {
-        if (options?.AdditionalProperties is not { } properties || !properties.ContainsKey(ResponseCacheRequest.AdditionalPropertiesKey))
-        {
-            return options;
-        }
-
-        var clone = options.Clone();
-        var remaining = new AdditionalPropertiesDictionary(properties);
-        remaining.Remove(ResponseCacheRequest.AdditionalPropertiesKey);
-        clone.AdditionalProperties = remaining.Count == 0 ? null : remaining;
-        return clone;
-    }
+    /// <summary>One request that consults the cache: its scope, its span, and its key.</summary>
+    private sealed record CacheLookup(ResponseCacheScope Scope, Activity? Activity, string Key);
 }

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Caching;
 
@@ -21,7 +19,21 @@ internal sealed class ResponseUpdateArrayWriter : IDisposable
 
     public long BytesWritten => _buffer.WrittenCount + _writer.BytesPending;
 
-    public void Add(ChatResponseUpdate update) => JsonSerializer.Serialize(_writer, update, ResponseCacheSerializer.UpdateInfo);
+    /// <summary>Adds <paramref name="update"/>; false (with the exception's type name) when it cannot be serialized.</summary>
+    public bool TryAdd(ChatResponseUpdate update, out string? error)
+    {
+        try
+        {
+            JsonSerializer.Serialize(_writer, update, ResponseCacheSerializer.UpdateInfo);
+            error = null;
+            return true;
+        }
+        catch (Exception ex) when (ResponseCacheSerializer.IsSerializationFailure(ex))
+        {
+            error = ex.GetType().Name;
+            return false;
+        }
+    }
 
     public byte[] ToArray()
     {

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Microsoft.Extensions.Options;
 
 namespace CursorAspire.Proxy.Configuration;
 

@@ -2,11 +2,14 @@ using CursorAspire.Proxy.Wire;
 
 namespace CursorAspire.Proxy.Configuration;
 
-/// <summary>The proxy's configuration: the <c>Proxy</c> section. Validated at start-up by <see cref="ProxyOptionsValidator"/>.</summary>
+/// <summary>
+/// The settings of the <c>Proxy</c> section that several features read: keys, providers and models, and what the whole
+/// application uses. Validated at start-up by <see cref="ProxyOptionsValidator"/>. A feature's own settings in the same
+/// section live with the feature (<c>Calls/UpstreamCallOptions</c>, <c>Edge/EdgeOptions</c>, <c>Caching/ResponseCacheOptions</c>, …).
+/// </summary>
 public sealed class ProxyOptions
 {
     public const string SectionName = "Proxy";
-    public const long DefaultMaxRequestBodyBytes = 32L * 1024 * 1024;
 
     /// <summary>Shortest key accepted: the URL is public, and a short key can be guessed.</summary>
     public const int MinimumKeyLength = 20;
@@ -23,9 +26,6 @@ public sealed class ProxyOptions
     /// <summary>Alias used for model names the proxy does not know (Cursor's Verify call, other OpenAI traffic).</summary>
     public string? DefaultModel { get; set; }
 
-    /// <summary>Largest accepted request body. Agent-mode bodies run to several MB.</summary>
-    public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
-
     public Dictionary<string, ProviderOptions> Providers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase);
@@ -33,35 +33,11 @@ public sealed class ProxyOptions
     /// <summary>The public URL Cursor reaches the proxy at (set by the tunnel); shown on the status page and in the log.</summary>
     public string? PublicBaseUrl { get; set; }
 
-    /// <summary>
-    /// How long to wait for an upstream's first update before answering 504. Generous: a local model may spend
-    /// minutes loading and reading a long prompt before its first token.
-    /// </summary>
-    public TimeSpan UpstreamFirstByteTimeout { get; set; } = TimeSpan.FromMinutes(10);
-
-    /// <summary>
-    /// How long a stream may go without a new update from the upstream once it started, before the call is cancelled
-    /// and the stream ends with the error as text. Generous: a local model can think for a long time between tokens.
-    /// </summary>
-    public TimeSpan UpstreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>The longest any one upstream call may take, first byte to last.</summary>
-    public TimeSpan UpstreamTotalTimeout { get; set; } = TimeSpan.FromMinutes(30);
-
-    /// <summary>Retries before the first byte (<c>Proxy:Retry</c>).</summary>
-    public RetryOptions Retry { get; set; } = new();
-
     /// <summary>On SIGTERM, how long streams in flight get to finish (<c>Proxy:ShutdownTimeout</c>). Default 30 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The breaker kept per provider (<c>Proxy:Breaker</c>): while open, its routes go straight to their fallbacks.</summary>
-    public BreakerOptions Breaker { get; set; } = new();
-
     /// <summary>How reasoning text from thinking models reaches Cursor.</summary>
     public ReasoningOutputMode ReasoningOutput { get; set; } = ReasoningOutputMode.ThinkTags;
-
-    /// <summary>Per-key request limits (bound here so validation sees them; applied by the rate limiter).</summary>
-    public RateLimitOptions RateLimit { get; set; } = new();
 
     /// <summary>Record prompts and completions in telemetry spans. Off by default: prompts contain the user's code.</summary>
     public bool LogPrompts { get; set; }

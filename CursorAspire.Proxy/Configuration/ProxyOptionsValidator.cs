@@ -1,201 +1,165 @@
-using Microsoft.Extensions.Options;
-
 namespace CursorAspire.Proxy.Configuration;
 
 /// <summary>
-/// Fails start-up on a configuration the proxy cannot serve, with a message naming the key to fix. Runs once,
-/// before the first request (<c>ValidateOnStart</c>).
+/// Fails start-up on keys, providers or models the proxy cannot serve, with a message naming the key to fix. Runs
+/// once, before the first request (<c>ValidateOnStart</c>).
 /// </summary>
-public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
+public sealed class ProxyOptionsValidator : OptionsValidator<ProxyOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ProxyOptions options)
+    private const string HowToMakeAKey = "Generate one with `openssl rand -hex 24` (or `[Convert]::ToHexString((1..24|%{Get-Random -Max 256}))` in PowerShell)";
+
+    protected override IEnumerable<string?> Problems(ProxyOptions options) =>
+        KeyProblems(options)
+            .Concat(ShutdownProblems(options))
+            .Concat(options.Providers.SelectMany(p => ProviderProblems(p.Key, p.Value)))
+            .Concat(options.Models.SelectMany(m => ModelProblems(options, m.Key, m.Value)))
+            .Concat(DefaultModelProblems(options));
+
+    private static IEnumerable<string> ShutdownProblems(ProxyOptions options)
     {
-        var failures = new List<string>();
-
-        ValidateKeys(options, failures);
-
-        foreach (var (setting, value) in new[] { ("UpstreamFirstByteTimeout", options.UpstreamFirstByteTimeout), ("UpstreamIdleTimeout", options.UpstreamIdleTimeout), ("UpstreamTotalTimeout", options.UpstreamTotalTimeout) })
-        {
-            if (value <= TimeSpan.Zero)
-            {
-                failures.Add($"Proxy:{setting} must be a positive time span, e.g. 00:02:00.");
-            }
-        }
-        if (options.Retry.MaxAttempts < 1)
-        {
-            failures.Add("Proxy:Retry:MaxAttempts must be at least 1 (the first attempt; 1 means no retries).");
-        }
-        if (options.Retry.MaxRetryAfter < TimeSpan.Zero)
-        {
-            failures.Add("Proxy:Retry:MaxRetryAfter must not be negative (00:00:00 never waits for a 429's Retry-After).");
-        }
-        failures.AddRange(options.Breaker.Problems("Proxy:Breaker"));
         if (options.ShutdownTimeout < TimeSpan.Zero)
         {
-            failures.Add("Proxy:ShutdownTimeout must not be negative, e.g. 00:00:30.");
+            yield return "Proxy:ShutdownTimeout must not be negative, e.g. 00:00:30.";
         }
+    }
 
-        if (options.MaxRequestBodyBytes <= 0)
+    private static IEnumerable<string> ProviderProblems(string providerName, ProviderOptions provider)
+    {
+        if (provider.Kind is null)
         {
-            failures.Add($"Proxy:MaxRequestBodyBytes must be positive (default {ProxyOptions.DefaultMaxRequestBodyBytes}).");
+            yield return $"Proxy:Providers:{providerName}:Kind is missing; use one of {string.Join(", ", Enum.GetNames<ProviderKind>())}.";
         }
+        if (provider.Endpoint is { } endpoint &&
+            (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+        {
+            yield return $"Proxy:Providers:{providerName}:Endpoint '{endpoint}' is not an absolute http(s) URL.";
+        }
+        if (provider.MaxOutputTokens is <= 0)
+        {
+            yield return $"Proxy:Providers:{providerName}:MaxOutputTokens must be positive.";
+        }
+        if (provider.Kind == ProviderKind.Anthropic && string.IsNullOrWhiteSpace(provider.ApiKey))
+        {
+            yield return $"Proxy:Providers:{providerName}:ApiKey is missing; the Anthropic API needs a key.";
+        }
+    }
 
-        if (options.RateLimit.RequestsPerMinute < 0)
+    private static IEnumerable<string> ModelProblems(ProxyOptions options, string alias, ModelOptions model)
+    {
+        if (string.IsNullOrWhiteSpace(model.Provider))
         {
-            failures.Add("Proxy:RateLimit:RequestsPerMinute must be 0 (off) or positive.");
+            yield return $"Proxy:Models:{alias}:Provider is missing.";
         }
-        if (options.RateLimit.ConcurrentRequests < 0)
+        else if (!options.Providers.ContainsKey(model.Provider))
         {
-            failures.Add("Proxy:RateLimit:ConcurrentRequests must be 0 (off) or positive.");
+            yield return $"Proxy:Models:{alias}:Provider '{model.Provider}' is not a configured provider (add Proxy:Providers:{model.Provider}).";
         }
-        if (options.RateLimit.FailedAuthenticationsPerMinute < 0)
+        if (string.IsNullOrWhiteSpace(model.Model))
         {
-            failures.Add("Proxy:RateLimit:FailedAuthenticationsPerMinute must be 0 (off) or positive.");
+            yield return $"Proxy:Models:{alias}:Model is missing (the upstream model name).";
         }
+        if (model.ContextLength is <= 0)
+        {
+            yield return $"Proxy:Models:{alias}:ContextLength must be positive.";
+        }
+        if (model.MaxOutputTokens is <= 0)
+        {
+            yield return $"Proxy:Models:{alias}:MaxOutputTokens must be positive.";
+        }
+        if (model.PromptCacheTtl is not ("5m" or "1h"))
+        {
+            yield return $"Proxy:Models:{alias}:PromptCacheTtl must be 5m or 1h.";
+        }
+        if (model.Pricing is { InputPerMillion: < 0 } or { CachedInputPerMillion: < 0 } or { CacheWritePerMillion: < 0 } or { OutputPerMillion: < 0 })
+        {
+            yield return $"Proxy:Models:{alias}:Pricing prices cannot be negative.";
+        }
+        for (var i = 0; i < model.Fallbacks.Count; i++)
+        {
+            var fallback = model.Fallbacks[i];
+            if (string.IsNullOrWhiteSpace(fallback))
+            {
+                yield return $"Proxy:Models:{alias}:Fallbacks:{i} is blank.";
+            }
+            else if (!options.Models.ContainsKey(fallback))
+            {
+                yield return $"Proxy:Models:{alias}:Fallbacks:{i} '{fallback}' is not a configured alias (Proxy:Models).";
+            }
+            else if (string.Equals(fallback, alias, StringComparison.OrdinalIgnoreCase))
+            {
+                yield return $"Proxy:Models:{alias}:Fallbacks:{i} names the alias itself.";
+            }
+        }
+    }
 
-        foreach (var (providerName, provider) in options.Providers)
-        {
-            if (provider.Kind is null)
-            {
-                failures.Add($"Proxy:Providers:{providerName}:Kind is missing; use one of {string.Join(", ", Enum.GetNames<ProviderKind>())}.");
-            }
-            if (provider.Endpoint is { } endpoint &&
-                (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
-            {
-                failures.Add($"Proxy:Providers:{providerName}:Endpoint '{endpoint}' is not an absolute http(s) URL.");
-            }
-            if (provider.MaxOutputTokens is <= 0)
-            {
-                failures.Add($"Proxy:Providers:{providerName}:MaxOutputTokens must be positive.");
-            }
-            if (provider.Kind == ProviderKind.Anthropic && string.IsNullOrWhiteSpace(provider.ApiKey))
-            {
-                failures.Add($"Proxy:Providers:{providerName}:ApiKey is missing; the Anthropic API needs a key.");
-            }
-        }
-
-        foreach (var (alias, model) in options.Models)
-        {
-            if (string.IsNullOrWhiteSpace(model.Provider))
-            {
-                failures.Add($"Proxy:Models:{alias}:Provider is missing.");
-            }
-            else if (!options.Providers.ContainsKey(model.Provider))
-            {
-                failures.Add($"Proxy:Models:{alias}:Provider '{model.Provider}' is not a configured provider (add Proxy:Providers:{model.Provider}).");
-            }
-            if (string.IsNullOrWhiteSpace(model.Model))
-            {
-                failures.Add($"Proxy:Models:{alias}:Model is missing (the upstream model name).");
-            }
-            if (model.ContextLength is <= 0)
-            {
-                failures.Add($"Proxy:Models:{alias}:ContextLength must be positive.");
-            }
-            if (model.MaxOutputTokens is <= 0)
-            {
-                failures.Add($"Proxy:Models:{alias}:MaxOutputTokens must be positive.");
-            }
-            if (model.PromptCacheTtl is not ("5m" or "1h"))
-            {
-                failures.Add($"Proxy:Models:{alias}:PromptCacheTtl must be 5m or 1h.");
-            }
-            if (model.Pricing is { InputPerMillion: < 0 } or { CachedInputPerMillion: < 0 } or { CacheWritePerMillion: < 0 } or { OutputPerMillion: < 0 })
-            {
-                failures.Add($"Proxy:Models:{alias}:Pricing prices cannot be negative.");
-            }
-            for (var i = 0; i < model.Fallbacks.Count; i++)
-            {
-                var fallback = model.Fallbacks[i];
-                if (string.IsNullOrWhiteSpace(fallback))
-                {
-                    failures.Add($"Proxy:Models:{alias}:Fallbacks:{i} is blank.");
-                }
-                else if (!options.Models.ContainsKey(fallback))
-                {
-                    failures.Add($"Proxy:Models:{alias}:Fallbacks:{i} '{fallback}' is not a configured alias (Proxy:Models).");
-                }
-                else if (string.Equals(fallback, alias, StringComparison.OrdinalIgnoreCase))
-                {
-                    failures.Add($"Proxy:Models:{alias}:Fallbacks:{i} names the alias itself.");
-                }
-            }
-        }
-
+    private static IEnumerable<string> DefaultModelProblems(ProxyOptions options)
+    {
         if (options.DefaultModel is { Length: > 0 } defaultModel &&
             !options.Models.ContainsKey(defaultModel) &&
             !options.TrySplitDirectModel(defaultModel, out _, out _))
         {
-            failures.Add($"Proxy:DefaultModel '{defaultModel}' is neither a configured alias (Proxy:Models) nor '<provider>/<model>'.");
+            yield return $"Proxy:DefaultModel '{defaultModel}' is neither a configured alias (Proxy:Models) nor '<provider>/<model>'.";
         }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private const string HowToMakeAKey = "Generate one with `openssl rand -hex 24` (or `[Convert]::ToHexString((1..24|%{Get-Random -Max 256}))` in PowerShell)";
-
-    private static void ValidateKeys(ProxyOptions options, List<string> failures)
+    private static IEnumerable<string> KeyProblems(ProxyOptions options)
     {
         if (options.ApiKeys.Count == 0 && options.Keys.Count == 0)
         {
-            failures.Add(
+            yield return
                 "No API key is configured (Proxy:ApiKeys or Proxy:Keys). The proxy is meant to sit on a public URL and will not start without a key. " +
                 "Set one, e.g. `dotnet user-secrets set \"Proxy:ApiKeys:0\" \"$(openssl rand -hex 24)\" --project CursorAspire.Proxy` " +
-                "or the environment variable Proxy__ApiKeys__0 (the AppHost generates one for you).");
+                "or the environment variable Proxy__ApiKeys__0 (the AppHost generates one for you).";
         }
         for (var i = 0; i < options.ApiKeys.Count; i++)
         {
-            CheckKey(options.ApiKeys[i], $"Proxy:ApiKeys:{i}", failures);
+            if (KeyProblem(options.ApiKeys[i], $"Proxy:ApiKeys:{i}") is { } problem)
+            {
+                yield return problem;
+            }
         }
         foreach (var (keyName, key) in options.Keys)
         {
-            var setting = $"Proxy:Keys:{keyName}";
-            switch (key.Key, key.KeyHash)
+            foreach (var problem in NamedKeyProblems(options, $"Proxy:Keys:{keyName}", key))
             {
-                case (null, null):
-                    failures.Add($"{setting} has neither Key nor KeyHash.");
-                    break;
-                case (not null, not null):
-                    failures.Add($"{setting} has both Key and KeyHash; keep one.");
-                    break;
-                case (not null, null):
-                    CheckKey(key.Key, $"{setting}:Key", failures);
-                    break;
-                default:
-                    if (!KeyHashes.TryParse(key.KeyHash, out _))
-                    {
-                        failures.Add($"{setting}:KeyHash must be 'sha256:' and 64 hex digits (e.g. `printf %s \"$KEY\" | sha256sum`).");
-                    }
-                    break;
-            }
-            foreach (var alias in key.Models)
-            {
-                if (!options.Models.ContainsKey(alias))
-                {
-                    failures.Add($"{setting}:Models lists '{alias}', which is not a configured alias (Proxy:Models).");
-                }
-            }
-            if (key.TokensPerDay is <= 0)
-            {
-                failures.Add($"{setting}:TokensPerDay must be positive (leave it out for no budget).");
-            }
-            if (key.RequestsPerMinute is < 0 || key.ConcurrentRequests is < 0)
-            {
-                failures.Add($"{setting}:RequestsPerMinute and ConcurrentRequests must be 0 (off) or positive.");
+                yield return problem;
             }
         }
     }
 
-    private static void CheckKey(string? key, string setting, List<string> failures)
+    private static IEnumerable<string> NamedKeyProblems(ProxyOptions options, string setting, KeyOptions key)
     {
-        if (string.IsNullOrWhiteSpace(key))
+        var problem = (key.Key, key.KeyHash) switch
         {
-            failures.Add($"{setting} is blank. {HowToMakeAKey}.");
+            (null, null) => $"{setting} has neither Key nor KeyHash.",
+            (not null, not null) => $"{setting} has both Key and KeyHash; keep one.",
+            (not null, null) => KeyProblem(key.Key, $"{setting}:Key"),
+            _ => KeyHashes.TryParse(key.KeyHash, out _) ? null : $"{setting}:KeyHash must be 'sha256:' and 64 hex digits (e.g. `printf %s \"$KEY\" | sha256sum`).",
+        };
+        if (problem is not null)
+        {
+            yield return problem;
         }
-        else if (key.Trim().Length < ProxyOptions.MinimumKeyLength)
+        foreach (var alias in key.Models)
         {
-            // The value itself is never repeated: it is a secret, even when a weak one.
-            failures.Add($"{setting} is shorter than {ProxyOptions.MinimumKeyLength} characters, too easy to guess on a public URL. {HowToMakeAKey}.");
+            if (!options.Models.ContainsKey(alias))
+            {
+                yield return $"{setting}:Models lists '{alias}', which is not a configured alias (Proxy:Models).";
+            }
+        }
+        if (key.TokensPerDay is <= 0)
+        {
+            yield return $"{setting}:TokensPerDay must be positive (leave it out for no budget).";
+        }
+        if (key.RequestsPerMinute is < 0 || key.ConcurrentRequests is < 0)
+        {
+            yield return $"{setting}:RequestsPerMinute and ConcurrentRequests must be 0 (off) or positive.";
         }
     }
+
+    private static string? KeyProblem(string? key, string setting) =>
+        string.IsNullOrWhiteSpace(key) ? $"{setting} is blank. {HowToMakeAKey}."
+        // The value itself is never repeated: it is a secret, even when a weak one.
+        : key.Trim().Length < ProxyOptions.MinimumKeyLength ? $"{setting} is shorter than {ProxyOptions.MinimumKeyLength} characters, too easy to guess on a public URL. {HowToMakeAKey}."
+        : null;
 }

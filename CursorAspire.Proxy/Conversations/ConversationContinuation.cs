@@ -1,7 +1,6 @@
 using CursorAspire.Proxy.Errors;
 using CursorAspire.Proxy.Wire;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
+using CursorAspire.Proxy.Wire.Responses;
 
 namespace CursorAspire.Proxy.Conversations;
 

@@ -1,9 +1,6 @@
 using System.Buffers;
-using System.Text.Json;
 using CursorAspire.Proxy.Storage;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Options;
 
 namespace CursorAspire.Proxy.Conversations;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace CursorAspire.Proxy.Conversations;
 
 /// <summary>A stored conversation up to one response: every turn's items, root first.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace CursorAspire.Proxy.Conversations;
 
 /// <summary>One stored response: the items this turn added to its conversation, and the response object.</summary>

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using CursorAspire.Proxy.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace CursorAspire.Proxy.Edge;
 

@@ -1,3 +1,4 @@
+using CursorAspire.Proxy.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -20,6 +21,7 @@ public static class EdgeServiceCollectionExtensions
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
             forwarded.ForwardedForHeaderName = "CF-Connecting-IP";
         });
+        services.AddValidatedOptions<EdgeOptions, EdgeOptionsValidator>(builder.Configuration.GetSection(ProxyOptions.SectionName));
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<FailedAuthentications>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Storage;
 using CursorAspire.Proxy.Telemetry;
-using Microsoft.Extensions.Options;
 
 namespace CursorAspire.Proxy.Edge;
 
@@ -31,14 +30,13 @@ public sealed class FailedAuthentications
     private readonly TimeProvider _time;
     private readonly ILogger<FailedAuthentications> _logger;
 
-    public FailedAuthentications(IOptions<ProxyOptions> options, MinuteCounter counter, IMeterFactory meterFactory, TimeProvider time, ILogger<FailedAuthentications> logger)
+    public FailedAuthentications(IOptions<EdgeOptions> options, MinuteCounter counter, ProxyMeter meter, TimeProvider time, ILogger<FailedAuthentications> logger)
     {
         _limit = options.Value.RateLimit.FailedAuthenticationsPerMinute;
         _counter = counter;
         _time = time;
         _logger = logger;
-        _failures = meterFactory.Create(ProxyMetrics.MeterName)
-            .CreateCounter<long>("cursoraspire.auth.failures", "{request}", "Requests refused for a missing or wrong API key, by reason.");
+        _failures = meter.Meter.CreateCounter<long>("cursoraspire.auth.failures", "{request}", "Requests refused for a missing or wrong API key, by reason.");
     }
 
     /// <summary>How long <paramref name="address"/> stays refused (it used up its failures for this minute); null when it is not.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CursorAspire.Proxy.Wire;
 using CursorAspire.Proxy.Errors;
 

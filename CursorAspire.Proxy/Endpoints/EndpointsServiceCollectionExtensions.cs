@@ -1,13 +1,8 @@
 namespace CursorAspire.Proxy.Endpoints;
 
-/// <summary>Registers the HTTP endpoints' handlers.</summary>
+/// <summary>Registers the HTTP endpoints' handlers and the intake and responder the model endpoints share.</summary>
 public static class EndpointsServiceCollectionExtensions
 {
-    public static IServiceCollection AddProxyEndpoints(this IServiceCollection services)
-    {
-        services.AddSingleton<EventStreamResponder>();
-        services.AddSingleton<ChatCompletionsEndpoint>();
-        services.AddSingleton<ResponsesEndpoint>();
-        return services;
-    }
+    public static IServiceCollection AddProxyEndpoints(this IServiceCollection services) => services
+        .AddSingleton<ChatIntake>().AddSingleton<ChatResponder>().AddSingleton<ChatCompletionsEndpoint>().AddSingleton<ResponsesEndpoint>();
 }

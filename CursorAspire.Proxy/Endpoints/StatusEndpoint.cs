@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Endpoints;

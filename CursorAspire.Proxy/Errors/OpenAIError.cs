@@ -1,5 +1,5 @@
-using System.Text.Json;
 using CursorAspire.Proxy.Wire;
+using CursorAspire.Proxy.Wire.Json;
 
 namespace CursorAspire.Proxy.Errors;
 

@@ -1,16 +1,16 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Caching.Memory;
+using CursorAspire.Proxy.Caching;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Providers;
+using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace CursorAspire.Proxy.Pipeline;
 
 /// <summary>
-/// One <see cref="IChatClient"/> pipeline per route, built on first use:
-/// telemetry ► stages (<see cref="IChatPipelineStage"/>, e.g. the response cache) ► provider quirks ► provider client.
+/// One <see cref="IChatClient"/> pipeline per route, built on first use. <see cref="Build"/> is where the stages and
+/// their order are written, outermost first.
 /// </summary>
 /// <remarks>
 /// Alias routes are finite (configuration) and kept. Routes to unconfigured models of an <c>AllowAnyModel</c>
@@ -18,17 +18,17 @@ namespace CursorAspire.Proxy.Pipeline;
 /// recently used first out); an evicted pipeline is not disposed, as a request may still be using it.
 /// </remarks>
 public sealed class RoutePipelines(
-    IEnumerable<IUpstreamChatClientFactory> factories,
+    IEnumerable<IUpstreamProvider> providers,
     IHttpClientFactory httpClientFactory,
     ILoggerFactory loggerFactory,
     IServiceProvider services,
-    IOptions<ProxyOptions> options,
-    IEnumerable<IChatPipelineStage> stages) : IDisposable
+    IOptions<ProxyOptions> options) : IDisposable
 {
     /// <summary>How many pipelines for unconfigured models are kept.</summary>
     public const int MaxAnyModelPipelines = 32;
 
-    private readonly Dictionary<ProviderKind, IUpstreamChatClientFactory> _factories = factories.ToDictionary(f => f.Kind);
+    private readonly Dictionary<ProviderKind, IUpstreamProvider> _providers = providers.ToDictionary(p => p.Kind);
+    private readonly bool _logPrompts = options.Value.LogPrompts;
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _aliases = new(StringComparer.OrdinalIgnoreCase);
     private readonly MemoryCache _anyModel = new(new MemoryCacheOptions { SizeLimit = MaxAnyModelPipelines });
 
@@ -49,22 +49,25 @@ public sealed class RoutePipelines(
     /// <summary>Pipelines kept for unconfigured models right now.</summary>
     public int AnyModelPipelineCount => _anyModel.Count;
 
+    /// <summary>A route's pipeline, in the order a request meets its stages; the request's context goes as far as the provider's client.</summary>
     private IChatClient Build(ModelRoute route)
     {
-        var kind = route.Provider.Kind ?? throw new InvalidOperationException($"Proxy:Providers:{route.ProviderName}:Kind is missing.");
-        if (!_factories.TryGetValue(kind, out var factory))
-        {
-            throw new InvalidOperationException($"No upstream factory is registered for provider kind {kind}.");
-        }
-        var inner = factory.Create(route, httpClientFactory.CreateClient(factory.HttpClientName));
+        var provider = ProviderOf(route);
+        var client = provider.CreateClient(route, httpClientFactory.CreateClient(provider.HttpClientName));
+        return new ChatClientBuilder(client)
+            .UseOpenTelemetry(loggerFactory, configure: telemetry => telemetry.EnableSensitiveData = _logPrompts)
+            .UseResponseCache(route.ProviderName, enabledForModel: route.Model?.Cache ?? true)
+            .UseReasoningContinuity(route, provider.ReasoningDialect(route))
+            .UseProviderCompatibility(route, provider)
+            .Build(services);
+    }
 
-        var builder = new ChatClientBuilder(inner)
-            .UseOpenTelemetry(loggerFactory, configure: telemetry => telemetry.EnableSensitiveData = options.Value.LogPrompts);
-        foreach (var stage in stages)
-        {
-            stage.Configure(builder, route);
-        }
-        return builder.Build(services);
+    private IUpstreamProvider ProviderOf(ModelRoute route)
+    {
+        var kind = route.Provider.Kind ?? throw new InvalidOperationException($"Proxy:Providers:{route.ProviderName}:Kind is missing.");
+        return _providers.TryGetValue(kind, out var provider)
+            ? provider
+            : throw new InvalidOperationException($"No upstream provider is registered for provider kind {kind}.");
     }
 
     public void Dispose()

@@ -2,6 +2,7 @@ using System.ClientModel;
 using Anthropic.Exceptions;
 using OllamaSharp.Models.Exceptions;
 using CursorAspire.Proxy.Errors;
+using CursorAspire.Proxy.Providers.Http;
 
 namespace CursorAspire.Proxy.Providers;
 

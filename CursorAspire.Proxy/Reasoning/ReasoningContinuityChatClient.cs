@@ -1,11 +1,8 @@
-using System.ClientModel;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using CursorAspire.Proxy.Configuration;
-using CursorAspire.Proxy.Pipeline;
+using CursorAspire.Proxy.Context;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Wire;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Reasoning;
 
@@ -21,31 +18,29 @@ namespace CursorAspire.Proxy.Reasoning;
 /// <para><b>Give back</b>: every assistant message with tool calls gets, first in its contents, the reasoning this
 /// provider wrote for it: already there (a stored conversation), else from the store. Reasoning on messages without
 /// tool calls, and a client's echo (<see cref="ReasoningEcho"/>), never go upstream as such.</para>
-/// <para><b>Gone</b> (expired, never stored, another key's, another provider's): an OpenAI-compatible upstream that
-/// thinks (a <c>Reasoning</c> alias, or one that answered with reasoning before) gets the client's echo as
-/// <c>reasoning_content</c>, or an empty one (DeepSeek checks the field is there, not what it says), and any other
-/// OpenAI-compatible alias learns that it thinks from the upstream's first 400 about the field
-/// (<see cref="LearnsToGiveReasoningBack"/>); Ollama gets the echo as <c>thinking</c> or nothing (it does not require
-/// it); Anthropic cannot take unsigned thinking, so that request goes without extended thinking, which the API
-/// accepts.</para>
+/// <para><b>Gone</b> (expired, never stored, another key's, another provider's): what the turn carries instead is the
+/// provider's to say (its <see cref="IReasoningDialect"/>, e.g. the client's echo, an empty field, or nothing and no
+/// extended thinking), knowing whether the route thinks: its alias opted in, it answered with reasoning, or it refused
+/// a request for lacking reasoning since the proxy started (<see cref="LearnsToGiveReasoningBack"/>; that request then
+/// goes once more).</para>
 /// </remarks>
 public sealed class ReasoningContinuityChatClient(
     IChatClient inner,
     ModelRoute route,
+    IReasoningDialect dialect,
     ReasoningStore store,
     ReasoningMetrics metrics,
     ILogger<ReasoningContinuityChatClient> logger) : DelegatingChatClient(inner)
 {
     private readonly KeyValuePair<string, object?> _providerTag = new("cursoraspire.provider", route.ProviderName);
 
-    // Set once this route answered with reasoning: an OpenAI-compatible upstream that writes reasoning_content takes
-    // it back, while one that never did (OpenAI itself) may refuse the unknown field.
+    // Set once this route answered with reasoning, or asked for it back: an upstream that writes reasoning takes it
+    // back, while one that never did (OpenAI itself) may refuse it.
     private volatile bool _writesReasoning;
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var keyId = CallerKey.From(options);
-        options = CallerKey.Remove(options);
+        var keyId = ChatCallContext.Of(options)?.KeyId ?? string.Empty;
         var knewItThinks = KnowsItThinks;
         var (restored, restoredOptions) = await GiveBackAsync(messages, options, keyId, cancellationToken).ConfigureAwait(false);
         ChatResponse response;
@@ -65,8 +60,7 @@ public sealed class ReasoningContinuityChatClient(
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var keyId = CallerKey.From(options);
-        options = CallerKey.Remove(options);
+        var keyId = ChatCallContext.Of(options)?.KeyId ?? string.Empty;
         var knewItThinks = KnowsItThinks;
         var (restored, restoredOptions) = await GiveBackAsync(messages, options, keyId, cancellationToken).ConfigureAwait(false);
         var updates = base.GetStreamingResponseAsync(restored, restoredOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -88,7 +82,7 @@ public sealed class ReasoningContinuityChatClient(
             for (; more; more = await updates.MoveNextAsync().ConfigureAwait(false))
             {
                 var update = updates.Current;
-                if (HasReasoningOrCall(update))
+                if (ReasoningMessages.HasReasoningOrCall(update))
                 {
                     (kept ??= []).Add(update);
                 }
@@ -107,30 +101,25 @@ public sealed class ReasoningContinuityChatClient(
     }
 
     /// <summary>
-    /// Whether <paramref name="ex"/> is an OpenAI-compatible upstream refusing a tool-call turn without
-    /// <c>reasoning_content</c> (DeepSeek's and Kimi's 400) on a route not yet known to think: an alias without
+    /// Whether <paramref name="ex"/> is the upstream refusing a tool-call turn without reasoning
+    /// (<see cref="IReasoningDialect.AsksForReasoningBack"/>) on a route not yet known to think: an alias without
     /// <c>Reasoning</c> whose stored reasoning is gone and that has not answered with reasoning since the proxy started.
-    /// Then the route is known to think from now on, and the caller sends the request once more, with the field filled in,
-    /// instead of handing the user a 400 only configuration would fix.
+    /// Then the route is known to think from now on, and the caller sends the request once more, with reasoning given
+    /// back, instead of handing the user a 400 only configuration would fix.
     /// </summary>
     /// <remarks>Callers check <see cref="KnowsItThinks"/> as it was when their request went, so that concurrent requests refused alike each go again.</remarks>
     private bool LearnsToGiveReasoningBack(Exception ex)
     {
-        if (route.Provider.Kind != ProviderKind.OpenAI)
-        {
-            return false;
-        }
-        var badRequest = ex is ClientResultException { Status: 400 } or HttpRequestException { StatusCode: System.Net.HttpStatusCode.BadRequest };
-        if (!badRequest || !ex.Message.Contains("reasoning_content", StringComparison.Ordinal))
+        if (!dialect.AsksForReasoningBack(ex))
         {
             return false;
         }
         _writesReasoning = true;
-        logger.LogInformation("{Provider} wants reasoning_content on earlier tool-call turns; the proxy now gives it back on every request to this alias (set Proxy:Models:<alias>:Reasoning to true to start that way).", route.ProviderName);
+        logger.LogInformation("{Provider} wants its reasoning back on earlier tool-call turns; the proxy now gives it back on every request to this alias (set Proxy:Models:<alias>:Reasoning to true to start that way).", route.ProviderName);
         return true;
     }
 
-    /// <summary>Whether an OpenAI-compatible upstream gets <c>reasoning_content</c> back even when it is gone.</summary>
+    /// <summary>Whether the route thinks: its alias opted in, or it wrote or asked for reasoning since the proxy started.</summary>
     private bool KnowsItThinks => route.AcceptsReasoningEffort || _writesReasoning;
 
     private async Task RememberAsync(IList<ChatMessage> output, string keyId, CancellationToken cancellationToken)
@@ -182,7 +171,7 @@ public sealed class ReasoningContinuityChatClient(
         IEnumerable<ChatMessage> messages, ChatOptions? options, string keyId, CancellationToken cancellationToken)
     {
         var list = messages as IList<ChatMessage> ?? [.. messages];
-        if (!NeedsWork(list))
+        if (!ReasoningMessages.NeedWork(list))
         {
             return (list, options);
         }
@@ -191,14 +180,14 @@ public sealed class ReasoningContinuityChatClient(
         var lookups = new Task<StoredReasoning?>?[list.Count];
         for (var i = 0; i < list.Count; i++)
         {
-            if (FirstCallId(list[i]) is { } callId && !HasOwnReasoning(list[i]))
+            if (ReasoningMessages.FirstCallId(list[i]) is { } callId && !HasOwnReasoning(list[i]))
             {
                 lookups[i] = LoadAsync(keyId, callId, cancellationToken);
             }
         }
         await Task.WhenAll(lookups.OfType<Task<StoredReasoning?>>()).ConfigureAwait(false);
 
-        var lastUser = LastIndexOf(list, ChatRole.User);
+        var lastUser = ReasoningMessages.LastIndexOf(list, ChatRole.User);
         var thinking = options?.Reasoning is not null;
         var withoutThinking = false;
         int restored = 0, missed = 0;
@@ -214,43 +203,29 @@ public sealed class ReasoningContinuityChatClient(
             if (!message.Contents.Any(c => c is FunctionCallContent))
             {
                 // Reasoning of a turn without tool calls is never required, and an echo must not go upstream as text.
-                result.Add(WithReasoning(message, []));
+                result.Add(ReasoningMessages.WithReasoning(message, []));
                 continue;
             }
             if (HasOwnReasoning(message))
             {
-                result.Add(WithReasoning(message, [.. message.Contents.OfType<TextReasoningContent>().Where(IsOwn)]));
+                result.Add(ReasoningMessages.WithReasoning(message, [.. message.Contents.OfType<TextReasoningContent>().Where(IsOwn)]));
                 continue;
             }
             if (lookups[i]?.Result is { } stored && string.Equals(stored.Provider, route.ProviderName, StringComparison.OrdinalIgnoreCase))
             {
                 restored++;
-                result.Add(WithReasoning(message, stored.Items));
+                result.Add(ReasoningMessages.WithReasoning(message, stored.Items));
                 continue;
             }
 
-            var echo = EchoOf(message);
+            var echo = ReasoningMessages.EchoOf(message);
             if (KnowsItThinks || echo.Length > 0)
             {
                 missed++;
             }
-            switch (route.Provider.Kind)
-            {
-                case ProviderKind.Anthropic:
-                    // Unsigned thinking is refused; a final turn without thinking is refused only while thinking is on.
-                    withoutThinking |= thinking && i > lastUser;
-                    result.Add(WithReasoning(message, []));
-                    break;
-                case ProviderKind.OpenAI when KnowsItThinks:
-                    result.Add(WithReasoning(message, [new TextReasoningContent(echo)]));
-                    break;
-                case ProviderKind.Ollama when echo.Length > 0:
-                    result.Add(WithReasoning(message, [new TextReasoningContent(echo)]));
-                    break;
-                default:
-                    result.Add(WithReasoning(message, []));
-                    break;
-            }
+            var standIn = dialect.WhenGone(new GoneReasoning(echo, KnowsItThinks, thinking, AfterLastUserTurn: i > lastUser));
+            withoutThinking |= standIn.WithoutThinking;
+            result.Add(ReasoningMessages.WithReasoning(message, standIn.Reasoning is { } reasoning ? [reasoning] : []));
         }
 
         Report(restored, missed, withoutThinking);
@@ -298,70 +273,4 @@ public sealed class ReasoningContinuityChatClient(
         !ReasoningEcho.IsEcho(reasoning) && string.Equals(ReasoningProvenance.Of(reasoning), route.ProviderName, StringComparison.OrdinalIgnoreCase);
 
     private bool HasOwnReasoning(ChatMessage message) => message.Contents.Any(c => c is TextReasoningContent r && IsOwn(r));
-
-    private static bool NeedsWork(IList<ChatMessage> messages)
-    {
-        foreach (var message in messages)
-        {
-            if (message.Role == ChatRole.Assistant && message.Contents.Any(c => c is TextReasoningContent or FunctionCallContent))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static bool HasReasoningOrCall(ChatResponseUpdate update)
-    {
-        var contents = update.Contents;
-        for (var i = 0; i < contents.Count; i++)
-        {
-            if (contents[i] is TextReasoningContent or FunctionCallContent)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static string? FirstCallId(ChatMessage message) =>
-        message.Role == ChatRole.Assistant ? message.Contents.OfType<FunctionCallContent>().FirstOrDefault(c => c.CallId.Length > 0)?.CallId : null;
-
-    private static int LastIndexOf(IList<ChatMessage> messages, ChatRole role)
-    {
-        for (var i = messages.Count - 1; i >= 0; i--)
-        {
-            if (messages[i].Role == role)
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /// <summary>The client's copy of the turn's reasoning, joined; empty when it kept none (Cursor, mostly).</summary>
-    private static string EchoOf(ChatMessage message) =>
-        HasReasoning(message)
-            ? string.Join("\n", message.Contents.OfType<TextReasoningContent>().Select(r => r.Text).Where(t => t.Length > 0))
-            : string.Empty;
-
-    private static bool HasReasoning(ChatMessage message) => message.Contents.Any(c => c is TextReasoningContent);
-
-    /// <summary>The message with <paramref name="reasoning"/> first and everything but reasoning after it, in order.</summary>
-    private static ChatMessage WithReasoning(ChatMessage message, IReadOnlyCollection<TextReasoningContent> reasoning)
-    {
-        if (reasoning.Count == 0 && !HasReasoning(message))
-        {
-            // Nothing to take out or put in, as on most of Cursor's tool-call turns: the message itself, not a copy.
-            return message;
-        }
-        var contents = new List<AIContent>(reasoning);
-        contents.AddRange(message.Contents.Where(c => c is not TextReasoningContent));
-        return new ChatMessage(message.Role, contents)
-        {
-            AuthorName = message.AuthorName,
-            MessageId = message.MessageId,
-            AdditionalProperties = message.AdditionalProperties,
-        };
-    }
 }

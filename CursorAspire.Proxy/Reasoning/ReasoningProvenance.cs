@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Microsoft.Extensions.AI;
-
 namespace CursorAspire.Proxy.Reasoning;
 
 /// <summary>

@@ -1,4 +1,4 @@
-using CursorAspire.Proxy.Pipeline;
+using CursorAspire.Proxy.Configuration;
 
 namespace CursorAspire.Proxy.Reasoning;
 
@@ -6,19 +6,10 @@ namespace CursorAspire.Proxy.Reasoning;
 public static class ReasoningServiceCollectionExtensions
 {
     /// <remarks>
-    /// The stage joins every route's pipeline after the stages registered before it (so inside the response cache).
+    /// The stage joins a route's pipeline with <see cref="ReasoningChatClientBuilderExtensions.UseReasoningContinuity"/>.
     /// Reasoning lives in the proxy's <c>IDistributedCache</c> (Storage) for <c>Proxy:Reasoning:Ttl</c>.
     /// </remarks>
-    public static IServiceCollection AddReasoningContinuity(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<ReasoningOptions>()
-            .Bind(configuration.GetSection(ReasoningOptions.SectionName))
-            .Validate(o => o.Ttl > TimeSpan.Zero, $"{ReasoningOptions.SectionName}:Ttl must be a positive time span, e.g. 7.00:00:00.")
-            .Validate(o => o.MaxBytes > 0, $"{ReasoningOptions.SectionName}:MaxBytes must be positive.")
-            .ValidateOnStart();
-        services.AddSingleton<ReasoningStore>();
-        services.AddSingleton<ReasoningMetrics>();
-        services.AddSingleton<IChatPipelineStage, ReasoningStage>();
-        return services;
-    }
+    public static IServiceCollection AddReasoningContinuity(this IServiceCollection services, IConfiguration configuration) => services
+        .AddValidatedOptions<ReasoningOptions, ReasoningOptionsValidator>(configuration.GetSection(ReasoningOptions.SectionName)).Services
+        .AddSingleton<ReasoningStore>().AddSingleton<ReasoningMetrics>();
 }

@@ -1,11 +1,8 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Storage;
 using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Options;
 
 namespace CursorAspire.Proxy.Reasoning;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace CursorAspire.Proxy.Reasoning;
 
 /// <summary>The reasoning a model wrote together with one turn's tool calls, in the form its provider needs back.</summary>

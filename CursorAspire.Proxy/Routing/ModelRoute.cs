@@ -1,5 +1,4 @@
 using CursorAspire.Proxy.Configuration;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Routing;
 

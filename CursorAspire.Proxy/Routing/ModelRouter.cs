@@ -1,7 +1,6 @@
 using CursorAspire.Proxy.Wire;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Errors;
-using Microsoft.Extensions.Options;
 
 namespace CursorAspire.Proxy.Routing;
 

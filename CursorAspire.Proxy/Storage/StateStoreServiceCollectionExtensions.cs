@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using CursorAspire.Proxy.Configuration;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using StackExchange.Redis;
 
@@ -16,10 +16,7 @@ public static class StateStoreServiceCollectionExtensions
     public static WebApplicationBuilder AddProxyStateStore(this WebApplicationBuilder builder, string connectionName)
     {
         var services = builder.Services;
-        services.AddOptions<StateStoreOptions>()
-            .Bind(builder.Configuration.GetSection(StateStoreOptions.SectionName))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StateStoreOptions>, StateStoreOptionsValidator>();
+        services.AddValidatedOptions<StateStoreOptions, StateStoreOptionsValidator>(builder.Configuration.GetSection(StateStoreOptions.SectionName));
         services.AddSingleton<StateStore>();
         services.AddSingleton<MinuteCounter>();
         if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString(connectionName)))

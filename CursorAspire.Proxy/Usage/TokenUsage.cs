@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace CursorAspire.Proxy.Usage;
 
 /// <summary>One answer's tokens, split the way providers bill them.</summary>

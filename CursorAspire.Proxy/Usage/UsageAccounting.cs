@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using CursorAspire.Proxy.Configuration;
-using CursorAspire.Proxy.Pipeline;
-using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Routing;
 
 namespace CursorAspire.Proxy.Usage;
 

@@ -9,17 +9,9 @@ namespace CursorAspire.Proxy.Usage;
 /// <c>output</c>, and <c>cached_input</c>/<c>cache_write</c> within the input), <c>cursoraspire.cost</c> and
 /// <c>cursoraspire.cost.saved</c> (by <c>source</c>: <c>provider_cache</c> or <c>response_cache</c>).
 /// </summary>
-public sealed class UsageMetrics
+public sealed class UsageMetrics(ProxyMeter meter)
 {
-    public UsageMetrics(IMeterFactory meterFactory)
-    {
-        var meter = meterFactory.Create(ProxyMetrics.MeterName);
-        Tokens = meter.CreateCounter<long>("cursoraspire.tokens", "{token}", "Tokens of upstream calls by model, key name and gen_ai.token.type.");
-        Cost = meter.CreateCounter<double>("cursoraspire.cost", "{currency}", "Estimated cost of upstream calls at Proxy:Models:<alias>:Pricing.");
-        Saved = meter.CreateCounter<double>("cursoraspire.cost.saved", "{currency}", "Estimated cost avoided by the provider's prompt cache and the proxy's response cache.");
-    }
-
-    public Counter<long> Tokens { get; }
-    public Counter<double> Cost { get; }
-    public Counter<double> Saved { get; }
+    public Counter<long> Tokens { get; } = meter.Meter.CreateCounter<long>("cursoraspire.tokens", "{token}", "Tokens of upstream calls by model, key name and gen_ai.token.type.");
+    public Counter<double> Cost { get; } = meter.Meter.CreateCounter<double>("cursoraspire.cost", "{currency}", "Estimated cost of upstream calls at Proxy:Models:<alias>:Pricing.");
+    public Counter<double> Saved { get; } = meter.Meter.CreateCounter<double>("cursoraspire.cost.saved", "{currency}", "Estimated cost avoided by the provider's prompt cache and the proxy's response cache.");
 }

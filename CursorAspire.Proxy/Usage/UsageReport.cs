@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using CursorAspire.Proxy.Edge;
 
 namespace CursorAspire.Proxy.Usage;

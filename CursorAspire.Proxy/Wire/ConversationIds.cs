@@ -1,4 +1,4 @@
-using System.Text.Json;
+using CursorAspire.Proxy.Wire.Json;
 
 namespace CursorAspire.Proxy.Wire;
 

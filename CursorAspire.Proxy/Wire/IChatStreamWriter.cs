@@ -1,5 +1,4 @@
 using System.Buffers;
-using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Wire;
 

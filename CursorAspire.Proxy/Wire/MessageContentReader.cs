@@ -1,6 +1,5 @@
 using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Wire.Json;
 
 namespace CursorAspire.Proxy.Wire;
 

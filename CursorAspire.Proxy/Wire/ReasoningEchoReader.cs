@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace CursorAspire.Proxy.Wire;
 
 /// <summary>Finds the reasoning echo in the contents of an assistant message read from the wire.</summary>

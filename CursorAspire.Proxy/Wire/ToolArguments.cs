@@ -1,5 +1,4 @@
-using System.Text.Json;
-using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Wire.Json;
 
 namespace CursorAspire.Proxy.Wire;
 

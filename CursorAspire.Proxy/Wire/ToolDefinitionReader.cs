@@ -1,5 +1,5 @@
-using System.Text.Json;
-using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Wire.Json;
+using CursorAspire.Proxy.Tools;
 
 namespace CursorAspire.Proxy.Wire;
 

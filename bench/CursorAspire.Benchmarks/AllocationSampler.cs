@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
 using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Wire.ChatCompletions;
 
 namespace CursorAspire.Benchmarks;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using CursorAspire.Proxy.Wire;
+using CursorAspire.Proxy.Wire.ChatCompletions;
 
 namespace CursorAspire.Benchmarks;
 

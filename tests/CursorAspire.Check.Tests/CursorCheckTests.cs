@@ -2,6 +2,8 @@ using CursorAspire.Check.Tests.Infrastructure;
 
 namespace CursorAspire.Check.Tests;
 
+// Over 300 lines because each step of the check has its faults here, diagnosed against one fake server.
+
 /// <summary>
 /// The check's steps against a small in-test server (<see cref="FakeCursorServer"/>): everything passes on a healthy
 /// server, and each fault is diagnosed in its own words, with the fix.

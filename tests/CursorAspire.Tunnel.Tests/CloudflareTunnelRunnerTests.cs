@@ -9,6 +9,9 @@ using CursorAspire.Tunnel.Tests.Install;
 
 namespace CursorAspire.Tunnel.Tests;
 
+// Over 300 lines because it is one decision table (operating system, container runtime, quick or named tunnel,
+// download) over one fake machine, each row a test.
+
 /// <summary>
 /// How cloudflared runs on each operating system and container runtime, for quick and named tunnels, and when it is
 /// downloaded on first run; nothing runs (the platform is given, so every OS is covered on one machine).

@@ -1,10 +1,13 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Json;
-using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Tokens;
+using CursorAspire.Proxy.Wire.Json;
 
 namespace CursorAspire.Proxy.Wire.Responses;
+
+// Over 300 lines because the Responses event sequence (output items, content parts, deltas, done events, the final
+// response) is one state machine: split, its ordering rules would be read in two places.
 
 /// <summary>
 /// Turns a stream of <see cref="ChatResponseUpdate"/>s into the Responses API: named server-sent events

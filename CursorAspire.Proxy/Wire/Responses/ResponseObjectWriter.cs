@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Microsoft.Extensions.AI;
-
 namespace CursorAspire.Proxy.Wire.Responses;
 
 /// <summary>
@@ -132,19 +129,14 @@ internal static class ResponseObjectWriter
                 json.WriteEndArray();
                 json.WriteString("status", status);
                 break;
-            case ResponseOutputItemKind.FunctionCall:
-                json.WriteString("type", "function_call");
+            case ResponseOutputItemKind.FunctionCall or ResponseOutputItemKind.CustomToolCall:
+                // The same item but for its type and the name of its input: a custom tool's is free-form text.
+                var custom = item.Kind == ResponseOutputItemKind.CustomToolCall;
+                json.WriteString("type", custom ? "custom_tool_call" : "function_call");
                 json.WriteString("status", status);
                 json.WriteString("call_id", item.CallId);
                 json.WriteString("name", item.Name);
-                json.WriteString("arguments", item.Done ? item.Arguments : string.Empty);
-                break;
-            case ResponseOutputItemKind.CustomToolCall:
-                json.WriteString("type", "custom_tool_call");
-                json.WriteString("status", status);
-                json.WriteString("call_id", item.CallId);
-                json.WriteString("name", item.Name);
-                json.WriteString("input", item.Done ? item.Arguments : string.Empty);
+                json.WriteString(custom ? "input" : "arguments", item.Done ? item.Arguments : string.Empty);
                 break;
         }
         json.WriteEndObject();

@@ -1,10 +1,6 @@
-using CursorAspire.TestUpstreams.Fixtures;
 using System.ClientModel.Primitives;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using CursorAspire.Proxy.Caching;
-using Microsoft.Extensions.AI;
 using OpenAI.Chat;
+using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Caching;
 

@@ -1,10 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Text;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using CursorAspire.TestUpstreams;
-using CursorAspire.TestUpstreams.Fixtures;
 using StackExchange.Redis;
 
 namespace CursorAspire.Proxy.Tests.Caching;

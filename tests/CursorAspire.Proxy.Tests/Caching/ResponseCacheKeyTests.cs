@@ -1,6 +1,3 @@
-using System.Text.Json;
-using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure.Caching;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Caching;

@@ -1,11 +1,6 @@
-using System.Diagnostics;
-using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.Proxy.Tests.Infrastructure.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using Microsoft.Extensions.AI;
 using Polly.CircuitBreaker;
 using CursorAspire.Proxy.Configuration;
+using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Caching;
 
@@ -50,7 +45,7 @@ public sealed class ResponseCacheOutageTests
 
         // Healthy: a miss, then a hit from Redis.
         await client.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options(_partition), CacheTestData.Deadline());
-        var warm = new ResponseCacheRequest(_partition);
+        var warm = new ResponseCacheScope(_partition);
         await client.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options(_partition, request: warm), CacheTestData.Deadline());
         Assert.Equal(ResponseCacheOutcome.Hit, warm.Outcome);
 
@@ -59,7 +54,7 @@ public sealed class ResponseCacheOutageTests
         var outcomes = new List<ResponseCacheOutcome>();
         for (var i = 0; i < 12; i++)
         {
-            var request = new ResponseCacheRequest(_partition);
+            var request = new ResponseCacheScope(_partition);
             var stopwatch = Stopwatch.StartNew();
             if (i % 2 == 0)
             {
@@ -103,7 +98,7 @@ public sealed class ResponseCacheOutageTests
 
         for (var i = 0; i < 8; i++)
         {
-            var request = new ResponseCacheRequest(_partition);
+            var request = new ResponseCacheScope(_partition);
             var stopwatch = Stopwatch.StartNew();
             var response = await client.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options(_partition, request: request), CacheTestData.Deadline());
             stopwatch.Stop();
@@ -171,14 +166,14 @@ public sealed class ResponseCacheOutageTests
         while (!recovered && deadline.Elapsed < TimeSpan.FromSeconds(15))
         {
             await Task.Delay(250);
-            var request = new ResponseCacheRequest(_partition);
+            var request = new ResponseCacheScope(_partition);
             await client.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options(_partition, request: request), CacheTestData.Deadline());
             recovered = request.Outcome is ResponseCacheOutcome.Hit or ResponseCacheOutcome.Miss;
         }
 
         Assert.True(recovered, "the cache did not come back within 15 s of Redis returning");
         Assert.Equal(CircuitState.Closed, context.Store.CircuitState);
-        var afterRecovery = new ResponseCacheRequest(_partition);
+        var afterRecovery = new ResponseCacheScope(_partition);
         await client.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options(_partition, request: afterRecovery), CacheTestData.Deadline());
         Assert.Equal(ResponseCacheOutcome.Hit, afterRecovery.Outcome);
         Console.WriteLine($"recovered after {deadline.Elapsed}");

@@ -1,14 +1,9 @@
-using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.Proxy.Tests.Infrastructure.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Caching;
 
@@ -98,7 +93,7 @@ public sealed class ResponseCacheRegistrationTests(GarnetServerFixture garnet) :
         var partition = "registration-" + Guid.NewGuid().ToString("N");
 
         await pipeline.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options(partition), CacheTestData.Deadline());
-        var second = new ResponseCacheRequest(partition);
+        var second = new ResponseCacheScope(partition);
         await pipeline.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options(partition, request: second), CacheTestData.Deadline());
 
         Assert.Equal(1, inner.Calls);
@@ -122,7 +117,7 @@ public sealed class ResponseCacheRegistrationTests(GarnetServerFixture garnet) :
         using var pipeline = new ChatClientBuilder(inner).UseResponseCache("ollama", enabledForModel: false).Build(host.Services);
         var partition = "registration-" + Guid.NewGuid().ToString("N");
 
-        var request = new ResponseCacheRequest(partition);
+        var request = new ResponseCacheScope(partition);
         await pipeline.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options(partition), CacheTestData.Deadline());
         await pipeline.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options(partition, request: request), CacheTestData.Deadline());
 
@@ -137,7 +132,7 @@ public sealed class ResponseCacheRegistrationTests(GarnetServerFixture garnet) :
         using var host = Builder([], logs).Build();
         var inner = new ScriptedChatClient();
         using var pipeline = new ChatClientBuilder(inner).UseResponseCache("ollama").Build(host.Services);
-        var second = new ResponseCacheRequest("memory");
+        var second = new ResponseCacheScope("memory");
 
         await pipeline.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options("memory"), CacheTestData.Deadline());
         await pipeline.GetResponseAsync(CacheTestData.Conversation(), CacheTestData.Options("memory", request: second), CacheTestData.Deadline());
@@ -172,7 +167,7 @@ public sealed class ResponseCacheRegistrationTests(GarnetServerFixture garnet) :
     [InlineData("max-age=60, private", false, false)]
     public void CacheControlDirectivesAreRead(string? header, bool noCache, bool noStore)
     {
-        var request = ResponseCacheRequest.FromCacheControl("key-a", header is null ? [] : [header]);
+        var request = ResponseCacheScope.FromCacheControl("key-a", header is null ? [] : [header]);
 
         Assert.Equal(noCache, request.NoCache);
         Assert.Equal(noStore, request.NoStore);

@@ -1,40 +1,10 @@
-using System.Diagnostics;
-using CursorAspire.Proxy.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure.Caching;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Caching;
 
-/// <summary>The middleware against a real Redis-protocol server (embedded Garnet); only the upstream is a stand-in.</summary>
-public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) : IClassFixture<GarnetServerFixture>
+/// <summary>The cache flow against a real Redis-protocol server (embedded Garnet): what is a hit, what the key tells apart, how an answer is replayed; only the upstream is a stand-in.</summary>
+public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) : CacheClientTests(garnet)
 {
-    // Each test uses its own partition, so tests sharing the server never see each other's entries.
-    private readonly string _partition = "test-" + Guid.NewGuid().ToString("N");
-
-    private CacheTestContext Context(ResponseCacheOptions? options = null)
-    {
-        // These tests are about behaviour, not latency: a generous store timeout keeps a busy build machine from turning
-        // a slow first connection into an Error outcome. The latency bound is tested in ResponseCacheOutageTests.
-        options ??= new ResponseCacheOptions();
-        options.RedisTimeout = TimeSpan.FromSeconds(5);
-        return new(garnet.ConnectionString, options);
-    }
-
-    private ChatOptions Options(Action<ChatOptions>? configure = null, ResponseCacheRequest? request = null, string? partition = null) =>
-        CacheTestData.Options(partition ?? _partition, configure, request);
-
-    private static async Task<List<ChatResponseUpdate>> Collect(IAsyncEnumerable<ChatResponseUpdate> stream)
-    {
-        var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in stream.WithCancellation(CacheTestData.Deadline()))
-        {
-            updates.Add(update);
-        }
-
-        return updates;
-    }
-
     [Fact]
     public async Task SecondIdenticalRequestIsServedFromCache()
     {
@@ -42,10 +12,10 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        var first = new ResponseCacheRequest(_partition);
-        var firstResponse = await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: first), CacheTestData.Deadline());
-        var second = new ResponseCacheRequest(_partition);
-        var secondResponse = await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: second), CacheTestData.Deadline());
+        var first = new ResponseCacheScope(Partition);
+        var firstResponse = await AskAsync(client, request: first);
+        var second = new ResponseCacheScope(Partition);
+        var secondResponse = await AskAsync(client, request: second);
 
         Assert.Equal(1, inner.Calls);
         Assert.Equal(ResponseCacheOutcome.Miss, first.Outcome);
@@ -65,32 +35,14 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
     }
 
     [Fact]
-    public async Task CacheRequestIsRemovedFromOptionsBeforeTheUpstream()
-    {
-        using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
-        var options = Options(o => o.AdditionalProperties = new AdditionalPropertiesDictionary { ["verbosity"] = "low" });
-
-        await client.GetResponseAsync(CacheTestData.Conversation(), options, CacheTestData.Deadline());
-
-        Assert.NotNull(inner.LastOptions);
-        Assert.NotSame(options, inner.LastOptions);
-        Assert.False(inner.LastOptions!.AdditionalProperties!.ContainsKey(ResponseCacheRequest.AdditionalPropertiesKey));
-        Assert.Equal("low", inner.LastOptions.AdditionalProperties["verbosity"]);
-        // The caller's options are left as they were.
-        Assert.True(options.AdditionalProperties!.ContainsKey(ResponseCacheRequest.AdditionalPropertiesKey));
-    }
-
-    [Fact]
     public async Task CacheMissesWhenToolsChange()
     {
         using var context = Context();
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
-        var changed = new ResponseCacheRequest(_partition);
+        await AskAsync(client);
+        var changed = new ResponseCacheScope(Partition);
         await client.GetResponseAsync(
             CacheTestData.Conversation(),
             Options(o => o.Tools = [CacheTestData.ReadFileTool("Relative path, please."), CacheTestData.GrepTool()], changed),
@@ -107,11 +59,11 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
-        var changed = new ResponseCacheRequest(_partition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(o => o.ToolMode = ChatToolMode.RequireSpecific("read_file"), changed), CacheTestData.Deadline());
-        var again = new ResponseCacheRequest(_partition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(o => o.ToolMode = ChatToolMode.RequireSpecific("read_file"), again), CacheTestData.Deadline());
+        await AskAsync(client);
+        var changed = new ResponseCacheScope(Partition);
+        await AskAsync(client, o => o.ToolMode = ChatToolMode.RequireSpecific("read_file"), changed);
+        var again = new ResponseCacheScope(Partition);
+        await AskAsync(client, o => o.ToolMode = ChatToolMode.RequireSpecific("read_file"), again);
 
         Assert.Equal(2, inner.Calls);
         Assert.Equal(ResponseCacheOutcome.Miss, changed.Outcome);
@@ -124,11 +76,11 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         using var context = Context();
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
-        var otherPartition = _partition + "-other-key";
+        var otherPartition = Partition + "-other-key";
 
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
-        var other = new ResponseCacheRequest(otherPartition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: other, partition: otherPartition), CacheTestData.Deadline());
+        await AskAsync(client);
+        var other = new ResponseCacheScope(otherPartition);
+        await AskAsync(client, request: other, partition: otherPartition);
 
         Assert.Equal(2, inner.Calls);
         Assert.Equal(ResponseCacheOutcome.Miss, other.Outcome);
@@ -142,8 +94,8 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         using var ollama = context.CreateClient(inner, "ollama");
         using var openAi = context.CreateClient(inner, "openai");
 
-        await ollama.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
-        await openAi.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
+        await AskAsync(ollama);
+        await AskAsync(openAi);
 
         Assert.Equal(2, inner.Calls);
     }
@@ -156,12 +108,20 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
-        var beforeExpiry = new ResponseCacheRequest(_partition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: beforeExpiry), CacheTestData.Deadline());
-        await Task.Delay(TimeSpan.FromSeconds(2.2));
-        var afterExpiry = new ResponseCacheRequest(_partition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: afterExpiry), CacheTestData.Deadline());
+        await AskAsync(client);
+        var beforeExpiry = new ResponseCacheScope(Partition);
+        await AskAsync(client, request: beforeExpiry);
+        // Polls the real condition: the same request is answered from the store until Redis lets the entry go, and the
+        // first one after that goes upstream (a hit in between calls nothing upstream).
+        ResponseCacheScope afterExpiry;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        do
+        {
+            await Task.Delay(50, deadline.Token);
+            afterExpiry = new ResponseCacheScope(Partition);
+            await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: afterExpiry), deadline.Token);
+        }
+        while (afterExpiry.Outcome == ResponseCacheOutcome.Hit);
 
         Assert.Equal(ResponseCacheOutcome.Hit, beforeExpiry.Outcome);
         Assert.Equal(ResponseCacheOutcome.Miss, afterExpiry.Outcome);
@@ -175,10 +135,10 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        var first = new ResponseCacheRequest(_partition);
-        var original = await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: first)));
-        var second = new ResponseCacheRequest(_partition);
-        var replayed = await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: second)));
+        var first = new ResponseCacheScope(Partition);
+        var original = await StreamAsync(client, request: first);
+        var second = new ResponseCacheScope(Partition);
+        var replayed = await StreamAsync(client, request: second);
 
         Assert.Equal(1, inner.Calls);
         Assert.Equal(ResponseCacheOutcome.Miss, first.Outcome);
@@ -206,338 +166,12 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options()));
-        var nonStreaming = new ResponseCacheRequest(_partition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: nonStreaming), CacheTestData.Deadline());
+        await StreamAsync(client);
+        var nonStreaming = new ResponseCacheScope(Partition);
+        await AskAsync(client, request: nonStreaming);
 
         Assert.Equal(ResponseCacheOutcome.Miss, nonStreaming.Outcome);
         Assert.Equal(2, inner.Calls);
-    }
-
-    [Fact]
-    public async Task StreamingDoesNotCacheFailedStreams()
-    {
-        using var context = Context();
-        var failing = new ScriptedChatClient { FailAfterUpdates = 3 };
-        using var failingClient = context.CreateClient(failing);
-        await Assert.ThrowsAsync<HttpRequestException>(() => Collect(failingClient.GetStreamingResponseAsync(CacheTestData.Conversation(), Options())));
-
-        var healthy = new ScriptedChatClient();
-        using var client = context.CreateClient(healthy);
-        var next = new ResponseCacheRequest(_partition);
-        var updates = await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: next)));
-
-        Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
-        Assert.Equal(1, healthy.Calls);
-        Assert.Equal(6, updates.Count);
-    }
-
-    [Fact]
-    public async Task StreamingDoesNotCacheCanceledStreams()
-    {
-        using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
-
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
-        {
-            var seen = 0;
-            await foreach (var update in client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(), cts.Token))
-            {
-                if (++seen == 2)
-                {
-                    await cts.CancelAsync();
-                }
-            }
-        });
-
-        var next = new ResponseCacheRequest(_partition);
-        await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: next)));
-        Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
-        Assert.Equal(2, inner.Calls);
-    }
-
-    [Fact]
-    public async Task StreamingDoesNotCacheStreamsTheConsumerAbandons()
-    {
-        using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
-
-        // The client disconnecting looks like this to the middleware: the enumerator is disposed half-way.
-        await foreach (var update in client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline()))
-        {
-            break;
-        }
-
-        var next = new ResponseCacheRequest(_partition);
-        await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: next)));
-        Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
-        Assert.Equal(2, inner.Calls);
-        Assert.Equal(0, context.InFlight.Count);
-    }
-
-    [Fact]
-    public async Task StreamingDoesNotCacheStreamsWithoutFinishReason()
-    {
-        using var context = Context();
-        var inner = new ScriptedChatClient { Updates = () => CacheTestData.ToolCallStream().Where(u => u.FinishReason is null).ToList() };
-        using var client = context.CreateClient(inner);
-
-        await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options()));
-        var next = new ResponseCacheRequest(_partition);
-        await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: next)));
-
-        Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
-        Assert.Equal(2, inner.Calls);
-    }
-
-    [Fact]
-    public async Task StreamingDoesNotCacheToolCallsWhoseArgumentsDidNotParse()
-    {
-        using var context = Context();
-        var inner = new ScriptedChatClient
-        {
-            Updates = () =>
-            [
-                new ChatResponseUpdate { Contents = [new FunctionCallContent("call_x", "read_file") { Exception = new System.Text.Json.JsonException("'}' is invalid after a value") }] },
-                new ChatResponseUpdate { FinishReason = ChatFinishReason.ToolCalls },
-            ],
-        };
-        using var client = context.CreateClient(inner);
-
-        await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options()));
-        var next = new ResponseCacheRequest(_partition);
-        await Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: next)));
-
-        Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
-        Assert.Equal(2, inner.Calls);
-    }
-
-    [Fact]
-    public async Task ResponsesWithoutFinishReasonOrWithErrorsAreNotCached()
-    {
-        using var context = Context();
-        var responses = new Queue<ChatResponse>(
-        [
-            new ChatResponse(new ChatMessage(ChatRole.Assistant, "cut off")),
-            new ChatResponse(new ChatMessage(ChatRole.Assistant, [new ErrorContent("upstream overloaded")])) { FinishReason = ChatFinishReason.Stop },
-            CacheTestData.TextResponse("finally"),
-        ]);
-        var inner = new ScriptedChatClient { Response = responses.Dequeue };
-        using var client = context.CreateClient(inner);
-
-        var outcomes = new List<ResponseCacheOutcome>();
-        for (var i = 0; i < 4; i++)
-        {
-            var request = new ResponseCacheRequest(_partition);
-            await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: request), CacheTestData.Deadline());
-            outcomes.Add(request.Outcome);
-        }
-
-        Assert.Equal([ResponseCacheOutcome.Miss, ResponseCacheOutcome.Miss, ResponseCacheOutcome.Miss, ResponseCacheOutcome.Hit], outcomes);
-        Assert.Equal(3, inner.Calls);
-    }
-
-    [Fact]
-    public async Task NoCacheBypassesReadButStoresTheFreshAnswer()
-    {
-        using var context = Context();
-        var answers = new Queue<string>(["first answer", "fresh answer"]);
-        var inner = new ScriptedChatClient { Response = () => CacheTestData.TextResponse(answers.Dequeue()) };
-        using var client = context.CreateClient(inner);
-
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
-        var noCache = ResponseCacheRequest.FromCacheControl(_partition, ["no-cache"]);
-        var fresh = await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: noCache), CacheTestData.Deadline());
-        var after = new ResponseCacheRequest(_partition);
-        var cached = await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: after), CacheTestData.Deadline());
-
-        Assert.Equal(2, inner.Calls);
-        Assert.Equal(ResponseCacheOutcome.Bypass, noCache.Outcome);
-        Assert.Equal("BYPASS", noCache.XCacheHeaderValue);
-        Assert.Equal("fresh answer", fresh.Text);
-        Assert.Equal(ResponseCacheOutcome.Hit, after.Outcome);
-        Assert.Equal("fresh answer", cached.Text);
-    }
-
-    [Fact]
-    public async Task NoStoreDoesNotWriteButMayRead()
-    {
-        using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
-
-        var noStore = ResponseCacheRequest.FromCacheControl(_partition, ["no-store"]);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: noStore), CacheTestData.Deadline());
-        var next = new ResponseCacheRequest(_partition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: next), CacheTestData.Deadline());
-        var noStoreAgain = ResponseCacheRequest.FromCacheControl(_partition, ["no-store"]);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: noStoreAgain), CacheTestData.Deadline());
-
-        Assert.Equal(ResponseCacheOutcome.Miss, noStore.Outcome);
-        Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
-        Assert.Equal(ResponseCacheOutcome.Hit, noStoreAgain.Outcome);
-        Assert.Equal(2, inner.Calls);
-    }
-
-    [Fact]
-    public async Task ConcurrentIdenticalMissesMakeOneUpstreamCall()
-    {
-        using var context = Context();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var inner = new ScriptedChatClient { Gate = gate };
-        using var client = context.CreateClient(inner);
-
-        var requests = Enumerable.Range(0, 8).Select(_ => new ResponseCacheRequest(_partition)).ToList();
-        var calls = requests.Select(r => Task.Run(() => client.GetResponseAsync(CacheTestData.Conversation(), Options(request: r), CacheTestData.Deadline()))).ToList();
-        await inner.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        // Every request has missed in the store and gone on to the in-flight map: the leader upstream, the followers to wait on it.
-        await context.StoreReads.Reaching(requests.Count).WaitAsync(TimeSpan.FromSeconds(10));
-
-        // While the leader's call is held open, nobody else went upstream: the followers are waiting on it.
-        Assert.Equal(1, inner.Calls);
-        gate.SetResult();
-        var responses = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(10));
-
-        Assert.Equal(1, inner.Calls);
-        Assert.All(responses, r => Assert.Equal("Hello from upstream", r.Text));
-        Assert.Equal(1, requests.Count(r => r.Outcome == ResponseCacheOutcome.Miss));
-        Assert.Equal(7, requests.Count(r => r.Outcome == ResponseCacheOutcome.Hit));
-        Assert.Equal(7, context.Metrics["cursoraspire.cache.upstream_calls_avoided"]);
-    }
-
-    [Fact]
-    public async Task ConcurrentIdenticalStreamingMissesMakeOneUpstreamCall()
-    {
-        using var context = Context();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var inner = new ScriptedChatClient { Gate = gate };
-        using var client = context.CreateClient(inner);
-
-        var requests = Enumerable.Range(0, 5).Select(_ => new ResponseCacheRequest(_partition)).ToList();
-        var streams = requests.Select(r => Task.Run(() => Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: r))))).ToList();
-        await inner.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await context.StoreReads.Reaching(requests.Count).WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(1, inner.Calls);
-        gate.SetResult();
-        var results = await Task.WhenAll(streams).WaitAsync(TimeSpan.FromSeconds(10));
-
-        Assert.Equal(1, inner.Calls);
-        var expected = results[0].Select(CacheTestData.Json).ToList();
-        Assert.All(results, r => Assert.Equal(expected, r.Select(CacheTestData.Json)));
-        Assert.Equal(4, requests.Count(r => r.Outcome == ResponseCacheOutcome.Hit));
-    }
-
-    [Fact]
-    public async Task FollowersCallUpstreamThemselvesWhenTheLeaderFails()
-    {
-        using var context = Context();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var leaderInner = new ScriptedChatClient { Gate = gate, FailAfterUpdates = 1 };
-        using var leaderClient = context.CreateClient(leaderInner);
-        var followerInner = new ScriptedChatClient();
-        using var followerClient = context.CreateClient(followerInner);
-
-        var leader = Task.Run(() => Collect(leaderClient.GetStreamingResponseAsync(CacheTestData.Conversation(), Options())));
-        await leaderInner.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var followerRequest = new ResponseCacheRequest(_partition);
-        var follower = Task.Run(() => Collect(followerClient.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(request: followerRequest))));
-        await context.StoreReads.Reaching(2).WaitAsync(TimeSpan.FromSeconds(10)); // the follower is waiting on the leader
-        gate.SetResult();
-
-        await Assert.ThrowsAsync<HttpRequestException>(() => leader);
-        var updates = await follower.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(6, updates.Count);
-        Assert.Equal(1, followerInner.Calls);
-        Assert.Equal(ResponseCacheOutcome.Miss, followerRequest.Outcome);
-    }
-
-    [Theory]
-    [InlineData(0.7f)]
-    [InlineData(null)]
-    public async Task NonDeterministicRequestsAreNotCachedByDefault(float? temperature)
-    {
-        using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
-
-        var requests = new[] { new ResponseCacheRequest(_partition), new ResponseCacheRequest(_partition) };
-        foreach (var request in requests)
-        {
-            await client.GetResponseAsync(CacheTestData.Conversation(), Options(o => o.Temperature = temperature, request), CacheTestData.Deadline());
-        }
-
-        Assert.Equal(2, inner.Calls);
-        Assert.All(requests, r => Assert.Equal(ResponseCacheOutcome.Bypass, r.Outcome));
-        Assert.Equal(2, context.Metrics["cursoraspire.cache.bypasses"]);
-    }
-
-    [Theory]
-    [InlineData(true, false, 0.7f)]
-    [InlineData(false, true, null)]
-    public async Task NonDeterministicRequestsAreCachedWhenConfigured(bool cacheNonDeterministic, bool cacheUnspecified, float? temperature)
-    {
-        using var context = Context(new ResponseCacheOptions { CacheNonDeterministic = cacheNonDeterministic, CacheUnspecifiedTemperature = cacheUnspecified });
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
-
-        var second = new ResponseCacheRequest(_partition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(o => o.Temperature = temperature), CacheTestData.Deadline());
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(o => o.Temperature = temperature, second), CacheTestData.Deadline());
-
-        Assert.Equal(1, inner.Calls);
-        Assert.Equal(ResponseCacheOutcome.Hit, second.Outcome);
-    }
-
-    [Fact]
-    public async Task RequestsWithoutCacheRequestBypass()
-    {
-        using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
-        var options = new ChatOptions { ModelId = CacheTestData.Model, Temperature = 0 };
-
-        await client.GetResponseAsync(CacheTestData.Conversation(), options, CacheTestData.Deadline());
-        await client.GetResponseAsync(CacheTestData.Conversation(), options, CacheTestData.Deadline());
-
-        Assert.Equal(2, inner.Calls);
-        Assert.Equal(2, context.Metrics["cursoraspire.cache.bypasses"]);
-    }
-
-    [Fact]
-    public async Task ModelCacheSwitchOffBypasses()
-    {
-        using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var routeOff = context.CreateClient(inner, enabledForRoute: false);
-        using var client = context.CreateClient(inner);
-
-        var viaRoute = new ResponseCacheRequest(_partition);
-        await routeOff.GetResponseAsync(CacheTestData.Conversation(), Options(request: viaRoute), CacheTestData.Deadline());
-        await routeOff.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
-        var viaRequest = new ResponseCacheRequest(_partition) { ModelAllowsCaching = false };
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: viaRequest), CacheTestData.Deadline());
-
-        Assert.Equal(3, inner.Calls);
-        Assert.Equal(ResponseCacheOutcome.Bypass, viaRoute.Outcome);
-        Assert.Equal(ResponseCacheOutcome.Bypass, viaRequest.Outcome);
-    }
-
-    [Fact]
-    public async Task DisabledCacheBypassesEverything()
-    {
-        using var context = Context(new ResponseCacheOptions { Enabled = false });
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
-
-        var second = new ResponseCacheRequest(_partition);
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
-        await client.GetResponseAsync(CacheTestData.Conversation(), Options(request: second), CacheTestData.Deadline());
-
-        Assert.Equal(2, inner.Calls);
-        Assert.Equal(ResponseCacheOutcome.Bypass, second.Outcome);
     }
 
     [Fact]
@@ -546,7 +180,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         using var context = Context();
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
-        using var source = new ActivitySource("CursorAspire.Tests.Cache." + _partition);
+        using var source = new ActivitySource("CursorAspire.Tests.Cache." + Partition);
         using var listener = new ActivityListener
         {
             ShouldListenTo = s => s == source,
@@ -557,14 +191,14 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         string? missTag, hitTag;
         using (var span = source.StartActivity("chat miss"))
         {
-            await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
+            await AskAsync(client);
             missTag = span?.GetTagItem("cursoraspire.cache.outcome") as string;
         }
 
         ChatResponse hit;
         using (var span = source.StartActivity("chat hit"))
         {
-            hit = await client.GetResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline());
+            hit = await AskAsync(client);
             hitTag = span?.GetTagItem("cursoraspire.cache.outcome") as string;
         }
 

@@ -1,6 +1,3 @@
-using CursorAspire.Proxy.Tests.Infrastructure;
-using Microsoft.Extensions.Options;
-
 namespace CursorAspire.Proxy.Tests.Configuration;
 
 /// <summary>Start-up validation of an Anthropic provider's settings.</summary>

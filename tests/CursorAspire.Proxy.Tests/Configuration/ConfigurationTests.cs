@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using CursorAspire.Proxy.Tests.Infrastructure;
-
 namespace CursorAspire.Proxy.Tests.Configuration;
 
 /// <summary>A configuration the proxy cannot serve fails start-up with a message that names the key.</summary>
@@ -45,6 +42,11 @@ public class ConfigurationTests
     [InlineData("Proxy:Storage:Breaker:BreakDuration", "00:00:00.100", "Proxy:Storage:Breaker:BreakDuration must be between")]
     [InlineData("Proxy:Storage:Timeout", "00:00:00", "Proxy:Storage:Timeout must be a positive time span")]
     [InlineData("Proxy:Conversations:MaxBytes", "0", "Proxy:Conversations:MaxBytes must be positive")]
+    [InlineData("Proxy:Reasoning:Ttl", "00:00:00", "Proxy:Reasoning:Ttl must be a positive time span")]
+    [InlineData("Proxy:Reasoning:MaxBytes", "0", "Proxy:Reasoning:MaxBytes must be positive")]
+    [InlineData("Proxy:UpstreamIdleTimeout", "00:00:00", "Proxy:UpstreamIdleTimeout must be a positive time span")]
+    [InlineData("Proxy:Retry:MaxAttempts", "0", "Proxy:Retry:MaxAttempts must be at least 1")]
+    [InlineData("Proxy:Cache:MaxEntryBytes", "10", "Proxy:Cache:MaxEntryBytes must be at least 1024")]
     public async Task InvalidSettingFailsNamingTheKey(string key, string value, string expected)
     {
         var config = Valid();

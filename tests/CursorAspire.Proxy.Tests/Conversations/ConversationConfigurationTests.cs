@@ -1,7 +1,3 @@
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using CursorAspire.TestUpstreams;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CursorAspire.Proxy.Tests.Conversations;

@@ -1,12 +1,9 @@
 using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Errors;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using CursorAspire.Proxy.Wire;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using CursorAspire.Proxy.Wire.Responses;
+using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Conversations;
 

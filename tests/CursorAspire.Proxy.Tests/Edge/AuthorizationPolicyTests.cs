@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using CursorAspire.Proxy.Tests.Infrastructure;
-
 namespace CursorAspire.Proxy.Tests.Edge;
 
 /// <summary>

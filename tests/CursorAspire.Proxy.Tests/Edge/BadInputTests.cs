@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
-
 namespace CursorAspire.Proxy.Tests.Edge;
 
 /// <summary>Malformed and oversized requests: a clear OpenAI-shaped 4xx, never a 500, and the upstream untouched.</summary>

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
-
 namespace CursorAspire.Proxy.Tests.Edge;
 
 /// <summary>The HTTP surface Cursor meets first: paths under any prefix, the key, CORS, health.</summary>

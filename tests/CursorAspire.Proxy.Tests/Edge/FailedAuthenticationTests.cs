@@ -1,5 +1,3 @@
-using System.Net;
-using CursorAspire.Proxy.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CursorAspire.Proxy.Tests.Edge;

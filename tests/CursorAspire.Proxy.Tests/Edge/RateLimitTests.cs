@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CursorAspire.Proxy.Tests.Edge;
@@ -82,7 +77,7 @@ public class RateLimitTests
     public async Task ByDefaultLimitsAreOnAndGenerous()
     {
         await using var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(new Uri("http://127.0.0.1:9/")));
-        var options = proxy.Services.GetRequiredService<IOptions<CursorAspire.Proxy.Configuration.ProxyOptions>>().Value.RateLimit;
+        var options = proxy.Services.GetRequiredService<IOptions<CursorAspire.Proxy.Edge.EdgeOptions>>().Value.RateLimit;
         Assert.Equal(600, options.RequestsPerMinute);
         Assert.Equal(32, options.ConcurrentRequests);
     }

@@ -1,7 +1,3 @@
-using System.Net;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using CursorAspire.TestUpstreams;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CursorAspire.Proxy.Tests.Edge;

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using CsCheck;
-using CursorAspire.TestUpstreams.Fixtures;
 
 namespace CursorAspire.Proxy.Tests.Endpoints;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using CsCheck;
 
 namespace CursorAspire.Proxy.Tests.Endpoints;

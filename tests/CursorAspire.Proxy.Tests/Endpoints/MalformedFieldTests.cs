@@ -1,9 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using CursorAspire.Proxy.Tests.Infrastructure;
-
 namespace CursorAspire.Proxy.Tests.Endpoints;
 
 /// <summary>

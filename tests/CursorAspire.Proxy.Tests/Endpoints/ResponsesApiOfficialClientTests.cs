@@ -3,16 +3,13 @@
 
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using CursorAspire.TestUpstreams;
 using OpenAI.Responses;
 using StackExchange.Redis;
 
 namespace CursorAspire.Proxy.Tests.Endpoints;
+
+// Over 300 lines because the official client is tested as one consumer of the Responses API: answers, items, stored
+// chains and errors share its client setup.
 
 /// <summary>
 /// <c>POST /v1/responses</c> over real HTTP, consumed by the official OpenAI .NET client (stream and non-stream, function

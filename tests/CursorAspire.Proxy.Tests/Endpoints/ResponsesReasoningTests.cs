@@ -1,8 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
-
 namespace CursorAspire.Proxy.Tests.Endpoints;
 
 /// <summary>

@@ -1,11 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using CursorAspire.TestUpstreams;
-using CursorAspire.TestUpstreams.Fixtures;
-
 namespace CursorAspire.Proxy.Tests.Endpoints;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using CursorAspire.TestUpstreams.Fixtures;
-using System.Text;
-using System.Text.Json.Nodes;
-
 namespace CursorAspire.Proxy.Tests.Infrastructure;
 
 /// <summary>Small request bodies and a poster for endpoint tests.</summary>

@@ -1,5 +1,3 @@
-using CursorAspire.TestUpstreams;
-
 namespace CursorAspire.Proxy.Tests.Infrastructure;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using CursorAspire.TestUpstreams;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace CursorAspire.Proxy.Tests.Infrastructure;
 
 /// <summary>Splits a Responses API SSE body into its named events.</summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-
 namespace CursorAspire.Proxy.Tests.Infrastructure;
 
 /// <summary>Splits a Chat Completions SSE body into its events and checks the invariants Cursor relies on.</summary>

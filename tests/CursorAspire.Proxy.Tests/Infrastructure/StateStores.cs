@@ -1,7 +1,6 @@
 using CursorAspire.Proxy.Storage;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace CursorAspire.Proxy.Tests.Infrastructure;
 

@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
 
 namespace CursorAspire.Proxy.Tests.Providers;
 
@@ -89,9 +86,8 @@ public class UpstreamFailureTests
     public async Task SilentUpstreamIs504AfterTheFirstByteTimeout()
     {
         await using var ollama = await OllamaStandIn.StartAsync();
-        var config = ProxyHost.OllamaConfig(ollama.BaseUri);
-        config["Proxy:UpstreamFirstByteTimeout"] = "00:00:01";
-        await using var proxy = await ProxyHost.StartAsync(config);
+        await using var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(ollama.BaseUri)
+            .With("Proxy:UpstreamFirstByteTimeout", "00:00:01"));
         ollama.Enqueue(new StandInReply { DelayBeforeFirstByte = TimeSpan.FromSeconds(20), TextChunks = ["late"] });
 
         var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple());

@@ -3,10 +3,6 @@
 
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using CursorAspire.Proxy.Tests.Infrastructure;
 using OpenAI;
 using OpenAI.Chat;
 

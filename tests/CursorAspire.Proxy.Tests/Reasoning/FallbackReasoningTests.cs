@@ -3,8 +3,6 @@
 
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
 using OpenAI.Responses;
 
 namespace CursorAspire.Proxy.Tests.Reasoning;

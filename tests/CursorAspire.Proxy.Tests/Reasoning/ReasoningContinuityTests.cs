@@ -4,16 +4,14 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Text.Json.Nodes;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using CursorAspire.TestUpstreams;
 using OpenAI.Responses;
 using StackExchange.Redis;
 
 namespace CursorAspire.Proxy.Tests.Reasoning;
+
+// Over 300 lines because these are the rules of one stage, reasoning continuity, each through the real proxy and a
+// thinking stand-in; what they share (the agent, the upstream, a metric listener) is in this folder.
 
 /// <summary>
 /// The rules around reasoning continuity: one key never sees another's reasoning, reasoning that is gone is not a dead

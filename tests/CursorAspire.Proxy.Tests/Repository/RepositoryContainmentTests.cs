@@ -1,5 +1,3 @@
-using CursorAspire.TestUpstreams.Fixtures;
-
 using System.Text.RegularExpressions;
 
 namespace CursorAspire.Proxy.Tests.Repository;
@@ -10,7 +8,7 @@ namespace CursorAspire.Proxy.Tests.Repository;
 /// </summary>
 public sealed partial class RepositoryContainmentTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
 
     [Fact]
     public void MSBuildPathsResolveInsideTheRepository()
@@ -76,25 +74,10 @@ public sealed partial class RepositoryContainmentTests
     [GeneratedRegex("""["'](?:\.\.[\\/]|\.\.["'],)""")]
     private static partial Regex ParentPathLiteral();
 
-    private static IEnumerable<string> RepositoryFiles(params string[] patterns) =>
-        patterns.SelectMany(pattern => Directory.EnumerateFiles(Root, pattern, SearchOption.AllDirectories))
-            .Where(path => !Relative(path).Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or ".git"))
-            .Distinct();
+    private static IEnumerable<string> RepositoryFiles(params string[] patterns) => RepositoryRoot.Files(".", patterns);
 
     private static bool IsInside(string path) =>
         Path.GetFullPath(path).StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
-    private static string Relative(string path) => Path.GetRelativePath(Root, path);
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CursorAspire.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"CursorAspire.sln was not found above {AppContext.BaseDirectory}: run the tests from the repository.");
-    }
+    private static string Relative(string path) => RepositoryRoot.Relative(path);
 }

@@ -1,7 +1,3 @@
-using System.Net;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
-
 namespace CursorAspire.Proxy.Tests.Routing;
 
 /// <summary>Which route a model name takes: an alias, a <c>provider/model</c> name, or the default for anything else.</summary>
@@ -25,9 +21,8 @@ public class ModelRoutingTests
     public async Task ProviderSlashModelRoutesStraightToThatProvider()
     {
         await using var ollama = await OllamaStandIn.StartAsync();
-        var config = ProxyHost.OllamaConfig(ollama.BaseUri);
-        config["Proxy:Providers:ollama:AllowAnyModel"] = "true";
-        await using var proxy = await ProxyHost.StartAsync(config);
+        await using var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(ollama.BaseUri)
+            .With("Proxy:Providers:ollama:AllowAnyModel", "true"));
 
         var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple("ollama/llama3.2:3b", stream: true));
 

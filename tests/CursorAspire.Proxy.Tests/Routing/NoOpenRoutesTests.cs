@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json.Nodes;
 using CursorAspire.Proxy.Pipeline;
-using CursorAspire.Proxy.Tests.Infrastructure;
 
 namespace CursorAspire.Proxy.Tests.Routing;
 

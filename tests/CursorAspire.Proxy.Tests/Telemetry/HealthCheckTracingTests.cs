@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.Proxy.Tests.Infrastructure.Redis;
-using CursorAspire.TestUpstreams;
 using OpenTelemetry.Trace;
 
 namespace CursorAspire.Proxy.Tests.Telemetry;

@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
 
 namespace CursorAspire.Proxy.Tests.Telemetry;
 
@@ -50,9 +47,8 @@ public class TelemetryTests
     public async Task RequestHasAGenAiSpanAndRouteTags(bool logPrompts)
     {
         await using var ollama = await OllamaStandIn.StartAsync();
-        var config = ProxyHost.OllamaConfig(ollama.BaseUri);
-        config["Proxy:LogPrompts"] = logPrompts.ToString();
-        await using var proxy = await ProxyHost.StartAsync(config);
+        await using var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(ollama.BaseUri)
+            .With("Proxy:LogPrompts", logPrompts.ToString()));
         const string secretPrompt = "my-proprietary-source-code-7f3a";
 
         var activities = await CaptureAsync(async traceId =>

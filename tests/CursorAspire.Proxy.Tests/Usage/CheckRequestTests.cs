@@ -1,8 +1,5 @@
-using System.Net;
 using CursorAspire.Contracts;
-using CursorAspire.Proxy.Tests.Infrastructure;
 using CursorAspire.Proxy.Usage;
-using CursorAspire.TestUpstreams;
 
 namespace CursorAspire.Proxy.Tests.Usage;
 

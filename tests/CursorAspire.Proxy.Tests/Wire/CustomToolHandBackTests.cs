@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Text;
-using System.Text.Json;
-using CursorAspire.Proxy.Wire;
+using CursorAspire.Proxy.Wire.ChatCompletions;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Wire;

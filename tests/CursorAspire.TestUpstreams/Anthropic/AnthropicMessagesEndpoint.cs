@@ -1,9 +1,11 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
 namespace CursorAspire.TestUpstreams;
+
+// Over 300 lines because the stand-in speaks the Messages API in one place: the request rules the real API enforces
+// (with its own error messages), the message object, and every event of its stream.
 
 /// <summary>
 /// <c>POST /v1/messages</c> with Anthropic's exact shapes: a <c>message</c> object, or SSE with named events
@@ -12,7 +14,7 @@ namespace CursorAspire.TestUpstreams;
 /// </summary>
 internal static class AnthropicMessagesEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, string? requiredApiKey)
+    public static async Task HandleAsync(HttpContext context, string? requiredApiKey, IReadOnlyList<AnthropicModelLimits> models)
     {
         var exchange = Exchange.Of(context);
         var request = exchange.Request;
@@ -56,7 +58,9 @@ internal static class AnthropicMessagesEndpoint
             return;
         }
 
-        if (ThinkingViolation(body) is { } violation)
+        var interleavedThinking = request.Headers.TryGetValue("anthropic-beta", out var betas)
+            && betas.Contains("interleaved-thinking-2025-05-14", StringComparison.Ordinal);
+        if (AnthropicRequestRules.Violation(body, model, max, models, interleavedThinking) is { } violation)
         {
             await WriteErrorAsync(exchange, new StandInErrorStatus(400, violation)).ConfigureAwait(false);
             return;
@@ -148,15 +152,16 @@ internal static class AnthropicMessagesEndpoint
             return;
         }
 
+        await exchange.DelayUntilAsync(r.Reply.ThinkingTime).ConfigureAwait(false);
         var content = new JsonArray();
         if (r.Reply.RedactedThinking is { } redacted)
         {
-            content.Add(new JsonObject { ["type"] = "redacted_thinking", ["data"] = RedactedData(redacted) });
+            content.Add(new JsonObject { ["type"] = "redacted_thinking", ["data"] = AnthropicSignatures.Redact(redacted) });
         }
 
-        if (r.Reply.ReasoningChunks.Count > 0)
+        if (r.Reply.ThinkingChunks.Count > 0)
         {
-            content.Add(new JsonObject { ["type"] = "thinking", ["thinking"] = r.Reply.Reasoning, ["signature"] = Signature(r.Reply.Reasoning) });
+            content.Add(new JsonObject { ["type"] = "thinking", ["thinking"] = r.Reply.Reasoning, ["signature"] = AnthropicSignatures.Sign(r.Reply.Reasoning) });
         }
 
         if (r.Reply.TextChunks.Count > 0)
@@ -207,7 +212,8 @@ internal static class AnthropicMessagesEndpoint
         }).ConfigureAwait(false);
         await SendAsync(exchange, "ping", []).ConfigureAwait(false);
 
-        var total = r.Reply.ReasoningChunks.Count + r.Reply.TextChunks.Count;
+        var timed = TimedChunk.Of(r.Reply);
+        var total = timed.Count;
         var written = 0;
         var index = 0;
         if (r.Reply.RedactedThinking is { } redacted)
@@ -216,7 +222,7 @@ internal static class AnthropicMessagesEndpoint
             await SendAsync(exchange, "content_block_start", new JsonObject
             {
                 ["index"] = index,
-                ["content_block"] = new JsonObject { ["type"] = "redacted_thinking", ["data"] = RedactedData(redacted) },
+                ["content_block"] = new JsonObject { ["type"] = "redacted_thinking", ["data"] = AnthropicSignatures.Redact(redacted) },
             }).ConfigureAwait(false);
             await SendAsync(exchange, "content_block_stop", new JsonObject { ["index"] = index }).ConfigureAwait(false);
             index++;
@@ -228,8 +234,8 @@ internal static class AnthropicMessagesEndpoint
 
         foreach (var (blockType, deltaType, field, chunks) in new[]
         {
-            ("thinking", "thinking_delta", "thinking", r.Reply.ReasoningChunks),
-            ("text", "text_delta", "text", r.Reply.TextChunks),
+            ("thinking", "thinking_delta", "thinking", timed.Where(c => c.IsReasoning).ToList()),
+            ("text", "text_delta", "text", timed.Where(c => !c.IsReasoning).ToList()),
         })
         {
             if (chunks.Count == 0)
@@ -246,15 +252,11 @@ internal static class AnthropicMessagesEndpoint
             await SendAsync(exchange, "content_block_start", new JsonObject { ["index"] = index, ["content_block"] = start }).ConfigureAwait(false);
             foreach (var chunk in chunks)
             {
-                if (written > 0)
-                {
-                    await exchange.DelayAsync(r.Reply.ChunkDelay).ConfigureAwait(false);
-                }
-
+                await exchange.PaceAsync(r.Reply, chunk, written).ConfigureAwait(false);
                 await SendAsync(exchange, "content_block_delta", new JsonObject
                 {
                     ["index"] = index,
-                    ["delta"] = new JsonObject { ["type"] = deltaType, [field] = chunk },
+                    ["delta"] = new JsonObject { ["type"] = deltaType, [field] = chunk.Text },
                 }).ConfigureAwait(false);
                 written++;
                 if (await exchange.StopsAfterAsync(r.Reply, written, total).ConfigureAwait(false))
@@ -268,7 +270,7 @@ internal static class AnthropicMessagesEndpoint
                 await SendAsync(exchange, "content_block_delta", new JsonObject
                 {
                     ["index"] = index,
-                    ["delta"] = new JsonObject { ["type"] = "signature_delta", ["signature"] = Signature(r.Reply.Reasoning) },
+                    ["delta"] = new JsonObject { ["type"] = "signature_delta", ["signature"] = AnthropicSignatures.Sign(r.Reply.Reasoning) },
                 }).ConfigureAwait(false);
             }
 
@@ -305,7 +307,6 @@ internal static class AnthropicMessagesEndpoint
         await SendAsync(exchange, "message_stop", []).ConfigureAwait(false);
     }
 
-    /// <summary>Applies FailAfterChunks/HangAfterChunks after <paramref name="written"/> of <paramref name="total"/> chunks.</summary>
     /// <summary>One named SSE event; <c>type</c> repeats the event name in the data, as Anthropic sends it.</summary>
     private static Task SendAsync(Exchange exchange, string eventName, JsonObject data)
     {
@@ -402,78 +403,6 @@ internal static class AnthropicMessagesEndpoint
         {
             return new JsonObject();
         }
-    }
-
-    private static string Signature(string thinking) =>
-        Convert.ToBase64String(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(thinking)));
-
-    // Opaque to clients, checkable here: the payload and its signature.
-    private static string RedactedData(string payload) =>
-        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(payload)) + "." + Signature(payload);
-
-    private static bool IsRedactedData(string data)
-    {
-        var dot = data.IndexOf('.', StringComparison.Ordinal);
-        if (dot < 0)
-        {
-            return false;
-        }
-        try
-        {
-            return Signature(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(data[..dot]))) == data[(dot + 1)..];
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// The Messages API's rules for thinking blocks in a request, with its messages: every thinking block comes back
-    /// exactly as it was sent (its <c>signature</c> checks), and with thinking enabled the final assistant message, when it
-    /// holds <c>tool_use</c>, starts with a thinking or redacted thinking block.
-    /// </summary>
-    private static string? ThinkingViolation(JsonObject body)
-    {
-        var messages = body["messages"]!.AsArray();
-        var lastAssistant = -1;
-        for (var i = 0; i < messages.Count; i++)
-        {
-            if (messages[i] is not JsonObject message || (string?)message["role"] != "assistant")
-            {
-                continue;
-            }
-            lastAssistant = i;
-            if (message["content"] is not JsonArray blocks)
-            {
-                continue;
-            }
-            for (var j = 0; j < blocks.Count; j++)
-            {
-                var block = blocks[j] as JsonObject;
-                switch ((string?)block?["type"])
-                {
-                    case "thinking" when (string?)block!["signature"] != Signature((string?)block["thinking"] ?? string.Empty):
-                        return $"messages.{i}.content.{j}: Invalid `signature` in `thinking` block";
-                    case "redacted_thinking" when !IsRedactedData((string?)block!["data"] ?? string.Empty):
-                        return $"messages.{i}.content.{j}: Invalid `data` in `redacted_thinking` block";
-                }
-            }
-        }
-
-        var thinkingEnabled = body["thinking"] is JsonObject thinking && (string?)thinking["type"] == "enabled";
-        if (!thinkingEnabled || lastAssistant < 0 || messages[lastAssistant]!["content"] is not JsonArray final
-            || !final.Any(b => (string?)b?["type"] == "tool_use"))
-        {
-            return null;
-        }
-        var first = (string?)final[0]?["type"];
-        return first is "thinking" or "redacted_thinking"
-            ? null
-            : $"messages.{lastAssistant}.content.0.type: Expected `thinking` or `redacted_thinking`, but found `{first}`. " +
-              "When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). " +
-              "We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`. " +
-              "Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking";
     }
 
     private sealed record ReplyContext(string Id, string Model, StandInReply Reply, IReadOnlyList<StandInToolCall> ToolCalls)

@@ -35,18 +35,37 @@ public sealed class AnthropicStandIn : StandInServer
         options ??= new AnthropicStandInOptions();
         var state = new StandInState(options.TimeProvider, options.DefaultReply);
         var apiKey = options.ApiKey;
+        var models = options.Models.ToArray();
         var (app, baseUri) = await StandInHost.StartAsync(
             options.Endpoint,
             state,
             IsChat,
             app =>
             {
-                app.MapPost("/v1/messages", context => AnthropicMessagesEndpoint.HandleAsync(context, apiKey));
+                app.MapPost("/v1/messages", context => AnthropicMessagesEndpoint.HandleAsync(context, apiKey, models));
                 app.MapFallback(NotFoundAsync);
             },
             options.AccessLog,
             cancellationToken).ConfigureAwait(false);
         return new AnthropicStandIn(app, baseUri, state);
+    }
+
+    /// <summary>
+    /// The <c>signature</c> this stand-in gives a thinking block with this text (and accepts back with it): how a test
+    /// builds a history the stand-in takes as its own. Any other signature is refused, as the real API refuses one it
+    /// did not issue.
+    /// </summary>
+    public static string SignatureOf(string thinking)
+    {
+        ArgumentNullException.ThrowIfNull(thinking);
+        return AnthropicSignatures.Sign(thinking);
+    }
+
+    /// <summary>The <c>data</c> of a <c>redacted_thinking</c> block this stand-in would send for <paramref name="payload"/>.</summary>
+    public static string RedactedDataOf(string payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        return AnthropicSignatures.Redact(payload);
     }
 
     internal static bool IsChat(HttpRequest request) =>

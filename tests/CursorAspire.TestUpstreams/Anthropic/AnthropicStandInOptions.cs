@@ -11,6 +11,12 @@ public sealed class AnthropicStandInOptions
     /// <summary>When set, requests without <c>x-api-key: {ApiKey}</c> or <c>Authorization: Bearer {ApiKey}</c> get Anthropic's 401 <c>authentication_error</c>.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// The models whose limits are enforced (<c>max_tokens</c> ceiling, thinking modes), matched by id prefix; a model
+    /// matching none is held to no model-specific limit. Default: <see cref="AnthropicModelLimits.Known"/>.
+    /// </summary>
+    public IReadOnlyList<AnthropicModelLimits> Models { get; set; } = AnthropicModelLimits.Known;
+
     /// <summary>The reply when none is queued; <see langword="null"/> uses <see cref="StandInReply.EchoOf"/>.</summary>
     public Func<RecordedRequest, StandInReply>? DefaultReply { get; set; }
 

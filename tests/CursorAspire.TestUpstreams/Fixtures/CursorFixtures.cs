@@ -14,7 +14,14 @@ public static class CursorFixtures
     public const string AgentChatToolsMultiturn = "agent-chat-tools-multiturn.json";
     public const string ResponsesShapedAgent = "responses-shaped-agent.json";
 
-    public static readonly string[] All = [Verify, AskChatStream, AgentChatToolsMultiturn, ResponsesShapedAgent];
+    /// <summary>The first Agent turn with a model whose name contains <c>claude</c>: Cursor's Anthropic-shaped body.</summary>
+    public const string AnthropicShapedFirstTurn = "anthropic-shaped-agent-first-turn.json";
+
+    /// <summary>An Anthropic-shaped Agent loop: four tool turns (thinking, redacted thinking, parallel calls, an error, images).</summary>
+    public const string AnthropicShapedAgentLoop = "anthropic-shaped-agent-loop.json";
+
+    public static readonly string[] All =
+        [Verify, AskChatStream, AgentChatToolsMultiturn, ResponsesShapedAgent, AnthropicShapedFirstTurn, AnthropicShapedAgentLoop];
 
     /// <summary>Where the copies sit relative to a binary's folder.</summary>
     public static readonly string RelativeDirectory = System.IO.Path.Combine("fixtures", "cursor");
@@ -28,6 +35,19 @@ public static class CursorFixtures
     public static byte[] ReadBytes(string name) => File.ReadAllBytes(Path(name));
 
     public static JsonDocument Parse(string name) => JsonDocument.Parse(Read(name));
+
+    /// <summary>
+    /// The system texts and tool results a Chat Completions or Anthropic-shaped fixture carries, byte for byte: what a
+    /// test expects to find upstream (<see cref="RecordedRequest.SystemTexts"/>, <see cref="RecordedRequest.ToolResults"/>).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The fixture is Responses-shaped (<c>input</c>).</exception>
+    public static PromptContents Contents(string name)
+    {
+        var body = System.Text.Json.Nodes.JsonNode.Parse(Read(name));
+        return body?["messages"] is null
+            ? throw new NotSupportedException($"{name} has no messages (it is Responses-shaped); read it yourself.")
+            : PromptContents.Of(body, body["system"] is null ? WireDialect.ChatCompletions : WireDialect.AnthropicMessages);
+    }
 
     /// <summary>
     /// The copied folder next to the running binary, or next to one of its parents: BenchmarkDotNet runs benchmarks

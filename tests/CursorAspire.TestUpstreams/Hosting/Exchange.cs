@@ -48,6 +48,19 @@ internal sealed class Exchange(HttpContext context, RecordedRequest request, Sta
     public Task DelayAsync(TimeSpan delay) =>
         delay > TimeSpan.Zero ? Task.Delay(delay, State.Time, Token) : Task.CompletedTask;
 
+    /// <summary>
+    /// Waits until <paramref name="sinceArrival"/> after the request arrived. Measured from the arrival rather than from
+    /// now, so a test that advances a fake clock before this wait starts still moves the reply on.
+    /// </summary>
+    public Task DelayUntilAsync(TimeSpan sinceArrival) =>
+        DelayAsync(Request.ReceivedAt + sinceArrival - State.Time.GetUtcNow());
+
+    /// <summary>Waits until chunk <paramref name="index"/> of a streamed reply is due (see <see cref="TimedChunk"/>).</summary>
+    public Task PaceAsync(StandInReply reply, TimedChunk chunk, int index) =>
+        chunk.DueAfterArrival is { } due ? DelayUntilAsync(due)
+        : index > 0 ? DelayAsync(reply.ChunkDelay)
+        : Task.CompletedTask;
+
     /// <summary>Keeps the connection open, sending nothing, until the client aborts or the stand-in stops.</summary>
     public async Task HangAsync()
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -52,11 +51,13 @@ internal static class StandInHost
         CancellationToken stopping, TextWriter? accessLog)
     {
         var started = state.Time.GetTimestamp();
-        string body;
+        byte[] body;
         try
         {
-            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-            body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+            // The bytes as they came: tests compare consecutive requests' prefixes byte for byte.
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            body = buffer.ToArray();
         }
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -63,17 +63,12 @@ internal static class OllamaChatEndpoint
         exchange.Response.ContentType = "application/x-ndjson";
         await exchange.Response.StartAsync(exchange.Token).ConfigureAwait(false);
 
-        var chunks = reply.ReasoningChunks.Select(c => Message(string.Empty, thinking: c))
-            .Concat(reply.TextChunks.Select(c => Message(c)))
-            .ToList();
+        var chunks = TimedChunk.Of(reply);
         for (var i = 0; i < chunks.Count; i++)
         {
-            if (i > 0)
-            {
-                await exchange.DelayAsync(reply.ChunkDelay).ConfigureAwait(false);
-            }
-
-            await exchange.WriteAndFlushAsync(Line(Chunk(exchange, model, chunks[i]))).ConfigureAwait(false);
+            await exchange.PaceAsync(reply, chunks[i], i).ConfigureAwait(false);
+            var message = chunks[i].IsReasoning ? Message(string.Empty, thinking: chunks[i].Text) : Message(chunks[i].Text);
+            await exchange.WriteAndFlushAsync(Line(Chunk(exchange, model, message))).ConfigureAwait(false);
             if (await exchange.StopsAfterAsync(reply, i + 1, chunks.Count).ConfigureAwait(false))
             {
                 return;
@@ -109,7 +104,8 @@ internal static class OllamaChatEndpoint
             return;
         }
 
-        var message = Message(reply.Text, reply.ReasoningChunks.Count > 0 ? reply.Reasoning : null);
+        await exchange.DelayUntilAsync(reply.ThinkingTime).ConfigureAwait(false);
+        var message = Message(reply.Text, reply.ThinkingChunks.Count > 0 ? reply.Reasoning : null);
         if (reply.ToolCalls.Count > 0)
         {
             message["tool_calls"] = ToolCalls(reply.ToolCalls);

@@ -58,7 +58,8 @@ public sealed class OllamaStandIn : StandInServer
                 app.MapDelete("/api/delete", context => OllamaEndpoints.DeleteAsync(context, models));
                 app.MapPost("/api/pull", context => OllamaPullEndpoint.HandleAsync(context, models, stepDelay, pullable));
                 app.MapPost("/api/chat", context => OllamaChatEndpoint.HandleAsync(context, models, requireModel));
-                app.MapPost("/v1/chat/completions", context => OpenAIChatCompletionsEndpoint.HandleAsync(context, requiredApiKey: null, thinkingModels: NoThinkingModels, simulatePromptCache: true));
+                // Ollama's OpenAI-compatible endpoint takes a tool-call turn back with or without its reasoning.
+                app.MapPost("/v1/chat/completions", context => OpenAIChatCompletionsEndpoint.HandleAsync(context, requiredApiKey: null, thinkingVendors: ThinkingVendors.None, simulatePromptCache: true));
                 app.MapGet("/v1/models", context => OpenAIModelsEndpoint.HandleAsync(context, models.List().Select(m => m.Name), "library", requiredApiKey: null));
                 app.MapFallback(NotFoundAsync);
             },
@@ -75,9 +76,6 @@ public sealed class OllamaStandIn : StandInServer
 
     /// <summary>Whether a model is present (<c>:latest</c> is implied when no tag is given).</summary>
     public bool HasModel(string name) => _models.Find(name) is not null;
-
-    // Ollama's OpenAI-compatible endpoint takes a tool-call turn back with or without its reasoning.
-    private static readonly IReadOnlySet<string> NoThinkingModels = new HashSet<string>();
 
     private static bool IsChat(HttpRequest request) =>
         HttpMethods.IsPost(request.Method)

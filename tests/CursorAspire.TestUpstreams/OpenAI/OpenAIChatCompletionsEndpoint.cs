@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Http;
 
 namespace CursorAspire.TestUpstreams;
 
+// Over 300 lines because the stand-in speaks Chat Completions in one place: the request rules the real API enforces
+// (with its own error messages), the completion object, and its chunks.
+
 /// <summary>
 /// <c>POST /v1/chat/completions</c> with OpenAI's exact shapes: a <c>chat.completion</c> object, or SSE
 /// <c>chat.completion.chunk</c> events ending in <c>data: [DONE]</c>.
@@ -11,7 +14,7 @@ internal static class OpenAIChatCompletionsEndpoint
 {
     private const string Fingerprint = "fp_standin01";
 
-    public static async Task HandleAsync(HttpContext context, string? requiredApiKey, IReadOnlySet<string> thinkingModels, bool simulatePromptCache)
+    public static async Task HandleAsync(HttpContext context, string? requiredApiKey, ThinkingVendors thinkingVendors, bool simulatePromptCache)
     {
         var exchange = Exchange.Of(context);
         var request = exchange.Request;
@@ -36,19 +39,23 @@ internal static class OpenAIChatCompletionsEndpoint
             return;
         }
 
-        if (body["messages"] is not JsonArray)
+        if (body["messages"] is not JsonArray messages)
         {
             await WriteErrorAsync(exchange, new StandInErrorStatus(400, "Missing required parameter: 'messages'.")
             { Param = "messages", Code = "missing_required_parameter" }).ConfigureAwait(false);
             return;
         }
 
-        if (thinkingModels.Contains(model) && MissingReasoningContent(body["messages"]!.AsArray()) is { } index)
+        var vendor = thinkingVendors.Of(model);
+        var thinks = Thinks(vendor, model, body);
+        if (vendor != ThinkingVendor.None)
         {
-            // DeepSeek's thinking mode (and Kimi's): a tool-call turn must come back with the reasoning that produced it.
-            await WriteErrorAsync(exchange, new StandInErrorStatus(400,
-                $"Missing `reasoning_content` field in the assistant message at message index {index}. For more information, please refer to https://api-docs.deepseek.com/guides/thinking_mode#tool-calls")
-            { Code = "invalid_request_error" }).ConfigureAwait(false);
+            request.ReasoningReturns = ReasoningHistory.Returns(messages, vendor, exchange.State.SentReasoning);
+        }
+
+        if (HistoryRefusal(vendor, thinks, thinkingVendors.Strict, body, messages, request.ReasoningViolations) is { } refusal)
+        {
+            await refusal(exchange).ConfigureAwait(false);
             return;
         }
 
@@ -57,10 +64,14 @@ internal static class OpenAIChatCompletionsEndpoint
             && iu.TryGetValue<bool>(out var includeUsageValue) && includeUsageValue;
 
         var reply = exchange.State.Script.Next(request);
+        if (!thinks && vendor is ThinkingVendor.Kimi or ThinkingVendor.Glm)
+        {
+            reply = reply with { ReasoningChunks = [], ThinkingTime = TimeSpan.Zero }; // thinking turned off: no reasoning
+        }
         // The automatic prompt cache: routed by prompt_cache_key, prefix of the tools and messages.
         // Without a key nothing is found: the prompt's text is only built when there is one (and the simulation is on).
         var cached = simulatePromptCache && body["prompt_cache_key"] is JsonValue key && key.TryGetValue<string>(out var cacheKey)
-            ? exchange.State.PromptCache.ReadAutomatic(cacheKey, (body["tools"]?.ToJsonString() ?? string.Empty) + body["messages"]!.ToJsonString())
+            ? exchange.State.PromptCache.ReadAutomatic(cacheKey, (body["tools"]?.ToJsonString() ?? string.Empty) + messages.ToJsonString())
             : 0;
         if (cached > 0 && reply.Usage is { } usage)
         {
@@ -78,7 +89,13 @@ internal static class OpenAIChatCompletionsEndpoint
 
         var replyContext = new ReplyContext(
             "chatcmpl-" + WireText.RandomId(24), exchange.State.Time.GetUtcNow().ToUnixTimeSeconds(), model, reply,
-            [.. reply.ToolCalls.Select(c => c with { Id = c.Id ?? "call_" + WireText.RandomId(24) })]);
+            [.. reply.ToolCalls.Select(c => c with { Id = c.Id ?? "call_" + WireText.RandomId(24) })],
+            InlineThinking: vendor == ThinkingVendor.MiniMax);
+        if (vendor != ThinkingVendor.None && replyContext.ToolCalls.Count > 0 && replyContext.Reasoning.Length > 0)
+        {
+            // What this vendor expects back with the tool call in the next request's history.
+            exchange.State.SentReasoning[replyContext.ToolCalls[0].Id!] = replyContext.InlineThinking ? replyContext.Content : replyContext.Reasoning;
+        }
 
         if (stream)
         {
@@ -89,6 +106,66 @@ internal static class OpenAIChatCompletionsEndpoint
             await CompleteAsync(exchange, replyContext).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Whether the model thinks on this request: Kimi's and GLM's <c>thinking: {"type":"disabled"}</c> turns it off (not on
+    /// Kimi's <c>-thinking</c> models, which always think); DeepSeek's reasoner and MiniMax-M2 always think.
+    /// </summary>
+    private static bool Thinks(ThinkingVendor vendor, string model, JsonObject body) => vendor switch
+    {
+        ThinkingVendor.None => false,
+        ThinkingVendor.Kimi when model.Contains("-thinking", StringComparison.Ordinal) => true,
+        ThinkingVendor.Kimi or ThinkingVendor.Glm => JsonFields.String(body["thinking"]?["type"]) != "disabled",
+        _ => true,
+    };
+
+    /// <summary>How the vendor's API refuses this request's history, if it does (as an error writer).</summary>
+    private static Func<Exchange, Task>? HistoryRefusal(
+        ThinkingVendor vendor, bool thinks, bool strict, JsonObject body, JsonArray messages, IReadOnlyList<ReasoningReturn> violations)
+    {
+        switch (vendor)
+        {
+            case ThinkingVendor.DeepSeek when ReasoningHistory.MissingReasoningContent(messages) is { } index:
+                // DeepSeek's thinking mode: a tool-call turn must come back with the reasoning that produced it.
+                return exchange => WriteErrorAsync(exchange, new StandInErrorStatus(400,
+                    $"Missing `reasoning_content` field in the assistant message at message index {index}. For more information, please refer to https://api-docs.deepseek.com/guides/thinking_mode#tool-calls")
+                { Code = "invalid_request_error" });
+
+            // Moonshot's wording, as its API answers (reported verbatim from api.moonshot.ai/v1 and api.moonshot.cn/v1, e.g.
+            // bytedance/deer-flow#3043, continuedev/continue#11600, HKUDS/nanobot#3939 era): the index counts every message,
+            // from 0, system included. Its error object carries only message and type.
+            case ThinkingVendor.Kimi when thinks && ReasoningHistory.MissingReasoningContent(messages) is { } index:
+                return exchange => WriteMoonshotErrorAsync(exchange,
+                    $"thinking is enabled but reasoning_content is missing in assistant tool call message at index {index}");
+            case ThinkingVendor.Kimi when thinks && ForcesToolUse(body["tool_choice"]):
+                // Reported for kimi-k2.6 (can1357/oh-my-pi#1077); Moonshot documents that thinking models only take auto/none.
+                return exchange => WriteMoonshotErrorAsync(exchange, "tool_choice specified is incompatible with thinking enabled");
+
+            case ThinkingVendor.Glm or ThinkingVendor.MiniMax when strict && violations.Count > 0:
+                var first = violations[0];
+                var what = vendor == ThinkingVendor.MiniMax
+                    ? "content with the <think>…</think> block MiniMax-M2 wrote"
+                    : "reasoning_content GLM wrote";
+                return exchange => WriteErrorAsync(exchange, new StandInErrorStatus(400,
+                    $"Stand-in (StrictReasoningReturn): the assistant message at index {first.MessageIndex} (tool call {first.ToolCallId}) " +
+                    $"did not bring back the {what} ({first.Status.ToString().ToLowerInvariant()}). The real API accepts this and the model " +
+                    "continues without its own earlier reasoning; send the assistant message back unchanged.")
+                { Code = "reasoning_not_returned" });
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary><c>required</c>, or an object naming a function: anything but <c>auto</c>/<c>none</c>.</summary>
+    private static bool ForcesToolUse(JsonNode? toolChoice) =>
+        toolChoice is JsonObject || JsonFields.String(toolChoice) is "required";
+
+    private static Task WriteMoonshotErrorAsync(Exchange exchange, string message) =>
+        exchange.WriteJsonAsync(400, new JsonObject
+        {
+            ["error"] = new JsonObject { ["message"] = message, ["type"] = "invalid_request_error" },
+        });
 
     public static Task WriteErrorAsync(Exchange exchange, StandInErrorStatus error)
     {
@@ -119,15 +196,16 @@ internal static class OpenAIChatCompletionsEndpoint
             return;
         }
 
+        await exchange.DelayUntilAsync(r.Reply.ThinkingTime).ConfigureAwait(false);
         var message = new JsonObject
         {
             ["role"] = "assistant",
-            ["content"] = r.Reply.TextChunks.Count == 0 && r.ToolCalls.Count > 0 ? null : r.Reply.Text,
+            ["content"] = r.Content.Length == 0 && r.ToolCalls.Count > 0 ? null : r.Content,
             ["refusal"] = null,
         };
-        if (r.Reply.ReasoningChunks.Count > 0)
+        if (r.Reasoning.Length > 0 && !r.InlineThinking)
         {
-            message["reasoning_content"] = r.Reply.Reasoning;
+            message["reasoning_content"] = r.Reasoning;
         }
 
         if (r.ToolCalls.Count > 0)
@@ -172,17 +250,12 @@ internal static class OpenAIChatCompletionsEndpoint
         // Real OpenAI opens with the role and an empty content.
         await SendAsync(exchange, r, includeUsage, new JsonObject { ["role"] = "assistant", ["content"] = "", ["refusal"] = null }).ConfigureAwait(false);
 
-        var chunks = r.Reply.ReasoningChunks.Select(c => new JsonObject { ["reasoning_content"] = c })
-            .Concat(r.Reply.TextChunks.Select(c => new JsonObject { ["content"] = c }))
-            .ToList();
+        var chunks = TimedChunk.Of(r.Reply);
+        var reasoningCount = chunks.Count(c => c.IsReasoning);
         for (var i = 0; i < chunks.Count; i++)
         {
-            if (i > 0)
-            {
-                await exchange.DelayAsync(r.Reply.ChunkDelay).ConfigureAwait(false);
-            }
-
-            await SendAsync(exchange, r, includeUsage, chunks[i]).ConfigureAwait(false);
+            await exchange.PaceAsync(r.Reply, chunks[i], i).ConfigureAwait(false);
+            await SendAsync(exchange, r, includeUsage, Delta(r, chunks[i], i, reasoningCount)).ConfigureAwait(false);
             if (await exchange.StopsAfterAsync(r.Reply, i + 1, chunks.Count).ConfigureAwait(false))
             {
                 return;
@@ -233,21 +306,26 @@ internal static class OpenAIChatCompletionsEndpoint
         await exchange.WriteAndFlushAsync("data: [DONE]\n\n").ConfigureAwait(false);
     }
 
-    /// <summary>The index of the first assistant message with tool calls and no <c>reasoning_content</c> string.</summary>
-    private static int? MissingReasoningContent(JsonArray messages)
+    /// <summary>
+    /// A reasoning or text chunk's delta: reasoning as <c>reasoning_content</c>, or for MiniMax as <c>content</c>, the first
+    /// reasoning chunk opening <c>&lt;think&gt;</c> and the last closing it (so the content joins to <see cref="ReplyContext.Content"/>).
+    /// </summary>
+    private static JsonObject Delta(ReplyContext r, TimedChunk chunk, int index, int reasoningCount)
     {
-        for (var i = 0; i < messages.Count; i++)
+        if (!chunk.IsReasoning)
         {
-            if (messages[i] is JsonObject { } message
-                && (string?)message["role"] == "assistant"
-                && message["tool_calls"] is JsonArray { Count: > 0 }
-                && !(message["reasoning_content"] is JsonValue reasoning && reasoning.TryGetValue<string>(out _)))
-            {
-                return i;
-            }
+            return new JsonObject { ["content"] = chunk.Text };
         }
-        return null;
+        if (!r.InlineThinking)
+        {
+            return new JsonObject { ["reasoning_content"] = chunk.Text };
+        }
+        var text = (index == 0 ? ThinkOpen : string.Empty) + chunk.Text + (index == reasoningCount - 1 ? ThinkClose : string.Empty);
+        return new JsonObject { ["content"] = text };
     }
+
+    private const string ThinkOpen = "<think>\n";
+    private const string ThinkClose = "\n</think>\n\n";
 
     private static JsonObject ToolCallDelta(JsonObject call) => new() { ["tool_calls"] = new JsonArray(call) };
 
@@ -307,8 +385,15 @@ internal static class OpenAIChatCompletionsEndpoint
             },
         };
 
-    private sealed record ReplyContext(string Id, long Created, string Model, StandInReply Reply, IReadOnlyList<StandInToolCall> ToolCalls)
+    /// <param name="InlineThinking">MiniMax: the reasoning goes inside <c>&lt;think&gt;</c> at the start of <c>content</c>.</param>
+    private sealed record ReplyContext(string Id, long Created, string Model, StandInReply Reply, IReadOnlyList<StandInToolCall> ToolCalls, bool InlineThinking)
     {
         public string FinishReason => Reply.FinishReason ?? (ToolCalls.Count > 0 ? "tool_calls" : "stop");
+
+        /// <summary>All the reasoning the reply sends.</summary>
+        public string Reasoning { get; } = Reply.Reasoning;
+
+        /// <summary>The whole <c>content</c>: the text, after the <c>&lt;think&gt;</c> block when the thinking is inline.</summary>
+        public string Content => InlineThinking && Reasoning.Length > 0 ? ThinkOpen + Reasoning + ThinkClose + Reply.Text : Reply.Text;
     }
 }

@@ -33,7 +33,7 @@ public sealed class OpenAIStandIn : StandInServer
         var state = new StandInState(options.TimeProvider, options.DefaultReply);
         var models = options.Models.ToArray();
         var apiKey = options.ApiKey;
-        var thinkingModels = options.ThinkingModels.ToHashSet(StringComparer.Ordinal);
+        var thinkingVendors = ThinkingVendors.From(options);
         var simulatePromptCache = options.SimulatePromptCache;
         var (app, baseUri) = await StandInHost.StartAsync(
             options.Endpoint,
@@ -41,7 +41,7 @@ public sealed class OpenAIStandIn : StandInServer
             IsChat,
             app =>
             {
-                app.MapPost("/v1/chat/completions", context => OpenAIChatCompletionsEndpoint.HandleAsync(context, apiKey, thinkingModels, simulatePromptCache));
+                app.MapPost("/v1/chat/completions", context => OpenAIChatCompletionsEndpoint.HandleAsync(context, apiKey, thinkingVendors, simulatePromptCache));
                 app.MapGet("/v1/models", context => OpenAIModelsEndpoint.HandleAsync(context, models, "openai", apiKey));
                 app.MapFallback(NotFoundAsync);
             },

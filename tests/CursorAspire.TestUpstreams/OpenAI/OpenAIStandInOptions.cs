@@ -18,6 +18,37 @@ public sealed class OpenAIStandInOptions
     public IReadOnlyList<string> ThinkingModels { get; set; } = ["deepseek-reasoner"];
 
     /// <summary>
+    /// Models answered as Moonshot's Kimi K2 thinking models: reasoning streams as <c>reasoning_content</c>, and with
+    /// thinking on (the default; <c>thinking: {"type":"disabled"}</c> turns it off except on the <c>-thinking</c> models) a
+    /// request whose assistant tool-call message has no <c>reasoning_content</c> gets Moonshot's 400
+    /// (<c>thinking is enabled but reasoning_content is missing in assistant tool call message at index N</c>), and a
+    /// forced <c>tool_choice</c> gets <c>tool_choice specified is incompatible with thinking enabled</c>.
+    /// </summary>
+    public IReadOnlyList<string> KimiThinkingModels { get; set; } = ["kimi-k2-thinking", "kimi-k2-thinking-turbo", "kimi-k2.5", "kimi-k2.6"];
+
+    /// <summary>
+    /// Models answered as Zhipu's GLM: reasoning streams as <c>reasoning_content</c> (none with
+    /// <c>thinking: {"type":"disabled"}</c>). The real API takes a history whose tool-call turns lack their reasoning, so
+    /// the stand-in records it (<see cref="RecordedRequest.ReasoningReturns"/>) and refuses only with
+    /// <see cref="StrictReasoningReturn"/>.
+    /// </summary>
+    public IReadOnlyList<string> GlmThinkingModels { get; set; } = ["glm-4.5", "glm-4.5-air", "glm-4.6", "glm-4.7"];
+
+    /// <summary>
+    /// Models answered as MiniMax-M2: the reasoning opens <c>content</c> inside <c>&lt;think&gt;…&lt;/think&gt;</c>, and the whole
+    /// content must come back unchanged. The real API takes it stripped or altered, so the stand-in records it
+    /// (<see cref="RecordedRequest.ReasoningReturns"/>) and refuses only with <see cref="StrictReasoningReturn"/>.
+    /// </summary>
+    public IReadOnlyList<string> MiniMaxThinkingModels { get; set; } = ["MiniMax-M2", "MiniMax-M2-Stable"];
+
+    /// <summary>
+    /// Refuse (400, <c>code: reasoning_not_returned</c>) a GLM or MiniMax request whose history lost or altered the
+    /// reasoning of a tool call this stand-in issued. Not what the real APIs do (they answer, with a model that lost its
+    /// own reasoning): a test turns it on to fail the way a degraded model would be noticed.
+    /// </summary>
+    public bool StrictReasoningReturn { get; set; }
+
+    /// <summary>
     /// Whether a request with a <c>prompt_cache_key</c> is billed through the simulated prompt cache (the default), which
     /// keeps the text of every such prompt. The load harness turns it off: it measures the proxy, and that work (about
     /// 40 KB per Cursor request) is the stand-in's, not something the proxy's requests cost a real upstream's client.

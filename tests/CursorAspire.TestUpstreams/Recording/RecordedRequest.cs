@@ -13,14 +13,19 @@ public sealed class RecordedRequest
     private readonly TaskCompletionSource<RequestOutcome> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeProvider _time;
 
+    private readonly byte[] _bodyBytes;
+    private PromptContents? _contents;
+
     internal RecordedRequest(
         string method, string path, string queryString,
-        IReadOnlyDictionary<string, string> headers, string body, bool isChat, TimeProvider time)
+        IReadOnlyDictionary<string, string> headers, byte[] bodyBytes, bool isChat, TimeProvider time)
     {
         Method = method;
         Path = path;
         QueryString = queryString;
         Headers = headers;
+        _bodyBytes = bodyBytes;
+        var body = System.Text.Encoding.UTF8.GetString(bodyBytes);
         Body = body;
         IsChat = isChat;
         _time = time;
@@ -57,6 +62,34 @@ public sealed class RecordedRequest
 
     /// <summary>The raw body, decoded as UTF-8 (empty when there is none).</summary>
     public string Body { get; }
+
+    /// <summary>The body exactly as it arrived, byte for byte.</summary>
+    public ReadOnlyMemory<byte> BodyBytes => _bodyBytes;
+
+    /// <summary>
+    /// The dialect the body is written in, by path: <c>/v1/messages</c> is Anthropic's, every chat path else is
+    /// Chat Completions (Ollama's <c>/api/chat</c> included).
+    /// </summary>
+    public WireDialect Dialect => Path.EndsWith("/messages", StringComparison.OrdinalIgnoreCase)
+        ? WireDialect.AnthropicMessages
+        : WireDialect.ChatCompletions;
+
+    /// <summary>The system prompt as it arrived: each system text in order (see <see cref="PromptContents"/>).</summary>
+    public IReadOnlyList<string> SystemTexts => Contents.SystemTexts;
+
+    /// <summary>Every tool result as it arrived, in order (see <see cref="PromptContents"/>).</summary>
+    public IReadOnlyList<PromptToolResult> ToolResults => Contents.ToolResults;
+
+    /// <summary>
+    /// Thinking vendors of the OpenAI-compatible stand-in: for each assistant tool-call message in this request that
+    /// answers a tool call the stand-in issued, whether the reasoning it sent came back intact. Empty for other models.
+    /// </summary>
+    public IReadOnlyList<ReasoningReturn> ReasoningReturns { get; internal set; } = [];
+
+    /// <summary>The <see cref="ReasoningReturns"/> whose reasoning did not come back intact.</summary>
+    public IReadOnlyList<ReasoningReturn> ReasoningViolations => [.. ReasoningReturns.Where(r => r.Status != ReasoningReturnStatus.Intact)];
+
+    private PromptContents Contents => _contents ??= PromptContents.Of(Json, Dialect);
 
     /// <summary>The body parsed as JSON, or <see langword="null"/> when empty or not JSON. Treat as read-only.</summary>
     public JsonNode? Json { get; }
@@ -129,6 +162,16 @@ public sealed class RecordedRequest
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// How many leading bytes this body shares with <paramref name="other"/>'s: what a provider's prefix cache can reuse
+    /// from one request to the next.
+    /// </summary>
+    public int SharedPrefixLength(RecordedRequest other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return _bodyBytes.AsSpan().CommonPrefixLength(other._bodyBytes);
     }
 
     /// <inheritdoc />

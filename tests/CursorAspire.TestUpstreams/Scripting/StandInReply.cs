@@ -4,7 +4,8 @@ namespace CursorAspire.TestUpstreams;
 /// What a stand-in answers to one chat call: the same script drives the Ollama (NDJSON) and OpenAI (SSE) wire formats.
 /// </summary>
 /// <remarks>
-/// Streaming order on the wire: reasoning chunks, then text chunks, then the tool calls, then the finish (and usage).
+/// Streaming order on the wire: the slow thinker's reasoning (<see cref="ThinkingTime"/>), the reasoning chunks, then
+/// text chunks, then the tool calls, then the finish (and usage).
 /// <see cref="FailAfterChunks"/> and <see cref="HangAfterChunks"/> count reasoning and text chunks written; a value
 /// at or above that count fails or hangs after the last of them, before the tool calls and the finish.
 /// 0 fails or hangs before the first scripted chunk (after OpenAI's opening role chunk, which is always sent).
@@ -16,8 +17,22 @@ public sealed record StandInReply
     /// <summary>Text (content) chunks, one wire chunk each.</summary>
     public IReadOnlyList<string> TextChunks { get; init; } = [];
 
-    /// <summary>Reasoning chunks: Ollama's <c>message.thinking</c>, OpenAI-compatible <c>delta.reasoning_content</c>.</summary>
+    /// <summary>
+    /// Reasoning chunks: Ollama's <c>message.thinking</c>, OpenAI-compatible <c>delta.reasoning_content</c> (MiniMax:
+    /// inside <c>&lt;think&gt;</c> in <c>content</c>), Anthropic's <c>thinking</c> block.
+    /// </summary>
     public IReadOnlyList<string> ReasoningChunks { get; init; } = [];
+
+    /// <summary>
+    /// A slow thinker: reasoning streams for this long, one chunk every <see cref="ThinkingInterval"/> from the moment the
+    /// request arrived (on the stand-in's <see cref="TimeProvider"/>), before <see cref="ReasoningChunks"/> and the
+    /// first text. The response headers (and OpenAI's role chunk, Anthropic's <c>message_start</c>) go out at once, as
+    /// the real APIs send them; a non-streamed reply is sent whole once the time is up.
+    /// </summary>
+    public TimeSpan ThinkingTime { get; init; }
+
+    /// <summary>How often the slow thinker sends a reasoning chunk (default one second).</summary>
+    public TimeSpan ThinkingInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Anthropic: a <c>redacted_thinking</c> block (before any thinking) carrying this payload, encrypted as the API would
@@ -55,11 +70,23 @@ public sealed record StandInReply
     /// <summary>All text chunks joined.</summary>
     public string Text => string.Concat(TextChunks);
 
-    /// <summary>All reasoning chunks joined.</summary>
-    public string Reasoning => string.Concat(ReasoningChunks);
+    /// <summary>
+    /// The slow thinker's chunks (<see cref="ThinkingTime"/> / <see cref="ThinkingInterval"/>, rounded up), then
+    /// <see cref="ReasoningChunks"/>: every reasoning chunk the reply sends.
+    /// </summary>
+    public IReadOnlyList<string> ThinkingChunks => ThinkingTime <= TimeSpan.Zero ? ReasoningChunks : [.. SlowThinkingChunks(), .. ReasoningChunks];
+
+    /// <summary>All reasoning joined (<see cref="ThinkingChunks"/>): what a thinking block's signature covers.</summary>
+    public string Reasoning => string.Concat(ThinkingChunks);
 
     /// <summary>A reply streaming <paramref name="chunks"/> with the default usage (10 prompt, 5 completion tokens).</summary>
     public static StandInReply FromText(params string[] chunks) => new() { TextChunks = chunks };
+
+    /// <summary>
+    /// A slow thinker: reasoning for <paramref name="thinkingTime"/> (a chunk a second), then <paramref name="textChunks"/>.
+    /// </summary>
+    public static StandInReply SlowThinker(TimeSpan thinkingTime, params string[] textChunks) =>
+        new() { ThinkingTime = thinkingTime, TextChunks = textChunks };
 
     /// <summary>A reply that calls the given tools, with no text.</summary>
     public static StandInReply FromToolCalls(params StandInToolCall[] calls) => new() { ToolCalls = calls };
@@ -81,6 +108,20 @@ public sealed record StandInReply
             TextChunks = SplitInThree(text),
             Usage = new StandInUsage(Math.Max(1, request.Body.Length / 4), Math.Max(1, text.Length / 4)),
         };
+    }
+
+    private IEnumerable<string> SlowThinkingChunks()
+    {
+        if (ThinkingInterval <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{nameof(ThinkingInterval)} must be positive, not {ThinkingInterval}.");
+        }
+
+        var count = (int)Math.Ceiling(ThinkingTime / ThinkingInterval);
+        for (var i = 0; i < count; i++)
+        {
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Still thinking ({i + 1}/{count}). ");
+        }
     }
 
     private static string[] SplitInThree(string text)

@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
-using CursorAspire.Proxy.Caching;
+using CursorAspire.Proxy.Telemetry;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Infrastructure.Caching;
 
@@ -33,11 +33,11 @@ internal sealed class CacheTestContext : IDisposable
         }));
 
         LoggerFactory = loggerFactory;
-        var cacheMetrics = new ResponseCacheMetrics(meterFactory);
+        var cacheMetrics = new ResponseCacheMetrics(new ProxyMeter(meterFactory));
         var counted = new CountedReadsCache(_redis);
         StoreReads = counted.Reads;
         Store = new ResponseCacheStore(counted, Microsoft.Extensions.Options.Options.Create(Options), cacheMetrics, loggerFactory?.CreateLogger<ResponseCacheStore>());
-        InFlight = new InFlightResponses();
+        InFlight = new InFlightCoalescer();
         CacheMetrics = cacheMetrics;
     }
 
@@ -48,7 +48,7 @@ internal sealed class CacheTestContext : IDisposable
     /// <summary>The store's reads answered so far; see <see cref="CountedReadsCache"/>.</summary>
     public AwaitableCount StoreReads { get; }
 
-    public InFlightResponses InFlight { get; }
+    public InFlightCoalescer InFlight { get; }
 
     public ResponseCacheMetrics CacheMetrics { get; }
 
@@ -62,7 +62,7 @@ internal sealed class CacheTestContext : IDisposable
     /// </summary>
     public async Task WarmUpAsync() => await _redis.GetAsync("warm-up", CacheTestData.Deadline());
 
-    public ResponseCachingChatClient CreateClient(ScriptedChatClient inner, string provider = "ollama", bool enabledForRoute = true) =>
+    public ResponseCachingChatClient CreateClient(IChatClient inner, string provider = "ollama", bool enabledForRoute = true) =>
         new(inner, provider, Store, InFlight, CacheMetrics, Microsoft.Extensions.Options.Options.Create(Options), enabledForRoute, LoggerFactory?.CreateLogger<ResponseCachingChatClient>());
 
     public void Dispose()

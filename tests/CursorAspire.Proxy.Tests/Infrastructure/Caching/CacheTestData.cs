@@ -1,5 +1,3 @@
-using System.Text.Json;
-using CursorAspire.Proxy.Caching;
 using Microsoft.Extensions.AI;
 
 namespace CursorAspire.Proxy.Tests.Infrastructure.Caching;
@@ -41,8 +39,8 @@ internal static class CacheTestData
                 required = new[] { "query" },
             }));
 
-    /// <summary>Options as routing leaves them, with the per-request cache object attached.</summary>
-    public static ChatOptions Options(string partition, Action<ChatOptions>? configure = null, ResponseCacheRequest? request = null)
+    /// <summary>Options as routing leaves them, carrying the request's context with its cache scope.</summary>
+    public static ChatOptions Options(string partition, Action<ChatOptions>? configure = null, ResponseCacheScope? request = null)
     {
         var options = new ChatOptions
         {
@@ -53,8 +51,7 @@ internal static class CacheTestData
             Reasoning = new ReasoningOptions { Effort = ReasoningEffort.Medium },
         };
         configure?.Invoke(options);
-        (request ?? new ResponseCacheRequest(partition)).AttachTo(options);
-        return options;
+        return new ChatCallOptions(options, new ChatCallContext(partition, request ?? new ResponseCacheScope(partition)));
     }
 
     public static ChatResponse TextResponse(string text) =>

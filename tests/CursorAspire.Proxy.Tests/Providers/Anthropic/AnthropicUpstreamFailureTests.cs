@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
-
 namespace CursorAspire.Proxy.Tests.Providers.Anthropic;
 
 /// <summary>Anthropic upstream failures before and after the stream starts, and client disconnects.</summary>

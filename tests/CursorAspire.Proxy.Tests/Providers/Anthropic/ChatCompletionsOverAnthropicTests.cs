@@ -1,10 +1,3 @@
-using CursorAspire.TestUpstreams.Fixtures;
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
-
 namespace CursorAspire.Proxy.Tests.Providers.Anthropic;
 
 /// <summary>
@@ -179,9 +172,8 @@ public class ChatCompletionsOverAnthropicTests
     public async Task RequestMaxTokensAndConfiguredDefaultReachTheUpstream()
     {
         await using var anthropic = await AnthropicStandIn.StartAsync();
-        var config = ProxyHost.AnthropicConfig(anthropic.BaseUri);
-        config["Proxy:Providers:anthropic:MaxOutputTokens"] = "2000";
-        await using var proxy = await ProxyHost.StartAsync(config);
+        await using var proxy = await ProxyHost.StartAsync(ProxyHost.AnthropicConfig(anthropic.BaseUri)
+            .With("Proxy:Providers:anthropic:MaxOutputTokens", "2000"));
         var withMax = JsonNode.Parse(ChatRequests.Simple(Model))!.AsObject();
         withMax["max_tokens"] = 321;
 
@@ -195,12 +187,11 @@ public class ChatCompletionsOverAnthropicTests
     public async Task ReasoningEffortBecomesAThinkingBudgetOnlyWhenTheAliasOptsIn()
     {
         await using var anthropic = await AnthropicStandIn.StartAsync();
-        var config = ProxyHost.AnthropicConfig(anthropic.BaseUri);
-        config["Proxy:Models:anthropic-thinking:Provider"] = "anthropic";
-        config["Proxy:Models:anthropic-thinking:Model"] = "claude-sonnet-4-5";
-        config["Proxy:Models:anthropic-thinking:Reasoning"] = "true";
-        config["Proxy:ReasoningOutput"] = "ReasoningContent";
-        await using var proxy = await ProxyHost.StartAsync(config);
+        await using var proxy = await ProxyHost.StartAsync(ProxyHost.AnthropicConfig(anthropic.BaseUri)
+            .With("Proxy:Models:anthropic-thinking:Provider", "anthropic")
+            .With("Proxy:Models:anthropic-thinking:Model", "claude-sonnet-4-5")
+            .With("Proxy:Models:anthropic-thinking:Reasoning", "true")
+            .With("Proxy:ReasoningOutput", "ReasoningContent"));
         anthropic.Enqueue(
             StandInReply.FromText("plain"),
             new StandInReply { ReasoningChunks = ["Let me ", "think."], TextChunks = ["Done."] });

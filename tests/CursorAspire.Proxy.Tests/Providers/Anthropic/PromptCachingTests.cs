@@ -1,8 +1,3 @@
-using System.Text.Json.Nodes;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
-using CursorAspire.TestUpstreams.Fixtures;
-
 namespace CursorAspire.Proxy.Tests.Providers.Anthropic;
 
 /// <summary>

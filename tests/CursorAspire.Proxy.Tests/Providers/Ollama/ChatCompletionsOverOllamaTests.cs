@@ -1,10 +1,3 @@
-using CursorAspire.TestUpstreams.Fixtures;
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
-
 namespace CursorAspire.Proxy.Tests.Providers.Ollama;
 
 /// <summary>The proxy in front of Ollama's native API (the real OllamaSharp client against an NDJSON stand-in).</summary>
@@ -130,9 +123,8 @@ public class ChatCompletionsOverOllamaTests
     public async Task SeveralMegabyteBodyIsAcceptedAndNothingIsTruncated()
     {
         await using var ollama = await OllamaStandIn.StartAsync();
-        var config = ProxyHost.OllamaConfig(ollama.BaseUri);
-        config["Proxy:Models:local:ContextLength"] = "2000000";
-        await using var proxy = await ProxyHost.StartAsync(config);
+        await using var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(ollama.BaseUri)
+            .With("Proxy:Models:local:ContextLength", "2000000"));
         var big = string.Concat(Enumerable.Repeat("0123456789abcdef", 6 * 1024 * 1024 / 16)); // 6 MB of tool output
 
         var body = new JsonObject
@@ -156,9 +148,8 @@ public class ChatCompletionsOverOllamaTests
     public async Task PromptLargerThanTheModelWindowIsRefusedWithAClearError()
     {
         await using var ollama = await OllamaStandIn.StartAsync();
-        var config = ProxyHost.OllamaConfig(ollama.BaseUri);
-        config["Proxy:Models:local:ContextLength"] = "4096";
-        await using var proxy = await ProxyHost.StartAsync(config);
+        await using var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(ollama.BaseUri)
+            .With("Proxy:Models:local:ContextLength", "4096"));
 
         var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple(text: new string('x', 40_000)));
 

@@ -1,7 +1,5 @@
-using System.Net;
 using CursorAspire.Proxy.Providers;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
+using CursorAspire.Proxy.Providers.Ollama;
 
 namespace CursorAspire.Proxy.Tests.Providers.Ollama;
 
@@ -73,9 +71,8 @@ public class ContextWindowTests
     public async Task KeepAliveIsSentSoTheRepeatedPrefixStaysLoaded()
     {
         await using var ollama = await OllamaStandIn.StartAsync();
-        var config = ProxyHost.OllamaConfig(ollama.BaseUri);
-        config["Proxy:Providers:ollama:KeepAlive"] = "2h";
-        await using var proxy = await ProxyHost.StartAsync(config);
+        await using var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(ollama.BaseUri)
+            .With("Proxy:Providers:ollama:KeepAlive", "2h"));
 
         await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple());
 

@@ -1,9 +1,4 @@
-using CursorAspire.TestUpstreams.Fixtures;
 using System.ClientModel;
-using System.Net;
-using System.Text;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
 using OpenAI;
 using OpenAI.Chat;
 

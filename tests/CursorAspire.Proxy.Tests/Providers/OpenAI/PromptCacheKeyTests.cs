@@ -1,12 +1,6 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
-using CursorAspire.Proxy.Providers;
-using CursorAspire.Proxy.Wire;
+
 using Microsoft.Extensions.AI;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.TestUpstreams;
-using CursorAspire.TestUpstreams.Fixtures;
 
 namespace CursorAspire.Proxy.Tests.Providers.OpenAI;
 

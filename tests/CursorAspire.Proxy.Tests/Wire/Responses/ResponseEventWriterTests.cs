@@ -1,8 +1,4 @@
 using System.Buffers;
-using System.Text;
-using System.Text.Json;
-using CursorAspire.Proxy.Tests.Infrastructure;
-using CursorAspire.Proxy.Wire;
 using CursorAspire.Proxy.Wire.Responses;
 using Microsoft.Extensions.AI;
 

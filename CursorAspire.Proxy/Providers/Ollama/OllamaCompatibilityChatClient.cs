@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using CursorAspire.Proxy.Routing;
+using CursorAspire.Proxy.Wire;
+using OllamaSharp;
+using OllamaSharp.Models;
+using CursorAspire.Proxy.Tokens;
+using OllamaChatRequest = OllamaSharp.Models.Chat.ChatRequest;
+
+namespace CursorAspire.Proxy.Providers.Ollama;
+
+/// <summary>
+/// Papers over what Ollama and OllamaSharp do differently from an OpenAI upstream.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Sets <c>num_ctx</c> per request (<see cref="ContextWindowPlanner"/>) and <c>keep_alive</c>, so Cursor's
+/// large prompts are not silently truncated and the repeated prefix stays loaded, and <c>num_predict</c> (the request's
+/// <c>max_tokens</c>, else the planned answer room), so a looping local model stops.</item>
+/// <item>Sends tool results as the plain text Cursor gave: OllamaSharp would wrap them as <c>{"CallId":…,"Result":…}</c>.</item>
+/// <item>Drops the tools when the client said <c>tool_choice:"none"</c> (Ollama has no tool_choice).</item>
+/// <item>Passes reasoning effort, when routing left one (<see cref="ModelRoute.ApplyTo"/>), as Ollama's <c>think</c>.</item>
+/// </list>
+/// The model's context length comes from configuration, else from Ollama's <c>/api/show</c> (read once per model).
+/// </remarks>
+public sealed class OllamaCompatibilityChatClient(
+    IChatClient inner,
+    IOllamaApiClient ollama,
+    ModelRoute route,
+    ContextWindowPlanner planner,
+    ILogger<OllamaCompatibilityChatClient> logger) : DelegatingChatClient(inner)
+{
+    /// <summary>Used when neither configuration nor <c>/api/show</c> tells the model's context length.</summary>
+    public const int AssumedContextLength = 32_768;
+
+    private readonly ConcurrentDictionary<string, Task<int>> _contextLengths = new(StringComparer.Ordinal);
+
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var (adapted, adaptedOptions) = await AdaptAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        return await base.GetResponseAsync(adapted, adaptedOptions, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (adapted, adaptedOptions) = await AdaptAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        await foreach (var update in base.GetStreamingResponseAsync(adapted, adaptedOptions, cancellationToken).ConfigureAwait(false))
+        {
+            yield return update;
+        }
+    }
+
+    private async Task<(List<ChatMessage>, ChatOptions)> AdaptAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
+        var adaptedOptions = options?.Clone() ?? new ChatOptions();
+        var model = adaptedOptions.ModelId ?? route.UpstreamModel;
+
+        var contextLength = route.ContextLength ?? await GetContextLengthAsync(model, cancellationToken).ConfigureAwait(false);
+        var estimate = TokenEstimator.EstimatePrompt(list, adaptedOptions);
+        var numCtx = planner.Plan(estimate, adaptedOptions.MaxOutputTokens, contextLength, route.Alias ?? model);
+        adaptedOptions.MaxOutputTokens = planner.AnswerRoom(estimate, adaptedOptions.MaxOutputTokens, numCtx);
+
+        adaptedOptions.AdditionalProperties ??= [];
+        adaptedOptions.AdditionalProperties[OllamaOption.NumCtx.Name] = numCtx;
+        if (adaptedOptions.ToolMode is NoneChatToolMode)
+        {
+            adaptedOptions.Tools = null;
+        }
+        var think = adaptedOptions.Reasoning?.Effort is { } effort ? ToThink(effort) : null;
+        adaptedOptions.Reasoning = null;
+        var keepAlive = route.Provider.KeepAlive;
+        adaptedOptions.RawRepresentationFactory = _ => new OllamaChatRequest { KeepAlive = keepAlive, Think = think };
+
+        return (list.Select(ToolResultsAsText).ToList(), adaptedOptions);
+    }
+
+    private static OllamaSharp.Models.Chat.ThinkValue? ToThink(ReasoningEffort effort) => effort switch
+    {
+        ReasoningEffort.None => new OllamaSharp.Models.Chat.ThinkValue(false),
+        ReasoningEffort.Low => OllamaSharp.Models.Chat.ThinkValue.Low,
+        ReasoningEffort.Medium => OllamaSharp.Models.Chat.ThinkValue.Medium,
+        _ => OllamaSharp.Models.Chat.ThinkValue.High,
+    };
+
+    private static ChatMessage ToolResultsAsText(ChatMessage message)
+    {
+        if (message.Role != ChatRole.Tool || !message.Contents.Any(c => c is FunctionResultContent))
+        {
+            return message;
+        }
+        var contents = message.Contents
+            .Select(c => c is FunctionResultContent result ? new TextContent(ResultText(result)) : c)
+            .ToList();
+        return new ChatMessage(ChatRole.Tool, contents) { AuthorName = message.AuthorName };
+    }
+
+    private static string ResultText(FunctionResultContent result) => result.Result switch
+    {
+        null => string.Empty,
+        string text => text,
+        JsonElement { ValueKind: JsonValueKind.String } element => element.GetString()!,
+        var other => JsonSerializer.Serialize(other, AIJsonUtilities.DefaultOptions),
+    };
+
+    private Task<int> GetContextLengthAsync(string model, CancellationToken cancellationToken)
+    {
+        var task = _contextLengths.GetOrAdd(model, m => ReadContextLengthAsync(m));
+        // A failed lookup is not cached: the next request asks again.
+        if (task.IsFaulted || task.IsCanceled)
+        {
+            _contextLengths.TryRemove(model, out _);
+        }
+        return task.WaitAsync(cancellationToken);
+    }
+
+    private async Task<int> ReadContextLengthAsync(string model)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var show = await ollama.ShowModelAsync(model, timeout.Token).ConfigureAwait(false);
+            if (show.Info?.ExtraInfo is { } info)
+            {
+                foreach (var (key, value) in info)
+                {
+                    if (key.EndsWith(".context_length", StringComparison.Ordinal) && value is JsonElement { ValueKind: JsonValueKind.Number } number && number.TryGetInt32(out var length))
+                    {
+                        return length;
+                    }
+                }
+            }
+            logger.LogInformation("Ollama did not report a context length for {Model}; assuming {ContextLength}.", model, AssumedContextLength);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("Could not read {Model}'s context length from Ollama ({Error}); assuming {ContextLength}.", model, ex.Message, AssumedContextLength);
+            _contextLengths.TryRemove(model, out _);
+        }
+        return AssumedContextLength;
+    }
+}

@@ -1,0 +1,32 @@
+using CursorAspire.Proxy.Configuration;
+using CursorAspire.Proxy.Providers.Http;
+using CursorAspire.Proxy.Reasoning;
+using CursorAspire.Proxy.Routing;
+using OllamaSharp;
+
+namespace CursorAspire.Proxy.Providers.Ollama;
+
+/// <summary>Ollama's native API through OllamaSharp, behind <see cref="OllamaCompatibilityChatClient"/>.</summary>
+public sealed class OllamaProvider(ContextWindowPlanner planner, ILoggerFactory loggerFactory) : IUpstreamProvider
+{
+    public static readonly Uri DefaultEndpoint = new("http://localhost:11434");
+
+    private readonly OllamaReasoningDialect _dialect = new();
+
+    public ProviderKind Kind => ProviderKind.Ollama;
+
+    public string HttpClientName => UpstreamHttp.OllamaClientName;
+
+    public IChatClient CreateClient(ModelRoute route, HttpClient http)
+    {
+        http.BaseAddress = route.Provider.Endpoint is { Length: > 0 } endpoint ? new Uri(endpoint) : DefaultEndpoint;
+        return new OllamaApiClient(http, route.UpstreamModel);
+    }
+
+    public IReasoningDialect ReasoningDialect(ModelRoute route) => _dialect;
+
+    public IChatClient AddCompatibility(IChatClient inner, ModelRoute route) =>
+        new OllamaCompatibilityChatClient(inner,
+            inner.GetService<IOllamaApiClient>() ?? throw new InvalidOperationException("The Ollama pipeline's client is not OllamaSharp's."),
+            route, planner, loggerFactory.CreateLogger<OllamaCompatibilityChatClient>());
+}

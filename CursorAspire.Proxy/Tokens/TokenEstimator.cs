@@ -1,0 +1,115 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace CursorAspire.Proxy.Tokens;
+
+/// <summary>
+/// A tokenizer-free token estimate (about four characters a token for English and code, plus a small per-message
+/// overhead). Used where the upstream reports no usage, and to size a local model's context window.
+/// </summary>
+public static class TokenEstimator
+{
+    private const int CharactersPerToken = 4;
+    private const int PerMessageOverhead = 4;
+
+    public static long FromCharacters(long characters) => (characters + CharactersPerToken - 1) / CharactersPerToken;
+
+    /// <summary>
+    /// The usage to report for an answer: the upstream's counts, with estimates where it gave none (the prompt's, and
+    /// the output's from <paramref name="outputCharacters"/>).
+    /// </summary>
+    /// <param name="usage">What the upstream reported, if anything.</param>
+    /// <param name="estimatedPromptTokens">The proxy's prompt estimate.</param>
+    /// <param name="outputCharacters">Characters written, for the output estimate.</param>
+    /// <param name="cachedInputTokens">Overrides the cached input count (a reply from the response cache reports the whole prompt).</param>
+    public static UsageDetails Complete(UsageDetails? usage, long estimatedPromptTokens, long outputCharacters, long? cachedInputTokens = null)
+    {
+        var input = usage?.InputTokenCount ?? estimatedPromptTokens;
+        var output = usage?.OutputTokenCount ?? FromCharacters(outputCharacters);
+        return new UsageDetails
+        {
+            InputTokenCount = input,
+            OutputTokenCount = output,
+            TotalTokenCount = input + output,
+            CachedInputTokenCount = cachedInputTokens ?? usage?.CachedInputTokenCount,
+            ReasoningTokenCount = usage?.ReasoningTokenCount,
+            AdditionalCounts = usage?.AdditionalCounts,
+        };
+    }
+
+    /// <summary>Estimates the prompt tokens of a conversation with its tool declarations.</summary>
+    public static long EstimatePrompt(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
+    {
+        long characters = 0;
+        long overhead = 0;
+        // Index loops: foreach over the IList contents boxes an enumerator per message, and this runs per request.
+        for (var i = 0; i < messages.Count; i++)
+        {
+            overhead += PerMessageOverhead;
+            var contents = messages[i].Contents;
+            for (var j = 0; j < contents.Count; j++)
+            {
+                characters += contents[j] switch
+                {
+                    TextContent t => t.Text.Length,
+                    TextReasoningContent r => r.Text.Length,
+                    FunctionCallContent c => c.Name.Length + EstimateArguments(c),
+                    FunctionResultContent r => r.Result?.ToString()?.Length ?? 0,
+                    // Vision models bill an image at roughly a thousand tokens; close enough for a meter.
+                    DataContent or UriContent => 4_000,
+                    _ => 0,
+                };
+            }
+        }
+        if (options?.Tools is { } tools)
+        {
+            for (var i = 0; i < tools.Count; i++)
+            {
+                var tool = tools[i];
+                characters += tool.Name.Length + (tool.Description?.Length ?? 0);
+                if (tool is AIFunctionDeclaration declaration)
+                {
+                    // The schema's length as text, counted from its UTF-8 without making the string (~11 KB for Cursor's tools).
+                    characters += Encoding.UTF8.GetCharCount(JsonMarshal.GetRawUtf8Value(declaration.JsonSchema));
+                }
+            }
+        }
+        return FromCharacters(characters) + overhead;
+    }
+
+    private static int EstimateArguments(FunctionCallContent call)
+    {
+        var total = 0;
+        if (call.Arguments is null)
+        {
+            return 0;
+        }
+        foreach (var (key, value) in call.Arguments)
+        {
+            total += key.Length + TextLength(value) + 4;
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// How long <paramref name="value"/>'s <c>ToString()</c> is (4 for null); for the <see cref="JsonElement"/>s the
+    /// readers put in tool-call arguments, counted from their UTF-8 without making the string.
+    /// </summary>
+    private static int TextLength(object? value)
+    {
+        if (value is not JsonElement { ValueKind: not JsonValueKind.Undefined } json)
+        {
+            return value?.ToString()?.Length ?? 4;
+        }
+        var raw = JsonMarshal.GetRawUtf8Value(json);
+        return json.ValueKind switch
+        {
+            // The unescaped text without its quotes; an escaped one (rare) is unescaped the slow way.
+            JsonValueKind.String => raw.Contains((byte)'\\') ? json.GetString()!.Length : Encoding.UTF8.GetCharCount(raw[1..^1]),
+            JsonValueKind.True => bool.TrueString.Length,
+            JsonValueKind.False => bool.FalseString.Length,
+            JsonValueKind.Null => 0,
+            _ => Encoding.UTF8.GetCharCount(raw),
+        };
+    }
+}
