@@ -53,8 +53,10 @@ public sealed class ProxyReplicasApp : IAsyncDisposable
 
     /// <summary>Starts the AppHost with two proxies in front of a new OpenAI stand-in and waits until both are healthy.</summary>
     /// <param name="upstreamReply">What the stand-in answers when no reply is queued; its echo, reporting 15 tokens, when null.</param>
+    /// <param name="configure">Changes the AppHost's model before it starts (e.g. the proxy's log levels).</param>
     /// <param name="args">More AppHost arguments (e.g. <c>--Proxy:…</c> settings).</param>
-    public static async Task<ProxyReplicasApp> StartAsync(Func<RecordedRequest, StandInReply>? upstreamReply = null, params string[] args)
+    public static async Task<ProxyReplicasApp> StartAsync(
+        Func<RecordedRequest, StandInReply>? upstreamReply = null, Action<IDistributedApplicationTestingBuilder>? configure = null, params string[] args)
     {
         var upstream = await OpenAIStandIn.StartAsync(new OpenAIStandInOptions
         {
@@ -87,6 +89,7 @@ public sealed class ProxyReplicasApp : IAsyncDisposable
                 $"--Proxy:Keys:budget:TokensPerDay={BudgetTokensPerDay}",
                 .. args,
             ], timeout.Token);
+            configure?.Invoke(builder);
             app = await builder.BuildAsync(timeout.Token);
             var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
             var replicas = WatchReplicasAsync(notifications, timeout.Token);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CursorAspire.AppHost.Tests.Infrastructure;
+using CursorAspire.TestUpstreams;
 
 namespace CursorAspire.AppHost.Tests.EndToEnd;
 
@@ -10,7 +11,14 @@ public sealed class ProxyReplicasFixture : IAsyncLifetime
 {
     public ProxyReplicasApp App { get; private set; } = null!;
 
-    public async Task InitializeAsync() => App = await ProxyReplicasApp.StartAsync();
+    /// <summary>Prompts starting with this are answered 2 s late, so identical requests overlap.</summary>
+    public const string SlowPrompt = "slow:";
+
+    public async Task InitializeAsync() => App = await ProxyReplicasApp.StartAsync(request => StandInReply.EchoOf(request) with
+    {
+        Usage = new StandInUsage(10, 5),
+        DelayBeforeFirstByte = request.LastUserText()?.StartsWith(SlowPrompt, StringComparison.Ordinal) == true ? TimeSpan.FromSeconds(2) : TimeSpan.Zero,
+    });
 
     public async Task DisposeAsync()
     {
@@ -23,7 +31,8 @@ public sealed class ProxyReplicasFixture : IAsyncLifetime
 
 /// <summary>
 /// Two proxy replicas behind the AppHost's one endpoint share what protects money and what a conversation needs: a key's
-/// per-minute limit and its daily budget hold for the two together, and a conversation goes on wherever its next turn lands.
+/// per-minute limit and its daily budget hold for the two together, a conversation goes on wherever its next turn lands,
+/// and identical requests spread over both make one upstream call.
 /// </summary>
 [Collection(AspireRunsCollection.Name)]
 public sealed class ProxyReplicasTests(ProxyReplicasFixture fixture) : IClassFixture<ProxyReplicasFixture>
@@ -39,7 +48,12 @@ public sealed class ProxyReplicasTests(ProxyReplicasFixture fixture) : IClassFix
         ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = prompt }),
     };
 
-    private static string Unique(string what) => $"{what} {Guid.NewGuid():N}";
+    internal static string Unique(string what) => $"{what} {Guid.NewGuid():N}";
+
+    /// <summary>The text a streamed Chat Completions answer carries, its deltas joined.</summary>
+    private static string SseText(string body) => string.Concat(body.Split('\n')
+        .Where(l => l.StartsWith("data: {", StringComparison.Ordinal))
+        .Select(l => (string?)JsonNode.Parse(l["data: ".Length..])!["choices"]?.AsArray().FirstOrDefault()?["delta"]?["content"]));
 
     [Fact]
     public async Task TheAppHostsOneEndpointServesThroughTheReplicas()
@@ -113,6 +127,36 @@ public sealed class ProxyReplicasTests(ProxyReplicasFixture fixture) : IClassFix
             Assert.Contains("insufficient_quota", s.Body, StringComparison.Ordinal);
         });
         Assert.Equal([0, 1], statuses.Skip(accepted).Select(s => s.Replica).Distinct().Order());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task IdenticalConcurrentMissesSpreadOverBothReplicasMakeOneUpstreamCall(bool stream)
+    {
+        var prompt = Unique(ProxyReplicasFixture.SlowPrompt + " identical");
+        var clients = new[] { App.ReplicaClient(0), App.ReplicaClient(1) };
+        try
+        {
+            // Six at once, three on each replica, while the first one's upstream call takes two seconds.
+            var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(async i =>
+            {
+                using var response = await clients[i % 2].PostAsJsonAsync("/v1/chat/completions", Chat(prompt, stream));
+                return (response.StatusCode, Cache: response.Headers.GetValues("x-cache").Single(), Body: await response.Content.ReadAsStringAsync());
+            }));
+
+            Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+            Assert.Single(App.Upstream.ChatRequests, r => r.Body.Contains(prompt, StringComparison.Ordinal));
+            Assert.Equal(["HIT", "HIT", "HIT", "HIT", "HIT", "MISS"], responses.Select(r => r.Cache).Order());
+            Assert.All(responses, r => Assert.Contains($"Echo: {prompt}", stream ? SseText(r.Body) : r.Body, StringComparison.Ordinal));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
     }
 
     [Fact]
