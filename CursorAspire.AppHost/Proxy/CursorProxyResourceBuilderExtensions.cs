@@ -39,6 +39,8 @@ public static partial class CursorProxyResourceBuilderExtensions
             .WithProjectDefaults(new ProjectResourceOptions())
 #pragma warning restore ASPIREPROJECTS001
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
+            // It reads its cache and Ollama as connection strings only: no CACHE_PASSWORD or CACHE_URI copies of the secret.
+            .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
             .WithHttpHealthCheck(HealthPath)
             .WithDeploymentProbes();
         return builder.ExecutionContext.IsPublishMode ? proxy.WithDeploymentHintsInManifest() : proxy;

@@ -76,8 +76,8 @@ internal sealed partial class PublishedManifest
     public JsonElement Hints(string name) => Resource(name).GetProperty(DeploymentHintsManifestExtensions.BlockName);
 
     /// <summary>
-    /// What a deployment tool would refuse: references to resources, bindings or properties that are not there, and
-    /// executables (a deployment runs containers and projects only).
+    /// What a deployment tool would refuse: references to resources, bindings or properties that are not there,
+    /// executables (a deployment runs containers and projects only) and resource types not every tool knows.
     /// </summary>
     public List<string> Problems()
     {
@@ -87,6 +87,10 @@ internal sealed partial class PublishedManifest
             if (TypeOf(name).StartsWith("executable", StringComparison.Ordinal))
             {
                 problems.Add($"{name} is an executable");
+            }
+            else if (!KnownTypes.Contains(TypeOf(name)))
+            {
+                problems.Add($"{name} is a {TypeOf(name)}, which not every deployment tool knows");
             }
 
             foreach (var text in Strings(resource))
@@ -128,6 +132,9 @@ internal sealed partial class PublishedManifest
 
         return problems;
     }
+
+    /// <summary>The resource types azd and Aspirate both deploy.</summary>
+    private static readonly HashSet<string> KnownTypes = ["project.v0", "project.v1", "container.v0", "container.v1", "parameter.v0", "value.v0"];
 
     private static bool IsSecretParameter(JsonElement resource) =>
         resource.GetProperty("type").GetString() == "parameter.v0"

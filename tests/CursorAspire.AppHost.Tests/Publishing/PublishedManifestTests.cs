@@ -197,7 +197,8 @@ public sealed class PublishedManifestTests
                   },
                   "bindings": { "http": { "scheme": "http", "protocol": "tcp", "transport": "http" } }
                 },
-                "plain": { "type": "parameter.v0", "value": "{plain.inputs.value}", "inputs": { "value": { "type": "string" } } }
+                "plain": { "type": "parameter.v0", "value": "{plain.inputs.value}", "inputs": { "value": { "type": "string" } } },
+                "encoded": { "type": "annotated.string", "value": "{plain.value}", "filter": "uri" }
               }
             }
             """);
@@ -206,6 +207,7 @@ public sealed class PublishedManifestTests
         Assert.Contains("tool is an executable", problems);
         Assert.Contains(problems, p => p.StartsWith("app: {cache.connectionString} names no resource", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("app: {app.bindings.https.url} but app has no binding https", StringComparison.Ordinal));
+        Assert.Contains("encoded is a annotated.string, which not every deployment tool knows", problems);
         Assert.Equal(["app: Proxy__ApiKeys__0=literal-key", "app: TUNNEL_TOKEN={plain.value}"], broken.SecretsNotAsParameters().Order());
     }
 }
