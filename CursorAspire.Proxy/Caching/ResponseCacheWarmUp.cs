@@ -3,10 +3,10 @@ using Microsoft.Extensions.Caching.Distributed;
 namespace CursorAspire.Proxy.Caching;
 
 /// <summary>
-/// Opens the store's connection in the background at start-up. Connecting to Redis can take longer than
-/// <see cref="ResponseCacheOptions.RedisTimeout"/>, and so can subscribing to the claims channel. Without this warm-up, the first requests after a start would
-/// fail their reads, report <see cref="ResponseCacheOutcome.Error"/> and count towards the breaker. Start-up is
-/// never delayed, and a failure here is only logged.
+/// Opens the store's connection in the background at start-up, and subscribes to the other replicas' claims. Connecting
+/// to Redis can take longer than <see cref="ResponseCacheOptions.RedisTimeout"/>. Without this warm-up, the first
+/// requests after a start would fail their reads, report <see cref="ResponseCacheOutcome.Error"/> and count towards the
+/// breaker. Start-up is never delayed, and a failure here is only logged.
 /// </summary>
 internal sealed class ResponseCacheWarmUp(
     [FromKeyedServices(ResponseCacheStore.ServiceKey)] IDistributedCache cache,

@@ -24,11 +24,19 @@ public sealed class CrossReplicaCoalescingTests(GarnetServerFixture garnet) : Ca
         return new CacheTestContext(Garnet.ConnectionString, new ResponseCacheOptions { ClaimTtl = claimTtl, RedisTimeout = TimeSpan.FromSeconds(5) }, loggerFactory, replica: true);
     }
 
-    private static async Task<(CacheTestContext First, CacheTestContext Second)> ListeningAsync(CacheTestContext first, CacheTestContext second)
+    /// <summary>
+    /// Two replicas listening for each other's claims, each with its own upstream (gated by <paramref name="gate"/> unless
+    /// given), and the clients through their caches.
+    /// </summary>
+    private async Task<TwoReplicas> TwoReplicasAsync(TimeSpan claimTtl, TaskCompletionSource gate, ScriptedChatClient? firstUpstream = null, ScriptedChatClient? secondUpstream = null)
     {
-        await Task.WhenAll(first.WarmUpAsync(), second.WarmUpAsync(), first.Claims!.SubscribeAsync(), second.Claims!.SubscribeAsync()).WaitAsync(TimeSpan.FromSeconds(10));
-        return (first, second);
+        var replicas = new TwoReplicas(Replica(claimTtl), Replica(claimTtl), firstUpstream ?? new ScriptedChatClient { Gate = gate }, secondUpstream ?? new ScriptedChatClient { Gate = gate });
+        await Task.WhenAll(replicas.First.WarmUpAsync(), replicas.Second.WarmUpAsync(), replicas.First.Claims!.SubscribeAsync(), replicas.Second.Claims!.SubscribeAsync())
+            .WaitAsync(TimeSpan.FromSeconds(10));
+        return replicas;
     }
+
+    private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes once a replica has found the key claimed by another and begun to wait (polls the log it writes then).</summary>
     private async Task WaitersAsync(int count)
@@ -46,13 +54,9 @@ public sealed class CrossReplicaCoalescingTests(GarnetServerFixture garnet) : Ca
     [Fact]
     public async Task IdenticalMissesOnTwoReplicasMakeOneUpstreamCall()
     {
-        var (first, second) = await ListeningAsync(Replica(LongClaim), Replica(LongClaim));
-        using var _ = first;
-        using var __ = second;
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var upstreams = new[] { new ScriptedChatClient { Gate = gate }, new ScriptedChatClient { Gate = gate } };
-        using var firstClient = first.CreateClient(upstreams[0]);
-        using var secondClient = second.CreateClient(upstreams[1]);
+        var gate = NewGate();
+        using var replicas = await TwoReplicasAsync(LongClaim, gate);
+        var (first, second, upstreams, firstClient, secondClient) = replicas;
 
         var requests = Enumerable.Range(0, 6).Select(_ => new ResponseCacheScope(Partition)).ToList();
         var calls = requests.Select((r, i) => Task.Run(() => AskAsync(i % 2 == 0 ? firstClient : secondClient, request: r))).ToList();
@@ -76,13 +80,9 @@ public sealed class CrossReplicaCoalescingTests(GarnetServerFixture garnet) : Ca
     [Fact]
     public async Task IdenticalStreamingMissesOnTwoReplicasMakeOneUpstreamCall()
     {
-        var (first, second) = await ListeningAsync(Replica(LongClaim), Replica(LongClaim));
-        using var _ = first;
-        using var __ = second;
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var upstreams = new[] { new ScriptedChatClient { Gate = gate }, new ScriptedChatClient { Gate = gate } };
-        using var firstClient = first.CreateClient(upstreams[0]);
-        using var secondClient = second.CreateClient(upstreams[1]);
+        var gate = NewGate();
+        using var replicas = await TwoReplicasAsync(LongClaim, gate);
+        var (first, second, upstreams, firstClient, secondClient) = replicas;
 
         var streams = Enumerable.Range(0, 4).Select(i => Task.Run(() => StreamAsync(i % 2 == 0 ? firstClient : secondClient))).ToList();
         await Task.WhenAny(upstreams.Select(u => u.CallStarted.Task)).WaitAsync(TimeSpan.FromSeconds(10));
@@ -99,14 +99,11 @@ public sealed class CrossReplicaCoalescingTests(GarnetServerFixture garnet) : Ca
     [Fact]
     public async Task WhenTheClaimantFailsTheWaitingReplicaGoesUpstreamAtOnce()
     {
-        var (first, second) = await ListeningAsync(Replica(LongClaim), Replica(LongClaim));
-        using var _ = first;
-        using var __ = second;
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = NewGate();
         var failing = new ScriptedChatClient { Gate = gate, FailAfterUpdates = 1 };
         var healthy = new ScriptedChatClient();
-        using var firstClient = first.CreateClient(failing);
-        using var secondClient = second.CreateClient(healthy);
+        using var replicas = await TwoReplicasAsync(LongClaim, gate, failing, healthy);
+        var (_, _, _, firstClient, secondClient) = replicas;
 
         var failed = Task.Run(() => StreamAsync(firstClient));
         await failing.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -153,14 +150,11 @@ public sealed class CrossReplicaCoalescingTests(GarnetServerFixture garnet) : Ca
     public async Task AClaimantStillCallingRenewsItsClaimPastItsTimeToLive()
     {
         var ttl = TimeSpan.FromSeconds(2);
-        var (first, second) = await ListeningAsync(Replica(ttl), Replica(ttl));
-        using var _ = first;
-        using var __ = second;
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = NewGate();
         var slow = new ScriptedChatClient { Gate = gate };
         var other = new ScriptedChatClient();
-        using var firstClient = first.CreateClient(slow);
-        using var secondClient = second.CreateClient(other);
+        using var replicas = await TwoReplicasAsync(ttl, gate, slow, other);
+        var (_, _, _, firstClient, secondClient) = replicas;
         using var redis = await ConnectionMultiplexer.ConnectAsync(Garnet.ConnectionString);
         var claimKey = ClaimKey(streaming: false);
 
@@ -206,6 +200,31 @@ public sealed class CrossReplicaCoalescingTests(GarnetServerFixture garnet) : Ca
         while (await redis.GetDatabase().KeyExistsAsync(claimKey))
         {
             await Task.Delay(20, deadline.Token); // polls the real condition
+        }
+    }
+
+    /// <summary>Two replicas of the cache, their upstreams and the clients through them; disposes them all.</summary>
+    private sealed class TwoReplicas(CacheTestContext first, CacheTestContext second, ScriptedChatClient firstUpstream, ScriptedChatClient secondUpstream) : IDisposable
+    {
+        public CacheTestContext First { get; } = first;
+
+        public CacheTestContext Second { get; } = second;
+
+        public ScriptedChatClient[] Upstreams { get; } = [firstUpstream, secondUpstream];
+
+        public IChatClient FirstClient { get; } = first.CreateClient(firstUpstream);
+
+        public IChatClient SecondClient { get; } = second.CreateClient(secondUpstream);
+
+        public void Deconstruct(out CacheTestContext first, out CacheTestContext second, out ScriptedChatClient[] upstreams, out IChatClient firstClient, out IChatClient secondClient) =>
+            (first, second, upstreams, firstClient, secondClient) = (First, Second, Upstreams, FirstClient, SecondClient);
+
+        public void Dispose()
+        {
+            FirstClient.Dispose();
+            SecondClient.Dispose();
+            First.Dispose();
+            Second.Dispose();
         }
     }
 }
