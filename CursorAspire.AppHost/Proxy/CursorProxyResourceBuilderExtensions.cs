@@ -58,8 +58,8 @@ public static partial class CursorProxyResourceBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(proxy);
         ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1);
-        ProjectResourceBuilderExtensions.WithReplicas(proxy, replicas);
-        return proxy;
+        // Aspire's own annotation (its WithReplicas adds one more each call; the count is one setting, so it replaces).
+        return proxy.WithAnnotation(new ReplicaAnnotation(replicas), ResourceAnnotationMutationBehavior.Replace);
     }
 
 #pragma warning disable ASPIREPROBES001 // Aspire's record of health probes, which its deployment publishers (and our manifest block) read.
