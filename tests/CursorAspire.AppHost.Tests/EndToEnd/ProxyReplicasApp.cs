@@ -51,7 +51,7 @@ public sealed class ProxyReplicasApp : IAsyncDisposable
     /// <summary>The two proxy processes, in the order their resource ids sort.</summary>
     public IReadOnlyList<ProxyReplica> Replicas { get; }
 
-    /// <summary>Starts the AppHost with two proxies in front of a new OpenAI stand-in and waits until both are healthy.</summary>
+    /// <summary>Starts the AppHost with two proxies in front of a new OpenAI stand-in and waits until each answers its own health check.</summary>
     /// <param name="upstreamReply">What the stand-in answers when no reply is queued; its echo, reporting 15 tokens, when null.</param>
     /// <param name="configure">Changes the AppHost's model before it starts (e.g. the proxy's log levels).</param>
     /// <param name="args">More AppHost arguments (e.g. <c>--Proxy:…</c> settings).</param>
@@ -94,7 +94,9 @@ public sealed class ProxyReplicasApp : IAsyncDisposable
             var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
             var replicas = WatchReplicasAsync(notifications, timeout.Token);
             await app.StartAsync(timeout.Token);
-            return new ProxyReplicasApp(upstream, app, await replicas);
+            var started = await replicas;
+            await Task.WhenAll(started.Select(r => r.WaitUntilItAnswersAsync(timeout.Token)));
+            return new ProxyReplicasApp(upstream, app, started);
         }
         catch
         {
@@ -170,6 +172,32 @@ public sealed class ProxyReplicasApp : IAsyncDisposable
 /// <param name="ProcessId">Its process.</param>
 public sealed record ProxyReplica(string Id, Uri BaseUri, int ProcessId)
 {
+    /// <summary>
+    /// Completes once this replica answers its own <c>/health</c>. The orchestrator's health is the resource's, checked
+    /// through the shared endpoint, so it can say healthy while one replica is still starting.
+    /// </summary>
+    public async Task WaitUntilItAnswersAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(5) };
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync("/health", cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // not listening yet, or not answering yet
+            }
+
+            await Task.Delay(100, cancellationToken); // polls the replica itself
+        }
+    }
+
     /// <summary>Kills the process at once, as a crash or an OOM kill would: nothing of it runs its shutdown.</summary>
     public void Kill()
     {
