@@ -87,6 +87,11 @@ public sealed class ProxyReplicasApp : IAsyncDisposable
                 $"--Proxy:Keys:limited:RequestsPerMinute={LimitedPerMinute}",
                 $"--Proxy:Keys:budget:Key={BudgetKey}",
                 $"--Proxy:Keys:budget:TokensPerDay={BudgetTokensPerDay}",
+                // About sharing, not latency: generous Redis timeouts keep a busy build machine (two proxies, the cache and
+                // the orchestrator on two shared cores) from turning a slow answer into "Redis is down", where each replica
+                // counts on its own. The latency bounds are the proxy tests' (RedisOutageTests, ResponseCacheOutageTests).
+                "--Proxy:Storage:Timeout=00:00:05",
+                "--Proxy:Cache:RedisTimeout=00:00:05",
                 .. args,
             ], timeout.Token);
             configure?.Invoke(builder);
