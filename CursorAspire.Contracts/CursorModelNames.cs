@@ -14,6 +14,12 @@ public static class CursorModelNames
 
     private static readonly string[] BuiltInNames = ["auto", "default", "fast"];
 
+    /// <summary>
+    /// What Cursor appends to the name the user picked, for its own features and effort levels (<c>my-model-high</c>,
+    /// <c>my-model-thinking</c>): the name still means the model in front of the suffix.
+    /// </summary>
+    public static IReadOnlyList<string> VariantSuffixes { get; } = ["-thinking", "-minimal", "-low", "-medium", "-high", "-xhigh", "-fast", "-max", "-auto"];
+
     /// <summary>Why <paramref name="alias"/> would not reach the proxy, or null when it is safe.</summary>
     public static string? FindConflict(string alias)
     {

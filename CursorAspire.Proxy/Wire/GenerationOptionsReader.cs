@@ -64,16 +64,7 @@ internal static class GenerationOptionsReader
     {
         var effort = root.TryReadObject("reasoning", string.Empty, out var reasoning) ? reasoning.ReadString("effort", "reasoning") : null;
         effort ??= root.ReadString("reasoning_effort", string.Empty);
-        ReasoningEffort? parsed = effort switch
-        {
-            "none" => ReasoningEffort.None,
-            "minimal" or "low" => ReasoningEffort.Low,
-            "medium" => ReasoningEffort.Medium,
-            "high" => ReasoningEffort.High,
-            "xhigh" => ReasoningEffort.ExtraHigh,
-            _ => null,
-        };
-        return parsed is null ? null : new ReasoningOptions { Effort = parsed };
+        return ReasoningEffortNames.Parse(effort) is { } parsed ? new ReasoningOptions { Effort = parsed } : null;
     }
 
     /// <summary>Chat Completions <c>response_format</c> or Responses <c>text.format</c>.</summary>

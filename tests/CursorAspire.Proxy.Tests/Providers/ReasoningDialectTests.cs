@@ -39,7 +39,7 @@ public sealed class ReasoningDialectTests
     [InlineData(false, true, false)]
     public void AnthropicGetsNoUnsignedThinkingAndGoesWithoutThinkingOnlyForTheTurnBeingAnswered(bool thinking, bool afterLastUserTurn, bool withoutThinking)
     {
-        var standIn = new AnthropicReasoningDialect().WhenGone(new GoneReasoning("kept by the client", KnownToThink: true, thinking, afterLastUserTurn));
+        var standIn = new AnthropicReasoningDialect(adaptive: false).WhenGone(new GoneReasoning("kept by the client", KnownToThink: true, thinking, afterLastUserTurn));
 
         Assert.Null(standIn.Reasoning);
         Assert.Equal(withoutThinking, standIn.WithoutThinking);
@@ -53,7 +53,7 @@ public sealed class ReasoningDialectTests
         Assert.True(new OpenAIReasoningDialect().AsksForReasoningBack(refusal));
         Assert.False(new OpenAIReasoningDialect().AsksForReasoningBack(new HttpRequestException("messages: invalid", null, System.Net.HttpStatusCode.BadRequest)));
         Assert.False(new OpenAIReasoningDialect().AsksForReasoningBack(new HttpRequestException("reasoning_content", null, System.Net.HttpStatusCode.InternalServerError)));
-        Assert.False(((IReasoningDialect)new AnthropicReasoningDialect()).AsksForReasoningBack(refusal));
+        Assert.False(((IReasoningDialect)new AnthropicReasoningDialect(adaptive: false)).AsksForReasoningBack(refusal));
         Assert.False(((IReasoningDialect)new OllamaReasoningDialect()).AsksForReasoningBack(new ClientResultException("reasoning_content")));
     }
 }
