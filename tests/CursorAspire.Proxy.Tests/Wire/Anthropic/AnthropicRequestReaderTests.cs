@@ -3,6 +3,9 @@ using CursorAspire.Proxy.Wire.ChatCompletions;
 
 namespace CursorAspire.Proxy.Tests.Wire.Anthropic;
 
+// Over 300 lines because it is the dialect's golden table: one test per block type and per top-level member, and the
+// fixtures whole; split, the reader's contract would be read in several places.
+
 /// <summary>
 /// Golden tests of the Anthropic-shaped dialect on <c>/chat/completions</c>, block type by block type: what each block
 /// becomes in the one <see cref="ParsedChatRequest"/> all shapes end in.
