@@ -138,7 +138,7 @@ public sealed class ChatCompletionChunkWriter : IChatStreamWriter
     public void WriteFailed(string message, IBufferWriter<byte> output)
     {
         CloseThink(output);
-        var prefix = _roleSent ? "\n\n" : string.Empty;
+        var prefix = _outputChars > 0 ? "\n\n" : string.Empty; // after what the model wrote, not after an opening role chunk
         WriteTextDelta("content", $"{prefix}[CursorAspire] {message}", output);
         WriteFinish("stop", output);
         WriteUsageChunk(_usage, output);
