@@ -4,7 +4,11 @@ namespace CursorAspire.Contracts;
 /// Model names Cursor treats specially: built-in names may bypass the base-URL override, and <c>claude-</c> /
 /// <c>gemini-</c> names make Cursor call another provider. An alias with such a name never reaches the proxy.
 /// </summary>
-/// <remarks>One list for the proxy's and the AppHost's start-up warnings and the Cursor check's model step.</remarks>
+/// <remarks>
+/// One list for the proxy's and the AppHost's start-up warnings and the Cursor check's model step. Only names that bypass
+/// the override are conflicts: a name that merely contains <c>claude</c> (<c>anthropic-claude-sonnet-4-5</c>) reaches the
+/// proxy as an Anthropic-shaped body, which it reads; and Cursor's <see cref="VariantSuffixes"/> on an alias still reach it.
+/// </remarks>
 public static class CursorModelNames
 {
     private static readonly string[] ProviderSwitchingPrefixes = ["claude-", "gemini-"];

@@ -44,24 +44,24 @@ public sealed class CursorCheckEndToEndTests
         // By itself, once the tunnel turned healthy: on the proxy's row, in its log step by step, and once in the console.
         await proxyStates.WaitUntilAsync(s => Property(s, CursorCheckPublisher.SummaryProperty) is { } v && v != "running…", ct);
         var log = await ProxyLogAsync(app);
-        Assert.True(Property(proxyStates, CursorCheckPublisher.SummaryProperty) == "7/7 passed",
+        Assert.True(Property(proxyStates, CursorCheckPublisher.SummaryProperty) == "9/9 passed",
             $"The automatic check did not pass:\n{string.Join('\n', log.Where(l => l.Contains("Cursor check", StringComparison.Ordinal)))}");
         Assert.Equal("none", Property(proxyStates, CursorCheckPublisher.ProblemsProperty));
-        foreach (var step in new[] { "Public URL", "Models and key", "Verify", $"Chat ({Alias})", $"Agent tools ({Alias})", $"Context window ({Alias})", "CORS preflight" })
+        foreach (var step in new[] { "Public URL", "Models and key", "Verify", $"Chat ({Alias})", $"Agent tools ({Alias})", $"Context window ({Alias})", $"Agent tools, Claude-style body ({Alias})", $"Variant name ({Alias}-thinking)", "CORS preflight" })
         {
             Assert.Contains(log, l => l.Contains($"Cursor check: [PASS] {step} (", StringComparison.Ordinal));
         }
 
-        Assert.Contains(log, l => l.Contains("Cursor check: 7/7 passed", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.Contains("Cursor check: 9/9 passed", StringComparison.Ordinal));
         Assert.DoesNotContain(log, l => l.Contains(ApiKey, StringComparison.Ordinal));
         var report = Assert.Single(console.Messages(ConsoleCategory));
-        Assert.Matches(@"^Cursor check of https://[a-z-]+\.trycloudflare\.com/v1: 7/7 passed", report);
+        Assert.Matches(@"^Cursor check of https://[a-z-]+\.trycloudflare\.com/v1: 9/9 passed", report);
 
         // On demand: the dashboard command.
         var commands = app.Services.GetRequiredService<ResourceCommandService>();
         var onDemand = await commands.ExecuteCommandAsync("proxy", CursorCheckBuilderExtensions.CommandName, ct);
         Assert.True(onDemand.Success, onDemand.Message);
-        Assert.Equal("Cursor check: 7/7 passed", onDemand.Message);
+        Assert.Equal("Cursor check: 9/9 passed", onDemand.Message);
 
         // A wrong key, through the same public URL: refused, and said so.
         var publicUrl = new Uri(Property(proxyStates, "cursor.baseUrl")!);
