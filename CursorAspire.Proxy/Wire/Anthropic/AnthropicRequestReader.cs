@@ -131,19 +131,7 @@ public static class AnthropicRequestReader
     /// <summary>Anthropic's own option names, where the OpenAI one was not sent.</summary>
     private static void ReadAnthropicOptions(JsonElement root, ChatOptions options)
     {
-        if (options.StopSequences is null && root.TryReadArray("stop_sequences", string.Empty, out var stops))
-        {
-            var sequences = new List<string>(stops.GetArrayLength());
-            var index = 0;
-            foreach (var stop in stops.EnumerateArray())
-            {
-                sequences.Add(stop.ValueKind == JsonValueKind.String
-                    ? stop.GetString()!
-                    : throw JsonElementReading.InvalidType($"stop_sequences[{index}]", "a string", stop));
-                index++;
-            }
-            options.StopSequences = sequences;
-        }
+        options.StopSequences ??= GenerationOptionsReader.ReadStop(root, "stop_sequences");
         if (root.ReadInt32("top_k", string.Empty) is { } topK)
         {
             options.TopK = topK;

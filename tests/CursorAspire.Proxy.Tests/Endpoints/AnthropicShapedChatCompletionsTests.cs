@@ -16,13 +16,23 @@ public sealed class AnthropicShapedChatCompletionsTests
         _ => aliases.Anthropic,
     };
 
+    /// <summary>The acceptance aliases of each provider kind, streamed and not.</summary>
+    public static TheoryData<string, bool> EachProvider() => new()
+    {
+        { "local", true }, { "local", false }, { "oaieffort", true }, { "oaieffort", false }, { "ant", true }, { "ant", false },
+    };
+
+    /// <summary><see cref="EachProvider"/>, and the thinking alias under Cursor's variant name for high effort.</summary>
+    public static TheoryData<string, bool> EachProviderAndThinking()
+    {
+        var data = EachProvider();
+        data.Add("antthink-high", true);
+        data.Add("antthink-high", false);
+        return data;
+    }
+
     [Theory]
-    [InlineData("local", true)]
-    [InlineData("local", false)]
-    [InlineData("oaieffort", true)]
-    [InlineData("oaieffort", false)]
-    [InlineData("ant", true)]
-    [InlineData("ant", false)]
+    [MemberData(nameof(EachProvider))]
     public async Task TheAgentLoopFixtureReachesEachUpstreamWhole(string alias, bool stream)
     {
         await using var aliases = await CursorAliasesProxy.StartAsync();
@@ -66,14 +76,7 @@ public sealed class AnthropicShapedChatCompletionsTests
     }
 
     [Theory]
-    [InlineData("local", true)]
-    [InlineData("local", false)]
-    [InlineData("oaieffort", true)]
-    [InlineData("oaieffort", false)]
-    [InlineData("ant", true)]
-    [InlineData("ant", false)]
-    [InlineData("antthink-high", true)]   // Cursor's variant name for the thinking alias at high effort
-    [InlineData("antthink-high", false)]
+    [MemberData(nameof(EachProviderAndThinking))]
     public async Task AnAgentLoopOfThreeToolTurnsKeepsTheSystemPromptAndEveryResult(string alias, bool stream)
     {
         await using var aliases = await CursorAliasesProxy.StartAsync();
