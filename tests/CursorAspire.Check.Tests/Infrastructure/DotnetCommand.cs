@@ -8,7 +8,8 @@ namespace CursorAspire.Check.Tests.Infrastructure;
 internal static class DotnetCommand
 {
     /// <summary>The .NET installation running these tests: the SDK's <c>dotnet</c> and the runtime a tool runs on.</summary>
-    public static string Root { get; } = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+    /// <remarks>Three folders above the runtime's own (<c>shared/Microsoft.NETCore.App/&lt;version&gt;</c>).</remarks>
+    public static string Root { get; } = new DirectoryInfo(RuntimeEnvironment.GetRuntimeDirectory()).Parent!.Parent!.Parent!.FullName;
 
     /// <summary>The <c>dotnet</c> executable of <see cref="Root"/>.</summary>
     public static string Dotnet => Path.Combine(Root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
