@@ -94,11 +94,11 @@ public sealed class CursorCheckEndToEndTests
         var result = await app.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync("proxy", CursorCheckBuilderExtensions.CommandName, ct);
 
         Assert.False(result.Success);
-        Assert.Equal("Cursor check: 0/7 passed, 1 failed, 6 not run", result.Message);
+        Assert.Equal("Cursor check: 0/9 passed, 1 failed, 8 not run", result.Message);
         var log = string.Join('\n', await ProxyLogAsync(app));
         Assert.Contains("Cursor check: [FAIL] Public URL", log, StringComparison.Ordinal);
         Assert.Contains("Cloudflare has no tunnel connected for this hostname (HTTP 530, Cloudflare error 1033)", log, StringComparison.Ordinal);
-        Assert.Equal("0/7 passed, 1 failed, 6 not run", Property(proxyStates, CursorCheckPublisher.SummaryProperty));
+        Assert.Equal("0/9 passed, 1 failed, 8 not run", Property(proxyStates, CursorCheckPublisher.SummaryProperty));
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class CursorCheckEndToEndTests
 
         await proxyStates.WaitUntilAsync(s => Property(s, CursorCheckPublisher.SummaryProperty) is { } v && v != "running…", ct);
         var log = string.Join('\n', await ProxyLogAsync(app));
-        Assert.True(Property(proxyStates, CursorCheckPublisher.SummaryProperty) == "5/10 passed, 1 warning, 4 failed", log);
+        Assert.True(Property(proxyStates, CursorCheckPublisher.SummaryProperty) == "6/12 passed, 1 warning, 5 failed", log);
         Assert.Contains($"Cursor check: [PASS] Public URL (", log, StringComparison.Ordinal);
         Assert.Contains($"Cursor check: [WARN] Chat ({Alias})", log, StringComparison.Ordinal);
         Assert.Contains("The first token took", log, StringComparison.Ordinal);
@@ -145,8 +145,10 @@ public sealed class CursorCheckEndToEndTests
         Assert.Contains("Cursor check: [FAIL] Chat (openai-gpt-4.1)", log, StringComparison.Ordinal);
         Assert.Contains("The proxy cannot reach the model's server", log, StringComparison.Ordinal);
         Assert.Contains("Cursor check: [PASS] Context window (openai-gpt-4.1) (", log, StringComparison.Ordinal); // remote: not probed
+        Assert.Contains($"Cursor check: [FAIL] Agent tools, Claude-style body ({Alias})", log, StringComparison.Ordinal); // it calls no tools in any dialect
+        Assert.Contains($"Cursor check: [PASS] Variant name ({Alias}-thinking)", log, StringComparison.Ordinal);
         var problems = Property(proxyStates, CursorCheckPublisher.ProblemsProperty)!;
-        Assert.Equal(5, problems.Split('\n').Length);
+        Assert.Equal(6, problems.Split('\n').Length);
     }
 
     private static async Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(int edgePort, CapturedConsole console, string? reply, CancellationToken ct)
