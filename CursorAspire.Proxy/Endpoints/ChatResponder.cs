@@ -1,4 +1,6 @@
 using CursorAspire.Proxy.Calls;
+using CursorAspire.Proxy.Edge;
+using CursorAspire.Proxy.Errors;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Telemetry;
 using CursorAspire.Proxy.Usage;
@@ -8,11 +10,18 @@ using Microsoft.AspNetCore.Http.Features;
 namespace CursorAspire.Proxy.Endpoints;
 
 /// <summary>
-/// The one responder both model endpoints share, streamed and not: calls the turn's routes (<see cref="UpstreamCall"/>),
-/// has the endpoint's format write the answer, tells it when the answer is a replay from the response cache (whose
-/// prompt cost nothing), records the prompt size the upstream reported, and counts the usage once the answer went out.
+/// The one responder both model endpoints share, streamed and not: reserves room in the key's budget
+/// (<see cref="TokenBudget"/>), calls the turn's routes (<see cref="UpstreamCall"/>), has the endpoint's format write the
+/// answer, tells it when the answer is a replay from the response cache (whose prompt cost nothing), records the prompt
+/// size the upstream reported, and settles the reservation to what the request cost once it ends, however it ends.
 /// </summary>
-public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, UsageAccounting usage)
+/// <remarks>
+/// What an unfinished request cost: a stream the upstream broke off or the client left, its prompt and the output
+/// written so far; a request cut before any answer (the proxy's first-byte deadline, the client leaving), its prompt;
+/// a non-streamed call cut the same way, its whole reservation, since the provider may have finished an answer nobody
+/// received and the proxy cannot see how far it got; a request the upstream refused, nothing.
+/// </remarks>
+public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, UsageAccounting usage, TokenBudget budget, CheckProofs checks)
 {
     /// <summary>
     /// The stream loop: start the upstream call (a failure before the first update is still a real status), commit the
@@ -36,7 +45,18 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
         Func<IReadOnlyList<ChatResponseUpdate>, CancellationToken, Task>? completed = null)
     {
         var aborted = context.RequestAborted;
-        await using var updates = await calls.StartStreamAsync(turn, aborted).ConfigureAwait(false);
+        var reservation = await budget.ReserveAsync(turn, checks.ProvenNonce(context), aborted).ConfigureAwait(false);
+        UpstreamStream updates;
+        try
+        {
+            updates = await calls.StartStreamAsync(turn, aborted).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await usage.RecordAsync(turn, CutBeforeAnswer(ex, aborted) ? UsageAccounting.PromptOnly(turn) : null, fromResponseCache: false, reservation).ConfigureAwait(false);
+            throw;
+        }
+        await using var _ = updates;
         BeginEventStream(context);
 
         var writer = createWriter(turn.FromResponseCache);
@@ -79,7 +99,7 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
         {
             // After the answer went out: counting must not delay it. A stream that broke off, or that the client left,
             // counts what it cost so far: the provider bills it, and a key must not dodge its budget by disconnecting.
-            await usage.RecordAsync(turn, spent ?? writer.UsageSoFar, turn.FromResponseCache, CheckRequestHeader.IsPresent(context)).ConfigureAwait(false);
+            await usage.RecordAsync(turn, spent ?? writer.UsageSoFar, turn.FromResponseCache, reservation).ConfigureAwait(false);
         }
     }
 
@@ -92,8 +112,18 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
     /// </param>
     public async Task CompleteAsync(HttpContext context, ChatTurn turn, Func<ChatResponse, UsageDetails?, CancellationToken, ValueTask<UsageDetails>> write)
     {
-        var isCheck = CheckRequestHeader.IsPresent(context);
-        var answer = await usage.CountingAbandonedAsync(turn, calls.CompleteAsync, isCheck, context.RequestAborted).ConfigureAwait(false);
+        var aborted = context.RequestAborted;
+        var reservation = await budget.ReserveAsync(turn, checks.ProvenNonce(context), aborted).ConfigureAwait(false);
+        ChatResponse answer;
+        try
+        {
+            answer = await calls.CompleteAsync(turn, aborted).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await usage.RecordAsync(turn, CutBeforeAnswer(ex, aborted) ? WholeReservation(turn, reservation) : null, fromResponseCache: false, reservation).ConfigureAwait(false);
+            throw;
+        }
         UsageDetails? replayed = null;
         if (turn.FromResponseCache)
         {
@@ -108,8 +138,30 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
         }
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
-        var told = await write(answer, replayed, context.RequestAborted).ConfigureAwait(false);
-        await usage.RecordAsync(turn, told, turn.FromResponseCache, isCheck).ConfigureAwait(false);
+        UsageDetails? told = null;
+        try
+        {
+            told = await write(answer, replayed, aborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The answer came: it counts whether or not the client stayed to read it.
+            await usage.RecordAsync(turn, told ?? answer.Usage ?? UsageAccounting.PromptOnly(turn), turn.FromResponseCache, reservation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Whether the request was cut before any answer by the proxy's first-byte deadline or the client leaving (the
+    /// upstream had its prompt), rather than refused by the upstream.
+    /// </summary>
+    private static bool CutBeforeAnswer(Exception ex, CancellationToken aborted) =>
+        aborted.IsCancellationRequested || ex is ProxyException { Code: "upstream_timeout" };
+
+    /// <summary>A non-streamed call cut before its answer, counted at what it may have cost: all it reserved.</summary>
+    private static UsageDetails WholeReservation(ChatTurn turn, TokenReservation reservation)
+    {
+        var output = Math.Max(0, reservation.Tokens - turn.EstimatedPromptTokens);
+        return new UsageDetails { InputTokenCount = turn.EstimatedPromptTokens, OutputTokenCount = output, TotalTokenCount = turn.EstimatedPromptTokens + output };
     }
 
     private void RecordReportedPromptTokens(ChatTurn turn, UsageDetails? reported)

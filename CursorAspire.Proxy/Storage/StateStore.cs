@@ -12,7 +12,10 @@ namespace CursorAspire.Proxy.Storage;
 /// </summary>
 /// <remarks>
 /// Entries go through <see cref="IDistributedCache"/>; counters need atomic increments that it lacks, so they use the
-/// Redis connection itself (hashes with <c>HINCRBY</c>), or <see cref="MemoryCounters"/> when there is no Redis.
+/// Redis connection itself (hashes with <c>HINCRBY</c>, Lua scripts for what must be decided and written in one step),
+/// or <see cref="MemoryCounters"/> when there is no Redis. Entries (cached answers, conversations, reasoning) always
+/// carry a TTL; counters, budgets and reservations never do, so a Redis under <c>maxmemory-policy volatile-lru</c>
+/// may evict the first and never the second. Whoever writes such a key without a TTL prunes its old parts itself.
 /// </remarks>
 public sealed class StateStore
 {
@@ -35,6 +38,9 @@ public sealed class StateStore
     /// <inheritdoc cref="GuardedStore.CircuitState"/>
     public CircuitState CircuitState => _store.CircuitState;
 
+    /// <summary>Whether the state is in Redis, shared by every proxy using it and kept across restarts; false: this process's memory.</summary>
+    public bool IsShared => _redis is not null;
+
     /// <summary>False while the breaker is open: Redis is known to be down, and nothing is tried until it may be back.</summary>
     public bool IsAvailable => _store.CircuitState is not (CircuitState.Open or CircuitState.Isolated);
 
@@ -44,6 +50,24 @@ public sealed class StateStore
     /// <inheritdoc cref="GuardedStore.SetAsync"/>
     public ValueTask SetAsync(string key, byte[] value, DistributedCacheEntryOptions entry, CancellationToken cancellationToken) =>
         _store.SetAsync(key, value, entry, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="script"/> on Redis under the store's timeout and breaker: one round trip, and atomic (Redis
+    /// runs a script alone; Garnet does when started with <c>--lua-transaction-mode true</c>, as the AppHost and the
+    /// tests start it).
+    /// </summary>
+    /// <param name="operation">What the script does, for the failure's message.</param>
+    /// <param name="script">The Lua script (sent once, then by its hash).</param>
+    /// <param name="keys">The keys it touches (<c>KEYS</c>).</param>
+    /// <param name="values">Its arguments (<c>ARGV</c>).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="StateStoreUnavailableException">Redis failed, timed out or is being skipped.</exception>
+    /// <exception cref="InvalidOperationException">There is no Redis (<see cref="IsShared"/> is false).</exception>
+    public async ValueTask<RedisResult> EvaluateAsync(string operation, string script, RedisKey[] keys, RedisValue[] values, CancellationToken cancellationToken)
+    {
+        var redis = _redis ?? throw new InvalidOperationException("The proxy's store has no Redis to run a script on.");
+        return await _store.ExecuteAsync(operation, _ => redis.GetDatabase().ScriptEvaluateAsync(script, keys, values), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Adds to counters of the group <paramref name="key"/> atomically, and (re)sets the group's expiry.</summary>
     /// <exception cref="StateStoreUnavailableException">Redis failed, timed out or is being skipped.</exception>
