@@ -14,8 +14,9 @@ namespace CursorAspire.Proxy.Pipeline;
 /// </summary>
 /// <remarks>
 /// Alias routes are finite (configuration) and kept. Routes to unconfigured models of an <c>AllowAnyModel</c>
-/// provider are named by clients, so they are kept in a bounded cache (<see cref="MaxAnyModelPipelines"/>, least
-/// recently used first out); an evicted pipeline is not disposed, as a request may still be using it.
+/// provider are named by clients, so they are kept in a bounded cache (<see cref="MaxAnyModelPipelines"/>); an evicted
+/// pipeline is disposed once the requests still using it end (<see cref="AnyModelPipeline"/>), so its provider client,
+/// meter and instruments go with it.
 /// </remarks>
 public sealed class RoutePipelines(
     IEnumerable<IUpstreamProvider> providers,
@@ -42,7 +43,9 @@ public sealed class RoutePipelines(
         {
             entry.Size = 1;
             entry.SlidingExpiration = TimeSpan.FromMinutes(30);
-            return Build(route);
+            // Also called for an entry the full cache did not take: that pipeline serves this request, then goes.
+            entry.RegisterPostEvictionCallback(static (_, value, _, _) => (value as AnyModelPipeline)?.Evict());
+            return new AnyModelPipeline(() => Build(route));
         })!;
     }
 
