@@ -190,6 +190,10 @@ public sealed class ProxyOptionsValidator : OptionsValidator<ProxyOptions>
         {
             yield return $"{setting}:RequestsPerMinute and ConcurrentRequests must be 0 (off) or positive.";
         }
+        if (key.StoredBytes <= 0)
+        {
+            yield return $"{setting}:StoredBytes must be positive (default {KeyOptions.DefaultStoredBytes}, 256 MiB).";
+        }
     }
 
     private static string? KeyProblem(string? key, string setting) =>
