@@ -134,4 +134,41 @@ public sealed class BudgetReservationTests(GarnetServerFixture garnet)
         Assert.Equal(HttpStatusCode.OK, (await ChatRequests.PostAsync(viaSurvivor, ChatRequests.Simple("local", stream: false, text: $"c {Guid.NewGuid()}"))).StatusCode);
         Assert.False(neverAnswered.IsCompleted);
     }
+
+    [Fact]
+    public async Task ReservationsHeldInProcessWhileRedisWasDownAreHandedToRedisWhenItReturns()
+    {
+        using var outage = GarnetServerFixture.StartNew();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 6, 12, 0, 0, TimeSpan.Zero));
+        var upstreamClock = new FakeTimeProvider();
+        var settings = Settings(outage.ConnectionString + ",connectTimeout=500,connectRetry=0");
+        settings["Proxy:Storage:Breaker:BreakDuration"] = "00:00:01";
+        await using var first = await GuardedProxy.StartAsync(settings, builder => builder.Services.AddSingleton<TimeProvider>(clock), upstreamTime: upstreamClock);
+        await using var second = await GuardedProxy.StartAsync(settings, builder => builder.Services.AddSingleton<TimeProvider>(clock));
+        using var viaFirst = first.Proxy.CreateClient(GuardedProxy.BudgetKey);
+        using var viaSecond = second.Proxy.CreateClient(GuardedProxy.BudgetKey);
+
+        // Redis is down: the first proxy admits a request on its own (4,000+ tokens held in its memory).
+        outage.Stop();
+        first.Ollama.Enqueue(BudgetRounds.HeldReply);
+        var held = ChatRequests.PostReadAsync(viaFirst, ChatRequests.Simple("local", stream: false, text: $"held {Guid.NewGuid()}"));
+        await first.Ollama.NextChatRequestAsync();
+
+        // Redis is back: once the first proxy notices, it hands over what it holds, and the second sees it.
+        outage.Start();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while ((string?)JsonNode.Parse(await viaFirst.GetStringAsync("v1/usage", deadline.Token))!["counting"] != "shared")
+        {
+            // The store's breaker runs on the proxy's clock: past its break, it tries Redis again.
+            clock.Advance(TimeSpan.FromSeconds(2));
+            await Task.Delay(100, deadline.Token);
+        }
+        Assert.Contains("reservations were handed back", first.Proxy.Logs.All);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await ChatRequests.PostAsync(viaSecond, ChatRequests.Simple("local", stream: false, text: $"a {Guid.NewGuid()}"))).StatusCode);
+
+        // It settles in Redis: the room is back for both.
+        upstreamClock.Advance(BudgetRounds.Held);
+        Assert.Equal(HttpStatusCode.OK, (await held).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ChatRequests.PostAsync(viaSecond, ChatRequests.Simple("local", stream: false, text: $"b {Guid.NewGuid()}"))).StatusCode);
+    }
 }
