@@ -46,17 +46,7 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
     {
         var aborted = context.RequestAborted;
         var reservation = await budget.ReserveAsync(turn, checks.ProvenNonce(context), aborted).ConfigureAwait(false);
-        UpstreamStream updates;
-        try
-        {
-            updates = await calls.StartStreamAsync(turn, aborted).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            await usage.RecordAsync(turn, CutBeforeAnswer(ex, aborted) ? UsageAccounting.PromptOnly(turn) : null, fromResponseCache: false, reservation).ConfigureAwait(false);
-            throw;
-        }
-        await using var _ = updates;
+        await using var updates = await CallAsync(turn, reservation, calls.StartStreamAsync, () => UsageAccounting.PromptOnly(turn), aborted).ConfigureAwait(false);
         BeginEventStream(context);
 
         var writer = createWriter(turn.FromResponseCache);
@@ -114,16 +104,7 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
     {
         var aborted = context.RequestAborted;
         var reservation = await budget.ReserveAsync(turn, checks.ProvenNonce(context), aborted).ConfigureAwait(false);
-        ChatResponse answer;
-        try
-        {
-            answer = await calls.CompleteAsync(turn, aborted).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            await usage.RecordAsync(turn, CutBeforeAnswer(ex, aborted) ? WholeReservation(turn, reservation) : null, fromResponseCache: false, reservation).ConfigureAwait(false);
-            throw;
-        }
+        var answer = await CallAsync(turn, reservation, calls.CompleteAsync, () => WholeReservation(turn, reservation), aborted).ConfigureAwait(false);
         UsageDetails? replayed = null;
         if (turn.FromResponseCache)
         {
@@ -147,6 +128,23 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
         {
             // The answer came: it counts whether or not the client stayed to read it.
             await usage.RecordAsync(turn, told ?? answer.Usage ?? UsageAccounting.PromptOnly(turn), turn.FromResponseCache, reservation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Calls the upstream; when the call fails before any answer, settles the reservation first: at
+    /// <paramref name="cutCost"/> when the request was cut (the upstream had its prompt), at nothing when it was refused.
+    /// </summary>
+    private async Task<T> CallAsync<T>(ChatTurn turn, TokenReservation reservation, Func<ChatTurn, CancellationToken, Task<T>> call, Func<UsageDetails> cutCost, CancellationToken aborted)
+    {
+        try
+        {
+            return await call(turn, aborted).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await usage.RecordAsync(turn, CutBeforeAnswer(ex, aborted) ? cutCost() : null, fromResponseCache: false, reservation).ConfigureAwait(false);
+            throw;
         }
     }
 

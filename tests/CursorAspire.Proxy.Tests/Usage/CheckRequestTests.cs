@@ -107,14 +107,11 @@ public sealed class CheckRequestTests(GarnetServerFixture garnet)
     [Fact]
     public async Task TwentyMarkedRequestsWithoutAProofOnTheMarkerKeyAreCountedAndRefusedPast400()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 7, 1, 12, 0, 0, TimeSpan.Zero));
-        var upstreamClock = new FakeTimeProvider();
-        await using var guarded = await GuardedProxy.StartAsync(Settings(), builder => builder.Services.AddSingleton<TimeProvider>(clock), upstreamTime: upstreamClock);
-        using var marker = guarded.Proxy.CreateClient(GuardedProxy.MarkerKey);
-        var rounds = new BudgetRounds(upstreamClock, [(marker, guarded.Ollama)]);
+        await using var marked = await MarkerRoundsAsync(new DateTimeOffset(2026, 7, 1, 12, 0, 0, TimeSpan.Zero));
         IEnumerable<KeyValuePair<string, string>> Marked(int _) => [new(CheckRequestHeader.Name, CheckRequestHeader.Value)];
 
-        var admitted = await rounds.UntilSpentAsync(perRound: 20, Marked);
+        var admitted = await marked.Rounds.UntilSpentAsync(perRound: 20, Marked);
+        var marker = marked.Client;
 
         Assert.InRange(admitted[0], 1, 19); // before, all 20 went through outside the budget
         var (tokens, checkTokens, requests) = await BudgetRounds.TodayAsync(marker);
@@ -125,16 +122,13 @@ public sealed class CheckRequestTests(GarnetServerFixture garnet)
     [Fact]
     public async Task ConcurrentProvenChecksStayWithinTheAllowanceWhichNeverExceedsTheBudget()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 7, 2, 12, 0, 0, TimeSpan.Zero));
-        var upstreamClock = new FakeTimeProvider();
-        await using var guarded = await GuardedProxy.StartAsync(Settings(), builder => builder.Services.AddSingleton<TimeProvider>(clock), upstreamTime: upstreamClock);
-        using var marker = guarded.Proxy.CreateClient(GuardedProxy.MarkerKey);
-        var rounds = new BudgetRounds(upstreamClock, [(marker, guarded.Ollama)]);
+        await using var proven = await MarkerRoundsAsync(new DateTimeOffset(2026, 7, 2, 12, 0, 0, TimeSpan.Zero));
+        var marker = proven.Client;
         // Each with a fresh proof, signed on the proxy's clock.
         IEnumerable<KeyValuePair<string, string>> Proven(int _) =>
-            [new(CheckRequestHeader.Name, CheckRequestHeader.Value), new(CheckProof.HeaderName, CheckProof.Create(GuardedProxy.CheckSecret, GuardedProxy.MarkerKey, clock.GetUtcNow()))];
+            [new(CheckRequestHeader.Name, CheckRequestHeader.Value), new(CheckProof.HeaderName, CheckProof.Create(GuardedProxy.CheckSecret, GuardedProxy.MarkerKey, proven.Clock.GetUtcNow()))];
 
-        await rounds.UntilSpentAsync(perRound: 20, Proven);
+        await proven.Rounds.UntilSpentAsync(perRound: 20, Proven);
 
         // The marker key's allowance is its budget (400 < 250,000): checks past it count against the budget, which then refuses.
         var (tokens, checkTokens, requests) = await BudgetRounds.TodayAsync(marker);
@@ -143,12 +137,29 @@ public sealed class CheckRequestTests(GarnetServerFixture garnet)
         Assert.InRange(tokens, 400, 400 + perRequest - 1);
     }
 
-    private Dictionary<string, string?> Settings() => new()
+    /// <summary>The proxy, a client with the marker key, and rounds of concurrent requests on it, on a day of its own.</summary>
+    private async Task<MarkerRounds> MarkerRoundsAsync(DateTimeOffset day)
     {
-        ["ConnectionStrings:cache"] = garnet.ConnectionString,
-        ["Proxy:Cache:Enabled"] = "false",
-        ["Proxy:RateLimit:RequestsPerMinute"] = "0",
-    };
+        var clock = new FakeTimeProvider(day);
+        var upstreamClock = new FakeTimeProvider();
+        var guarded = await GuardedProxy.StartAsync(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:cache"] = garnet.ConnectionString,
+            ["Proxy:Cache:Enabled"] = "false",
+            ["Proxy:RateLimit:RequestsPerMinute"] = "0",
+        }, builder => builder.Services.AddSingleton<TimeProvider>(clock), upstreamTime: upstreamClock);
+        var client = guarded.Proxy.CreateClient(GuardedProxy.MarkerKey);
+        return new MarkerRounds(guarded, client, clock, new BudgetRounds(upstreamClock, [(client, guarded.Ollama)]));
+    }
+
+    private sealed record MarkerRounds(GuardedProxy Proxy, HttpClient Client, FakeTimeProvider Clock, BudgetRounds Rounds) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await Proxy.DisposeAsync();
+        }
+    }
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, bool stream, string? proof, bool marked = true)
     {
