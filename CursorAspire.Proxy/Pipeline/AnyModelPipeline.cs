@@ -8,15 +8,12 @@ namespace CursorAspire.Proxy.Pipeline;
 /// (each pipeline holds its provider client, its telemetry's meter and instruments, which live until disposed).
 /// </summary>
 /// <remarks>A call that finds it already disposed gets a pipeline of its own, disposed with the call.</remarks>
-internal sealed class AnyModelPipeline(Func<IChatClient> build) : IChatClient
+/// <param name="build">Builds the model's pipeline.</param>
+/// <param name="live">Counts the pipelines built and not yet disposed (shared and per-call ones).</param>
+internal sealed class AnyModelPipeline(Func<IChatClient> build, StrongBox<int> live) : IChatClient
 {
-    private static int s_live;
-
-    /// <summary>Pipelines of named models built and not yet disposed, in this process (shared and per-call ones).</summary>
-    public static int Live => Volatile.Read(ref s_live);
-
     private readonly Lock _gate = new();
-    private IChatClient? _inner = Built(build);
+    private IChatClient? _inner = Built(build, live);
     private int _calls;
     private bool _evicted;
 
@@ -78,22 +75,22 @@ internal sealed class AnyModelPipeline(Func<IChatClient> build) : IChatClient
                 return (shared, false);
             }
         }
-        return (Built(build), true);
+        return (Built(build, live), true);
     }
 
-    private static IChatClient Built(Func<IChatClient> build)
+    private static IChatClient Built(Func<IChatClient> build, StrongBox<int> live)
     {
         var client = build();
-        Interlocked.Increment(ref s_live);
+        Interlocked.Increment(ref live.Value);
         return client;
     }
 
-    private static void Dispose(IChatClient? client)
+    private void Dispose(IChatClient? client)
     {
         if (client is not null)
         {
             client.Dispose();
-            Interlocked.Decrement(ref s_live);
+            Interlocked.Decrement(ref live.Value);
         }
     }
 

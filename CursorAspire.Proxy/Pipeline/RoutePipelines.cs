@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using CursorAspire.Proxy.Caching;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Providers;
@@ -32,6 +33,7 @@ public sealed class RoutePipelines(
     private readonly bool _logPrompts = options.Value.LogPrompts;
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _aliases = new(StringComparer.OrdinalIgnoreCase);
     private readonly MemoryCache _anyModel = new(new MemoryCacheOptions { SizeLimit = MaxAnyModelPipelines });
+    private readonly StrongBox<int> _liveAnyModel = new();
 
     public IChatClient Get(ModelRoute route)
     {
@@ -45,12 +47,15 @@ public sealed class RoutePipelines(
             entry.SlidingExpiration = TimeSpan.FromMinutes(30);
             // Also called for an entry the full cache did not take: that pipeline serves this request, then goes.
             entry.RegisterPostEvictionCallback(static (_, value, _, _) => (value as AnyModelPipeline)?.Evict());
-            return new AnyModelPipeline(() => Build(route));
+            return new AnyModelPipeline(() => Build(route), _liveAnyModel);
         })!;
     }
 
     /// <summary>Pipelines kept for unconfigured models right now.</summary>
     public int AnyModelPipelineCount => _anyModel.Count;
+
+    /// <summary>Pipelines for unconfigured models built and not yet disposed (kept ones, and evicted ones still in use).</summary>
+    public int LiveAnyModelPipelines => Volatile.Read(ref _liveAnyModel.Value);
 
     /// <summary>A route's pipeline, in the order a request meets its stages; the request's context goes as far as the provider's client.</summary>
     private IChatClient Build(ModelRoute route)
@@ -79,6 +84,8 @@ public sealed class RoutePipelines(
         {
             client.Value.Dispose();
         }
+        // Evicts every entry (its callback disposes the pipeline once idle); disposing the cache alone would not.
+        _anyModel.Compact(1.0);
         _anyModel.Dispose();
     }
 }

@@ -73,7 +73,7 @@ public sealed class NoOpenRoutesTests
         // Evicted pipelines are disposed (their provider clients, meters and instruments with them), not merely forgotten;
         // eviction runs in the background, so wait for it.
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (AnyModelPipeline.Live > RoutePipelines.MaxAnyModelPipelines)
+        while (pipelines.LiveAnyModelPipelines > RoutePipelines.MaxAnyModelPipelines)
         {
             await Task.Delay(20, deadline.Token);
         }
