@@ -52,6 +52,7 @@ public static class CursorCheckCommandLine
         With $CURSORASPIRE_CHECK_SECRET (the AppHost's Parameters:check-secret) the check proves its requests are its own, and
         the proxy counts their tokens apart from the key's daily budget.
           --model <name>            check this model (repeatable); default: what GET …/models lists (at most 5)
+          --thinking-model <name>   a thinking alias to check with a request without effort (repeatable)
           --context-tokens <n>      prompt size for the context-window step (default 25000; 0 leaves it out)
           --slow-first-token <s>    report a first token later than this many seconds (default 10)
           --timeout <s>             the longest one request may take (default 120; the context probe: 300)
@@ -143,6 +144,7 @@ public static class CursorCheckCommandLine
         string? url = null, key = null;
         var keyFromInput = false;
         var models = new List<string>();
+        var thinking = new List<string>();
         var contextTokens = CursorCheckOptions.CursorPromptTokens;
         TimeSpan slow = CursorCheckOptions.DefaultSlowFirstToken, timeout = CursorCheckOptions.DefaultRequestTimeout, contextTimeout = CursorCheckOptions.DefaultContextProbeTimeout;
         for (var i = 0; i < args.Count; i++)
@@ -162,6 +164,9 @@ public static class CursorCheckCommandLine
                     break;
                 case "--model":
                     models.Add(Value());
+                    break;
+                case "--thinking-model":
+                    thinking.Add(Value());
                     break;
                 case "--context-tokens":
                     contextTokens = Number(args[i], Value());
@@ -209,6 +214,7 @@ public static class CursorCheckCommandLine
             ApiKey = key,
             CheckSecret = configuration[CheckSecretVariable] is { Length: > 0 } secret ? secret : null,
             Models = models,
+            ThinkingModels = thinking,
             ContextProbeTokens = contextTokens,
             SlowFirstToken = slow,
             RequestTimeout = timeout,

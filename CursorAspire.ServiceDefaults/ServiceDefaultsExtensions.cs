@@ -76,10 +76,12 @@ public static class ServiceDefaultsExtensions
                 .AddMeter(GenAiTelemetrySource)
                 .AddMeter(CursorAspireTelemetrySource))
             .WithTracing(tracing => tracing
+                // Traces start at requests only: health checks and background work leave none (see the sampler).
+                .SetSampler(new RequestScopedSampler())
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(GenAiTelemetrySource)
                 .AddSource(CursorAspireTelemetrySource)
-                // Health probes would drown the model calls in the dashboard.
+                // Health probes would drown the model calls in the dashboard; what they cause is dropped with them.
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx =>
                     !ctx.Request.Path.StartsWithSegments(HealthEndpointPath) &&
                     !ctx.Request.Path.StartsWithSegments(AlivenessEndpointPath))

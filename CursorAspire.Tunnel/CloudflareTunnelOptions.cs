@@ -67,6 +67,21 @@ public sealed class CloudflareTunnelOptions
     /// </summary>
     public TimeSpan PublicUrlWaitTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// <c>CloudflareTunnel:HealthPollInterval</c>: once the tunnel has been healthy, how often its watchdog requests
+    /// <c>GET &lt;public URL&gt;/health</c> through Cloudflare (default 10 s). Only that request proves the public URL
+    /// works: after a laptop's sleep cloudflared lives on and may even reconnect, while Cloudflare has dropped a quick
+    /// tunnel's hostname. Every 10 s finds a dead URL within half a minute at the cost of one tiny request.
+    /// </summary>
+    public TimeSpan HealthPollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// <c>CloudflareTunnel:RestartAfterFailures</c>: failed polls in a row after which cloudflared is restarted (default
+    /// 3, so at least 20 s of failure); 0 turns the watchdog off. More than one: cloudflared rides out a short network
+    /// blip by itself within seconds, and a needless restart of a quick tunnel costs the user a new URL to paste.
+    /// </summary>
+    public int RestartAfterFailures { get; set; } = 3;
+
     /// <summary>The commands that tell whether a container runtime is healthy; replaceable so tests need no Docker.</summary>
     internal IReadOnlyList<ContainerRuntimeProbeCommand> ContainerRuntimeProbes { get; set; } = ContainerRuntimeProbe.DefaultProbes;
 

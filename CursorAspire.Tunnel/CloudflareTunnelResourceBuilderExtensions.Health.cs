@@ -27,6 +27,25 @@ public static partial class CloudflareTunnelResourceBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Heals the tunnel: once it has been healthy, a watchdog polls the public URL and restarts cloudflared after
+    /// <see cref="CloudflareTunnelOptions.RestartAfterFailures"/> failures in a row (see <see cref="CloudflareTunnelOptions.HealthPollInterval"/>).
+    /// </summary>
+    private static IResourceBuilder<ICloudflareTunnelResource> WithWatchdog(this IResourceBuilder<ICloudflareTunnelResource> builder)
+    {
+        if (builder.Resource.Tunnel.Options.RestartAfterFailures <= 0)
+        {
+            return builder;
+        }
+
+        builder.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(builder.Resource, (e, _) =>
+        {
+            CloudflareTunnelWatchdog.OnTunnelReady((ICloudflareTunnelResource)e.Resource, e.Services);
+            return Task.CompletedTask;
+        });
+        return builder;
+    }
+
     private static IResourceBuilder<ICloudflareTunnelResource> WithReachableThroughTunnelHealthCheck(this IResourceBuilder<ICloudflareTunnelResource> builder)
     {
         var tunnel = builder.Resource.Tunnel;

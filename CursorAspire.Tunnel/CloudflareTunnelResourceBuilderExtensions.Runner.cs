@@ -108,6 +108,20 @@ public static partial class CloudflareTunnelResourceBuilderExtensions
         options.ImageTag = section[nameof(CloudflareTunnelOptions.ImageTag)] ?? options.ImageTag;
         options.ReleasesUrl = section[nameof(CloudflareTunnelOptions.ReleasesUrl)] ?? options.ReleasesUrl;
         options.InstallDirectory = section[nameof(CloudflareTunnelOptions.InstallDirectory)] ?? options.InstallDirectory;
+        options.HealthPollInterval = section[nameof(CloudflareTunnelOptions.HealthPollInterval)] switch
+        {
+            null or "" => options.HealthPollInterval,
+            var v when TimeSpan.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var interval) && interval >= TimeSpan.FromMilliseconds(100) => interval,
+            var v => throw new DistributedApplicationException(
+                $"{CloudflareTunnelOptions.ConfigurationSection}:{nameof(CloudflareTunnelOptions.HealthPollInterval)} is '{v}'; expected a time span of at least 00:00:00.1, e.g. 00:00:10."),
+        };
+        options.RestartAfterFailures = section[nameof(CloudflareTunnelOptions.RestartAfterFailures)] switch
+        {
+            null or "" => options.RestartAfterFailures,
+            var v when int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var failures) => failures,
+            var v => throw new DistributedApplicationException(
+                $"{CloudflareTunnelOptions.ConfigurationSection}:{nameof(CloudflareTunnelOptions.RestartAfterFailures)} is '{v}'; expected a whole number, 0 to turn the watchdog off."),
+        };
         options.AutoInstall = section[nameof(CloudflareTunnelOptions.AutoInstall)] switch
         {
             null or "" => options.AutoInstall,

@@ -1,13 +1,14 @@
 namespace Aspire.Hosting;
 
 /// <summary>
-/// How <c>AddCache</c> runs the cache: a Redis container, a <c>redis-server</c> process, or Garnet inside the AppHost.
-/// The defaults need nothing installed (embedded Garnet). Every mode keeps its data across AppHost restarts (a volume,
-/// an append-only file, Garnet's checkpoint and log) and is held to <see cref="MaxMemory"/>.
+/// How <c>AddCache</c> runs the cache: a Redis container, a <c>redis-server</c> process, Garnet inside the AppHost, or
+/// (published) an existing Redis. The defaults need nothing installed (embedded Garnet). Every mode the AppHost runs keeps
+/// its data across AppHost restarts (a volume, an append-only file, Garnet's checkpoint and log) and is held to
+/// <see cref="MaxMemory"/>.
 /// </summary>
 public sealed class CacheOptions
 {
-    /// <summary>The default of <see cref="MaxMemory"/>.</summary>
+    /// <summary>The memory ceiling when none is configured.</summary>
     public const string DefaultMaxMemory = "512mb";
 
     /// <summary>Run Redis as a container with a data volume; only when a container runtime can start it. Default false.</summary>
@@ -20,11 +21,10 @@ public sealed class CacheOptions
     public string? RedisServerPath { get; set; }
 
     /// <summary>
-    /// <c>Cache:MaxMemory</c>: the most memory the cache's data may take (Redis's <c>maxmemory</c>, in its units:
-    /// <c>512mb</c>, <c>2gb</c>). Redis then evicts, least recently used first, only keys with a TTL
-    /// (<c>maxmemory-policy volatile-lru</c>): cached answers and expired conversations go, budgets, counters and
-    /// reservations (kept without a TTL) never do. Garnet has no eviction policies: its memory is bounded the same way
-    /// and what does not fit is kept on disk instead. Default <see cref="DefaultMaxMemory"/>.
+    /// The server's memory ceiling in Redis's notation (<c>Cache:MaxMemory</c>, default <see cref="DefaultMaxMemory"/>).
+    /// At the ceiling Redis evicts only keys with a time to live (<c>maxmemory-policy volatile-lru</c>), so the proxy
+    /// keeps budgets, usage, counters and reservations without one and cached answers, conversations and reasoning with one.
+    /// Garnet has no eviction policies: its memory is bounded the same way and what does not fit is kept on disk instead.
     /// </summary>
     public string MaxMemory { get; set; } = DefaultMaxMemory;
 
@@ -34,4 +34,10 @@ public sealed class CacheOptions
     /// profile (<see cref="CursorAspire.AppHost.Cache.CacheDataFolder"/>). The Redis container keeps its data in a volume.
     /// </summary>
     public string? DataPath { get; set; }
+
+    /// <summary>
+    /// Published only: the cache is an existing Redis (a managed one) whose connection string the deployment supplies as
+    /// the secret parameter <c>{name}</c> (<c>ConnectionStrings:{name}</c>); nothing is run for it. Default false.
+    /// </summary>
+    public bool UseExistingServer { get; set; }
 }

@@ -13,7 +13,8 @@ public static class CacheResourceBuilderExtensions
 {
     /// <summary>
     /// Adds the cache the way <paramref name="configure"/> says (<see cref="CacheOptions"/>): a Redis container with a
-    /// data volume; else <c>redis-server</c>; else an embedded Garnet server (the default). Each requires the same
+    /// data volume; else <c>redis-server</c>; else an embedded Garnet server (the default). Published, always the container
+    /// or an existing Redis (<see cref="PublishedCacheBuilderExtensions.AddPublishedCache"/>). Each requires the same
     /// password, the secret parameter <c>{name}-password</c> (generated on first run and kept in user secrets, as Aspire's
     /// Redis does), and has a <c>host:port,password=…</c> connection string, so <c>WithReference(cache)</c> works the
     /// same in every mode. Each keeps its data across restarts and is held to <c>Cache:MaxMemory</c>
@@ -29,16 +30,26 @@ public static class CacheResourceBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = new CacheOptions
         {
-            MaxMemory = builder.Configuration["Cache:MaxMemory"] is { Length: > 0 } maxMemory ? maxMemory : CacheOptions.DefaultMaxMemory,
             DataPath = builder.Configuration["Cache:DataPath"] is { Length: > 0 } dataPath ? dataPath : null,
         };
         configure?.Invoke(options);
-        var data = options.DataPath ?? CacheDataFolder.For(builder.AppHostDirectory, name);
-        if (options.UseContainer)
+        if (builder.ExecutionContext.IsPublishMode)
         {
-            return builder.AddRedis(name).WithDataVolume().WithAppendOnlyFile().WithMaxMemory(options.MaxMemory);
+            return builder.AddPublishedCache(name, options);
         }
 
+        if (options.UseContainer)
+        {
+            // Plain TCP between local processes, as in the other modes: with TLS, Aspire's Redis needs a trusted development
+            // certificate, and a machine without one gets the dashboard's "No trusted development certificate" banner.
+#pragma warning disable ASPIRECERTIFICATES001 // Experimental; the documented way to turn a resource's certificate set-up off.
+            return builder.AddRedis(name).WithDataVolume().WithoutHttpsCertificate()
+                .WithRedisServerFlags("--appendonly", "yes", "--appendfsync", "everysec",
+                    "--maxmemory", options.MaxMemory, "--maxmemory-policy", PublishedCacheBuilderExtensions.MaxMemoryPolicy);
+#pragma warning restore ASPIRECERTIFICATES001
+        }
+
+        var data = options.DataPath ?? CacheDataFolder.For(builder.AppHostDirectory, name);
         return options.RedisServerPath is { } redisServer
             ? builder.AddRedisServer(name, redisServer, dataPath: data, maxMemory: options.MaxMemory)
             : builder.AddGarnet(name, dataPath: data, maxMemory: options.MaxMemory);
@@ -95,7 +106,7 @@ public static class CacheResourceBuilderExtensions
                 "--appendonly", "yes",
                 "--appendfsync", "everysec",
                 "--maxmemory", maxMemory,
-                "--maxmemory-policy", RedisMemoryPolicy.EvictOnlyWithTtl)
+                "--maxmemory-policy", PublishedCacheBuilderExtensions.MaxMemoryPolicy)
             .WithRedisPingHealthCheck()
             .ExcludeFromManifest();
     }

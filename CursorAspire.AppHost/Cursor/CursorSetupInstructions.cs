@@ -20,11 +20,21 @@ public sealed record CursorSetupInstructions(string BaseUrl, bool IsPublic, stri
     public const string LocalOnlyNote =
         "local only: Cursor's servers cannot reach localhost, so Cursor needs a tunnel URL here (see README, \"Tunnel\")";
 
-    /// <summary>The multi-line text logged once at start-up.</summary>
-    public string ToText()
+    /// <summary>
+    /// The multi-line text logged at start-up, and again when the base URL changed (a quick tunnel restarted): then it
+    /// begins by saying plainly that Cursor's setting must be updated, and from what.
+    /// </summary>
+    /// <param name="previousBaseUrl">The base URL announced before, when this one replaces it.</param>
+    public string ToText(string? previousBaseUrl = null)
     {
-        var text = new StringBuilder()
-            .AppendLine("Cursor setup (Cursor Settings → Models):")
+        var text = new StringBuilder();
+        if (previousBaseUrl is not null && previousBaseUrl != BaseUrl)
+        {
+            text.Append("The public URL changed: update Cursor's 'Override OpenAI Base URL' to ").Append(BaseUrl)
+                .Append(" (it was ").Append(previousBaseUrl).AppendLine("); until then Cursor's requests fail. The key and models stay the same.");
+        }
+
+        text.AppendLine("Cursor setup (Cursor Settings → Models):")
             .Append("  Override OpenAI Base URL: ").Append(BaseUrl);
         if (!IsPublic)
         {

@@ -28,7 +28,8 @@ public static class OllamaResourceBuilderExtensions
     /// <summary>
     /// Adds the Ollama server the way <paramref name="configure"/> says (<see cref="OllamaServerOptions"/>): a container
     /// with a models volume (and the GPUs it names, in the way its runtime takes them); else the Ollama command as a
-    /// process; else nothing, with an <see cref="UnavailableResource"/> in its place that says why.
+    /// process; else nothing, with an <see cref="UnavailableResource"/> in its place that says why. Published, the container
+    /// with its models pulled at start and a GPU request (<see cref="PublishedOllamaBuilderExtensions.AddPublishedOllama"/>).
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name; also the connection string name.</param>
@@ -40,6 +41,11 @@ public static class OllamaResourceBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = new OllamaServerOptions();
         configure?.Invoke(options);
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return builder.AddPublishedOllama(name, options);
+        }
+
         if (options.UseContainer)
         {
             var container = builder.AddOllama(name).WithDataVolume();
@@ -51,13 +57,14 @@ public static class OllamaResourceBuilderExtensions
             return builder.AddOllamaExecutable(name, command, [.. options.Args]);
         }
 
-        builder.AddUnavailable(name, OllamaUnavailableReason);
+        builder.AddUnavailable(name, options.UnavailableReason);
         return null;
     }
 
     /// <summary>
     /// Adds Ollama as a container (<c>docker.io/ollama/ollama</c> at <see cref="OllamaContainerImageTags.Tag"/>),
-    /// healthy once its API answers.
+    /// healthy once its API answers. Its port is published by the container runtime itself, not through the AppHost's
+    /// proxy (<see cref="OllamaEndpoint"/>): a stopped container refuses connections instead of holding them.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name; also the connection string name.</param>
@@ -69,13 +76,15 @@ public static class OllamaResourceBuilderExtensions
         return builder.AddResource(new OllamaResource(name))
             .WithImage(OllamaContainerImageTags.Image, OllamaContainerImageTags.Tag)
             .WithImageRegistry(OllamaContainerImageTags.Registry)
-            .WithHttpEndpoint(port: port, targetPort: OllamaContainerImageTags.Port, name: IOllamaServerResource.PrimaryEndpointName)
+            .WithHttpEndpoint(port: port, targetPort: OllamaContainerImageTags.Port, name: IOllamaServerResource.PrimaryEndpointName, isProxied: OllamaEndpoint.IsProxied)
             .WithHttpHealthCheck(HealthPath, endpointName: IOllamaServerResource.PrimaryEndpointName);
     }
 
     /// <summary>
     /// Adds Ollama as a local process (<c>ollama serve</c> by default), told where to listen through <c>OLLAMA_HOST</c>,
-    /// healthy once its API answers. Excluded from the manifest: it only makes sense on the developer's machine.
+    /// healthy once its API answers, on a port of its own rather than behind the AppHost's proxy
+    /// (<see cref="OllamaEndpoint"/>): a dead process refuses connections. Excluded from the manifest: it only makes
+    /// sense on the developer's machine.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name; also the connection string name.</param>
@@ -91,7 +100,7 @@ public static class OllamaResourceBuilderExtensions
         var endpoint = resource.PrimaryEndpoint;
         return builder.AddResource(resource)
             .WithArgs(args.Length == 0 ? ["serve"] : args)
-            .WithHttpEndpoint(name: IOllamaServerResource.PrimaryEndpointName)
+            .WithHttpEndpoint(name: IOllamaServerResource.PrimaryEndpointName, isProxied: OllamaEndpoint.IsProxied)
             .WithEnvironment("OLLAMA_HOST", ReferenceExpression.Create($"127.0.0.1:{endpoint.Property(EndpointProperty.TargetPort)}"))
             .WithHttpHealthCheck(HealthPath, endpointName: IOllamaServerResource.PrimaryEndpointName)
             .ExcludeFromManifest();

@@ -10,17 +10,20 @@ using Polly.CircuitBreaker;
 namespace CursorAspire.Proxy.Calls;
 
 /// <summary>
-/// Calls a turn's routes until one answers: each under its provider's retries and breaker
-/// (<see cref="ProviderResilience"/>) and the first-byte deadline; a route that fails before anything was sent to the
+/// Calls a turn's routes until one answers: each under its retries and breakers
+/// (<see cref="RouteResilience"/>) and the first-byte deadline; a route that fails before anything was sent to the
 /// client (unreachable, 5xx, 429, no first byte in time, a local context window too small) hands over to the next
 /// (<c>Proxy:Models:&lt;alias&gt;:Fallbacks</c>). A failure of the last route becomes a real HTTP status
 /// (<see cref="ProxyException"/>); a failure after the stream started becomes the text the user is shown.
 /// </summary>
-public sealed class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePipelines pipelines, ProviderResilience resilience, ProxyMetrics metrics, ILogger<UpstreamCall> logger)
+public sealed class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePipelines pipelines, RouteResilience resilience, ProxyMetrics metrics, ILogger<UpstreamCall> logger)
 {
     private readonly UpstreamCallOptions _options = options.Value;
 
-    /// <summary>Starts a streamed call and waits for its first update before anything is sent.</summary>
+    /// <summary>
+    /// Starts a streamed call and waits for its first content (text, reasoning, a tool call, or the end): until then a
+    /// failing route still hands over to the next, even when the client's stream is already open.
+    /// </summary>
     public Task<UpstreamStream> StartStreamAsync(ChatTurn turn, CancellationToken aborted) =>
         FirstToAnswerAsync(turn, (attempt, token) => StartOneAsync(turn, attempt, token), aborted);
 
@@ -32,7 +35,7 @@ public sealed class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePip
     public string StreamFailed(Exception ex, ChatTurn turn)
     {
         var route = turn.AnsweringRoute;
-        var message = ex is UpstreamDeadlineException deadline ? deadline.Message : UpstreamErrors.Map(ex, route.ProviderName, route.UpstreamModel).Message;
+        var message = ex is UpstreamDeadlineException deadline ? deadline.Message : UpstreamErrors.Map(ex, route).Message;
         metrics.StreamErrors.Add(1, new KeyValuePair<string, object?>("cursoraspire.provider", route.ProviderName));
         logger.LogWarning(ex, "Stream from {Provider}/{Model} failed after it started: {Message}", route.ProviderName, route.UpstreamModel, message);
         return $"The model stopped with an error: {message}";
@@ -44,18 +47,15 @@ public sealed class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePip
         ProxyException? last = null;
         foreach (var attempt in turn.Routes)
         {
-            var provider = attempt.Route.ProviderName;
             try
             {
-                var answer = await resilience.ExecuteAsync(provider, token => call(attempt, token), aborted).ConfigureAwait(false);
+                var answer = await resilience.ExecuteAsync(attempt.Route, token => call(attempt, token), aborted).ConfigureAwait(false);
                 Answered(turn, attempt, skipped);
                 return answer;
             }
             catch (BrokenCircuitException)
             {
-                last = new ProxyException(StatusCodes.Status503ServiceUnavailable,
-                    $"Provider '{provider}' has been failing; the proxy is not calling it for up to {_options.Breaker.BreakDuration} (Proxy:Breaker). Configure Proxy:Models:<alias>:Fallbacks to have another model answer meanwhile.",
-                    OpenAIError.Upstream, "upstream_unavailable");
+                last = resilience.OpenBreaker(attempt.Route);
                 Skip(attempt, "breaker_open", ref skipped);
             }
             catch (ProxyException error) when (!aborted.IsCancellationRequested && HandsOver(error))
@@ -78,9 +78,16 @@ public sealed class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePip
         var updates = pipelines.Get(attempt.Route).GetStreamingResponseAsync(turn.Request.Messages, attempt.Options, call.Token).GetAsyncEnumerator(call.Token);
         try
         {
+            // A role or a usage alone (an OpenAI stream's first chunk, sent while the model still thinks) is no answer yet.
+            List<ChatResponseUpdate>? leading = null;
             var hasFirst = await updates.MoveNextAsync().ConfigureAwait(false);
+            while (hasFirst && !CarriesContent(updates.Current))
+            {
+                (leading ??= []).Add(updates.Current);
+                hasFirst = await updates.MoveNextAsync().ConfigureAwait(false);
+            }
             call.CancelAfter(Timeout.InfiniteTimeSpan); // from here on, the stream's own deadlines
-            return new UpstreamStream(updates, call, total, aborted, hasFirst, _options.UpstreamIdleTimeout, _options.UpstreamTotalTimeout, attempt.Route);
+            return new UpstreamStream(updates, call, total, aborted, hasFirst, _options.UpstreamIdleTimeout, _options.UpstreamTotalTimeout, attempt.Route, leading);
         }
         catch (Exception ex)
         {
@@ -109,6 +116,24 @@ public sealed class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePip
         {
             throw Failure(ex, attempt, timeout.IsCancellationRequested);
         }
+    }
+
+    /// <summary>Whether an update is part of the answer: text, reasoning, a tool call, or its end.</summary>
+    private static bool CarriesContent(ChatResponseUpdate update)
+    {
+        if (update.FinishReason is not null)
+        {
+            return true;
+        }
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is TextContent { Text.Length: > 0 } or TextReasoningContent { Text.Length: > 0 } or TextReasoningContent { ProtectedData: not null } or FunctionCallContent)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Whether the next route may try: the provider failed, not the request (a 400 would fail anywhere).</summary>
@@ -150,7 +175,7 @@ public sealed class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePip
                 $"Provider '{route.ProviderName}' sent nothing for model '{route.UpstreamModel}' within {_options.FirstByteDeadline}. " +
                 "A local model may still be loading; try again, or raise Proxy:UpstreamFirstByteTimeout.",
                 OpenAIError.Upstream, "upstream_timeout", inner: ex)
-            : UpstreamErrors.Map(ex, route.ProviderName, route.UpstreamModel);
+            : UpstreamErrors.Map(ex, route);
         metrics.UpstreamErrors.Add(1, new KeyValuePair<string, object?>("http.response.status_code", error.StatusCode));
         return error;
     }

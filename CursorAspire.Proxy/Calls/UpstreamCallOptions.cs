@@ -26,8 +26,19 @@ public sealed class UpstreamCallOptions
     /// <summary>Retries before the first byte (<c>Proxy:Retry</c>).</summary>
     public RetryOptions Retry { get; set; } = new();
 
-    /// <summary>The breaker kept per provider (<c>Proxy:Breaker</c>): while open, its routes go straight to their fallbacks.</summary>
-    public BreakerOptions Breaker { get; set; } = new();
+    /// <summary>
+    /// The breakers kept per route and per provider (<c>Proxy:Breaker</c>): while one is open, its routes go straight to
+    /// their fallbacks. The defaults open one on evidence a user would accept at a single user's pace: 3 requests in a
+    /// row failed within a minute, none succeeded (<c>FailureRatio</c> 1, <c>MinimumThroughput</c> 3,
+    /// <c>SamplingDuration</c> 1 min), counted after retries; then 30 s open before one trial request.
+    /// </summary>
+    public BreakerOptions Breaker { get; set; } = new()
+    {
+        FailureRatio = 1,
+        MinimumThroughput = 3,
+        SamplingDuration = TimeSpan.FromMinutes(1),
+        BreakDuration = TimeSpan.FromSeconds(30),
+    };
 
     /// <summary>The first-byte deadline as it applies: never past the total one.</summary>
     internal TimeSpan FirstByteDeadline => UpstreamFirstByteTimeout < UpstreamTotalTimeout ? UpstreamFirstByteTimeout : UpstreamTotalTimeout;

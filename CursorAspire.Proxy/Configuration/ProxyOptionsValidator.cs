@@ -1,3 +1,5 @@
+using CursorAspire.Proxy.Wire;
+
 namespace CursorAspire.Proxy.Configuration;
 
 /// <summary>
@@ -65,6 +67,21 @@ public sealed class ProxyOptionsValidator : OptionsValidator<ProxyOptions>
         if (model.MaxOutputTokens is <= 0)
         {
             yield return $"Proxy:Models:{alias}:MaxOutputTokens must be positive.";
+        }
+        if (model.MinOutputTokens is <= 0)
+        {
+            yield return $"Proxy:Models:{alias}:MinOutputTokens must be positive.";
+        }
+        if (model.ReasoningEffort is { } effort)
+        {
+            if (ReasoningEffortNames.ParseSetting(effort) is null)
+            {
+                yield return $"Proxy:Models:{alias}:ReasoningEffort '{effort}' is not one of {string.Join(", ", ReasoningEffortNames.Settable)}.";
+            }
+            else if (!model.Reasoning)
+            {
+                yield return $"Proxy:Models:{alias}:ReasoningEffort is set, but the alias does not pass reasoning effort on: set Proxy:Models:{alias}:Reasoning to true (or remove the effort).";
+            }
         }
         if (model.PromptCacheTtl is not ("5m" or "1h"))
         {

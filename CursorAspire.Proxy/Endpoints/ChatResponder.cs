@@ -16,23 +16,30 @@ namespace CursorAspire.Proxy.Endpoints;
 /// size the upstream reported, and settles the reservation to what the request cost once it ends, however it ends.
 /// </summary>
 /// <remarks>
-/// What an unfinished request cost: a stream the upstream broke off or the client left, its prompt and the output
+/// A stream opens (status 200, headers, the format's start and Chat Completions' role chunk) at the first content, or
+/// <c>Proxy:StreamOpenAfter</c> after the request when the model has written nothing yet (a thinking model may take
+/// minutes): Cursor sees the stream open within a second and the reasoning as it arrives. Until the first content, a
+/// failing route still hands over to its fallbacks (<see cref="UpstreamCall.StartStreamAsync"/>); a failure of the last
+/// one before the stream opened is a real HTTP status, after it the text the format shows for a failed stream.
+/// <para>What an unfinished request cost: a stream the upstream broke off or the client left, its prompt and the output
 /// written so far; a request cut before any answer (the proxy's first-byte deadline, the client leaving), its prompt;
 /// a non-streamed call cut the same way, its whole reservation, since the provider may have finished an answer nobody
-/// received and the proxy cannot see how far it got; a request the upstream refused, nothing.
+/// received and the proxy cannot see how far it got; a request the upstream refused, nothing.</para>
 /// </remarks>
-public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, UsageAccounting usage, TokenBudget budget, CheckProofs checks)
+public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, UsageAccounting usage, TokenBudget budget, CheckProofs checks, IOptions<StreamOpeningOptions> opening, TimeProvider time)
 {
+    private readonly TimeSpan _openAfter = opening.Value.StreamOpenAfter;
+
     /// <summary>
-    /// The stream loop: start the upstream call (a failure before the first update is still a real status), commit the
-    /// response to an event stream, write each update through the endpoint's wire format, and end it, or report a
-    /// failure after the start as the format says.
+    /// The stream loop: start the upstream call, open the event stream at the first content or when
+    /// <c>Proxy:StreamOpenAfter</c> passed, write each update through the endpoint's wire format, and end it, or report a
+    /// failure after the stream opened as the format says.
     /// </summary>
     /// <param name="context">The request being answered.</param>
     /// <param name="turn">The routed request.</param>
     /// <param name="createWriter">
-    /// Creates the wire format's writer once the first update arrived, told whether the answer is a replay from the
-    /// response cache (known by then).
+    /// Creates the wire format's writer when the stream opens, told whether the answer is a replay from the response
+    /// cache (known once the answer started; a stream opened before that is told it is not).
     /// </param>
     /// <param name="completed">
     /// Runs after the last update, before the end is written, with every update received: a stored response exists
@@ -46,19 +53,37 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
     {
         var aborted = context.RequestAborted;
         var reservation = await budget.ReserveAsync(turn, checks.ProvenNonce(context), aborted).ConfigureAwait(false);
-        await using var updates = await CallAsync(turn, reservation, calls.StartStreamAsync, () => UsageAccounting.PromptOnly(turn), aborted).ConfigureAwait(false);
-        BeginEventStream(context);
+        using var stream = new OpeningStream(context, turn, createWriter, time, _openAfter);
+        UpstreamStream upstream;
+        try
+        {
+            if (_openAfter <= TimeSpan.Zero)
+            {
+                await stream.OpenAsync(waiting: true).ConfigureAwait(false);
+            }
+            upstream = await stream.UntilOpenedAsync(new ValueTask<UpstreamStream>(calls.StartStreamAsync(turn, aborted))).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await SettleFailedCallAsync(turn, reservation, ex, () => UsageAccounting.PromptOnly(turn), aborted).ConfigureAwait(false);
+            if (stream.Writer is not { } opened || aborted.IsCancellationRequested)
+            {
+                throw;
+            }
+            // Every route failed before its first content, after the stream opened: the status is already 200.
+            opened.WriteFailed(calls.StreamFailed(ex, turn), context.Response.BodyWriter);
+            await context.Response.BodyWriter.FlushAsync(aborted).ConfigureAwait(false);
+            return;
+        }
+        await using var updates = upstream;
+        await stream.OpenAsync(waiting: false).ConfigureAwait(false);
 
-        var writer = createWriter(turn.FromResponseCache);
+        var writer = stream.Writer!;
         var output = context.Response.BodyWriter;
         var received = completed is null ? null : new List<ChatResponseUpdate>();
         UsageDetails? spent = null;
         try
         {
-            if (writer.WriteStart(output))
-            {
-                await output.FlushAsync(aborted).ConfigureAwait(false);
-            }
             try
             {
                 while (updates.HasCurrent)
@@ -66,9 +91,9 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
                     received?.Add(updates.Current);
                     if (writer.WriteUpdate(updates.Current, output))
                     {
-                        await output.FlushAsync(aborted).ConfigureAwait(false);
+                        await stream.FlushAsync().ConfigureAwait(false);
                     }
-                    await updates.MoveNextAsync().ConfigureAwait(false);
+                    await stream.UntilOpenedAsync(updates.MoveNextAsync()).ConfigureAwait(false);
                 }
                 if (completed is not null)
                 {
@@ -104,7 +129,16 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
     {
         var aborted = context.RequestAborted;
         var reservation = await budget.ReserveAsync(turn, checks.ProvenNonce(context), aborted).ConfigureAwait(false);
-        var answer = await CallAsync(turn, reservation, calls.CompleteAsync, () => WholeReservation(turn, reservation), aborted).ConfigureAwait(false);
+        ChatResponse answer;
+        try
+        {
+            answer = await calls.CompleteAsync(turn, aborted).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await SettleFailedCallAsync(turn, reservation, ex, () => WholeReservation(turn, reservation), aborted).ConfigureAwait(false);
+            throw;
+        }
         UsageDetails? replayed = null;
         if (turn.FromResponseCache)
         {
@@ -132,28 +166,12 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
     }
 
     /// <summary>
-    /// Calls the upstream; when the call fails before any answer, settles the reservation first: at
-    /// <paramref name="cutCost"/> when the request was cut (the upstream had its prompt), at nothing when it was refused.
+    /// Settles the reservation of a call that failed before any answer: at <paramref name="cutCost"/> when it was cut
+    /// (the proxy's first-byte deadline, the client leaving: the upstream had its prompt), at nothing when the upstream
+    /// refused it.
     /// </summary>
-    private async Task<T> CallAsync<T>(ChatTurn turn, TokenReservation reservation, Func<ChatTurn, CancellationToken, Task<T>> call, Func<UsageDetails> cutCost, CancellationToken aborted)
-    {
-        try
-        {
-            return await call(turn, aborted).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            await usage.RecordAsync(turn, CutBeforeAnswer(ex, aborted) ? cutCost() : null, fromResponseCache: false, reservation).ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// Whether the request was cut before any answer by the proxy's first-byte deadline or the client leaving (the
-    /// upstream had its prompt), rather than refused by the upstream.
-    /// </summary>
-    private static bool CutBeforeAnswer(Exception ex, CancellationToken aborted) =>
-        aborted.IsCancellationRequested || ex is ProxyException { Code: "upstream_timeout" };
+    private Task SettleFailedCallAsync(ChatTurn turn, TokenReservation reservation, Exception ex, Func<UsageDetails> cutCost, CancellationToken aborted) =>
+        usage.RecordAsync(turn, aborted.IsCancellationRequested || ex is ProxyException { Code: "upstream_timeout" } ? cutCost() : null, fromResponseCache: false, reservation);
 
     /// <summary>A non-streamed call cut before its answer, counted at what it may have cost: all it reserved.</summary>
     private static UsageDetails WholeReservation(ChatTurn turn, TokenReservation reservation)
@@ -168,16 +186,5 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
         {
             metrics.RecordReportedPromptTokens(reported, turn.AnsweringRoute.ProviderName);
         }
-    }
-
-    /// <summary>Commits the response to a server-sent event stream: no caching, no proxy buffering, no compression.</summary>
-    private static void BeginEventStream(HttpContext context)
-    {
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream; charset=utf-8";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
     }
 }

@@ -12,6 +12,12 @@ public sealed class ProxyException(int statusCode, string message, string type, 
     public string? Code { get; } = code;
     public string? Param { get; } = param;
 
+    /// <summary>
+    /// A failure of the whole provider, not of one model: it cannot be reached (connection refused, DNS) or it refused
+    /// the proxy's credentials. Such a failure counts against every route of the provider at once, and is not retried.
+    /// </summary>
+    public bool ProviderWide { get; init; }
+
     /// <summary>Passed through to the client as <c>Retry-After</c> (an upstream's 429/503).</summary>
     public string? RetryAfter { get; init; }
 

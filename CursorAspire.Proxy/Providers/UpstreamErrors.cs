@@ -1,7 +1,9 @@
 using System.ClientModel;
 using Anthropic.Exceptions;
 using OllamaSharp.Models.Exceptions;
+using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Errors;
+using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Providers.Http;
 
 namespace CursorAspire.Proxy.Providers;
@@ -14,6 +16,12 @@ namespace CursorAspire.Proxy.Providers;
 /// </summary>
 public static class UpstreamErrors
 {
+    /// <summary>Maps a failure of <paramref name="route"/>'s upstream call.</summary>
+    public static ProxyException Map(Exception ex, ModelRoute route) =>
+        route.Provider.Kind == ProviderKind.Ollama && IsRefused(ex)
+            ? OllamaNotRunning(ex, route)
+            : Map(ex, route.ProviderName, route.UpstreamModel);
+
     public static ProxyException Map(Exception ex, string providerName, string upstreamModel)
     {
         switch (ex)
@@ -39,7 +47,7 @@ public static class UpstreamErrors
             case HttpRequestException or ClientResultException:
                 return new ProxyException(StatusCodes.Status502BadGateway,
                     $"Cannot reach provider '{providerName}' ({UpstreamText.Clean(ex.Message)}). Check that it is running and that Proxy:Providers:{providerName}:Endpoint is right.",
-                    OpenAIError.Upstream, "upstream_unreachable", inner: ex);
+                    OpenAIError.Upstream, "upstream_unreachable", inner: ex) { ProviderWide = IsUnreachable(ex) };
             case ResponseError or OllamaException:
                 // OllamaSharp surfaces Ollama's {"error": "..."} body as the message.
                 var notFound = ex.Message.Contains("not found", StringComparison.OrdinalIgnoreCase);
@@ -74,7 +82,41 @@ public static class UpstreamErrors
         var prefix = status is 401 or 403
             ? $"Provider '{providerName}' rejected the proxy's credentials (check Proxy:Providers:{providerName}:ApiKey{AppHostKeyHint(providerName)})"
             : $"Provider '{providerName}' answered {status} for model '{upstreamModel}'";
-        return new ProxyException(statusCode, $"{prefix}: {UpstreamText.Clean(message)}", type, code) { RetryAfter = retryAfter };
+        return new ProxyException(statusCode, $"{prefix}: {UpstreamText.Clean(message)}", type, code) { RetryAfter = retryAfter, ProviderWide = status is 401 or 403 };
+    }
+
+    /// <summary>
+    /// Ollama refused the connection: nothing listens at its address, so it is not running (the AppHost gives it a port
+    /// of its own precisely so that a dead Ollama refuses at once instead of leaving the request hanging). 503, because
+    /// under the AppHost it is being started again; the message says where to look.
+    /// </summary>
+    private static ProxyException OllamaNotRunning(Exception ex, ModelRoute route) =>
+        new(StatusCodes.Status503ServiceUnavailable,
+            // Not the endpoint itself: the proxy's own addresses are not for its clients.
+            $"Ollama is not running: nothing accepts connections at its address (Proxy:Providers:{route.ProviderName}:Endpoint, model '{route.UpstreamModel}'). "
+            + $"Under the AppHost, the dashboard's '{route.ProviderName}' row shows why it stopped (its state and console log) and starts it again "
+            + "within seconds; run on its own, start it with `ollama serve`.",
+            OpenAIError.Upstream, "upstream_unavailable", inner: ex) { ProviderWide = true };
+
+    /// <summary>Whether the connection itself failed: refused, no route, or the name did not resolve.</summary>
+    private static bool IsUnreachable(Exception ex) =>
+        Inner<HttpRequestException>(ex) is { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+
+    private static bool IsRefused(Exception ex) =>
+        Inner<System.Net.Sockets.SocketException>(ex) is { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused };
+
+    private static T? Inner<T>(Exception? ex)
+        where T : Exception
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
     }
 
     // The AppHost sets its own providers' keys from its parameters: name the setting the user actually changes there.

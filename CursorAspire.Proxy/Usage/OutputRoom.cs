@@ -5,9 +5,10 @@ namespace CursorAspire.Proxy.Usage;
 
 /// <summary>
 /// How many tokens a request of a budgeted key may write, as its reservation counts them: its output limit after the
-/// alias's clamp, else what its provider would allow it anyway (<c>Proxy:Providers:&lt;name&gt;:MaxOutputTokens</c>;
-/// Ollama's planned answer room), else <see cref="Default"/>. That limit is then set on the request, so it cannot write
-/// more than was reserved.
+/// route's floor and clamp (<c>MinOutputTokens</c>, <c>MaxOutputTokens</c>), else what its provider would allow it
+/// anyway (<c>Proxy:Providers:&lt;name&gt;:MaxOutputTokens</c>; Ollama's planned answer room; Anthropic's default, raised
+/// to the route's floor), else <see cref="Default"/>. That limit is then set on the request, so it cannot write more
+/// than was reserved.
 /// </summary>
 public static class OutputRoom
 {
@@ -22,8 +23,7 @@ public static class OutputRoom
         {
             var route = attempt.Route;
             var room = attempt.Options.MaxOutputTokens
-                ?? route.Provider.MaxOutputTokens
-                ?? (route.Provider.Kind == ProviderKind.Ollama ? ContextWindowPlanner.DefaultAnswerTokens : Default);
+                ?? Math.Max(route.Provider.MaxOutputTokens ?? (route.Provider.Kind == ProviderKind.Ollama ? ContextWindowPlanner.DefaultAnswerTokens : Default), route.MinOutputTokens ?? 0);
             attempt.Options.MaxOutputTokens = room;
             most = Math.Max(most, room);
         }

@@ -85,7 +85,21 @@ public sealed class CloudflareTunnel
 
     internal int WatcherStarted;
 
+    internal int WatchdogStarted;
+
+    /// <summary>The watchdog, once the tunnel has been healthy; see <c>CloudflareTunnelWatchdog</c>.</summary>
+    internal CursorAspire.Tunnel.Health.CloudflareTunnelWatchdog? Watchdog { get; set; }
+
     internal List<CloudflareTunnelDependent> Dependents { get; } = [];
+
+    /// <summary>The dependents still running with another URL than <paramref name="current"/>.</summary>
+    internal IReadOnlyList<CloudflareTunnelDependent> StaleDependents(Uri current)
+    {
+        lock (Dependents)
+        {
+            return [.. Dependents.Where(d => d.IsStale(current))];
+        }
+    }
 
     /// <summary>Records a public URL; returns false when it is the one already known.</summary>
     internal bool SetPublicUrl(Uri url)

@@ -6,6 +6,9 @@ public static class CloudflareTunnelStates
     /// <summary>The prefix every download progress state starts with.</summary>
     public const string DownloadingPrefix = "Downloading cloudflared ";
 
+    /// <summary>The resource property that counts the watchdog's restarts of cloudflared and says why the last one came.</summary>
+    public const string HealsProperty = "tunnel.heals";
+
     /// <summary>The resource property that says why the tunnel is unavailable.</summary>
     public const string UnavailableReasonProperty = "tunnel.unavailable";
 

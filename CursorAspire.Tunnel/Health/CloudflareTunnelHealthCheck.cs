@@ -21,7 +21,7 @@ internal sealed class CloudflareTunnelHealthCheck(CloudflareTunnel tunnel, IHttp
 
     internal const int Attempts = 3;
 
-    internal static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(5);
+    internal static readonly TimeSpan AttemptTimeout = CloudflareTunnelProbe.Timeout;
 
     internal static readonly TimeSpan DelayBetweenAttempts = TimeSpan.FromSeconds(1);
 
@@ -36,7 +36,15 @@ internal sealed class CloudflareTunnelHealthCheck(CloudflareTunnel tunnel, IHttp
                 + "'Your quick Tunnel has been created!'; without it, check outbound internet access (HTTPS and port 7844 to Cloudflare).");
         }
 
-        var probe = new Uri(publicUrl, tunnel.HealthCheckPath);
+        // A new quick-tunnel URL is only usable once the resources that publish it (the proxy) carry it: until their
+        // restart is done the path Cursor's servers take is not the one they were told about.
+        if (tunnel.StaleDependents(publicUrl) is { Count: > 0 } stale)
+        {
+            return HealthCheckResult.Unhealthy(
+                $"The public URL is new ({publicUrl}); waiting for {string.Join(", ", stale.Select(d => $"'{d.Resource.Name}'"))} to restart with it.");
+        }
+
+        var probe = CloudflareTunnelProbe.For(tunnel, publicUrl);
         var client = httpClientFactory.CreateClient(HttpClientName);
         string lastFailure = "no attempt made";
         for (var attempt = 1; attempt <= Attempts; attempt++)
@@ -46,26 +54,12 @@ internal sealed class CloudflareTunnelHealthCheck(CloudflareTunnel tunnel, IHttp
                 await Task.Delay(DelayBetweenAttempts, timeProvider, cancellationToken).ConfigureAwait(false);
             }
 
-            using var attemptTimeout = new CancellationTokenSource(AttemptTimeout, timeProvider);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimeout.Token);
-            try
+            if (await CloudflareTunnelProbe.FailureAsync(client, probe, timeProvider, cancellationToken).ConfigureAwait(false) is not { } failure)
             {
-                using var response = await client.GetAsync(probe, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return HealthCheckResult.Healthy($"GET {probe} answered {(int)response.StatusCode} through the tunnel.");
-                }
+                return HealthCheckResult.Healthy($"GET {probe} answered through the tunnel.");
+            }
 
-                lastFailure = $"HTTP {(int)response.StatusCode}";
-            }
-            catch (OperationCanceledException) when (attemptTimeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                lastFailure = $"no answer within {AttemptTimeout.TotalSeconds:0} s";
-            }
-            catch (HttpRequestException ex)
-            {
-                lastFailure = ex.Message;
-            }
+            lastFailure = failure;
         }
 
         var target = tunnel.Target is { } endpoint ? $"'{endpoint.Resource.Name}' ({endpoint.EndpointName} endpoint)" : "the target";

@@ -164,13 +164,7 @@ internal sealed partial class CloudflareTunnelUrlWatcher
 
     private async Task RestartStaleDependentsAsync(Uri url, CancellationToken cancellationToken)
     {
-        List<CloudflareTunnelDependent> dependents;
-        lock (_tunnel.Dependents)
-        {
-            dependents = [.. _tunnel.Dependents];
-        }
-
-        foreach (var dependent in dependents.Where(d => d.IsStale(url)))
+        foreach (var dependent in _tunnel.StaleDependents(url))
         {
             _consoleLogger.LogInformation("Restarting '{Dependent}' so that {Variable} carries the new public URL of tunnel '{Tunnel}'.", dependent.Resource.Name, dependent.EnvironmentVariable, _resource.Name);
             var result = await _commandService.ExecuteCommandAsync(dependent.Resource, KnownResourceCommands.RestartCommand, cancellationToken).ConfigureAwait(false);

@@ -15,6 +15,9 @@ namespace CursorAspire.CloudflaredStandIn;
 /// <c>CLOUDFLARED_STANDIN_QUICK_TUNNEL=fail</c> fails the way cloudflared does on a machine without internet access.
 /// <c>CLOUDFLARED_STANDIN_EDGE=530</c> makes the edge answer every request, even for the tunnel's own hostname, with
 /// Cloudflare's 530 / error 1033 ("no tunnel connected"), as when the tunnel dropped its connections to Cloudflare.
+/// <c>POST /standin/lose-edge</c>, sent to the edge's own address (not through a tunnel hostname), loses the edge while
+/// the process lives on, as after a laptop's sleep: cloudflared logs the dropped connection and its retries, and from
+/// then on the edge answers 530 / 1033 for the hostname too, until the process is restarted.
 /// </remarks>
 internal static class TunnelEdge
 {
@@ -83,10 +86,17 @@ internal static class TunnelEdge
         builder.Services.AddHttpForwarder();
         var app = builder.Build();
 
-        var disconnected = Environment.GetEnvironmentVariable("CLOUDFLARED_STANDIN_EDGE") == "530";
+        var edge = new EdgeConnection(Environment.GetEnvironmentVariable("CLOUDFLARED_STANDIN_EDGE") == "530");
         app.Use(async (context, next) =>
         {
-            if (disconnected || !string.Equals(context.Request.Host.Host, hostname, StringComparison.OrdinalIgnoreCase))
+            if (IsLoseEdgeRequest(context.Request))
+            {
+                edge.Lose();
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                return;
+            }
+
+            if (edge.Lost || !string.Equals(context.Request.Host.Host, hostname, StringComparison.OrdinalIgnoreCase))
             {
                 await CloudflareErrorPage.WriteNoTunnelAsync(context).ConfigureAwait(false);
                 return;
@@ -100,7 +110,7 @@ internal static class TunnelEdge
         app.MapForwarder("/{**catch-all}", origin.GetLeftPart(UriPartial.Authority), ForwarderRequestConfig.Empty, HttpTransformer.Empty);
 
         await app.StartAsync().ConfigureAwait(false);
-        var edge = app.Urls.First();
+        var edgeUrl = app.Urls.First();
 
         CloudflaredLog.Info($"Version {Version} (Checksum 5f3c0e2a)");
         CloudflaredLog.Info("GOOS: linux, GOVersion: go1.24.4, GoArch: amd64");
@@ -111,11 +121,17 @@ internal static class TunnelEdge
         CloudflaredLog.Info("ICMP proxy will use 127.0.0.1 as source for IPv4");
         CloudflaredLog.Info("Starting metrics server on 127.0.0.1:20241/metrics");
         // Not a cloudflared line: tells a human reading the stand-in's log where its loopback edge is.
-        CloudflaredLog.Info($"stand-in edge listening on {edge} for Host {hostname}");
+        CloudflaredLog.Info($"stand-in edge listening on {edgeUrl} for Host {hostname}");
         CloudflaredLog.Info($"Registered tunnel connection connIndex=0 connection={Guid.NewGuid()} event=0 ip=198.41.192.7 location=fra08 protocol=quic");
 
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         CloudflaredLog.Info("Initiating graceful shutdown due to signal terminated ...");
         return 0;
     }
+
+    /// <summary>A request to the stand-in itself, not to a tunnel: <c>POST /standin/lose-edge</c> with the edge's own address as Host.</summary>
+    private static bool IsLoseEdgeRequest(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method)
+        && request.Path.Equals("/standin/lose-edge", StringComparison.Ordinal)
+        && (IPAddress.TryParse(request.Host.Host, out _) || string.Equals(request.Host.Host, "localhost", StringComparison.OrdinalIgnoreCase));
 }

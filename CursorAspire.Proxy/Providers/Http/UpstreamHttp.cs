@@ -14,7 +14,7 @@ public static class UpstreamHttp
     /// Registers the upstream HTTP client: no overall timeout (a stream lasts as long as the model writes), and
     /// <see cref="SocketsHttpHandler.MaxResponseDrainSize"/> 0 so a cancelled stream closes the connection at once
     /// and the upstream stops generating, instead of being drained. No HTTP-level resilience: retries, breakers and
-    /// fallbacks of upstream calls are the pipeline's (<c>ProviderResilience</c>), which knows what was already sent.
+    /// fallbacks of upstream calls are the pipeline's (<c>RouteResilience</c>), which knows what was already sent.
     /// </summary>
     public static IServiceCollection AddUpstreamHttpClient(this IServiceCollection services)
     {

@@ -37,11 +37,7 @@ public sealed class TunnelToProxyEndToEndTests
             ct);
         builder.CreateResourceBuilder(Assert.Single(builder.Resources.OfType<OllamaExecutableResource>()))
             .WithEnvironment("STANDIN_MODELS", ModelName); // present already: no download in this test
-        var tunnel = Assert.Single(builder.Resources.OfType<ICloudflareTunnelResource>());
-        builder.CreateResourceBuilder(tunnel).WithEnvironment("CLOUDFLARED_STANDIN_PORT", edgePort.ToString(CultureInfo.InvariantCulture));
-        // What DNS and Cloudflare's edge do for the real hostname: deliver it to the tunnel.
-        builder.Services.AddHttpClient(CloudflareTunnelResourceBuilderExtensions.HealthCheckHttpClientName)
-            .AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort));
+        var tunnel = StandIn.RouteTunnelThroughEdge(builder, edgePort);
 
         await using var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct);

@@ -1,3 +1,11 @@
+using System.Globalization;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using CursorAspire.AppHost.Check;
+using CursorAspire.CloudflaredStandIn;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace CursorAspire.AppHost.Tests.Infrastructure;
 
 /// <summary>Where the stand-in executables are: Ollama's (<c>CursorAspire.TestUpstreams serve</c>) and cloudflared's.</summary>
@@ -48,5 +56,19 @@ internal static class StandIn
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// Runs the AppHost's tunnel as the cloudflared stand-in with its loopback edge on <paramref name="edgePort"/>, and
+    /// does for the tunnel's health check, its watchdog and Check as Cursor what DNS and Cloudflare's edge do for the
+    /// real hostname: deliver it to that edge. Returns the tunnel.
+    /// </summary>
+    public static ICloudflareTunnelResource RouteTunnelThroughEdge(IDistributedApplicationTestingBuilder builder, int edgePort)
+    {
+        var tunnel = Assert.Single(builder.Resources.OfType<ICloudflareTunnelResource>());
+        builder.CreateResourceBuilder(tunnel).WithEnvironment("CLOUDFLARED_STANDIN_PORT", edgePort.ToString(CultureInfo.InvariantCulture));
+        builder.Services.AddHttpClient(CloudflareTunnelResourceBuilderExtensions.HealthCheckHttpClientName).AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort));
+        builder.Services.AddHttpClient(CursorCheckPublisher.HttpClientName).AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort));
+        return tunnel;
     }
 }

@@ -21,6 +21,7 @@ public sealed class OllamaModelTests
         Assert.Equal("/root/.ollama", mount.Target);
         var endpoint = Assert.Single(ollama.Annotations.OfType<EndpointAnnotation>());
         Assert.Equal(("http", 11434), (endpoint.Name, endpoint.TargetPort));
+        Assert.False(endpoint.IsProxied); // a stopped container refuses connections instead of a proxy holding them
         Assert.NotEmpty(ollama.Annotations.OfType<HealthCheckAnnotation>());
         Assert.Equal("Endpoint={ollama.bindings.http.url}", ollama.ConnectionStringExpression.ValueExpression);
     }
@@ -63,6 +64,7 @@ public sealed class OllamaModelTests
 
         var ollama = builder.Resource<OllamaExecutableResource>("ollama");
         Assert.Equal(["serve"], await ollama.ArgumentsAsync());
+        Assert.False(Assert.Single(ollama.Annotations.OfType<EndpointAnnotation>()).IsProxied); // a dead process refuses connections
         Assert.DoesNotContain(builder.Resources, r => r is ContainerResource);
     }
 

@@ -8,7 +8,9 @@ namespace CursorAspire.Check.Tests.Infrastructure;
 internal static class DotnetCommand
 {
     /// <summary>The .NET installation running these tests: the SDK's <c>dotnet</c> and the runtime a tool runs on.</summary>
-    public static string Root { get; } = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+    /// <remarks>The runtime lives in <c>{Root}/shared/Microsoft.NETCore.App/{version}</c>.</remarks>
+    public static string Root { get; } =
+        new DirectoryInfo(Path.TrimEndingDirectorySeparator(RuntimeEnvironment.GetRuntimeDirectory())).Parent!.Parent!.Parent!.FullName;
 
     /// <summary>The <c>dotnet</c> executable of <see cref="Root"/>.</summary>
     public static string Dotnet => Path.Combine(Root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");

@@ -118,6 +118,36 @@ public sealed class OllamaStandInTests
     }
 
     [Fact]
+    public async Task PulledModelsOutliveARestartWhenKeptInADirectoryAsOllamaModelsSays()
+    {
+        var directory = Directory.CreateTempSubdirectory("ollama-models-").FullName;
+        try
+        {
+            await using (var first = await OllamaStandIn.StartAsync(new OllamaStandInOptions { ModelsDirectory = directory, PullStepDelay = TimeSpan.Zero }))
+            {
+                await foreach (var _ in new OllamaApiClient(first.BaseUri).PullModelAsync(new PullModelRequest { Model = "qwen2.5-coder:7b" }, Deadline()))
+                {
+                }
+
+                first.AddModel("team/tuned", contextLength: 8192);
+                first.AddModel("gone");
+                Assert.True(first.RemoveModel("gone"));
+            }
+
+            Assert.True(File.Exists(Path.Combine(directory, "manifests", "registry.ollama.ai", "library", "qwen2.5-coder", "7b")));
+            await using var second = await OllamaStandIn.StartAsync(new OllamaStandInOptions { ModelsDirectory = directory });
+            var listed = await new OllamaApiClient(second.BaseUri).ListLocalModelsAsync(Deadline());
+
+            Assert.Equal(["qwen2.5-coder:7b", "team/tuned:latest"], listed.Select(m => m.Name).Order(StringComparer.Ordinal));
+            Assert.Equal(8192, second.Models.Single(m => m.Name == "team/tuned:latest").ContextLength);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task ShowReportsContextLengthAndArchitecture()
     {
         await using var ollama = await OllamaStandIn.StartAsync(new OllamaStandInOptions { Models = ["qwen3:8b"], ContextLength = 40960 });

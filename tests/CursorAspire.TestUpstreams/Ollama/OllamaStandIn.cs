@@ -34,7 +34,7 @@ public sealed class OllamaStandIn : StandInServer
     {
         options ??= new OllamaStandInOptions();
         var state = new StandInState(options.TimeProvider, options.DefaultReply);
-        var models = new OllamaModelStore(options.TimeProvider, options.ContextLength);
+        var models = new OllamaModelStore(options.TimeProvider, options.ContextLength, options.ModelsDirectory);
         foreach (var model in options.Models)
         {
             models.Add(model);

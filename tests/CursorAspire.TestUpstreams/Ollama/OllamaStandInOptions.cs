@@ -12,6 +12,12 @@ public sealed class OllamaStandInOptions
     /// <summary>Models present at start (names without a tag get <c>:latest</c>).</summary>
     public IReadOnlyList<string> Models { get; set; } = [];
 
+    /// <summary>
+    /// Where pulled models are kept (<c>OLLAMA_MODELS</c>), so a restarted stand-in still has them as real Ollama does;
+    /// <see langword="null"/> (the default) keeps them in memory only.
+    /// </summary>
+    public string? ModelsDirectory { get; set; }
+
     /// <summary>Delay between two <c>/api/pull</c> progress lines.</summary>
     public TimeSpan PullStepDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
@@ -42,7 +48,7 @@ public sealed class OllamaStandInOptions
     /// <summary>
     /// Options from the environment, as <c>ollama serve</c> would read it: <c>OLLAMA_HOST</c> (see <see cref="OllamaHost.Parse"/>),
     /// <c>STANDIN_MODELS</c> (comma list), <c>STANDIN_PULL_STEP_MS</c> (default 50), <c>STANDIN_CONTEXT_LENGTH</c> (default 32768),
-    /// <c>STANDIN_REQUIRE_MODEL</c> (<c>true</c>/<c>1</c>).
+    /// <c>STANDIN_REQUIRE_MODEL</c> (<c>true</c>/<c>1</c>), <c>OLLAMA_MODELS</c> (where pulled models are kept).
     /// </summary>
     /// <exception cref="FormatException">A variable holds a value that cannot be used; the message names it.</exception>
     public static OllamaStandInOptions FromEnvironment(Func<string, string?>? getVariable = null)
@@ -53,6 +59,7 @@ public sealed class OllamaStandInOptions
             Endpoint = OllamaHost.Parse(getVariable("OLLAMA_HOST")),
             Models = (getVariable("STANDIN_MODELS") ?? string.Empty)
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            ModelsDirectory = getVariable("OLLAMA_MODELS") is { Length: > 0 } directory ? directory : null,
         };
         if (ReadInt(getVariable, "STANDIN_PULL_STEP_MS") is { } stepMs)
         {

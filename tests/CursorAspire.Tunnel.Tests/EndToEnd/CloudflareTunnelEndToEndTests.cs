@@ -25,15 +25,8 @@ public sealed partial class CloudflareTunnelEndToEndTests
         var edgePort = FreePort.Next();
 
         var (builder, origin) = CreateWithOrigin();
-        var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
-            {
-                o.ContainerRuntime = "none"; // this machine has no container runtime; don't spend the probe
-                o.CloudflaredPath = ModelInspection.StandInPath;
-            })
-            .WithEnvironment("CLOUDFLARED_STANDIN_PORT", edgePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var tunnel = AddStandInTunnel(builder, origin, edgePort);
         origin.WithTunnelPublicUrl(tunnel);
-        builder.Services.AddHttpClient(CloudflareTunnelResourceBuilderExtensions.HealthCheckHttpClientName)
-            .AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort));
 
         await using var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct);
@@ -123,19 +116,12 @@ public sealed partial class CloudflareTunnelEndToEndTests
         var (builder, origin) = CreateWithOrigin();
         builder.Configuration["Parameters:cloudflare-tunnel-token"] = Token;
         var token = builder.AddParameter("cloudflare-tunnel-token", secret: true);
-        var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
-            {
-                o.ContainerRuntime = "none";
-                o.CloudflaredPath = ModelInspection.StandInPath;
-            })
+        var tunnel = AddStandInTunnel(builder, origin, edgePort, namedHosts: Hostname)
             .WithNamedTunnel(token, Hostname)
             // A real named tunnel gets its origin and hostname from its ingress rules at Cloudflare; the stand-in from these.
             .WithEnvironment("CLOUDFLARED_STANDIN_ORIGIN", origin.GetEndpoint("http"))
-            .WithEnvironment("CLOUDFLARED_STANDIN_HOSTNAME", Hostname)
-            .WithEnvironment("CLOUDFLARED_STANDIN_PORT", edgePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            .WithEnvironment("CLOUDFLARED_STANDIN_HOSTNAME", Hostname);
         origin.WithTunnelPublicUrl(tunnel);
-        builder.Services.AddHttpClient(CloudflareTunnelResourceBuilderExtensions.HealthCheckHttpClientName)
-            .AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort, Hostname));
 
         await using var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct);
