@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using CursorAspire.Proxy.Routing;
-using CursorAspire.Proxy.Wire;
 using OllamaSharp;
 using OllamaSharp.Models;
 using CursorAspire.Proxy.Tokens;
@@ -25,7 +24,7 @@ namespace CursorAspire.Proxy.Providers.Ollama;
 /// </list>
 /// The model's context length comes from configuration, else from Ollama's <c>/api/show</c> (read once per model).
 /// </remarks>
-public sealed class OllamaCompatibilityChatClient(
+public sealed partial class OllamaCompatibilityChatClient(
     IChatClient inner,
     IOllamaApiClient ollama,
     ModelRoute route,
@@ -119,13 +118,19 @@ public sealed class OllamaCompatibilityChatClient(
                     }
                 }
             }
-            logger.LogInformation("Ollama did not report a context length for {Model}; assuming {ContextLength}.", model, AssumedContextLength);
+            LogContextLengthAssumed(logger, model, AssumedContextLength);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning("Could not read {Model}'s context length from Ollama ({Error}); assuming {ContextLength}.", model, ex.Message, AssumedContextLength);
+            LogContextLengthUnread(logger, model, ex.Message, AssumedContextLength);
             _contextLengths.TryRemove(model, out _);
         }
         return AssumedContextLength;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ollama did not report a context length for {Model}; assuming {ContextLength}.")]
+    private static partial void LogContextLengthAssumed(ILogger logger, string model, int contextLength);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read {Model}'s context length from Ollama ({Error}); assuming {ContextLength}.")]
+    private static partial void LogContextLengthUnread(ILogger logger, string model, string error, int contextLength);
 }

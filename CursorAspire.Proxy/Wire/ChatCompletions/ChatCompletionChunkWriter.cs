@@ -297,4 +297,11 @@ public sealed class ChatCompletionChunkWriter : IChatStreamWriter
         current.Add(next);
         return current;
     }
+
+    /// <summary>Releases the JSON writers' buffers.</summary>
+    public void Dispose()
+    {
+        _json.Dispose();
+        _argumentsJson.Dispose();
+    }
 }

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net;
-
 namespace CursorAspire.TestUpstreams;
 
 /// <summary>Settings of an <see cref="OllamaStandIn"/>.</summary>
@@ -87,7 +84,7 @@ public sealed class OllamaStandInOptions
     {
         try
         {
-            return System.Text.Json.JsonSerializer.Deserialize<StandInReply>(json, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))
+            return System.Text.Json.JsonSerializer.Deserialize<StandInReply>(json, System.Text.Json.JsonSerializerOptions.Web)
                 ?? throw new FormatException("STANDIN_REPLY is null.");
         }
         catch (System.Text.Json.JsonException ex)
