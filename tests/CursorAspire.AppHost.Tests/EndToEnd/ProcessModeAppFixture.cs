@@ -1,10 +1,4 @@
-using System.Text.Json;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using CursorAspire.AppHost.Ollama;
-using CursorAspire.AppHost.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CursorAspire.AppHost.Tests.EndToEnd;
 
