@@ -58,14 +58,15 @@ internal sealed class Exchange(HttpContext context, RecordedRequest request, Sta
         : Task.CompletedTask;
 
     /// <summary>
-    /// Gives the request its reply (recorded with it), waits out the reply's delay before the first byte, and answers with
+    /// Gives the request its reply (recorded with it), waits out the reply's delay before the first byte (counted from the
+    /// request's arrival), and answers with
     /// the reply's scripted error instead if it has one, in the API's own shape (<paramref name="writeError"/>).
     /// </summary>
     /// <returns>Whether the error was the answer.</returns>
     public async Task<bool> ErrsBeforeFirstByteAsync(StandInReply reply, Func<Exchange, StandInErrorStatus, Task> writeError)
     {
         Request.Reply = reply;
-        await DelayAsync(reply.DelayBeforeFirstByte).ConfigureAwait(false);
+        await DelayUntilAsync(reply.DelayBeforeFirstByte).ConfigureAwait(false);
         if (reply.StatusBeforeFirstByte is not { } error)
         {
             return false;
