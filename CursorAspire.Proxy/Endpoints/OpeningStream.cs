@@ -71,12 +71,10 @@ internal sealed class OpeningStream(HttpContext context, ChatTurn turn, Func<boo
         return await task.ConfigureAwait(false);
     }
 
-    /// <summary>Stops the opening timer and disposes the writer it created.</summary>
     public void Dispose()
     {
         _timer?.Cancel();
         _timer?.Dispose();
-        Writer?.Dispose();
     }
 
     private Task Due()

@@ -33,7 +33,7 @@ public sealed class ResponsesEndpoint(ChatIntake intake, ChatResponder responder
         var turn = taken.Turn;
         var request = turn.Request;
         var envelope = ResponseEnvelope.FromRequest(taken.Root, $"resp_{Guid.NewGuid():N}", time.GetUtcNow().ToUnixTimeSeconds());
-        using var writer = new ResponseEventWriter(envelope, _reasoningOutput, request.CustomToolNames) { EstimatedPromptTokens = turn.EstimatedPromptTokens };
+        var writer = new ResponseEventWriter(envelope, _reasoningOutput, request.CustomToolNames) { EstimatedPromptTokens = turn.EstimatedPromptTokens };
         var save = saving.Plan(turn, taken.Continued, context.Request.ContentLength ?? System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(taken.Root).Length);
         if (request.Store && !save.Wanted)
         {

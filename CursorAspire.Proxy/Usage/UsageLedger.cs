@@ -273,10 +273,12 @@ public sealed partial class UsageLedger : IDisposable
                 }
             }
             _here.ForgetKnown();
-            if (Interlocked.Exchange(ref _fallingBack, 0) == 1)
+            // Said before counting is shared again (one hand-back at a time), so whoever sees it shared finds it said.
+            if (Volatile.Read(ref _fallingBack) == 1)
             {
                 LogHandedBack(_logger, backlog.Counted.Count, backlog.Held.Count);
             }
+            Volatile.Write(ref _fallingBack, 0);
             return backlog.Counted.Count > 0;
         }
         finally

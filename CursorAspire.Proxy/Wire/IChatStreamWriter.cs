@@ -6,9 +6,8 @@ namespace CursorAspire.Proxy.Wire;
 /// A wire format for a streamed answer: what the one stream loop writes at the start, for each upstream update, at
 /// the end, and when the upstream fails after the stream started. Implementations write to any
 /// <see cref="IBufferWriter{T}"/> and never flush; the caller flushes when a call reports that it wrote something.
-/// Whoever creates a writer disposes it when the answer is written.
 /// </summary>
-public interface IChatStreamWriter : IDisposable
+public interface IChatStreamWriter
 {
     /// <summary>Writes what opens the stream, if the format has anything. Returns whether anything was written.</summary>
     bool WriteStart(IBufferWriter<byte> output);

@@ -20,7 +20,7 @@ public sealed class AllocationSampler : EventListener
     public static int Run(TextWriter output)
     {
         var buffer = new ArrayBufferWriter<byte>(1 << 16);
-        using var writer = new ChatCompletionChunkWriter("chatcmpl-6f1d2c3b4a5e4d7f8a9b0c1d2e3f4a5b", "local", 1_764_000_000);
+        var writer = new ChatCompletionChunkWriter("chatcmpl-6f1d2c3b4a5e4d7f8a9b0c1d2e3f4a5b", "local", 1_764_000_000);
         var text = new ChatResponseUpdate(ChatRole.Assistant, " world");
         var tools = new ChatResponseUpdate(ChatRole.Assistant,
         [

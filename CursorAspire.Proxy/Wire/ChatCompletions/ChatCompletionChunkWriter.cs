@@ -297,11 +297,4 @@ public sealed class ChatCompletionChunkWriter : IChatStreamWriter
         current.Add(next);
         return current;
     }
-
-    /// <summary>Releases the JSON writers' buffers.</summary>
-    public void Dispose()
-    {
-        _json.Dispose();
-        _argumentsJson.Dispose();
-    }
 }

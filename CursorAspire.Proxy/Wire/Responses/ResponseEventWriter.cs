@@ -338,10 +338,4 @@ public sealed class ResponseEventWriter : IChatStreamWriter
         _json.Flush();
         output.Write("\n\n"u8);
     }
-
-    /// <summary>Releases the JSON writers' buffers.</summary>
-    public void Dispose()
-    {
-        _json.Dispose();
-    }
 }
