@@ -19,6 +19,13 @@ public sealed class ModelOptions
     /// </summary>
     public bool Reasoning { get; set; }
 
+    /// <summary>
+    /// When a conversation would not fit the model's context window, elide its oldest tool results and tool-call
+    /// arguments (each replaced by a one-line marker) instead of refusing it. Off by default; the AppHost turns it on for
+    /// the Ollama aliases it makes. Needs the window: <see cref="ContextLength"/>, or for Ollama what it reports.
+    /// </summary>
+    public bool Compaction { get; set; }
+
     /// <summary>Whether responses of this alias may be cached (default: the cache's own setting).</summary>
     public bool? Cache { get; set; }
 

@@ -1,4 +1,5 @@
 using CursorAspire.Proxy.Caching;
+using CursorAspire.Proxy.Compaction;
 using CursorAspire.Proxy.Context;
 using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
@@ -32,6 +33,10 @@ public sealed class ChatIntake(ChatTurnFactory turns, ConversationContinuation c
             var cache = context.ScopeResponseCache(keyId);
             var turn = turns.Create(request, dialect.Shape ?? request.Shape.ToString(), ApiKeyIdentity.Of(context), cache);
             context.Features.Set<ChatCallContext>(turn.Call);
+            if (turn.Routes.Any(r => r.Route.Compaction))
+            {
+                context.ReportCompaction(turn.Call);
+            }
             return new ChatIntakeResult(body, turn, continued);
         }
         catch

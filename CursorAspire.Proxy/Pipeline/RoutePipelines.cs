@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CursorAspire.Proxy.Caching;
+using CursorAspire.Proxy.Compaction;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Providers;
 using CursorAspire.Proxy.Reasoning;
@@ -58,6 +59,7 @@ public sealed class RoutePipelines(
             .UseOpenTelemetry(loggerFactory, configure: telemetry => telemetry.EnableSensitiveData = _logPrompts)
             .UseResponseCache(route.ProviderName, enabledForModel: route.Model?.Cache ?? true)
             .UseReasoningContinuity(route, provider.ReasoningDialect(route))
+            .UsePromptCompaction(route, (client, cancellationToken) => provider.ContextWindowAsync(route, client, cancellationToken))
             .UseProviderCompatibility(route, provider)
             .Build(services);
     }

@@ -1,0 +1,27 @@
+namespace CursorAspire.Proxy.Tools;
+
+/// <summary>
+/// One order for a request's tool declarations, by name: a model server renders the tools near the start of the prompt,
+/// so a client that lists the same tools in another order from one turn to the next would otherwise cost the whole
+/// cached prefix.
+/// </summary>
+public static class ToolOrder
+{
+    /// <summary><paramref name="tools"/> ordered by name (ordinal); the same list when it already is, as it nearly always is.</summary>
+    public static IList<AITool>? ByName(IList<AITool>? tools)
+    {
+        if (tools is null)
+        {
+            return null;
+        }
+        for (var i = 1; i < tools.Count; i++)
+        {
+            if (string.CompareOrdinal(tools[i - 1].Name, tools[i].Name) > 0)
+            {
+                // A stable sort: tools of the same name (which upstreams refuse anyway) keep their order.
+                return [.. tools.OrderBy(t => t.Name, StringComparer.Ordinal)];
+            }
+        }
+        return tools;
+    }
+}
