@@ -32,7 +32,7 @@ public sealed class PromptCompactorTests
 
         var prompt = PromptCompactor.Compact(messages, null, Window, null)!;
 
-        var compaction = Assert.IsType<CursorAspire.Proxy.Context.PromptCompaction>(prompt.Compaction);
+        var compaction = Assert.IsType<PromptCompaction>(prompt.Compaction);
         Assert.True(TokenEstimator.EstimatePrompt(prompt.Messages, null) + PromptCompactor.DefaultAnswerTokens <= Window);
         Assert.Equal(compaction.PromptTokens, TokenEstimator.EstimatePrompt(prompt.Messages, null));
         Assert.Equal(Window, compaction.Window);
@@ -120,7 +120,7 @@ public sealed class PromptCompactorTests
     {
         var steps = Enumerable.Range(20, 60)
             .Select(turns => PromptCompactor.Compact(AgentConversation.WithTurns(turns), null, Window, null)!.Compaction)
-            .OfType<CursorAspire.Proxy.Context.PromptCompaction>()
+            .OfType<PromptCompaction>()
             .GroupBy(c => c.Boundary, (_, compactions) => compactions.Min(c => c.ElidedTokens))
             .ToList();
 

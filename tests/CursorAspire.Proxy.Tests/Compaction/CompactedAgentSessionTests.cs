@@ -1,0 +1,189 @@
+using CursorAspire.Proxy.Compaction;
+
+namespace CursorAspire.Proxy.Tests.Compaction;
+
+/// <summary>
+/// A Cursor agent session on a local model with a 16K window, through the proxy to the Ollama stand-in: with compaction it
+/// keeps answering past the window, every request fits, what is never elided arrives byte for byte, and consecutive
+/// requests share their prefix (the bytes Ollama's KV cache reuses); without compaction it ends in the 400 it always did.
+/// </summary>
+public sealed class CompactedAgentSessionTests
+{
+    private const int Window = 16_384;
+    private const int Turns = 36;
+
+    private static async Task<(OllamaStandIn Ollama, ProxyHost Proxy)> StartAsync(bool compaction)
+    {
+        var ollama = await OllamaStandIn.StartAsync(new OllamaStandInOptions { Models = ["qwen2.5-coder:7b"], DefaultReply = CursorAgentSession.ReadNextFile });
+        var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(ollama.BaseUri)
+            .With("Proxy:Models:local:ContextLength", Window.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .With("Proxy:Models:local:Compaction", compaction ? "true" : null));
+        return (ollama, proxy);
+    }
+
+    [Fact]
+    public async Task ASessionThatOutgrowsTheWindowKeepsAnsweringCompactedAndEveryRequestFits()
+    {
+        var (ollama, proxy) = await StartAsync(compaction: true);
+        await using var _ = ollama;
+        await using var __ = proxy;
+        var session = new CursorAgentSession(proxy.Client, "local");
+        var systemPrompt = (string)session.Messages[0]!["content"]!;
+        var sent = new List<JsonArray>();
+
+        var turns = new List<SessionTurn>();
+        for (var i = 0; i < Turns; i++)
+        {
+            sent.Add(session.Messages.DeepClone().AsArray());
+            var turn = await session.NextAsync();
+            Assert.True(turn.Status == HttpStatusCode.OK, $"Turn {i}: {turn.Status} {turn.Body}");
+            turns.Add(turn);
+        }
+
+        var upstream = ollama.ChatRequests;
+        Assert.Equal(Turns, upstream.Count);
+        var firstCompacted = turns.FindIndex(t => t.Compacted is not null);
+        Assert.True(firstCompacted > 0, "The session never needed compaction: it is too short to test it.");
+        Assert.All(turns.Skip(firstCompacted), t => Assert.NotNull(t.Compacted));
+        Assert.True(UpstreamPrompt.Tokens(upstream[^1]) < UpstreamPrompt.Tokens(upstream[firstCompacted - 1]) + 3 * Window / 4);
+        var tools = UpstreamPrompt.Raw(upstream[0], "tools");
+        for (var i = 0; i < Turns; i++)
+        {
+            var request = upstream[i];
+            var messages = request.Json!["messages"]!.AsArray();
+            Assert.Equal(turns[i].MessageCount, messages.Count);
+            // Never more than the window, with room left for an answer (Ollama would silently drop the prompt's start).
+            Assert.InRange(UpstreamPrompt.NumCtx(request), 1, Window);
+            Assert.True(UpstreamPrompt.Tokens(request) + PromptCompactor.MinimumAnswerTokens <= UpstreamPrompt.NumCtx(request),
+                $"Turn {i}: about {UpstreamPrompt.Tokens(request)} tokens of prompt in a window of {UpstreamPrompt.NumCtx(request)}.");
+            // The system prompt, the tools and the latest turn arrive as sent, byte for byte.
+            Assert.Equal(systemPrompt, (string?)messages[0]!["content"]);
+            Assert.Equal(tools, UpstreamPrompt.Raw(request, "tools"));
+            Assert.Equal((string?)sent[i][^1]!["content"], (string?)messages[^1]!["content"]);
+            // Ollama takes arguments as an object, not Chat Completions' string: the same JSON, without the client's spacing.
+            Assert.True(JsonNode.DeepEquals(
+                JsonNode.Parse((string)sent[i][^2]!["tool_calls"]![0]!["function"]!["arguments"]!),
+                messages[^2]!["tool_calls"]![0]!["function"]!["arguments"]));
+            // The user's messages are never touched.
+            Assert.Equal(
+                sent[i].Where(m => (string?)m!["role"] == "user").Select(m => (string?)m!["content"]),
+                messages.Where(m => (string?)m!["role"] == "user").Select(m => (string?)m!["content"]));
+        }
+        Assert.Contains(upstream.Skip(firstCompacted).SelectMany(r => r.Json!["messages"]!.AsArray()),
+            m => ((string?)m!["content"])?.StartsWith(ElisionMarkers.Prefix, StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task ConsecutiveCompactedTurnsShareTheirPrefixUpToTheNewestBoundaryAndTheWindowStaysPut()
+    {
+        var (ollama, proxy) = await StartAsync(compaction: true);
+        await using var _ = ollama;
+        await using var __ = proxy;
+        var session = new CursorAgentSession(proxy.Client, "local");
+        var turns = new List<SessionTurn>();
+        for (var i = 0; i < Turns; i++)
+        {
+            turns.Add(await session.NextAsync());
+        }
+        var upstream = ollama.ChatRequests;
+
+        var moves = 0;
+        var pairs = 0;
+        for (var i = 1; i < Turns; i++)
+        {
+            var (before, after) = (turns[i - 1], turns[i]);
+            if (before.Compacted is null)
+            {
+                // Before compaction the window grows with the conversation, never back.
+                Assert.True(UpstreamPrompt.NumCtx(upstream[i]) >= UpstreamPrompt.NumCtx(upstream[i - 1]));
+                continue;
+            }
+            pairs++;
+            Assert.True(after.Boundary >= before.Boundary, $"Turn {i}: the boundary went back from {before.Boundary} to {after.Boundary}.");
+            Assert.Equal(UpstreamPrompt.NumCtx(upstream[i - 1]), UpstreamPrompt.NumCtx(upstream[i]));
+            var shared = upstream[i].SharedPrefixLength(upstream[i - 1]);
+            var offsets = UpstreamPrompt.MessageOffsets(upstream[i]);
+            if (after.Boundary == before.Boundary)
+            {
+                // Every message of the turn before arrives again as the same bytes: only the new turn is new.
+                Assert.True(shared >= offsets[before.MessageCount] - 1,
+                    $"Turn {i}: {shared} bytes shared, but the previous turn's {before.MessageCount} messages end at byte {offsets[before.MessageCount] - 1}.");
+            }
+            else
+            {
+                moves++;
+                // The boundary moved: what was elided before is the same bytes; the newly elided turns follow it.
+                Assert.True(shared >= offsets[before.Boundary], $"Turn {i}: {shared} bytes shared, the earlier boundary is at byte {offsets[before.Boundary]}.");
+            }
+        }
+        Assert.True(pairs >= 10, $"Only {pairs} pairs of compacted turns.");
+        Assert.InRange(moves, 1, pairs / 4);
+    }
+
+    [Fact]
+    public async Task WithoutCompactionTheSameSessionEndsInContextLengthExceeded()
+    {
+        var (ollama, proxy) = await StartAsync(compaction: false);
+        await using var _ = ollama;
+        await using var __ = proxy;
+        var session = new CursorAgentSession(proxy.Client, "local");
+
+        SessionTurn turn;
+        var answered = 0;
+        while ((turn = await session.NextAsync()).Status == HttpStatusCode.OK)
+        {
+            Assert.Null(turn.Compacted);
+            Assert.True(++answered < Turns, "The session fit the window all along.");
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, turn.Status);
+        Assert.Equal("context_length_exceeded", (string?)ChatRequests.AssertOpenAIError(turn.Body)["code"]);
+        Assert.Equal(answered, ollama.ChatRequests.Count);
+    }
+
+    [Fact]
+    public async Task ACompactedRequestSaysSoInAHeaderALogLineAndItsSpan()
+    {
+        var (ollama, proxy) = await StartAsync(compaction: true);
+        await using var _ = ollama;
+        await using var __ = proxy;
+        var session = new CursorAgentSession(proxy.Client, "local");
+        while (session.Messages.Count < 60)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await session.NextAsync()).Status);
+        }
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Experimental.Microsoft.Extensions.AI",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.GetTagItem("cursoraspire.compaction.boundary") is not null)
+                {
+                    lock (spans)
+                    {
+                        spans.Add(a);
+                    }
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var turn = await session.NextAsync();
+
+        Assert.NotNull(turn.Compacted);
+        var header = turn.Compacted.Split("; ").Select(p => p.Split('=')).ToDictionary(p => p[0], p => long.Parse(p[1]));
+        Assert.True(header["tool-results"] > 0);
+        Assert.True(header["elided-tokens"] > 0);
+        Assert.Contains(proxy.Logs.Entries, e => e.Category.EndsWith("PromptCompactionChatClient", StringComparison.Ordinal)
+            && e.Message.Contains($"elided {header["tool-results"]} tool results", StringComparison.Ordinal));
+        // Other tests' proxies may be compacting at the same time: this request's span is the one with its numbers.
+        lock (spans)
+        {
+            Assert.Contains(spans, s => Equals(s.GetTagItem("cursoraspire.compaction.boundary"), (int)header["boundary"])
+                && Equals(s.GetTagItem("cursoraspire.compaction.tool_results"), (int)header["tool-results"])
+                && Equals(s.GetTagItem("cursoraspire.compaction.elided_tokens"), header["elided-tokens"]));
+        }
+    }
+}

@@ -1,0 +1,73 @@
+namespace CursorAspire.Proxy.Tests.Compaction;
+
+/// <summary>
+/// A Cursor agent session against the proxy, the way Cursor runs it on Chat Completions: its system prompt, tools and
+/// first turns from <see cref="CursorFixtures.AgentChatToolsMultiturn"/>, then one streamed request per turn, each answer's
+/// tool call executed by appending its result (a file of <see cref="ResultCharacters"/>) and sending the whole history again.
+/// </summary>
+internal sealed class CursorAgentSession(HttpClient client, string model)
+{
+    /// <summary>The size of each file the agent reads: about 600 tokens.</summary>
+    public const int ResultCharacters = 2_400;
+
+    private readonly JsonObject _body = Start(model);
+
+    /// <summary>The messages the next request sends.</summary>
+    public JsonArray Messages => _body["messages"]!.AsArray();
+
+    /// <summary>The tool declarations every request sends, in Cursor's order.</summary>
+    public JsonArray Tools => _body["tools"]!.AsArray();
+
+    /// <summary>Sends the conversation so far; on a 200, runs the tool call the answer asked for.</summary>
+    public async Task<SessionTurn> NextAsync()
+    {
+        var sent = _body.ToJsonString();
+        using var response = await ChatRequests.PostAsync(client, sent);
+        var text = await response.Content.ReadAsStringAsync();
+        var compacted = response.Headers.TryGetValues(PromptCompaction.HeaderName, out var values) ? values.Single() : null;
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return new SessionTurn(response.StatusCode, text, compacted, Messages.Count);
+        }
+        var answer = SseChunks.AssertContract(text, model);
+        var call = Assert.Single(answer.ToolCalls);
+        var turn = new SessionTurn(response.StatusCode, text, compacted, Messages.Count);
+        Messages.Add(new JsonObject
+        {
+            ["role"] = "assistant",
+            ["content"] = null,
+            ["tool_calls"] = new JsonArray(new JsonObject
+            {
+                ["id"] = call.Id,
+                ["type"] = "function",
+                ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = call.Arguments },
+            }),
+        });
+        Messages.Add(new JsonObject { ["role"] = "tool", ["tool_call_id"] = call.Id, ["content"] = AgentConversation.FileContents(Messages.Count, ResultCharacters) });
+        return turn;
+    }
+
+    /// <summary>The stand-in's answer to every turn: read the next file.</summary>
+    public static StandInReply ReadNextFile(RecordedRequest request)
+    {
+        var turn = request.Json!["messages"]!.AsArray().Count;
+        return new StandInReply { ToolCalls = [new StandInToolCall("read_file", $$"""{"target_file":"src/File{{turn}}.cs"}""")] };
+    }
+
+    private static JsonObject Start(string model)
+    {
+        var body = JsonNode.Parse(CursorFixtures.Read(CursorFixtures.AgentChatToolsMultiturn))!.AsObject();
+        body["model"] = model;
+        body["stream"] = true;
+        body["stream_options"] = new JsonObject { ["include_usage"] = true };
+        body.Remove("reasoning");
+        return body;
+    }
+}
+
+/// <summary>One request of the session: its status, body, <c>x-cursoraspire-compacted</c> and how many messages it sent.</summary>
+internal sealed record SessionTurn(HttpStatusCode Status, string Body, string? Compacted, int MessageCount)
+{
+    /// <summary>The elision boundary the proxy reported (messages before it were compacted), or 0.</summary>
+    public int Boundary => Compacted is null ? 0 : int.Parse(Compacted.Split("; ").Single(p => p.StartsWith("boundary=", StringComparison.Ordinal))["boundary=".Length..]);
+}
