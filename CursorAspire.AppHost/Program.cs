@@ -1,13 +1,15 @@
 using CursorAspire.AppHost.Hosting;
+using CursorAspire.AppHost.Publishing;
 
 // The whole system: Cursor's servers → tunnel → proxy → cache and models. How each piece runs is its integration's
 // business; this file says what runs and why.
 var builder = DistributedApplication.CreateBuilder(args);
 var settings = AppHostSettings.FromConfiguration(builder.Configuration);
 
-// Containers if a runtime answers (or AppHost:ContainerRuntime says so), else local processes. Decided before any
-// resource is added: a container that cannot start would fail the whole AppHost.
-var plan = HostingPlanner.Decide(settings);
+// Running: containers if a runtime answers (or AppHost:ContainerRuntime says so), else local processes. Decided before any
+// resource is added: a container that cannot start would fail the whole AppHost. Publishing (--publisher manifest): always
+// the container model that azd and Kubernetes tools deploy, whatever this machine has (docs/deploy.md).
+var plan = builder.ExecutionContext.IsPublishMode ? PublishingPlanner.Decide(settings) : HostingPlanner.Decide(settings);
 builder.ReportHostingPlan(plan);
 
 // The key Cursor sends: generated on first run and kept in user secrets, so the copy pasted into Cursor stays valid.
@@ -15,11 +17,18 @@ var apiKey = builder.AddProxyApiKey();
 
 // The proxy's response cache: Redis container (data volume) | redis-server | embedded Garnet, so every machine has one.
 // Each requires a password, generated once and kept in user secrets (Parameters:cache-password); the connection string carries it.
-var cache = builder.AddCache("cache", plan.ConfigureCache);
+// Published: the Redis container, or your managed Redis (ConnectionStrings:cache). Cache:MaxMemory caps it.
+var cache = builder.AddCache("cache", options =>
+{
+    plan.ConfigureCache(options);
+    options.MaxMemory = settings.CacheMaxMemory;
+});
 
 // The OpenAI-compatible endpoint Cursor calls; it needs its cache before the first request. It sits on a public URL,
-// so it runs as Production (no developer exception page), whatever the AppHost's own environment.
+// so it runs as Production (no developer exception page), whatever the AppHost's own environment. AppHost:ProxyReplicas
+// processes (1 here, 2 published) behind one endpoint share every limit, budget and conversation through the cache.
 var proxy = builder.AddCursorProxy("proxy")
+    .WithReplicas(plan.ProxyReplicas)
     .WithCache(cache)
     .WithProxyApiKey(apiKey);
 
@@ -27,13 +36,19 @@ var proxy = builder.AddCursorProxy("proxy")
 // Each Ollama:Models entry is pulled once Ollama is healthy and served as local-<model>; the proxy waits for the download.
 // Ollama listens on its own port, so a dead Ollama refuses the proxy at once; one that exits by itself (a crash, an
 // out-of-memory kill, a container stopped from outside) is started again with backoff, its downloaded models kept.
-var ollama = builder.AddOllamaServer("ollama", options =>
+// Published: the container with a GPU, pulling its models as it starts, when Ollama:Models lists any; or your own Ollama
+// (ConnectionStrings:ollama, Endpoint=https://…), which must have the models.
+var ollama = plan.ExistingOllama ? null : builder.AddOllamaServer("ollama", options =>
 {
     plan.ConfigureOllama(options);
     options.Gpu = settings.OllamaGpu;
     options.Args = settings.OllamaArgs;
 })?.WithRestartOnExit();
-if (ollama is not null)
+if (plan.ExistingOllama)
+{
+    proxy.WithOllamaProvider("ollama", builder.AddConnectionString("ollama")).WithLocalModels("ollama", settings.OllamaModels, settings.OllamaContextLength);
+}
+else if (ollama is not null)
 {
     proxy.WithOllamaProvider("ollama", ollama);
     foreach (var modelName in settings.OllamaModels)

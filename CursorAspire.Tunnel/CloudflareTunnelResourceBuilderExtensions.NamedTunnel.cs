@@ -61,7 +61,7 @@ public static partial class CloudflareTunnelResourceBuilderExtensions
         CloudflareTunnelUrlWatcher.ShowOnResource(builder.Resource, publicUrl);
         if (tunnel.Runner != CloudflareTunnelRunner.None)
         {
-            builder.WithEnvironment("TUNNEL_TOKEN", token);
+            builder.WithEnvironment("TUNNEL_TOKEN", token).PublishNamedTunnel();
             builder.ApplicationBuilder.Eventing.Subscribe<BeforeResourceStartedEvent>(builder.Resource, (e, _) =>
             {
                 LogDashboardOrigin(tunnel, e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(e.Resource));

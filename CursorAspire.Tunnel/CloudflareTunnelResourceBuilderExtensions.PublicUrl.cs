@@ -45,9 +45,20 @@ public static partial class CloudflareTunnelResourceBuilderExtensions
 
         builder.WithEnvironment(context =>
         {
-            if (context.ExecutionContext.IsPublishMode || state.Runner == CloudflareTunnelRunner.None)
+            if (context.ExecutionContext.IsPublishMode)
             {
-                return; // the tunnel is a development-time resource, and a left-out one has no working URL
+                // Published, only a named tunnel exists, and its URL is known now; a quick tunnel is never published.
+                if (state.IsNamedTunnel && state.PublicUrl is { } namedUrl)
+                {
+                    context.EnvironmentVariables[environmentVariable] = CloudflareTunnelUrls.ToEnvironmentValue(namedUrl);
+                }
+
+                return;
+            }
+
+            if (state.Runner == CloudflareTunnelRunner.None)
+            {
+                return; // a left-out tunnel has no working URL
             }
 
             var url = state.PublicUrl;

@@ -5,13 +5,15 @@ namespace Aspire.Hosting;
 
 /// <summary>
 /// Adds a Cloudflare Tunnel that gives a resource's HTTP endpoint a public HTTPS URL, and hands that URL to the
-/// resources that need to know it. Development-time only: the tunnel is excluded from the publishing manifest.
+/// resources that need to know it. Published, a named tunnel is the cloudflared container (its token a secret parameter);
+/// a quick tunnel is development-time only and is never published.
 /// </summary>
 /// <remarks>
 /// One class in several files, one concern each: adding the resource (this file); how cloudflared runs, as a container,
 /// an executable or not at all (<c>.Runner.cs</c>); downloading cloudflared on first run when nothing else can run it
 /// (<c>.Install.cs</c>); quick versus named tunnels (<c>.NamedTunnel.cs</c>); the health check through the public URL
-/// and the watchdog that heals it (<c>.Health.cs</c>); and handing the public URL to the resources that need it (<c>.PublicUrl.cs</c>).
+/// and the watchdog that heals it (<c>.Health.cs</c>); handing the public URL to the resources that need it
+/// (<c>.PublicUrl.cs</c>); and what is published (<c>.Publish.cs</c>).
 /// </remarks>
 public static partial class CloudflareTunnelResourceBuilderExtensions
 {
@@ -86,9 +88,9 @@ public static partial class CloudflareTunnelResourceBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
 
         var options = ReadOptions(builder, configure);
-        // Publishing deploys no tunnel: probe nothing and put no container in front of a publisher.
+        // Publishing is the container model, whatever this machine has: probe nothing (only a named tunnel is published).
         var decision = builder.ExecutionContext.IsPublishMode
-            ? new CloudflareTunnelRunnerDecision(CloudflareTunnelRunner.None, null, "The tunnel is a development-time resource; it is not published.")
+            ? PublishingDecision
             : DecideRunner(options, builder.AppHostDirectory, namedTunnel);
         var tunnel = new CloudflareTunnel(name, decision.Runner, decision.Reason)
         {

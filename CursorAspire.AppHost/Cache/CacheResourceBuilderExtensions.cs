@@ -13,7 +13,8 @@ public static class CacheResourceBuilderExtensions
 {
     /// <summary>
     /// Adds the cache the way <paramref name="configure"/> says (<see cref="CacheOptions"/>): a Redis container with a
-    /// data volume; else <c>redis-server</c>; else an embedded Garnet server (the default). Each requires the same
+    /// data volume; else <c>redis-server</c>; else an embedded Garnet server (the default). Published, always the container
+    /// or an existing Redis (<see cref="PublishedCacheBuilderExtensions.AddPublishedCache"/>). Each requires the same
     /// password, the secret parameter <c>{name}-password</c> (generated on first run and kept in user secrets, as Aspire's
     /// Redis does), and has a <c>host:port,password=…</c> connection string, so <c>WithReference(cache)</c> works the
     /// same in every mode.
@@ -27,6 +28,11 @@ public static class CacheResourceBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = new CacheOptions();
         configure?.Invoke(options);
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return builder.AddPublishedCache(name, options);
+        }
+
         if (options.UseContainer)
         {
             // Plain TCP between local processes, as in the other modes: with TLS, Aspire's Redis needs a trusted development

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 
@@ -13,7 +15,7 @@ namespace CursorAspire.AppHost.Hosting;
 /// <c>Parameters:anthropic-api-key</c>, <c>Parameters:cloudflare-tunnel-token</c>), and the tunnel integration's own
 /// options, which it reads from the <c>CloudflareTunnel</c> section itself (<c>CloudflareTunnelOptions</c>).
 /// </remarks>
-public sealed record AppHostSettings
+public sealed partial record AppHostSettings
 {
     /// <summary>The key that chooses containers or processes.</summary>
     public const string ContainerRuntimeKey = "AppHost:ContainerRuntime";
@@ -75,6 +77,31 @@ public sealed record AppHostSettings
     /// </summary>
     public string? CloudflareTunnelHostname { get; init; }
 
+    /// <summary>
+    /// <c>AppHost:ProxyReplicas</c>: how many proxy processes run behind the proxy's one endpoint (and the tunnel); they
+    /// share every limit, budget and stored state through the cache. Unset: 1 when running, 2 when publishing.
+    /// </summary>
+    public int? ProxyReplicas { get; init; }
+
+    /// <summary>
+    /// <c>Cache:MaxMemory</c>: the cache's memory ceiling, in Redis's notation (<c>512mb</c>, <c>2gb</c>). At the ceiling
+    /// only entries with a time to live are evicted (<c>volatile-lru</c>): cached answers, conversations, reasoning; never
+    /// budgets, usage or counters.
+    /// </summary>
+    public string CacheMaxMemory { get; init; } = CacheOptions.DefaultMaxMemory;
+
+    /// <summary>
+    /// Whether <c>ConnectionStrings:cache</c> is given: published, the cache is that existing Redis (a managed one) instead
+    /// of a container. The value itself is never read here: it is a secret parameter the deployment asks for.
+    /// </summary>
+    public bool HasCacheConnectionString { get; init; }
+
+    /// <summary>
+    /// Whether <c>ConnectionStrings:ollama</c> (<c>Endpoint=https://…</c>) is given: published, the proxy uses that Ollama
+    /// instead of an Ollama container. The value is a parameter the deployment asks for.
+    /// </summary>
+    public bool HasOllamaConnectionString { get; init; }
+
     /// <summary>Reads the settings; a malformed number fails with a message naming the key.</summary>
     /// <param name="configuration">The AppHost's configuration.</param>
     /// <returns>The settings, with defaults for what is not configured.</returns>
@@ -99,6 +126,10 @@ public sealed record AppHostSettings
             DefaultModel = NullIfBlank(configuration["AppHost:DefaultModel"]),
             PublicBaseUrl = NullIfBlank(configuration["AppHost:PublicBaseUrl"]),
             CloudflareTunnelHostname = NullIfBlank(configuration["CloudflareTunnel:Hostname"]),
+            ProxyReplicas = Int(configuration, "AppHost:ProxyReplicas"),
+            CacheMaxMemory = MaxMemory(configuration, "Cache:MaxMemory") ?? defaults.CacheMaxMemory,
+            HasCacheConnectionString = NullIfBlank(configuration.GetConnectionString("cache")) is not null,
+            HasOllamaConnectionString = NullIfBlank(configuration.GetConnectionString("ollama")) is not null,
         };
     }
 
@@ -130,6 +161,17 @@ public sealed record AppHostSettings
         var v when int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 => n,
         var v => throw new InvalidOperationException($"Configuration '{key}' is '{v}'; expected a positive whole number."),
     };
+
+    /// <summary>A size as Redis's <c>maxmemory</c> takes it: a number of bytes, or with <c>k</c>, <c>kb</c>, <c>m</c>, <c>mb</c>, <c>g</c>, <c>gb</c>.</summary>
+    private static string? MaxMemory(IConfiguration configuration, string key) => NullIfBlank(configuration[key]) switch
+    {
+        null => null,
+        var v when MaxMemoryPattern().IsMatch(v) => v.ToLowerInvariant(),
+        var v => throw new InvalidOperationException($"Configuration '{key}' is '{v}'; expected a size such as 512mb or 2gb."),
+    };
+
+    [GeneratedRegex("^[1-9][0-9]*(b|k|kb|m|mb|g|gb)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MaxMemoryPattern();
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -21,6 +21,21 @@ public sealed record HostingPlan(HostingMode Mode, string Reason, string? RedisS
     /// </summary>
     public string? ContainerRuntime { get; init; }
 
+    /// <summary>How many proxy processes run behind its one endpoint (<c>AppHost:ProxyReplicas</c>).</summary>
+    public int ProxyReplicas { get; init; } = 1;
+
+    /// <summary>Published only: the cache is an existing Redis given as <c>ConnectionStrings:cache</c>, not a container.</summary>
+    public bool ExistingCache { get; init; }
+
+    /// <summary>Published only: the proxy uses an existing Ollama given as <c>ConnectionStrings:ollama</c>, not a container.</summary>
+    public bool ExistingOllama { get; init; }
+
+    /// <summary>
+    /// Why Ollama is left out when this plan runs none (shown in the dashboard and logged); null when the reason is that
+    /// this machine has no way to run it (<see cref="OllamaResourceBuilderExtensions.OllamaUnavailableReason"/>).
+    /// </summary>
+    public string? OllamaLeftOutReason { get; init; }
+
     /// <summary>The cache as the plan says: a container, else the <c>redis-server</c> found, else embedded Garnet.</summary>
     /// <param name="options">The cache's options.</param>
     public void ConfigureCache(CacheOptions options)
@@ -28,6 +43,7 @@ public sealed record HostingPlan(HostingMode Mode, string Reason, string? RedisS
         ArgumentNullException.ThrowIfNull(options);
         options.UseContainer = Mode == HostingMode.Containers;
         options.RedisServerPath = RedisServerPath;
+        options.UseExistingServer = ExistingCache;
     }
 
     /// <summary>Ollama as the plan says: a container on its runtime, else the Ollama command found, else left out.</summary>
@@ -35,9 +51,10 @@ public sealed record HostingPlan(HostingMode Mode, string Reason, string? RedisS
     public void ConfigureOllama(OllamaServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.UseContainer = Mode == HostingMode.Containers;
+        options.UseContainer = Mode == HostingMode.Containers && OllamaLeftOutReason is null;
         options.ContainerRuntime = ContainerRuntime;
         options.Command = OllamaCommand;
+        options.UnavailableReason = OllamaLeftOutReason ?? options.UnavailableReason;
     }
 
     /// <summary>

@@ -8,7 +8,8 @@ namespace CursorAspire.AppHost.Hosting;
 /// <remarks>
 /// <see cref="AppHostSettings.ContainerRuntime"/> = <c>auto</c> (default: probe), <c>docker</c> or <c>podman</c> (force
 /// containers on that runtime, no probe) or <c>none</c> (force processes); in process mode <see cref="AppHostSettings.RedisCommand"/> and
-/// <see cref="AppHostSettings.OllamaCommand"/> are looked up on PATH.
+/// <see cref="AppHostSettings.OllamaCommand"/> are looked up on PATH. For running only: publishing takes the container
+/// model whatever this machine has (<see cref="Publishing.PublishingPlanner"/>).
 /// </remarks>
 public static class HostingPlanner
 {
@@ -34,12 +35,16 @@ public static class HostingPlanner
 
         if (mode == HostingMode.Containers)
         {
-            return new HostingPlan(mode, reason, RedisServerPath: null, OllamaCommand: null) { ContainerRuntime = runtime };
+            return new HostingPlan(mode, reason, RedisServerPath: null, OllamaCommand: null)
+            {
+                ContainerRuntime = runtime,
+                ProxyReplicas = settings.ProxyReplicas ?? 1,
+            };
         }
 
         var redis = ExecutableLocator.Find(settings.RedisCommand);
         var ollama = ExecutableLocator.Find(settings.OllamaCommand);
-        return new HostingPlan(mode, reason, redis, ollama);
+        return new HostingPlan(mode, reason, redis, ollama) { ProxyReplicas = settings.ProxyReplicas ?? 1 };
     }
 
     private static (HostingMode, string, string?) FromProbe(ContainerRuntimeProbeResult result) => result.Available

@@ -23,6 +23,10 @@ public static class RestartOnExitBuilderExtensions
         where T : IResource
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (builder.ApplicationBuilder.ExecutionContext.IsPublishMode)
+        {
+            return builder; // a deployment's own orchestrator restarts what it runs
+        }
         var resource = builder.Resource;
         builder.ApplicationBuilder.Eventing.Subscribe<BeforeStartEvent>((e, ct) =>
         {

@@ -28,7 +28,8 @@ public static class OllamaResourceBuilderExtensions
     /// <summary>
     /// Adds the Ollama server the way <paramref name="configure"/> says (<see cref="OllamaServerOptions"/>): a container
     /// with a models volume (and the GPUs it names, in the way its runtime takes them); else the Ollama command as a
-    /// process; else nothing, with an <see cref="UnavailableResource"/> in its place that says why.
+    /// process; else nothing, with an <see cref="UnavailableResource"/> in its place that says why. Published, the container
+    /// with its models pulled at start and a GPU request (<see cref="PublishedOllamaBuilderExtensions.AddPublishedOllama"/>).
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name; also the connection string name.</param>
@@ -40,6 +41,11 @@ public static class OllamaResourceBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = new OllamaServerOptions();
         configure?.Invoke(options);
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return builder.AddPublishedOllama(name, options);
+        }
+
         if (options.UseContainer)
         {
             var container = builder.AddOllama(name).WithDataVolume();
@@ -51,7 +57,7 @@ public static class OllamaResourceBuilderExtensions
             return builder.AddOllamaExecutable(name, command, [.. options.Args]);
         }
 
-        builder.AddUnavailable(name, OllamaUnavailableReason);
+        builder.AddUnavailable(name, options.UnavailableReason);
         return null;
     }
 

@@ -17,4 +17,10 @@ public sealed class OllamaServerOptions
 
     /// <summary>The executable's arguments; <c>serve</c> when empty.</summary>
     public IReadOnlyList<string> Args { get; set; } = [];
+
+    /// <summary>
+    /// Why Ollama is left out when neither a container nor a command runs it, shown in the dashboard and logged; by
+    /// default that this machine has no way to run it.
+    /// </summary>
+    public string UnavailableReason { get; set; } = OllamaResourceBuilderExtensions.OllamaUnavailableReason;
 }

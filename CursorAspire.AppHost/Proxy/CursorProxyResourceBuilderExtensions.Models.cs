@@ -27,11 +27,50 @@ public static partial class CursorProxyResourceBuilderExtensions
     }
 
     /// <summary>
+    /// Adds an Ollama provider named <paramref name="provider"/> that runs elsewhere (your own Ollama, e.g. on a GPU
+    /// machine): its connection string (<c>Endpoint=https://host:11434</c>) arrives as <c>ConnectionStrings__{provider}</c>.
+    /// Nothing is waited for and no model is pulled: that Ollama must have the models.
+    /// </summary>
+    /// <param name="proxy">The proxy.</param>
+    /// <param name="provider">The provider's name in the proxy's configuration, also the connection string's name.</param>
+    /// <param name="server">The connection string, e.g. <c>builder.AddConnectionString("ollama")</c>.</param>
+    /// <returns>The proxy builder.</returns>
+    public static IResourceBuilder<CursorProxyResource> WithOllamaProvider(this IResourceBuilder<CursorProxyResource> proxy, string provider, IResourceBuilder<IResourceWithConnectionString> server)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        ArgumentNullException.ThrowIfNull(server);
+        return proxy
+            .WithEnvironment(ProxyConfigurationKeys.KindOf(provider), nameof(ProviderKind.Ollama))
+            .WithReference(server, connectionName: provider);
+    }
+
+    /// <summary>
+    /// Serves each of <paramref name="models"/> (as Ollama names them) under its local alias
+    /// (<see cref="ModelAliases.ForLocalModel"/>) through the Ollama provider <paramref name="provider"/>, without model
+    /// resources: for an Ollama that runs elsewhere and has them.
+    /// </summary>
+    /// <param name="proxy">The proxy.</param>
+    /// <param name="provider">The Ollama provider.</param>
+    /// <param name="models">The models, e.g. <c>qwen2.5-coder:7b</c>.</param>
+    /// <param name="contextLength">The context window the proxy asks Ollama for; Ollama's default when <see langword="null"/>.</param>
+    /// <returns>The proxy builder.</returns>
+    public static IResourceBuilder<CursorProxyResource> WithLocalModels(this IResourceBuilder<CursorProxyResource> proxy, string provider, IEnumerable<string> models, int? contextLength = null)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        foreach (var model in models)
+        {
+            proxy.WithModelAlias(ModelAliases.ForLocalModel(model), provider, model, contextLength);
+        }
+
+        return proxy;
+    }
+
+    /// <summary>
     /// Serves <paramref name="model"/> under its local alias (<see cref="ModelAliases.ForLocalModel"/>) through the
     /// Ollama provider <paramref name="provider"/>; the proxy starts only after the model is downloaded.
     /// </summary>
     /// <param name="proxy">The proxy.</param>
-    /// <param name="provider">The Ollama provider added with <see cref="WithOllamaProvider"/>.</param>
+    /// <param name="provider">The Ollama provider added with <see cref="WithOllamaProvider(IResourceBuilder{CursorProxyResource}, string, IResourceBuilder{IOllamaServerResource})"/>.</param>
     /// <param name="model">The model resource, a child of the provider's server.</param>
     /// <param name="contextLength">The context window the proxy asks Ollama for; Ollama's default when <see langword="null"/>.</param>
     /// <returns>The proxy builder.</returns>

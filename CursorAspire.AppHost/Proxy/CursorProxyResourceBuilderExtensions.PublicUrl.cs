@@ -8,7 +8,7 @@ public static partial class CursorProxyResourceBuilderExtensions
 {
     /// <summary>
     /// A public URL known before start (your own domain or reverse proxy): the proxy gets it as
-    /// <c>Proxy__PublicBaseUrl</c> and the Cursor setup text uses it.
+    /// <c>Proxy__PublicBaseUrl</c> and the Cursor setup text uses it. Published, the proxy's HTTP endpoint is external, for that ingress.
     /// </summary>
     /// <param name="proxy">The proxy.</param>
     /// <param name="publicBaseUrl">An absolute https URL.</param>
@@ -24,7 +24,8 @@ public static partial class CursorProxyResourceBuilderExtensions
         var url = publicBaseUrl.TrimEnd('/');
         return proxy
             .WithAnnotation(new PublicBaseUrlAnnotation(() => url), ResourceAnnotationMutationBehavior.Replace)
-            .WithEnvironment(ProxyConfigurationKeys.PublicBaseUrl, url);
+            .WithEnvironment(ProxyConfigurationKeys.PublicBaseUrl, url)
+            .PublishBehindIngress();
     }
 
     /// <summary>
@@ -44,7 +45,8 @@ public static partial class CursorProxyResourceBuilderExtensions
 
     /// <summary>
     /// Puts the proxy behind <paramref name="tunnel"/>: <c>Proxy__PublicBaseUrl</c> follows the tunnel's public URL
-    /// (the proxy restarts when a quick tunnel's URL changes) and the Cursor setup text gives that URL.
+    /// (the proxy restarts when a quick tunnel's URL changes) and the Cursor setup text gives that URL. Published, only a named
+    /// tunnel goes with it (its URL fixed); behind a quick one the proxy is published on the platform's ingress instead.
     /// </summary>
     /// <param name="proxy">The proxy.</param>
     /// <param name="tunnel">The tunnel whose target is the proxy's endpoint.</param>
@@ -53,6 +55,11 @@ public static partial class CursorProxyResourceBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(proxy);
         ArgumentNullException.ThrowIfNull(tunnel);
+        if (!tunnel.Resource.Tunnel.IsNamedTunnel)
+        {
+            proxy.PublishBehindIngress(CursorProxyPublishingExtensions.NoPublishedTunnelWarning); // a quick tunnel is never published
+        }
+
         return proxy
             .WithTunnelPublicUrl(tunnel, ProxyConfigurationKeys.PublicBaseUrl)
             .WithCursorPublicUrl(() => tunnel.Resource.Tunnel.PublicUrl?.ToString());

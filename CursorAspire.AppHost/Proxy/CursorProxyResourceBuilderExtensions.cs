@@ -18,6 +18,9 @@ public static partial class CursorProxyResourceBuilderExtensions
     /// <summary>The path the proxy answers its health on, locally and through the public URL.</summary>
     public const string HealthPath = "/health";
 
+    /// <summary>The path the proxy answers while its process runs (liveness), whatever its cache and upstreams do.</summary>
+    public const string AlivePath = "/alive";
+
     /// <summary>
     /// Adds CursorAspire.Proxy, the OpenAI-compatible endpoint Cursor calls, as a .NET project with everything
     /// <c>AddProject</c> gives one (endpoints from its launch settings, OpenTelemetry, console logs, replicas), healthy
@@ -35,15 +38,56 @@ public static partial class CursorProxyResourceBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
 #pragma warning disable ASPIREPROJECTS001 // What AddProject<T> does, with a resource type of our own (documented for integrations that add one).
 #pragma warning disable ASPIRECERTIFICATES001 // Experimental; the documented way to turn a resource's certificate set-up off.
-        return builder.AddResource(new CursorProxyResource(name))
+        var proxy = builder.AddResource(new CursorProxyResource(name))
             .WithAnnotation(new Projects.CursorAspire_Proxy())
             .WithProjectDefaults(new ProjectResourceOptions())
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
             .WithoutHttpsCertificate()
-            .WithHttpHealthCheck(HealthPath);
+            // It reads its cache and Ollama as connection strings only: no CACHE_PASSWORD or CACHE_URI copies of the secret.
+            .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
+            .WithHttpHealthCheck(HealthPath)
+            .WithDeploymentProbes();
 #pragma warning restore ASPIRECERTIFICATES001
 #pragma warning restore ASPIREPROJECTS001
+        return builder.ExecutionContext.IsPublishMode ? proxy.WithDeploymentHintsInManifest() : proxy;
     }
+
+    /// <summary>
+    /// Runs <paramref name="replicas"/> proxy processes behind the proxy's one endpoint (and so behind the tunnel): the
+    /// AppHost's endpoint spreads connections over them, and a deployment runs that many instances. They share every
+    /// limit, budget, conversation and cached answer through the cache.
+    /// </summary>
+    /// <param name="proxy">The proxy.</param>
+    /// <param name="replicas">How many; at least 1.</param>
+    /// <returns>The proxy builder.</returns>
+    public static IResourceBuilder<CursorProxyResource> WithReplicas(this IResourceBuilder<CursorProxyResource> proxy, int replicas)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1);
+        // Aspire's own annotation (its WithReplicas adds one more each call; the count is one setting, so it replaces).
+        return proxy.WithAnnotation(new ReplicaAnnotation(replicas), ResourceAnnotationMutationBehavior.Replace);
+    }
+
+#pragma warning disable ASPIREPROBES001 // Aspire's record of health probes, which its deployment publishers (and our manifest block) read.
+    /// <summary>
+    /// The probes a deployment gives each replica: started once <see cref="HealthPath"/> is healthy (it reaches the cache,
+    /// so a new replica joins with the shared limits and state), alive and ready while <see cref="AlivePath"/> answers. Ready
+    /// is not tied to the cache on purpose: the proxy serves through a cache outage (answers uncached, limits held per
+    /// replica meanwhile), and a readiness probe on it would take every replica out at once.
+    /// </summary>
+    /// <remarks>
+    /// Added as annotations rather than with <c>WithHttpProbe</c>, which also adds an AppHost health check per probe: the
+    /// AppHost already checks <see cref="HealthPath"/>, and two probes on one path would add the same check twice.
+    /// </remarks>
+    private static IResourceBuilder<CursorProxyResource> WithDeploymentProbes(this IResourceBuilder<CursorProxyResource> proxy)
+    {
+        var http = proxy.GetEndpoint("http");
+        return proxy
+            .WithAnnotation(new EndpointProbeAnnotation { Type = ProbeType.Startup, EndpointReference = http, Path = HealthPath, PeriodSeconds = 5, FailureThreshold = 60 })
+            .WithAnnotation(new EndpointProbeAnnotation { Type = ProbeType.Readiness, EndpointReference = http, Path = AlivePath, PeriodSeconds = 5 })
+            .WithAnnotation(new EndpointProbeAnnotation { Type = ProbeType.Liveness, EndpointReference = http, Path = AlivePath, PeriodSeconds = 10, FailureThreshold = 6 });
+    }
+#pragma warning restore ASPIREPROBES001
 
     /// <summary>
     /// Gives the proxy its Redis-protocol cache (response cache and stored state) as the connection string
@@ -103,6 +147,7 @@ public static partial class CursorProxyResourceBuilderExtensions
     /// command line) to the proxy: named keys, fallbacks, prices, limits, anything the AppHost does not set itself. The
     /// proxy runs as Production, where its own user secrets are not read; the AppHost's are, so an upstream key kept
     /// there stays out of the repository. What the AppHost sets itself (the key, providers, aliases) wins for the same key.
+    /// Published, the secrets among them are parameters (<see cref="CursorProxyPublishingExtensions.AddSecretSettingParameters"/>).
     /// </summary>
     /// <param name="proxy">The proxy.</param>
     /// <param name="configuration">The AppHost's configuration.</param>
@@ -112,6 +157,7 @@ public static partial class CursorProxyResourceBuilderExtensions
         ArgumentNullException.ThrowIfNull(proxy);
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(ProxyConfigurationKeys.Section);
+        var secrets = proxy.AddSecretSettingParameters(section); // published only: a secret is a parameter, never a value
         return proxy.WithEnvironment(context =>
         {
             foreach (var (key, value) in section.AsEnumerable())
@@ -119,7 +165,8 @@ public static partial class CursorProxyResourceBuilderExtensions
                 if (value is not null)
                 {
                     // TryAdd: what the AppHost set before stays; what it sets after (the public URL) overwrites.
-                    context.EnvironmentVariables.TryAdd(ProxyConfigurationKeys.FromConfigurationKey(key), value);
+                    context.EnvironmentVariables.TryAdd(
+                        ProxyConfigurationKeys.FromConfigurationKey(key), secrets.TryGetValue(key, out var parameter) ? parameter.Resource : value);
                 }
             }
         });

@@ -3,34 +3,69 @@ using System.Collections.Concurrent;
 namespace CursorAspire.Proxy.Caching;
 
 /// <summary>
-/// Coalesces concurrent identical misses in this process: the first request for a key becomes the leader and
-/// calls the upstream; later ones wait for the leader's serialized answer and replay it. If the leader fails,
-/// is cancelled or produces nothing storable, the waiters are released to call the upstream themselves.
+/// Coalesces concurrent identical misses: the first request for a key in this process becomes the leader; later ones wait
+/// for the leader's serialized answer and replay it. The leader then claims the key across replicas
+/// (<see cref="ResponseCacheClaims"/>): if another replica is already calling the upstream for it, the leader waits for
+/// that answer instead, and hands it on. If a leader fails, is cancelled or produces nothing storable, its waiters are
+/// released to call the upstream themselves.
 /// </summary>
-public sealed class InFlightCoalescer
+/// <param name="claims">The claims across replicas; null coalesces within this process only.</param>
+public sealed class InFlightCoalescer(ResponseCacheClaims? claims = null)
 {
+    /// <summary>The hit source of an answer from a concurrent request of this process.</summary>
+    public const string ThisProcess = "in_flight";
+
+    /// <summary>The hit source of an answer from another replica's upstream call.</summary>
+    public const string AnotherReplica = "replica";
+
     private readonly ConcurrentDictionary<string, InFlightLease> _inFlight = new(StringComparer.Ordinal);
 
     /// <summary>Number of keys currently being fetched (for diagnostics and tests).</summary>
     public int Count => _inFlight.Count;
 
     /// <summary>
-    /// Either makes the caller the leader for <paramref name="key"/> (<c>Lease</c>: the promise to complete), or waits
-    /// for the current leader's answer (<c>Shared</c>; null when the leader had nothing to share: go upstream yourself,
-    /// without a lease).
+    /// Either makes the caller the leader for <paramref name="key"/> (<c>Lease</c>: the promise to complete, holding the
+    /// claim across replicas when there is one), or gives it the answer of a concurrent identical request (<c>Shared</c>,
+    /// with its <c>Source</c>; neither when the leader had nothing to share: go upstream yourself, without a lease).
     /// </summary>
-    internal ValueTask<(InFlightLease? Lease, byte[]? Shared)> JoinAsync(string key, CancellationToken cancellationToken)
+    /// <param name="key">The cache key.</param>
+    /// <param name="readStore">Reads the key's entry from the store, where another replica's answer lands.</param>
+    /// <param name="cancellationToken">The request's token.</param>
+    internal async ValueTask<(InFlightLease? Lease, byte[]? Shared, string Source)> JoinAsync(
+        string key, Func<CancellationToken, ValueTask<CacheReadResult>> readStore, CancellationToken cancellationToken)
     {
         var candidate = new InFlightLease(this, key);
         var current = _inFlight.GetOrAdd(key, candidate);
-        return ReferenceEquals(current, candidate)
-            ? ValueTask.FromResult<(InFlightLease?, byte[]?)>((candidate, null))
-            : FollowAsync(current.Result, cancellationToken);
+        if (!ReferenceEquals(current, candidate))
+        {
+            return (null, await current.Result.WaitAsync(cancellationToken).ConfigureAwait(false), ThisProcess);
+        }
+
+        if (claims is null)
+        {
+            return (candidate, null, ThisProcess);
+        }
+
+        try
+        {
+            var (answer, claim) = await claims.AcquireAsync(key, readStore, cancellationToken).ConfigureAwait(false);
+            if (answer is not null)
+            {
+                candidate.Complete(answer); // this process's followers get it too
+                candidate.Release(stored: true);
+                return (null, answer, AnotherReplica);
+            }
+
+            candidate.Claim = claim;
+            return (candidate, null, ThisProcess);
+        }
+        catch
+        {
+            candidate.Complete(null);
+            throw;
+        }
     }
 
     internal void Remove(InFlightLease lease) =>
         _inFlight.TryRemove(new KeyValuePair<string, InFlightLease>(lease.Key, lease));
-
-    private static async ValueTask<(InFlightLease?, byte[]?)> FollowAsync(Task<byte[]?> pending, CancellationToken cancellationToken) =>
-        (null, await pending.WaitAsync(cancellationToken).ConfigureAwait(false));
 }

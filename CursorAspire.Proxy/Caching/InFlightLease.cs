@@ -1,6 +1,9 @@
 namespace CursorAspire.Proxy.Caching;
 
-/// <summary>The leader's promise to hand its answer to concurrent identical requests.</summary>
+/// <summary>
+/// The leader's promise to hand its answer to concurrent identical requests: those of this process, and through its
+/// <see cref="Claim"/> those of the other replicas.
+/// </summary>
 internal sealed class InFlightLease
 {
     private readonly InFlightCoalescer _owner;
@@ -16,6 +19,9 @@ internal sealed class InFlightLease
 
     public Task<byte[]?> Result => _result.Task;
 
+    /// <summary>The claim on the key across replicas, while this leader's upstream call runs; null without one.</summary>
+    public ResponseCacheClaim? Claim { get; set; }
+
     /// <summary>
     /// Publishes the serialized answer (or <see langword="null"/>: nothing to share, go upstream yourselves). Idempotent.
     /// A published answer stays joinable until <see cref="Release"/>, which the leader calls once the store write is
@@ -26,10 +32,14 @@ internal sealed class InFlightLease
         _result.TrySetResult(payload);
         if (payload is null)
         {
-            Release();
+            Release(stored: false);
         }
     }
 
-    /// <summary>Leaves the in-flight map. Idempotent.</summary>
-    public void Release() => _owner.Remove(this);
+    /// <summary>Leaves the in-flight map and releases the claim, saying whether the answer was stored. Idempotent.</summary>
+    public void Release(bool stored)
+    {
+        _owner.Remove(this);
+        Claim?.Release(stored);
+    }
 }

@@ -21,4 +21,10 @@ internal static partial class ResponseCacheLog
 
     [LoggerMessage(6, LogLevel.Warning, "No Redis connection string 'ConnectionStrings:{ConnectionName}' is configured; the response cache uses process memory (entries are lost on restart and not shared between replicas).")]
     public static partial void UsingMemoryStore(ILogger logger, string connectionName);
+
+    [LoggerMessage(7, LogLevel.Debug, "Another replica is answering an identical request; waiting for its answer.")]
+    public static partial void WaitingForReplica(ILogger logger);
+
+    [LoggerMessage(8, LogLevel.Debug, "A claim could not be renewed or released ({Reason}); another replica may call the upstream too.")]
+    public static partial void ClaimLost(ILogger logger, string reason);
 }

@@ -37,6 +37,14 @@ public sealed class ResponseCacheOptions
     /// <summary>Responses whose serialized form is larger than this are not stored. Default 4 MiB.</summary>
     public int MaxEntryBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// How long a replica's claim on a missed key lives in Redis unless renewed (<see cref="ResponseCacheClaims"/>). While
+    /// the claimant's upstream call runs it renews the claim every third of this; identical requests on the other replicas
+    /// wait for its answer. A claimant that dies stops renewing, so the others stop waiting within this (plus a third of
+    /// it, how often they look again). Default 5 seconds.
+    /// </summary>
+    public TimeSpan ClaimTtl { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Circuit breaker in front of the store.</summary>
     public BreakerOptions Breaker { get; set; } = new();
 }

@@ -23,6 +23,11 @@ public sealed class ResponseCacheOptionsValidator : OptionsValidator<ResponseCac
             yield return $"{Prefix}RedisTimeout must be between 00:00:00.010 and 00:00:30 (was {options.RedisTimeout}).";
         }
 
+        if (options.ClaimTtl < TimeSpan.FromMilliseconds(300) || options.ClaimTtl > TimeSpan.FromMinutes(5))
+        {
+            yield return $"{Prefix}ClaimTtl must be between 00:00:00.300 and 00:05:00 (was {options.ClaimTtl}).";
+        }
+
         if (options.MaxEntryBytes < 1024)
         {
             yield return $"{Prefix}MaxEntryBytes must be at least 1024 (was {options.MaxEntryBytes}).";

@@ -16,7 +16,7 @@ public static class ResponseCacheServiceCollectionExtensions
     /// <summary>
     /// Registers the response cache: options bound from <c>Proxy:Cache</c> and validated at start-up, the
     /// fail-open store (a keyed <see cref="IDistributedCache"/> under <see cref="ResponseCacheStore.ServiceKey"/>),
-    /// the in-flight map and the metrics. Add the middleware to each provider pipeline with
+    /// the in-flight map with its claims across replicas (on the shared Redis connection) and the metrics. Add the middleware to each provider pipeline with
     /// <see cref="ResponseCacheChatClientBuilderExtensions.UseResponseCache"/>.
     /// </summary>
     /// <remarks>
@@ -42,6 +42,7 @@ public static class ResponseCacheServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProxyMeter>();
         services.TryAddSingleton<ResponseCacheMetrics>();
+        services.TryAddSingleton<ResponseCacheClaims>();
         services.TryAddSingleton<InFlightCoalescer>();
         services.TryAddSingleton<ResponseCacheStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ResponseCacheWarmUp>());

@@ -82,6 +82,23 @@ public sealed class ResponseCacheStore
         }
     }
 
+    /// <summary>
+    /// Runs a Redis command of the cache's own (its claims) under the store's timeout and breaker: a failing Redis costs
+    /// it no more than a read. False when the store was not usable; never throws for store failures.
+    /// </summary>
+    internal async ValueTask<(bool Ok, T? Value)> TryExecuteAsync<T>(string operation, Func<CancellationToken, Task<T>> command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (true, await _store.ExecuteAsync(operation, command, cancellationToken).ConfigureAwait(false));
+        }
+        catch (StateStoreUnavailableException ex)
+        {
+            Report(ex);
+            return (false, default);
+        }
+    }
+
     private void Report(StateStoreUnavailableException ex)
     {
         _metrics.Error(ex.Operation, ex.Reason);

@@ -14,7 +14,8 @@ namespace CursorAspire.Proxy.Caching;
 /// </summary>
 /// <remarks>
 /// <para>The flow is M.E.AI's <c>CachingChatClient</c>'s (key, read, else call and write), with what may be read and
-/// kept decided by <see cref="ResponseCachePolicy"/>, concurrent misses joined by <see cref="InFlightCoalescer"/>, the
+/// kept decided by <see cref="ResponseCachePolicy"/>, concurrent misses joined by <see cref="InFlightCoalescer"/> (across
+/// replicas through <see cref="ResponseCacheClaims"/>), the
 /// store reached through <see cref="ResponseCacheStore"/> and entries written by <see cref="ResponseCacheSerializer"/>.</para>
 /// <para>Per-request control travels in a <see cref="ResponseCacheScope"/> on the request's
 /// <see cref="ChatCallContext"/>, and its <see cref="ResponseCacheScope.Outcome"/> is filled in. Without it the request
@@ -202,7 +203,8 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
     }
 
     /// <summary>
-    /// The answer from the store, else from a concurrent identical request's upstream call (<see cref="InFlightCoalescer"/>);
+    /// The answer from the store, else from a concurrent identical request's upstream call, in this process or another
+    /// replica (<see cref="InFlightCoalescer"/>);
     /// on a miss, the lease this request now holds as the leader (null when it goes upstream on its own), with the
     /// outcome recorded.
     /// </summary>
@@ -226,10 +228,10 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         InFlightLease? lease = null;
         if (!scope.NoCache && !scope.NoStore)
         {
-            (lease, var shared) = await _inFlight.JoinAsync(lookup.Key, cancellationToken).ConfigureAwait(false);
+            (lease, var shared, var source) = await _inFlight.JoinAsync(lookup.Key, token => _store.TryGetAsync(lookup.Key, token), cancellationToken).ConfigureAwait(false);
             if (shared is not null && TryRead(shared, info, out var coalesced))
             {
-                _metrics.ReportHit(scope, lookup.Activity, _provider, "in_flight", shared.Length);
+                _metrics.ReportHit(scope, lookup.Activity, _provider, source, shared.Length);
                 return (coalesced, null);
             }
         }
@@ -242,6 +244,7 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
     private async Task KeepAsync(CacheLookup lookup, InFlightLease? lease, byte[]? payload, string? notStorable)
     {
         lease?.Complete(payload);
+        var stored = false;
         try
         {
             if (payload is null)
@@ -255,12 +258,12 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
             else
             {
                 // Not the request's token: the answer is already delivered, and the write is bounded by the store timeout.
-                await _store.TrySetAsync(lookup.Key, payload, CancellationToken.None).ConfigureAwait(false);
+                stored = await _store.TrySetAsync(lookup.Key, payload, CancellationToken.None).ConfigureAwait(false);
             }
         }
         finally
         {
-            lease?.Release();
+            lease?.Release(stored); // the other replicas waiting on its claim read the store, or go upstream themselves
         }
     }
 

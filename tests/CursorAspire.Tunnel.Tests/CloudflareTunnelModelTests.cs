@@ -227,7 +227,7 @@ public sealed class CloudflareTunnelModelTests
     }
 
     [Fact]
-    public void TunnelIsDevelopmentOnlyAndHealthCheckedThroughThePublicUrl()
+    public void AQuickTunnelIsDevelopmentOnlyAndHealthCheckedThroughThePublicUrl()
     {
         var (builder, target) = NewModel();
 
@@ -237,33 +237,6 @@ public sealed class CloudflareTunnelModelTests
         Assert.Null(manifest.Callback); // ExcludeFromManifest
         Assert.Equal("tunnel_reachable_through_tunnel", Assert.Single(tunnel.Resource.Annotations.OfType<HealthCheckAnnotation>()).Key);
         Assert.Equal("/healthz", tunnel.Resource.Tunnel.HealthCheckPath);
-    }
-
-    [Fact]
-    public async Task PublishingProbesNothingAndAddsNoContainerOrVariable()
-    {
-        var builder = DistributedApplicationTestingBuilder.Create("--publisher", "manifest", "--output-path", Path.GetTempPath());
-        var target = builder.AddExecutable("proxy", ModelInspection.StandInPath, AppContext.BaseDirectory, "origin").WithHttpEndpoint(env: "PORT");
-        var probed = Path.Combine(Path.GetTempPath(), $"tunnel-probe-{Guid.NewGuid():N}");
-
-        var tunnel = builder.AddCloudflareTunnel("tunnel", target.GetEndpoint("http"), o =>
-        {
-            o.ContainerRuntime = "auto";
-            o.ContainerRuntimeProbes = [new("sh", ["-c", $"touch {probed}"])];
-        }).WithNamedTunnel(builder.AddParameter("token", secret: true), "cursor.example.com");
-        target.WithTunnelPublicUrl(tunnel);
-
-        Assert.True(builder.ExecutionContext.IsPublishMode);
-        Assert.IsType<CloudflareTunnelUnavailableResource>(tunnel.Resource);
-        Assert.False(File.Exists(probed));
-        var environment = new Dictionary<string, object>();
-        var context = new EnvironmentCallbackContext(builder.ExecutionContext, target.Resource, environment, CancellationToken.None);
-        foreach (var annotation in target.Resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
-        {
-            await annotation.Callback(context);
-        }
-
-        Assert.False(environment.ContainsKey("Proxy__PublicBaseUrl"));
     }
 
     [Fact]

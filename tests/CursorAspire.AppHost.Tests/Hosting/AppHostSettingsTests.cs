@@ -21,6 +21,26 @@ public sealed class AppHostSettingsTests
         Assert.Null(settings.OllamaContextLength);
         Assert.Equal("https://api.openai.com/v1", settings.OpenAIEndpoint);
         Assert.Null(settings.DefaultModel);
+        Assert.Null(settings.ProxyReplicas);
+        Assert.Equal("512mb", settings.CacheMaxMemory);
+        Assert.False(settings.HasCacheConnectionString);
+        Assert.False(settings.HasOllamaConnectionString);
+    }
+
+    [Fact]
+    public void ReplicasMemoryAndExistingServersAreRead()
+    {
+        var settings = Read(
+            ("AppHost:ProxyReplicas", "3"),
+            ("Cache:MaxMemory", "2GB"),
+            ("ConnectionStrings:cache", "redis.example:6380,password=p,ssl=true"),
+            ("ConnectionStrings:ollama", "Endpoint=http://gpu:11434"));
+
+        Assert.Equal(3, settings.ProxyReplicas);
+        Assert.Equal("2gb", settings.CacheMaxMemory);
+        Assert.True(settings.HasCacheConnectionString);
+        Assert.True(settings.HasOllamaConnectionString);
+        Assert.False(Read(("ConnectionStrings:cache", " ")).HasCacheConnectionString);
     }
 
     [Fact]
@@ -45,6 +65,11 @@ public sealed class AppHostSettingsTests
     [InlineData("Ollama:ContextLength", "-1")]
     [InlineData("Ollama:Gpu", "maybe")]
     [InlineData("Ollama:Gpu", "intel")]
+    [InlineData("AppHost:ProxyReplicas", "0")]
+    [InlineData("AppHost:ProxyReplicas", "two")]
+    [InlineData("Cache:MaxMemory", "half")]
+    [InlineData("Cache:MaxMemory", "512 mb")]
+    [InlineData("Cache:MaxMemory", "0")]
     public void AMalformedValueFailsNamingTheKey(string key, string value)
     {
         var error = Assert.Throws<InvalidOperationException>(() => Read((key, value)));

@@ -61,6 +61,14 @@ public sealed class HostingPlannerTests
     }
 
     [Fact]
+    public void RunningHasOneProxyUnlessAppHostProxyReplicasSaysMore()
+    {
+        Assert.Equal(1, HostingPlanner.Decide(Config(("AppHost:ContainerRuntime", "none")), MustNotProbe).ProxyReplicas);
+        Assert.Equal(3, HostingPlanner.Decide(Config(("AppHost:ContainerRuntime", "none"), ("AppHost:ProxyReplicas", "3")), MustNotProbe).ProxyReplicas);
+        Assert.Equal(2, HostingPlanner.Decide(Config(("AppHost:ContainerRuntime", "docker"), ("AppHost:ProxyReplicas", "2")), MustNotProbe).ProxyReplicas);
+    }
+
+    [Fact]
     public void ProcessModeNamesNoRuntime() =>
         Assert.Null(HostingPlanner.Decide(Config(("AppHost:ContainerRuntime", "none")), MustNotProbe).ContainerRuntime);
 

@@ -73,7 +73,16 @@ public sealed class ProxyConfigurationModelTests
         Assert.Single(proxy.Annotations.OfType<IProjectMetadata>());
         Assert.Contains(proxy.Annotations.OfType<EndpointAnnotation>(), e => e.Name == "http" && e.Port == 5190); // its launch profile
         Assert.Equal("in_memory", env["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"]);
+        Assert.Equal(1, proxy.Annotations.OfType<ReplicaAnnotation>().Single().Replicas); // AppHost:ProxyReplicas unset: one, running
         Assert.Equal(3, builder.CreateResourceBuilder(proxy).WithReplicas(3).Resource.Annotations.OfType<ReplicaAnnotation>().Single().Replicas);
+    }
+
+    [Fact]
+    public async Task AppHostProxyReplicasRunsThatManyProxies()
+    {
+        await using var builder = await AppHostModel.ProcessModeAsync("--AppHost:ProxyReplicas=3");
+
+        Assert.Equal(3, builder.Resource<CursorProxyResource>("proxy").GetReplicaCount());
     }
 
     [Fact]

@@ -5,6 +5,9 @@ namespace CursorAspire.Proxy.Tests.Infrastructure.Caching;
 /// <summary>What the cache middleware's tests share: the Garnet server, a partition of their own, options and streams.</summary>
 public abstract class CacheClientTests(GarnetServerFixture garnet) : IClassFixture<GarnetServerFixture>
 {
+    /// <summary>The server the tests share.</summary>
+    protected GarnetServerFixture Garnet { get; } = garnet;
+
     /// <summary>The test's own partition, so tests sharing the server never see each other's entries.</summary>
     protected string Partition { get; } = "test-" + Guid.NewGuid().ToString("N");
 
@@ -14,7 +17,7 @@ public abstract class CacheClientTests(GarnetServerFixture garnet) : IClassFixtu
         // a slow first connection into an Error outcome. The latency bound is tested in ResponseCacheOutageTests.
         options ??= new ResponseCacheOptions();
         options.RedisTimeout = TimeSpan.FromSeconds(5);
-        return new(garnet.ConnectionString, options);
+        return new(Garnet.ConnectionString, options);
     }
 
     protected ChatOptions Options(Action<ChatOptions>? configure = null, ResponseCacheScope? request = null, string? partition = null) =>

@@ -16,7 +16,16 @@ internal sealed class CacheTestContext : IDisposable
     private readonly ServiceProvider _services;
     private readonly RedisCache _redis;
 
-    public CacheTestContext(string redisConnectionString, ResponseCacheOptions? options = null, ILoggerFactory? loggerFactory = null)
+    private readonly ConnectionMultiplexer? _claimsConnection;
+
+    /// <param name="redisConnectionString">The Redis-protocol server.</param>
+    /// <param name="options">The cache's settings.</param>
+    /// <param name="loggerFactory">Where the cache logs, if anywhere.</param>
+    /// <param name="replica">
+    /// Coalesce across replicas too (<see cref="ResponseCacheClaims"/>, on a connection of its own): each context is then
+    /// one replica of several sharing the server.
+    /// </param>
+    public CacheTestContext(string redisConnectionString, ResponseCacheOptions? options = null, ILoggerFactory? loggerFactory = null, bool replica = false)
     {
         Options = options ?? new ResponseCacheOptions();
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
@@ -37,7 +46,13 @@ internal sealed class CacheTestContext : IDisposable
         var counted = new CountedReadsCache(_redis);
         StoreReads = counted.Reads;
         Store = new ResponseCacheStore(counted, Microsoft.Extensions.Options.Options.Create(Options), cacheMetrics, loggerFactory?.CreateLogger<ResponseCacheStore>());
-        InFlight = new InFlightCoalescer();
+        if (replica)
+        {
+            _claimsConnection = ConnectionMultiplexer.Connect(redisOptions);
+            Claims = new ResponseCacheClaims(Store, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, _claimsConnection, loggerFactory?.CreateLogger<ResponseCacheClaims>());
+        }
+
+        InFlight = new InFlightCoalescer(Claims);
         CacheMetrics = cacheMetrics;
     }
 
@@ -49,6 +64,9 @@ internal sealed class CacheTestContext : IDisposable
     public AwaitableCount StoreReads { get; }
 
     public InFlightCoalescer InFlight { get; }
+
+    /// <summary>The claims across replicas; null unless the context is a replica.</summary>
+    public ResponseCacheClaims? Claims { get; }
 
     public ResponseCacheMetrics CacheMetrics { get; }
 
@@ -68,6 +86,7 @@ internal sealed class CacheTestContext : IDisposable
     public void Dispose()
     {
         Metrics.Dispose();
+        _claimsConnection?.Dispose();
         _redis.Dispose();
         _services.Dispose();
     }

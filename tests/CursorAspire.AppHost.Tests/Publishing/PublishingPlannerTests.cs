@@ -1,0 +1,63 @@
+using Aspire.Hosting;
+using CursorAspire.AppHost.Hosting;
+using CursorAspire.AppHost.Publishing;
+using Microsoft.Extensions.Configuration;
+
+namespace CursorAspire.AppHost.Tests.Publishing;
+
+/// <summary>The publishing plan: the container model from the settings alone, whatever this machine has.</summary>
+public sealed class PublishingPlannerTests
+{
+    private static HostingPlan Decide(params (string Key, string Value)[] values) =>
+        PublishingPlanner.Decide(AppHostSettings.FromConfiguration(
+            new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build()));
+
+    [Fact]
+    public void ContainersEvenWhereTheSettingsSayProcesses()
+    {
+        var plan = Decide(("AppHost:ContainerRuntime", "none"), ("Ollama:Models:0", "qwen2.5-coder:7b"));
+
+        Assert.Equal(HostingMode.Containers, plan.Mode);
+        Assert.Null(plan.RedisServerPath);
+        Assert.Null(plan.OllamaCommand);
+        Assert.Null(plan.ContainerRuntime);
+        var cache = new CacheOptions();
+        plan.ConfigureCache(cache);
+        Assert.True(cache.UseContainer);
+        Assert.False(cache.UseExistingServer);
+        var ollama = new OllamaServerOptions();
+        plan.ConfigureOllama(ollama);
+        Assert.True(ollama.UseContainer);
+    }
+
+    [Fact]
+    public void TwoProxiesUnlessAppHostProxyReplicasSaysOtherwise()
+    {
+        Assert.Equal(PublishingPlanner.DefaultProxyReplicas, Decide().ProxyReplicas);
+        Assert.Equal(2, PublishingPlanner.DefaultProxyReplicas);
+        Assert.Equal(5, Decide(("AppHost:ProxyReplicas", "5")).ProxyReplicas);
+    }
+
+    [Fact]
+    public void ConnectionStringsNameExistingServers()
+    {
+        var plan = Decide(("ConnectionStrings:cache", "redis.example:6380,password=p"), ("ConnectionStrings:ollama", "Endpoint=http://gpu:11434"));
+
+        Assert.True(plan.ExistingCache);
+        Assert.True(plan.ExistingOllama);
+        var cache = new CacheOptions();
+        plan.ConfigureCache(cache);
+        Assert.True(cache.UseExistingServer);
+    }
+
+    [Fact]
+    public void NoModelsPublishesNoOllamaAndSaysWhy()
+    {
+        var options = new OllamaServerOptions();
+        Decide().ConfigureOllama(options);
+
+        Assert.False(options.UseContainer);
+        Assert.Null(options.Command);
+        Assert.Equal(PublishingPlanner.NoModelsReason, options.UnavailableReason);
+    }
+}
