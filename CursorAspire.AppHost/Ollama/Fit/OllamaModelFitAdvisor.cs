@@ -61,7 +61,9 @@ public static class OllamaModelFitAdvisor
     {
         if (largest is { } fits && fits >= CursorWindow)
         {
-            return (fits, $"{source}=auto: the largest that fits the GPU");
+            return (fits, fits == model.ContextLength
+                ? $"{source}=auto: all the model was trained for, which fits the GPU"
+                : $"{source}=auto: the largest that fits the GPU");
         }
         if (model.ContextLength <= CursorWindow)
         {
