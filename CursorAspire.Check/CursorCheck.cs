@@ -11,8 +11,10 @@ namespace CursorAspire.Check;
 /// <remarks>
 /// The steps: 1 the public URL answers; 2 <c>GET …/models</c> lists the models and a wrong key is refused; 3 Cursor's
 /// Verify gets 200; 4 per model, a short streamed chat (time to first token), an agent turn that must come back as a
-/// tool call, and the context window against Cursor's usual prompt; 5 the CORS preflight of Cursor's app. The check's
-/// own requests are tiny, never cached, and marked so the proxy keeps them out of the key's budget.
+/// tool call, and the context window against Cursor's usual prompt; 5 once, the other dialects Cursor sends: a
+/// Claude-style (Anthropic-shaped) agent turn and a variant name (<c>…-thinking</c>), and per thinking alias a turn
+/// without an effort; 6 the CORS preflight of Cursor's app. The check's own requests are small, never cached, and marked
+/// so the proxy keeps them out of the key's budget.
 /// </remarks>
 /// <param name="http">The client; its own timeout should be infinite (each request has its deadline).</param>
 /// <param name="options">What to check.</param>
@@ -56,6 +58,18 @@ public sealed class CursorCheck(HttpClient http, CursorCheckOptions options, Tim
         if (context.ModelsToCheck.Count == 0)
         {
             await RunStepAsync(new NoModelStep()).ConfigureAwait(false);
+        }
+        else
+        {
+            // Cursor sends the Anthropic shape for names containing 'claude': that model if there is one.
+            var claudeStyle = context.ModelsToCheck.FirstOrDefault(m => m.Contains("claude", StringComparison.OrdinalIgnoreCase)) ?? context.ModelsToCheck[0];
+            await RunStepAsync(new AgentToolCallStep(claudeStyle, claudeStyle: true)).ConfigureAwait(false);
+            await RunStepAsync(new VariantNameStep(context.ModelsToCheck[0])).ConfigureAwait(false);
+        }
+
+        foreach (var model in options.ThinkingModels)
+        {
+            await RunStepAsync(new ThinkingStep(model)).ConfigureAwait(false);
         }
 
         await RunStepAsync(new CorsPreflightStep()).ConfigureAwait(false);

@@ -40,6 +40,7 @@ public static class CursorCheckCommandLine
           --key <key>               the key as pasted into Cursor's "OpenAI API Key"; default: $CURSORASPIRE_API_KEY, else the
                                     AppHost's own proxy-api-key (user secrets)
           --model <name>            check this model (repeatable); default: what GET …/models lists (at most 5)
+          --thinking-model <name>   a thinking alias to check with a request without effort (repeatable)
           --context-tokens <n>      prompt size for the context-window step (default 25000; 0 leaves it out)
           --slow-first-token <s>    report a first token later than this many seconds (default 10)
           --timeout <s>             the longest one request may take (default 120; the context probe: 300)
@@ -125,6 +126,7 @@ public static class CursorCheckCommandLine
     {
         string? url = null, key = null;
         var models = new List<string>();
+        var thinking = new List<string>();
         var contextTokens = CursorCheckOptions.CursorPromptTokens;
         TimeSpan slow = CursorCheckOptions.DefaultSlowFirstToken, timeout = CursorCheckOptions.DefaultRequestTimeout, contextTimeout = CursorCheckOptions.DefaultContextProbeTimeout;
         for (var i = 0; i < args.Count; i++)
@@ -140,6 +142,9 @@ public static class CursorCheckCommandLine
                     break;
                 case "--model":
                     models.Add(Value());
+                    break;
+                case "--thinking-model":
+                    thinking.Add(Value());
                     break;
                 case "--context-tokens":
                     contextTokens = Number(args[i], Value());
@@ -178,6 +183,7 @@ public static class CursorCheckCommandLine
             BaseUrl = baseUrl,
             ApiKey = key,
             Models = models,
+            ThinkingModels = thinking,
             ContextProbeTokens = contextTokens,
             SlowFirstToken = slow,
             RequestTimeout = timeout,

@@ -24,6 +24,12 @@ public sealed class CursorCheckOptions
     /// <summary>Check only these models; empty checks what <c>GET …/models</c> lists (at most <see cref="MaxModels"/>).</summary>
     public IReadOnlyList<string> Models { get; init; } = [];
 
+    /// <summary>
+    /// Aliases that think (<c>Proxy:Models:&lt;alias&gt;:Reasoning</c>): each gets a request without an effort, as Cursor
+    /// sends them, which must open its stream soon and carry the reasoning or the answer.
+    /// </summary>
+    public IReadOnlyList<string> ThinkingModels { get; init; } = [];
+
     /// <summary>Models that must be listed (the AppHost's aliases); a missing one fails the models step.</summary>
     public IReadOnlyList<string> ExpectedModels { get; init; } = [];
 

@@ -54,7 +54,7 @@ public static class ProxyApplication
             .AddConversations(configuration)
             .AddUsage()
             .AddProxyTelemetry()
-            .AddProxyEndpoints();
+            .AddProxyEndpoints(configuration);
         builder.AddProxyStateStore(CacheConnectionName);
         return builder;
     }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Cursor;
 using CursorAspire.Check;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -98,7 +99,8 @@ internal sealed class CursorCheckPublisher(CursorProxyResource proxy, CursorChec
             [.. aliases.Select(a => a.Alias).Distinct(StringComparer.Ordinal)],
             [],
             // Only local models can be cut silently (Ollama); probing a remote one would spend money on every run.
-            model => aliases.Any(a => a.Alias == model && ModelAliases.ForLocalModel(a.UpstreamModel) == a.Alias));
+            model => aliases.Any(a => a.Alias == model && ModelAliases.ForLocalModel(a.UpstreamModel) == a.Alias),
+            ThinkingAliases(services.GetRequiredService<IConfiguration>()));
 
         await PublishAsync(services, "running…", string.Empty).ConfigureAwait(false);
         log.LogInformation("Cursor check: checking {BaseUrl} as Cursor would…", baseUrl);
@@ -114,6 +116,10 @@ internal sealed class CursorCheckPublisher(CursorProxyResource proxy, CursorChec
         await PublishAsync(services, report.Summary, string.Join("\n", report.Problems)).ConfigureAwait(false);
         return report;
     }
+
+    /// <summary>The aliases the proxy is told think (<c>Proxy:Models:&lt;alias&gt;:Reasoning</c>): each gets the check's turn without an effort.</summary>
+    private static IReadOnlyList<string> ThinkingAliases(IConfiguration configuration) =>
+        [.. configuration.GetSection("Proxy:Models").GetChildren().Where(m => m.GetValue<bool>("Reasoning")).Select(m => m.Key)];
 
     private static void LogStep(ILogger log, CheckResult result) =>
         log.Log(result.Outcome switch

@@ -39,8 +39,10 @@ public sealed record CursorCheckSettings(bool AutoRun, TimeSpan SlowFirstToken, 
     /// <param name="expectedModels">Models that must be listed.</param>
     /// <param name="models">Only these models, or (empty) what is listed.</param>
     /// <param name="probeContextOf">Which models get the context probe; all when null.</param>
-    public CursorCheckOptions ToOptions(Uri baseUrl, string apiKey, IReadOnlyList<string> expectedModels, IReadOnlyList<string> models, Func<string, bool>? probeContextOf = null) => new()
+    /// <param name="thinkingModels">Aliases that think, checked with a request without an effort.</param>
+    public CursorCheckOptions ToOptions(Uri baseUrl, string apiKey, IReadOnlyList<string> expectedModels, IReadOnlyList<string> models, Func<string, bool>? probeContextOf = null, IReadOnlyList<string>? thinkingModels = null) => new()
     {
+        ThinkingModels = thinkingModels ?? [],
         BaseUrl = baseUrl,
         ApiKey = apiKey,
         ExpectedModels = expectedModels,

@@ -6,12 +6,14 @@ namespace CursorAspire.Check.Steps;
 /// <summary>
 /// Step 4, per model: an agent turn as current Cursor sends it (Responses-shaped, on <c>/chat/completions</c>) with one
 /// tool, asking for something only the tool can do. The answer must come back as Chat Completions chunks carrying a
-/// call of that tool; a model that answers in text instead leaves Cursor's agent mode doing nothing.
+/// call of that tool; a model that answers in text instead leaves Cursor's agent mode doing nothing. Once more, Claude-style:
+/// the Anthropic-shaped body Cursor sends for a model name containing <c>claude</c>, with a tool turn in its history.
 /// </summary>
 /// <param name="model">The model name Cursor would send.</param>
-internal sealed class AgentToolCallStep(string model) : ICheckStep
+/// <param name="claudeStyle">Send the Anthropic-shaped body (<see cref="CursorRequestBodies.ClaudeStyleAgentTurn"/>).</param>
+internal sealed class AgentToolCallStep(string model, bool claudeStyle = false) : ICheckStep
 {
-    public string Name => $"Agent tools ({model})";
+    public string Name => claudeStyle ? $"Agent tools, Claude-style body ({model})" : $"Agent tools ({model})";
 
     public string? Model => model;
 
@@ -19,12 +21,16 @@ internal sealed class AgentToolCallStep(string model) : ICheckStep
 
     public async Task<CheckVerdict> RunAsync(CheckContext context, CancellationToken cancellationToken)
     {
-        var turn = await StreamedTurn.SendAsync(context, CursorRequestBodies.AgentTurn(model), context.Options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        var body = claudeStyle ? CursorRequestBodies.ClaudeStyleAgentTurn(model) : CursorRequestBodies.AgentTurn(model);
+        var turn = await StreamedTurn.SendAsync(context, body, context.Options.RequestTimeout, cancellationToken).ConfigureAwait(false);
         if (turn.Refusal is { } refusal)
         {
             return CheckVerdict.Fail(refusal.Status == 400 && refusal.IsApiError
-                ? $"The server refuses Cursor's agent requests ({refusal.Quote()}). Current Cursor sends agent turns Responses-shaped (input, flat tools) to /chat/completions " +
-                  "and wants Chat Completions chunks back; a server that reads only Chat Completions bodies fails every agent turn."
+                ? claudeStyle
+                    ? $"The server refuses Cursor's Claude-style requests ({refusal.Quote()}). For a model name containing 'claude' Cursor sends Anthropic-shaped bodies " +
+                      "(system blocks, input_schema tools, tool_use/tool_result blocks) to /chat/completions and wants Chat Completions chunks back; name the model without 'claude', or use a server that reads that shape."
+                    : $"The server refuses Cursor's agent requests ({refusal.Quote()}). Current Cursor sends agent turns Responses-shaped (input, flat tools) to /chat/completions " +
+                      "and wants Chat Completions chunks back; a server that reads only Chat Completions bodies fails every agent turn."
                 : $"Agent mode with {model} would fail in Cursor. {Diagnosis.Of(refusal)}") with { Unresponsive = refusal.IsGatewayTimeout };
         }
 
@@ -61,7 +67,7 @@ internal sealed class AgentToolCallStep(string model) : ICheckStep
         }
 
         return stream.FinishReason == "tool_calls"
-            ? CheckVerdict.Pass($"A Responses-shaped agent turn came back as a {call.Name} tool call ({HttpAnswer.Shorten(call.Arguments.ToString(), 120)}).")
+            ? CheckVerdict.Pass($"{(claudeStyle ? "A Claude-style (Anthropic-shaped)" : "A Responses-shaped")} agent turn came back as a {call.Name} tool call ({HttpAnswer.Shorten(call.Arguments.ToString(), 120)}).")
             : CheckVerdict.Warn($"{model} called {call.Name}, but the stream finished with '{stream.FinishReason ?? "no finish_reason"}' rather than 'tool_calls'; Cursor may not run the tool.");
     }
 

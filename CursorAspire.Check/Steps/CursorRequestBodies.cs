@@ -89,6 +89,79 @@ internal static class CursorRequestBodies
     };
 
     /// <summary>
+    /// An agent turn as Cursor sends it for a model name containing <c>claude</c>: Anthropic-shaped (<c>system</c> blocks,
+    /// a tool with <c>input_schema</c>, <c>tool_choice</c> an object, content blocks with Cursor's <c>cache_control</c>), one
+    /// tool turn already in the history (<c>tool_use</c>, then its <c>tool_result</c>), and the next file to read. The
+    /// answer must be Chat Completions chunks with a <see cref="AgentToolName"/> call.
+    /// </summary>
+    public static JsonObject ClaudeStyleAgentTurn(string model) => new()
+    {
+        ["model"] = model,
+        ["system"] = new JsonArray(new JsonObject
+        {
+            ["type"] = "text",
+            ["text"] = "You are an AI coding assistant, operating in Cursor. You are an agent: use the tools to look at the workspace, never guess what a file holds.",
+            ["cache_control"] = new JsonObject { ["type"] = "ephemeral" },
+        }),
+        ["tools"] = new JsonArray(new JsonObject
+        {
+            ["name"] = AgentToolName,
+            ["description"] = "Read a file from the workspace.",
+            ["input_schema"] = new JsonObject
+            {
+                ["type"] = "object",
+                ["properties"] = new JsonObject { ["path"] = new JsonObject { ["type"] = "string", ["description"] = "Absolute path of the file." } },
+                ["required"] = new JsonArray("path"),
+            },
+            ["cache_control"] = new JsonObject { ["type"] = "ephemeral" },
+        }),
+        ["tool_choice"] = new JsonObject { ["type"] = "auto" },
+        ["messages"] = new JsonArray(
+            new JsonObject
+            {
+                ["role"] = "user",
+                ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = "<user_query>\nRead /workspace/README.md, then the file it names, with the ReadFile tool.\n</user_query>" }),
+            },
+            new JsonObject
+            {
+                ["role"] = "assistant",
+                ["content"] = new JsonArray(new JsonObject
+                {
+                    ["type"] = "tool_use", ["id"] = "toolu_01CheckReadme00000000000", ["name"] = AgentToolName,
+                    ["input"] = new JsonObject { ["path"] = "/workspace/README.md" },
+                }),
+            },
+            new JsonObject
+            {
+                ["role"] = "user",
+                ["content"] = new JsonArray(new JsonObject
+                {
+                    ["type"] = "tool_result", ["tool_use_id"] = "toolu_01CheckReadme00000000000",
+                    ["content"] = "# Demo\nThe entry point is /workspace/src/main.py.",
+                    ["cache_control"] = new JsonObject { ["type"] = "ephemeral" },
+                }),
+            }),
+        ["stream"] = true,
+        ["stream_options"] = new JsonObject { ["include_usage"] = true },
+        ["max_tokens"] = AgentMaxOutputTokens,
+        ["temperature"] = 0,
+    };
+
+    /// <summary>Answer room for a thinking model's turn: its reasoning and a one-word answer.</summary>
+    public const int ThinkingMaxOutputTokens = 1_024;
+
+    /// <summary>
+    /// A turn as Cursor sends it to a thinking model: streamed, and without a reasoning effort (Cursor's requests often carry
+    /// none); the alias's own default applies.
+    /// </summary>
+    public static JsonObject ThinkingChat(string model)
+    {
+        var body = StreamedChat(model);
+        body["max_tokens"] = ThinkingMaxOutputTokens;
+        return body;
+    }
+
+    /// <summary>
     /// A prompt of about <paramref name="tokens"/> tokens (about four characters each), shaped like Cursor's: a system
     /// prompt and an attached file, then a one-token question.
     /// </summary>

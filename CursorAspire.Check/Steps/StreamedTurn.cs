@@ -12,6 +12,9 @@ namespace CursorAspire.Check.Steps;
 /// <param name="Problem">Why Cursor could not use the stream, when it could not.</param>
 internal sealed record StreamedTurn(ChatStream? Stream, HttpAnswer? Refusal, string? Problem)
 {
+    /// <summary>From sending the request to its response headers (the stream opening, for a stream).</summary>
+    public TimeSpan HeadersAfter { get; init; }
+
     /// <summary>What CursorAspire streams as text when the model fails after the stream started.</summary>
     private const string StreamedErrorPrefix = "The model stopped with an error:";
 
@@ -30,8 +33,9 @@ internal sealed record StreamedTurn(ChatStream? Stream, HttpAnswer? Refusal, str
             return new StreamedTurn(null, null, $"it answered a streamed request with {contentType ?? "no content type"} instead of text/event-stream, and Cursor shows nothing");
         }
 
+        var headersAfter = exchange.Elapsed;
         var stream = await ChatStream.ReadAsync(exchange, context.Time).ConfigureAwait(false);
-        return new StreamedTurn(stream, null, ProblemOf(stream));
+        return new StreamedTurn(stream, null, ProblemOf(stream)) { HeadersAfter = headersAfter };
     }
 
     private static string? ProblemOf(ChatStream stream)

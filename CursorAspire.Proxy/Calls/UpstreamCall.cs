@@ -20,7 +20,10 @@ public sealed class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePip
 {
     private readonly UpstreamCallOptions _options = options.Value;
 
-    /// <summary>Starts a streamed call and waits for its first update before anything is sent.</summary>
+    /// <summary>
+    /// Starts a streamed call and waits for its first content (text, reasoning, a tool call, or the end): until then a
+    /// failing route still hands over to the next, even when the client's stream is already open.
+    /// </summary>
     public Task<UpstreamStream> StartStreamAsync(ChatTurn turn, CancellationToken aborted) =>
         FirstToAnswerAsync(turn, (attempt, token) => StartOneAsync(turn, attempt, token), aborted);
 
@@ -75,9 +78,16 @@ public sealed class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePip
         var updates = pipelines.Get(attempt.Route).GetStreamingResponseAsync(turn.Request.Messages, attempt.Options, call.Token).GetAsyncEnumerator(call.Token);
         try
         {
+            // A role or a usage alone (an OpenAI stream's first chunk, sent while the model still thinks) is no answer yet.
+            List<ChatResponseUpdate>? leading = null;
             var hasFirst = await updates.MoveNextAsync().ConfigureAwait(false);
+            while (hasFirst && !CarriesContent(updates.Current))
+            {
+                (leading ??= []).Add(updates.Current);
+                hasFirst = await updates.MoveNextAsync().ConfigureAwait(false);
+            }
             call.CancelAfter(Timeout.InfiniteTimeSpan); // from here on, the stream's own deadlines
-            return new UpstreamStream(updates, call, total, aborted, hasFirst, _options.UpstreamIdleTimeout, _options.UpstreamTotalTimeout, attempt.Route);
+            return new UpstreamStream(updates, call, total, aborted, hasFirst, _options.UpstreamIdleTimeout, _options.UpstreamTotalTimeout, attempt.Route, leading);
         }
         catch (Exception ex)
         {
@@ -106,6 +116,24 @@ public sealed class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePip
         {
             throw Failure(ex, attempt, timeout.IsCancellationRequested);
         }
+    }
+
+    /// <summary>Whether an update is part of the answer: text, reasoning, a tool call, or its end.</summary>
+    private static bool CarriesContent(ChatResponseUpdate update)
+    {
+        if (update.FinishReason is not null)
+        {
+            return true;
+        }
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is TextContent { Text.Length: > 0 } or TextReasoningContent { Text.Length: > 0 } or TextReasoningContent { ProtectedData: not null } or FunctionCallContent)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Whether the next route may try: the provider failed, not the request (a 400 would fail anywhere).</summary>

@@ -35,9 +35,9 @@ internal sealed class PromptElider
         long saved = 0;
         foreach (var content in message.Contents)
         {
-            if (content is FunctionResultContent result && ResultLength(result) is var length and >= MinimumElidedCharacters)
+            if (content is FunctionResultContent result && TokenEstimator.Characters(result) is var length and >= MinimumElidedCharacters)
             {
-                saved += length - ElisionMarkers.ToolResult(ToolName(result), length).Length;
+                saved += length - ResultMarker(result).Length;
             }
             else if (content is FunctionCallContent { Arguments: { } arguments })
             {
@@ -88,13 +88,21 @@ internal sealed class PromptElider
 
     private FunctionResultContent? ElideResult(FunctionResultContent result, ref ElisionCounts counts)
     {
-        var length = ResultLength(result);
-        if (length < MinimumElidedCharacters)
+        if (TokenEstimator.Characters(result) < MinimumElidedCharacters)
         {
             return null;
         }
         counts.ToolResults++;
-        return new FunctionResultContent(result.CallId, ElisionMarkers.ToolResult(ToolName(result), length));
+        return new FunctionResultContent(result.CallId, ResultMarker(result));
+    }
+
+    /// <summary>The marker for a result: its tool, its text's length and its images (as the estimator counts it, in tokens).</summary>
+    private string ResultMarker(FunctionResultContent result)
+    {
+        var (characters, images) = result.Result is IList<AIContent> parts
+            ? (parts.OfType<TextContent>().Sum(t => (long)t.Text.Length), parts.Count(p => p is DataContent or UriContent))
+            : (TokenEstimator.Characters(result), 0);
+        return ElisionMarkers.ToolResult(ToolName(result), characters, images, TokenEstimator.FromCharacters(TokenEstimator.Characters(result)));
     }
 
     private static FunctionCallContent? ElideArguments(FunctionCallContent call, ref ElisionCounts counts)
@@ -121,6 +129,4 @@ internal sealed class PromptElider
     }
 
     private string? ToolName(FunctionResultContent result) => _toolNames.GetValueOrDefault(result.CallId);
-
-    private static int ResultLength(FunctionResultContent result) => (int)TokenEstimator.Characters(result);
 }

@@ -26,6 +26,13 @@ public sealed class ModelOptions
     /// </summary>
     public bool Compaction { get; set; }
 
+    /// <summary>
+    /// The effort sent when a request names none (<c>minimal</c>, <c>low</c>, <c>medium</c>, <c>high</c> or <c>xhigh</c>):
+    /// Cursor's requests often carry none even when the user picked one. Only with <see cref="Reasoning"/>; a request's
+    /// own effort wins.
+    /// </summary>
+    public string? ReasoningEffort { get; set; }
+
     /// <summary>Whether responses of this alias may be cached (default: the cache's own setting).</summary>
     public bool? Cache { get; set; }
 
@@ -34,6 +41,13 @@ public sealed class ModelOptions
     /// without one gets it (for Ollama, <c>num_predict</c>), so a looping or runaway model stops.
     /// </summary>
     public int? MaxOutputTokens { get; set; }
+
+    /// <summary>
+    /// The least output room a request gets: a lower <c>max_tokens</c> is raised to it (then clamped by
+    /// <see cref="MaxOutputTokens"/>), so a long tool call is not cut short. Default: 16,384 for Anthropic aliases, none
+    /// elsewhere.
+    /// </summary>
+    public int? MinOutputTokens { get; set; }
 
     /// <summary>
     /// Other aliases, in order, that answer when this one fails before anything was sent to the client (unreachable,

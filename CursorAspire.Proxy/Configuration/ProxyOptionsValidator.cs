@@ -1,3 +1,5 @@
+using CursorAspire.Proxy.Wire;
+
 namespace CursorAspire.Proxy.Configuration;
 
 /// <summary>
@@ -70,6 +72,21 @@ public sealed class ProxyOptionsValidator : OptionsValidator<ProxyOptions>
             && options.Providers.TryGetValue(provider, out var providerOptions) && providerOptions.Kind is not (null or ProviderKind.Ollama))
         {
             yield return $"Proxy:Models:{alias}:Compaction needs Proxy:Models:{alias}:ContextLength, the model's context window in tokens: only Ollama reports its own.";
+        }
+        if (model.MinOutputTokens is <= 0)
+        {
+            yield return $"Proxy:Models:{alias}:MinOutputTokens must be positive.";
+        }
+        if (model.ReasoningEffort is { } effort)
+        {
+            if (ReasoningEffortNames.ParseSetting(effort) is null)
+            {
+                yield return $"Proxy:Models:{alias}:ReasoningEffort '{effort}' is not one of {string.Join(", ", ReasoningEffortNames.Settable)}.";
+            }
+            else if (!model.Reasoning)
+            {
+                yield return $"Proxy:Models:{alias}:ReasoningEffort is set, but the alias does not pass reasoning effort on: set Proxy:Models:{alias}:Reasoning to true (or remove the effort).";
+            }
         }
         if (model.PromptCacheTtl is not ("5m" or "1h"))
         {

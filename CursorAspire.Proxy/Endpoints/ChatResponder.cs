@@ -12,18 +12,27 @@ namespace CursorAspire.Proxy.Endpoints;
 /// has the endpoint's format write the answer, tells it when the answer is a replay from the response cache (whose
 /// prompt cost nothing), records the prompt size the upstream reported, and counts the usage once the answer went out.
 /// </summary>
-public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, UsageAccounting usage)
+/// <remarks>
+/// A stream opens (status 200, headers, the format's start and Chat Completions' role chunk) at the first content, or
+/// <c>Proxy:StreamOpenAfter</c> after the request when the model has written nothing yet (a thinking model may take
+/// minutes): Cursor sees the stream open within a second and the reasoning as it arrives. Until the first content, a
+/// failing route still hands over to its fallbacks (<see cref="UpstreamCall.StartStreamAsync"/>); a failure of the last
+/// one before the stream opened is a real HTTP status, after it the text the format shows for a failed stream.
+/// </remarks>
+public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, UsageAccounting usage, IOptions<StreamOpeningOptions> opening, TimeProvider time)
 {
+    private readonly TimeSpan _openAfter = opening.Value.StreamOpenAfter;
+
     /// <summary>
-    /// The stream loop: start the upstream call (a failure before the first update is still a real status), commit the
-    /// response to an event stream, write each update through the endpoint's wire format, and end it, or report a
-    /// failure after the start as the format says.
+    /// The stream loop: start the upstream call, open the event stream at the first content or when
+    /// <c>Proxy:StreamOpenAfter</c> passed, write each update through the endpoint's wire format, and end it, or report a
+    /// failure after the stream opened as the format says.
     /// </summary>
     /// <param name="context">The request being answered.</param>
     /// <param name="turn">The routed request.</param>
     /// <param name="createWriter">
-    /// Creates the wire format's writer once the first update arrived, told whether the answer is a replay from the
-    /// response cache (known by then).
+    /// Creates the wire format's writer when the stream opens, told whether the answer is a replay from the response
+    /// cache (known once the answer started; a stream opened before that is told it is not).
     /// </param>
     /// <param name="completed">
     /// Runs after the last update, before the end is written, with every update received: a stored response exists
@@ -36,19 +45,32 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
         Func<IReadOnlyList<ChatResponseUpdate>, CancellationToken, Task>? completed = null)
     {
         var aborted = context.RequestAborted;
-        await using var updates = await calls.StartStreamAsync(turn, aborted).ConfigureAwait(false);
-        BeginEventStream(context);
+        using var stream = new OpeningStream(context, turn, createWriter, time, _openAfter);
+        if (_openAfter <= TimeSpan.Zero)
+        {
+            await stream.OpenAsync(waiting: true).ConfigureAwait(false);
+        }
+        UpstreamStream upstream;
+        try
+        {
+            upstream = await stream.UntilOpenedAsync(new ValueTask<UpstreamStream>(calls.StartStreamAsync(turn, aborted))).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (stream.Writer is { } opened && !aborted.IsCancellationRequested)
+        {
+            // Every route failed before its first content, after the stream opened: the status is already 200.
+            opened.WriteFailed(calls.StreamFailed(ex, turn), context.Response.BodyWriter);
+            await context.Response.BodyWriter.FlushAsync(aborted).ConfigureAwait(false);
+            return;
+        }
+        await using var updates = upstream;
+        await stream.OpenAsync(waiting: false).ConfigureAwait(false);
 
-        var writer = createWriter(turn.FromResponseCache);
+        var writer = stream.Writer!;
         var output = context.Response.BodyWriter;
         var received = completed is null ? null : new List<ChatResponseUpdate>();
         UsageDetails? spent = null;
         try
         {
-            if (writer.WriteStart(output))
-            {
-                await output.FlushAsync(aborted).ConfigureAwait(false);
-            }
             try
             {
                 while (updates.HasCurrent)
@@ -56,9 +78,9 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
                     received?.Add(updates.Current);
                     if (writer.WriteUpdate(updates.Current, output))
                     {
-                        await output.FlushAsync(aborted).ConfigureAwait(false);
+                        await stream.FlushAsync().ConfigureAwait(false);
                     }
-                    await updates.MoveNextAsync().ConfigureAwait(false);
+                    await stream.UntilOpenedAsync(updates.MoveNextAsync()).ConfigureAwait(false);
                 }
                 if (completed is not null)
                 {
@@ -118,16 +140,5 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
         {
             metrics.RecordReportedPromptTokens(reported, turn.AnsweringRoute.ProviderName);
         }
-    }
-
-    /// <summary>Commits the response to a server-sent event stream: no caching, no proxy buffering, no compression.</summary>
-    private static void BeginEventStream(HttpContext context)
-    {
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream; charset=utf-8";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
     }
 }

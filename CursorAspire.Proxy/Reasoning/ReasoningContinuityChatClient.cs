@@ -223,9 +223,12 @@ public sealed class ReasoningContinuityChatClient(
             {
                 missed++;
             }
-            var standIn = dialect.WhenGone(new GoneReasoning(echo, KnowsItThinks, thinking, AfterLastUserTurn: i > lastUser));
+            var standIn = dialect.WhenGone(new GoneReasoning(echo, KnowsItThinks, thinking, AfterLastUserTurn: i > lastUser)
+            {
+                SignedCopy = ReasoningMessages.SignedCopyOf(message),
+            });
             withoutThinking |= standIn.WithoutThinking;
-            result.Add(ReasoningMessages.WithReasoning(message, standIn.Reasoning is { } reasoning ? [reasoning] : []));
+            result.Add(ReasoningMessages.WithReasoning(message, standIn.All));
         }
 
         Report(restored, missed, withoutThinking);

@@ -1,3 +1,5 @@
+using CursorAspire.Proxy.Wire;
+
 namespace CursorAspire.Proxy.Reasoning;
 
 /// <summary>What reasoning and tool calls the messages of a conversation carry, and the message with other reasoning in its place.</summary>
@@ -51,6 +53,20 @@ internal static class ReasoningMessages
         HasReasoning(message)
             ? string.Join("\n", message.Contents.OfType<TextReasoningContent>().Select(r => r.Text).Where(t => t.Length > 0))
             : string.Empty;
+
+    /// <summary>The client's copy's blocks that carry a provider's opaque data, as reasoning of their own (no longer marked as an echo).</summary>
+    public static IReadOnlyList<TextReasoningContent> SignedCopyOf(ChatMessage message)
+    {
+        List<TextReasoningContent>? signed = null;
+        foreach (var content in message.Contents)
+        {
+            if (content is TextReasoningContent { ProtectedData.Length: > 0 } copy && ReasoningEcho.IsEcho(copy))
+            {
+                (signed ??= []).Add(new TextReasoningContent(copy.Text) { ProtectedData = copy.ProtectedData });
+            }
+        }
+        return signed ?? (IReadOnlyList<TextReasoningContent>)[];
+    }
 
     /// <summary>The message with <paramref name="reasoning"/> first and everything but reasoning after it, in order.</summary>
     public static ChatMessage WithReasoning(ChatMessage message, IReadOnlyCollection<TextReasoningContent> reasoning)

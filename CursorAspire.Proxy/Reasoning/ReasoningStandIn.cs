@@ -5,6 +5,12 @@ namespace CursorAspire.Proxy.Reasoning;
 /// <param name="WithoutThinking">Whether the whole request must go without extended thinking.</param>
 public readonly record struct ReasoningStandIn(TextReasoningContent? Reasoning, bool WithoutThinking = false)
 {
+    /// <summary>Several blocks to put first instead of <see cref="Reasoning"/> (a client's signed copy, in order); null for none.</summary>
+    public IReadOnlyList<TextReasoningContent>? Blocks { get; init; }
+
+    /// <summary>Everything the turn carries: <see cref="Blocks"/>, else <see cref="Reasoning"/>.</summary>
+    public IReadOnlyList<TextReasoningContent> All => Blocks ?? (Reasoning is { } reasoning ? [reasoning] : []);
+
     /// <summary>No reasoning, and the request as it is.</summary>
     public static ReasoningStandIn Nothing => default;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CursorAspire.Proxy.Wire;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Errors;
@@ -7,12 +8,21 @@ namespace CursorAspire.Proxy.Routing;
 /// <summary>
 /// Resolves the model name a client sent, within what its key may use: a configured alias; else
 /// <c>&lt;provider&gt;/&lt;upstream-model&gt;</c>, only for a model configured on that provider (or any model, where
-/// <c>AllowAnyModel</c> says so); else the default model (Cursor's Verify sends whatever model is enabled, even
-/// <c>please-enable-some-models</c>, and passes only on a 200), which is logged.
+/// <c>AllowAnyModel</c> says so); else one of those followed by Cursor's variant suffixes (<see cref="ModelVariant"/>:
+/// <c>ant-thinking</c> is <c>ant</c> with reasoning on, logged once per name); else the default model (Cursor's Verify
+/// sends whatever model is enabled, even <c>please-enable-some-models</c>, and passes only on a 200), which is logged.
 /// </summary>
+/// <remarks>
+/// A suffix only ever leads to what the name in front of it resolves to exactly, so it never takes a name to a provider
+/// that is not allowed that model; a key's model list applies to that alias.
+/// </remarks>
 public sealed class ModelRouter(IOptions<ProxyOptions> options, ILogger<ModelRouter> logger)
 {
+    /// <summary>The most variant names logged (each once): the names are the caller's, the log is ours.</summary>
+    private const int MaxLoggedVariants = 1024;
+
     private readonly ProxyOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, bool> _loggedVariants = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The aliases clients can name, for <c>GET /models</c>.</summary>
     public IEnumerable<string> Aliases => _options.Models.Keys;
@@ -23,13 +33,21 @@ public sealed class ModelRouter(IOptions<ProxyOptions> options, ILogger<ModelRou
     /// <exception cref="ProxyException">403 for a model the key may not use; 404 for an unconfigured <c>provider/model</c>.</exception>
     public ModelRoute Resolve(string requestedModel, IReadOnlyList<string>? allowedModels = null, string? keyName = null)
     {
-        if (TryResolveExact(requestedModel, out var route))
+        if (TryResolveExact(requestedModel, out var route, out var refusal))
         {
             return Allowed(route, requestedModel, allowedModels, keyName);
         }
+        if (TryResolveVariant(requestedModel, out route))
+        {
+            return Allowed(route, requestedModel, allowedModels, keyName);
+        }
+        if (refusal is not null)
+        {
+            throw refusal;
+        }
 
         var fallback = DefaultModelName(allowedModels);
-        if (fallback is null || !TryResolveExact(fallback, out var fallbackRoute))
+        if (fallback is null || !TryResolveExact(fallback, out var fallbackRoute, out _))
         {
             throw new ProxyException(StatusCodes.Status503ServiceUnavailable,
                 "No models are configured on this CursorAspire proxy. Add one under Proxy:Models (or start Ollama models from the AppHost).",
@@ -59,20 +77,51 @@ public sealed class ModelRouter(IOptions<ProxyOptions> options, ILogger<ModelRou
             OpenAIError.Permission, "model_not_allowed", "model");
     }
 
-    private bool TryResolveExact(string name, out ModelRoute route)
+    /// <summary>A configured alias, or a <c>provider/model</c> that may be used; <paramref name="refusal"/> for one that may not.</summary>
+    private bool TryResolveExact(string name, out ModelRoute route, out ProxyException? refusal)
     {
+        refusal = null;
         if (_options.Models.TryGetValue(name, out var model) && AliasRoute(name, model) is { } aliasRoute)
         {
             route = aliasRoute;
             return true;
         }
-        if (_options.TrySplitDirectModel(name, out var providerName, out var upstreamModel))
+        if (_options.TrySplitDirectModel(name, out var providerName, out var upstreamModel) && DirectRoute(providerName, upstreamModel, out refusal) is { } direct)
         {
-            route = DirectRoute(providerName, upstreamModel);
+            route = direct;
             return true;
         }
         route = null!;
         return false;
+    }
+
+    /// <summary>A name that resolves exactly once Cursor's variant suffixes are off it: that route, with the variant.</summary>
+    private bool TryResolveVariant(string name, out ModelRoute route)
+    {
+        ModelVariant? variant = null;
+        for (var i = 0; i < ModelVariant.MaxSuffixes && ModelVariant.TryStrip(name, variant, out name, out var stripped); i++)
+        {
+            variant = stripped;
+            if (TryResolveExact(name, out var baseRoute, out _))
+            {
+                route = baseRoute with { Variant = variant };
+                LogVariantOnce(name, variant, baseRoute);
+                return true;
+            }
+        }
+        route = null!;
+        return false;
+    }
+
+    private void LogVariantOnce(string baseName, ModelVariant variant, ModelRoute route)
+    {
+        var requested = baseName + variant.Suffixes;
+        if (_loggedVariants.Count < MaxLoggedVariants && _loggedVariants.TryAdd(requested, true))
+        {
+            logger.LogInformation("Model {RequestedModel} is Cursor's variant {Suffixes} of {Alias}; routed to {Provider}/{UpstreamModel}{Thinking}.",
+                CallerText.Cap(requested), variant.Suffixes, route.Alias ?? baseName, route.ProviderName, route.UpstreamModel,
+                route.AcceptsReasoningEffort ? " (reasoning as the variant asks)" : (variant.Thinking || variant.Effort is not null ? " (the alias has no Reasoning: the variant's effort is not sent)" : string.Empty));
+        }
     }
 
     private ModelRoute? AliasRoute(string alias, ModelOptions model) =>
@@ -85,8 +134,9 @@ public sealed class ModelRouter(IOptions<ProxyOptions> options, ILogger<ModelRou
     /// provider allows any model, that model with no alias. Anything else would let a key spend on any model the
     /// upstream account can use.
     /// </summary>
-    private ModelRoute DirectRoute(string providerName, string upstreamModel)
+    private ModelRoute? DirectRoute(string providerName, string upstreamModel, out ProxyException? refusal)
     {
+        refusal = null;
         foreach (var (alias, model) in _options.Models)
         {
             if (string.Equals(model.Provider, providerName, StringComparison.OrdinalIgnoreCase) && string.Equals(model.Model, upstreamModel, StringComparison.Ordinal))
@@ -99,8 +149,9 @@ public sealed class ModelRouter(IOptions<ProxyOptions> options, ILogger<ModelRou
         {
             return new ModelRoute(null, providerName, provider, upstreamModel, null, IsDefaultForUnknownName: false);
         }
-        throw new ProxyException(StatusCodes.Status404NotFound,
+        refusal = new ProxyException(StatusCodes.Status404NotFound,
             $"Model '{CallerText.Cap(upstreamModel)}' is not configured on provider '{providerName}'. Add it under Proxy:Models, or set Proxy:Providers:{providerName}:AllowAnyModel=true to allow any model of that provider.",
             OpenAIError.NotFound, "model_not_found", "model");
+        return null;
     }
 }

@@ -34,6 +34,7 @@ public sealed class RouteTelemetry(ProxyMetrics metrics)
             activity.SetTag("cursoraspire.route.provider", route.ProviderName);
             activity.SetTag("cursoraspire.route.upstream_model", route.UpstreamModel);
             activity.SetTag("cursoraspire.route.default", route.IsDefaultForUnknownName);
+            activity.SetTag("cursoraspire.route.variant", route.Variant?.Suffixes);
             activity.SetTag("cursoraspire.request.shape", shape);
             activity.SetTag("cursoraspire.request.stream", request.Stream);
             activity.SetTag("cursoraspire.request.previous_response", request.PreviousResponseId is not null);

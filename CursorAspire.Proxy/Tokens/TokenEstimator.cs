@@ -75,14 +75,33 @@ public static class TokenEstimator
         TextContent t => t.Text.Length,
         TextReasoningContent r => r.Text.Length,
         FunctionCallContent c => c.Name.Length + EstimateArguments(c),
+        FunctionResultContent { Result: IList<AIContent> parts } => EstimateParts(parts),
         FunctionResultContent r => r.Result?.ToString()?.Length ?? 0,
-        // Vision models bill an image at roughly a thousand tokens; close enough for a meter.
-        DataContent or UriContent => 4_000,
+        DataContent or UriContent => ImageCharacters,
         _ => 0,
     };
 
     /// <summary>The characters one tool-call argument counts for: its name, its value's text and a little JSON around them.</summary>
     public static int ArgumentCharacters(string name, object? value) => name.Length + TextLength(value) + 4;
+
+    // Vision models bill an image at roughly a thousand tokens; close enough for a meter.
+    private const int ImageCharacters = 4_000;
+
+    /// <summary>A tool result of text and images (an Anthropic-shaped <c>tool_result</c> with a screenshot).</summary>
+    private static long EstimateParts(IList<AIContent> parts)
+    {
+        long characters = 0;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            characters += parts[i] switch
+            {
+                TextContent t => t.Text.Length,
+                DataContent or UriContent => ImageCharacters,
+                _ => 0,
+            };
+        }
+        return characters;
+    }
 
     private static int EstimateArguments(FunctionCallContent call)
     {

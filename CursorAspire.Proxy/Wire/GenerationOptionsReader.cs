@@ -23,7 +23,7 @@ internal static class GenerationOptionsReader
                 ?? root.ReadInt32("max_tokens", string.Empty)
                 ?? root.ReadInt32("max_output_tokens", string.Empty),
             AllowMultipleToolCalls = root.ReadBool("parallel_tool_calls", string.Empty),
-            StopSequences = ReadStop(root),
+            StopSequences = ReadStop(root, "stop"),
             Reasoning = ReadReasoning(root),
             ResponseFormat = ReadResponseFormat(root),
             ToolMode = ToolDefinitionReader.ReadToolChoice(root),
@@ -31,9 +31,10 @@ internal static class GenerationOptionsReader
         return options;
     }
 
-    private static List<string>? ReadStop(JsonElement root)
+    /// <summary>Stop sequences: a string or an array of strings (<c>stop</c>; Anthropic's <c>stop_sequences</c>).</summary>
+    public static List<string>? ReadStop(JsonElement root, string member)
     {
-        if (!root.TryGetProperty("stop", out var stop))
+        if (!root.TryGetProperty(member, out var stop))
         {
             return null;
         }
@@ -48,14 +49,14 @@ internal static class GenerationOptionsReader
                 {
                     sequences.Add(sequence.ValueKind == JsonValueKind.String
                         ? sequence.GetString()!
-                        : throw JsonElementReading.InvalidType($"stop[{index}]", "a string", sequence));
+                        : throw JsonElementReading.InvalidType($"{member}[{index}]", "a string", sequence));
                     index++;
                 }
                 return sequences;
             case JsonValueKind.Null:
                 return null;
             default:
-                throw JsonElementReading.InvalidType("stop", "a string or an array of strings", stop);
+                throw JsonElementReading.InvalidType(member, "a string or an array of strings", stop);
         }
     }
 
@@ -64,16 +65,7 @@ internal static class GenerationOptionsReader
     {
         var effort = root.TryReadObject("reasoning", string.Empty, out var reasoning) ? reasoning.ReadString("effort", "reasoning") : null;
         effort ??= root.ReadString("reasoning_effort", string.Empty);
-        ReasoningEffort? parsed = effort switch
-        {
-            "none" => ReasoningEffort.None,
-            "minimal" or "low" => ReasoningEffort.Low,
-            "medium" => ReasoningEffort.Medium,
-            "high" => ReasoningEffort.High,
-            "xhigh" => ReasoningEffort.ExtraHigh,
-            _ => null,
-        };
-        return parsed is null ? null : new ReasoningOptions { Effort = parsed };
+        return ReasoningEffortNames.Parse(effort) is { } parsed ? new ReasoningOptions { Effort = parsed } : null;
     }
 
     /// <summary>Chat Completions <c>response_format</c> or Responses <c>text.format</c>.</summary>

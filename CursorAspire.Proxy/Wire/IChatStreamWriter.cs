@@ -12,6 +12,13 @@ public interface IChatStreamWriter
     /// <summary>Writes what opens the stream, if the format has anything. Returns whether anything was written.</summary>
     bool WriteStart(IBufferWriter<byte> output);
 
+    /// <summary>
+    /// Writes what tells the client the answer is on its way, for a stream opened before the model wrote anything (a
+    /// thinking model): Chat Completions' role chunk; nothing in a format whose start already says it. Returns whether
+    /// anything was written.
+    /// </summary>
+    bool WriteWaiting(IBufferWriter<byte> output) => false;
+
     /// <summary>Writes the events for one update. Returns whether anything was written.</summary>
     bool WriteUpdate(ChatResponseUpdate update, IBufferWriter<byte> output);
 

@@ -76,7 +76,7 @@ internal static class MessageContentReader
         return builder.ToString();
     }
 
-    private static AIContent? ReadPart(JsonElement part, string path)
+    public static AIContent? ReadPart(JsonElement part, string path)
     {
         if (part.ValueKind == JsonValueKind.String)
         {
@@ -130,7 +130,7 @@ internal static class MessageContentReader
     /// What OpenAI accepts as an image: an absolute http(s) URL or a data URL of an image. Anything else would reach
     /// M.E.AI's <see cref="UriContent"/>/<see cref="DataContent"/> constructors, which throw, or an upstream as nonsense.
     /// </summary>
-    private static AIContent ToImage(string url, string param)
+    public static AIContent ToImage(string url, string param)
     {
         if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {

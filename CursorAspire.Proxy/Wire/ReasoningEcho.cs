@@ -16,8 +16,14 @@ public static class ReasoningEcho
     private const string Close = "</think>";
 
     /// <summary>Reasoning text a client sent back, marked as an echo.</summary>
-    public static TextReasoningContent Create(string text) =>
-        new(text) { AdditionalProperties = new AdditionalPropertiesDictionary { [Property] = true } };
+    public static TextReasoningContent Create(string text) => Create(text, protectedData: null);
+
+    /// <summary>
+    /// Reasoning a client sent back with the provider's opaque data (an Anthropic <c>thinking</c> block's signature, a
+    /// <c>redacted_thinking</c> block's data with no text), marked as an echo: only the provider that signed it can check it.
+    /// </summary>
+    public static TextReasoningContent Create(string text, string? protectedData) =>
+        new(text) { ProtectedData = protectedData, AdditionalProperties = new AdditionalPropertiesDictionary { [Property] = true } };
 
     /// <summary>Whether <paramref name="reasoning"/> came from a client rather than from a model.</summary>
     public static bool IsEcho(TextReasoningContent reasoning) =>

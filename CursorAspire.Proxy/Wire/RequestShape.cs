@@ -8,4 +8,7 @@ public enum RequestShape
 
     /// <summary>OpenAI Responses: an <c>input</c> string or item array (Cursor's agent mode sends this to /chat/completions).</summary>
     Responses,
+
+    /// <summary>Anthropic Messages (system blocks, <c>input_schema</c> tools, content blocks): what Cursor sends to /chat/completions for Claude model names.</summary>
+    Anthropic,
 }

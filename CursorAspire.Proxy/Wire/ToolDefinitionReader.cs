@@ -5,8 +5,10 @@ namespace CursorAspire.Proxy.Wire;
 
 /// <summary>
 /// Reads a <c>tools</c> array in every form Cursor sends: nested Chat Completions tools
-/// (<c>{"type":"function","function":{…}}</c>), flat Responses tools (<c>{"type":"function","name":…}</c>) and
-/// <c>custom</c> tools (free-form input with a grammar). All become declarations: Cursor executes the tools.
+/// (<c>{"type":"function","function":{…}}</c>), flat Responses tools (<c>{"type":"function","name":…}</c>),
+/// <c>custom</c> tools (free-form input with a grammar) and Anthropic tools (<c>{"name","description","input_schema"}</c>,
+/// with Cursor's <c>cache_control</c> marker kept as a <see cref="ClientCacheBreakpoints"/> mark). All become
+/// declarations: Cursor executes the tools.
 /// </summary>
 internal static class ToolDefinitionReader
 {
@@ -42,6 +44,14 @@ internal static class ToolDefinitionReader
             {
                 throw JsonElementReading.InvalidType(path, "a tool object", tool);
             }
+            if (tool.TryGetProperty("input_schema", out _))
+            {
+                // Anthropic's client tool: its type is absent or "custom" (not OpenAI's free-form custom tool).
+                var anthropicTool = ReadAnthropicTool(tool, path);
+                ToolDeclarationCache.Add(tool, anthropicTool, custom: false);
+                result.Add(anthropicTool);
+                continue;
+            }
             switch (tool.ReadString("type", path) ?? "function")
             {
                 case "function":
@@ -69,6 +79,21 @@ internal static class ToolDefinitionReader
         }
         return result.Count == 0 ? null : result;
     }
+
+    /// <summary><c>{"name","description","input_schema","cache_control"?}</c>: a declaration, marked when the client marked it.</summary>
+    private static AIFunctionDeclaration ReadAnthropicTool(JsonElement tool, string path)
+    {
+        var name = tool.ReadRequiredString("name", path);
+        var schema = tool.GetProperty("input_schema");
+        JsonSchemaShape.Ensure(schema, path, "input_schema");
+        var declaration = AIFunctionFactory.CreateDeclaration(name, tool.ReadString("description", path), schema.Clone());
+        return ReadCacheControl(tool, path) ? ClientCacheBreakpoints.Mark(declaration) : declaration;
+    }
+
+    /// <summary>
+    /// Whether a block or tool carries <c>cache_control</c> (an object, as Anthropic takes it; absent or null is none).
+    /// </summary>
+    public static bool ReadCacheControl(JsonElement holder, string path) => holder.TryReadObject("cache_control", path, out _);
 
     /// <summary><c>parameters</c>: a JSON schema object the provider clients can carry, or none (no parameters).</summary>
     private static JsonElement ReadParameters(JsonElement definition, string path)
@@ -122,7 +147,10 @@ internal static class ToolDefinitionReader
         return JsonDocument.Parse(buffer.ToArray()).RootElement;
     }
 
-    /// <summary>Reads <c>tool_choice</c>: "auto" | "none" | "required" | a named function in nested or flat form.</summary>
+    /// <summary>
+    /// Reads <c>tool_choice</c>: "auto" | "none" | "required" | a named function in nested or flat form | Anthropic's
+    /// <c>{"type":"auto"|"any"|"none"}</c> and <c>{"type":"tool","name":…}</c>.
+    /// </summary>
     public static ChatToolMode? ReadToolChoice(JsonElement root)
     {
         if (!root.TryGetProperty("tool_choice", out var choice))
@@ -139,6 +167,17 @@ internal static class ToolDefinitionReader
                     _ => ChatToolMode.Auto,
                 };
             case JsonValueKind.Object:
+                switch (choice.ReadString("type", "tool_choice"))
+                {
+                    case "auto":
+                        return ChatToolMode.Auto;
+                    case "any":
+                        return ChatToolMode.RequireAny;
+                    case "none":
+                        return ChatToolMode.None;
+                    case "tool":
+                        return ChatToolMode.RequireSpecific(choice.ReadRequiredString("name", "tool_choice"));
+                }
                 // A named function; other forms (allowed_tools, hosted tools) leave the choice to the model.
                 var (name, param) = choice.TryReadObject("function", "tool_choice", out var function) &&
                     function.ReadString("name", "tool_choice.function") is { } nested

@@ -12,6 +12,9 @@ public static class BenchmarkFixtures
 {
     public const string AgentChatToolsMultiturn = CursorFixtures.AgentChatToolsMultiturn;
 
+    /// <summary>Cursor's Anthropic-shaped agent loop (four tool turns, thinking, images, cache markers).</summary>
+    public const string AnthropicShapedAgentLoop = CursorFixtures.AnthropicShapedAgentLoop;
+
     public static byte[] ReadBytes(string name) => CursorFixtures.ReadBytes(name);
 
     /// <summary>

@@ -26,8 +26,8 @@ public sealed class CursorCheckCommandLineTests
         Assert.Equal(0, exit);
         var lines = _output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal($"Checking {FakeCursorServer.BaseUrl} as Cursor would…", lines[0]);
-        Assert.Equal(7, lines.Count(l => l.StartsWith("[PASS]", StringComparison.Ordinal)));
-        Assert.Equal("Cursor check: 7/7 passed", lines[^1]);
+        Assert.Equal(9, lines.Count(l => l.StartsWith("[PASS]", StringComparison.Ordinal)));
+        Assert.Equal("Cursor check: 9/9 passed", lines[^1]);
         Assert.DoesNotContain(FakeCursorServer.Key, _output.ToString());
     }
 
@@ -37,7 +37,7 @@ public sealed class CursorCheckCommandLineTests
         var exit = await RunAsync("--url", FakeCursorServer.BaseUrl.ToString(), "--key", FakeCursorServer.Key);
 
         Assert.Equal(0, exit);
-        Assert.Contains("Cursor check: 7/7 passed", _output.ToString());
+        Assert.Contains("Cursor check: 9/9 passed", _output.ToString());
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class CursorCheckCommandLineTests
 
         Assert.Equal(1, exit);
         Assert.Contains("[FAIL] Agent tools (local-qwen)", _output.ToString());
-        Assert.Contains("Cursor check: 6/7 passed, 1 failed", _output.ToString());
+        Assert.Contains("Cursor check: 7/9 passed, 2 failed", _output.ToString());
     }
 
     [Fact]

@@ -18,9 +18,10 @@ public sealed class CursorCheckTests
         var report = await RunAsync();
 
         Assert.Equal(["Public URL", "Models and key", "Verify", $"Chat ({FakeCursorServer.Model})", $"Agent tools ({FakeCursorServer.Model})",
-            $"Context window ({FakeCursorServer.Model})", "CORS preflight"], report.Results.Select(r => r.Name));
+            $"Context window ({FakeCursorServer.Model})", $"Agent tools, Claude-style body ({FakeCursorServer.Model})",
+            $"Variant name ({FakeCursorServer.Model}-thinking)", "CORS preflight"], report.Results.Select(r => r.Name));
         Assert.True(report.Results.All(r => r.Outcome == CheckOutcome.Pass), report.ToText());
-        Assert.Equal("7/7 passed", report.Summary);
+        Assert.Equal("9/9 passed", report.Summary);
         Assert.False(report.HasFailures);
     }
 
@@ -54,7 +55,7 @@ public sealed class CursorCheckTests
         Assert.Contains("error 1033", publicUrl.Message);
         Assert.Contains("new hostname on every start", publicUrl.Message);
         Assert.All(report.Results.Skip(1), r => Assert.Equal(CheckOutcome.Skip, r.Outcome));
-        Assert.Equal("0/7 passed, 1 failed, 6 not run", report.Summary); // the expected model's three steps are named, not run
+        Assert.Equal("0/9 passed, 1 failed, 8 not run", report.Summary); // the expected model's steps are named, not run
     }
 
     [Theory]
@@ -226,6 +227,8 @@ public sealed class CursorCheckTests
         { "unknown-model-404", "Verify", "route unknown model names to a default model" },
         { "budget-spent", "Verify", "The key has spent its daily token budget" },
         { "no-responses-shape", $"Agent tools ({FakeCursorServer.Model})", "The server refuses Cursor's agent requests" },
+        { "no-anthropic-shape", $"Agent tools, Claude-style body ({FakeCursorServer.Model})", "The server refuses Cursor's Claude-style requests" },
+        { "no-variant-names", $"Variant name ({FakeCursorServer.Model}-thinking)", $"the name still means {FakeCursorServer.Model}" },
         { "cuts-prompt", $"Context window ({FakeCursorServer.Model})", "read only 2,048 prompt tokens" },
         { "no-done", $"Chat ({FakeCursorServer.Model})", "without 'data: [DONE]'" },
         { "preflight-wants-key", "CORS preflight", "a browser never sends one on a preflight" },
@@ -247,6 +250,8 @@ public sealed class CursorCheckTests
             "unknown-model-404" => s => s.RefusesUnknownModels = true,
             "budget-spent" => s => s.BudgetSpent = true,
             "no-responses-shape" => s => s.ReadsResponsesShape = false,
+            "no-anthropic-shape" => s => s.ReadsAnthropicShape = false,
+            "no-variant-names" => s => s.RefusesVariantNames = true,
             "cuts-prompt" => s => s.TruncatesTo = 2_048,
             "no-done" => s => s.EndsStreamsWithoutDone = true,
             "preflight-wants-key" => s => s.PreflightNeedsKey = true,
@@ -259,6 +264,61 @@ public sealed class CursorCheckTests
 
         Assert.Equal(CheckOutcome.Fail, result.Outcome);
         Assert.Contains(expected, result.Message);
+    }
+
+    [Fact]
+    public async Task TheClaudeStyleTurnGoesToAClaudeNamedModelWhenThereIsOne()
+    {
+        _server.Models = [FakeCursorServer.Model, "anthropic-claude-sonnet-4-5"];
+
+        var report = await RunAsync(expected: _server.Models);
+
+        Assert.Equal(CheckOutcome.Pass, Step(report, "Agent tools, Claude-style body (anthropic-claude-sonnet-4-5)").Outcome);
+        var claudeStyle = _server.Requests.Single(r => r.Body?["system"] is not null).Body!;
+        Assert.Equal("anthropic-claude-sonnet-4-5", (string?)claudeStyle["model"]);
+        Assert.Equal("input_schema", claudeStyle["tools"]![0]!.AsObject().Select(p => p.Key).Single(k => k == "input_schema"));
+        Assert.Equal("tool_result", (string?)claudeStyle["messages"]![2]!["content"]![0]!["type"]);
+    }
+
+    [Fact]
+    public async Task AThinkingAliasGetsARequestWithoutAnEffortAndItsStreamOpeningIsTimed()
+    {
+        using var http = _server.CreateClient();
+        var options = Options(FakeCursorServer.BaseUrl, FakeCursorServer.Key, [FakeCursorServer.Model]);
+
+        var report = await new CursorCheck(http, new CursorCheckOptions
+        {
+            BaseUrl = options.BaseUrl, ApiKey = options.ApiKey, ExpectedModels = options.ExpectedModels, ThinkingModels = [FakeCursorServer.Model],
+        }, _server.Clock).RunAsync();
+
+        var thinking = Step(report, $"Thinking ({FakeCursorServer.Model})");
+        Assert.Equal(CheckOutcome.Pass, thinking.Outcome);
+        Assert.Contains("the stream opened after", thinking.Message, StringComparison.Ordinal);
+        var sent = _server.Requests.Last(r => r.Body?["max_tokens"] is { } max && (int)max == 1_024).Body!;
+        Assert.False(sent.ContainsKey("reasoning") || sent.ContainsKey("reasoning_effort")); // no effort, as Cursor mostly sends
+        Assert.Equal("10/10 passed", report.Summary);
+    }
+
+    [Fact]
+    public async Task AThinkingAliasWhoseStreamOpensLateIsAWarning()
+    {
+        using var http = _server.CreateClient();
+        // The other streamed steps answer at once; the thinking one (the last streamed request) holds its headers for 30 s.
+        for (var i = 0; i < 5; i++) // Verify, Chat, Agent tools, Claude-style, Variant name
+        {
+            _server.FirstTokenDelays.Enqueue(TimeSpan.Zero);
+        }
+        _server.FirstTokenDelays.Enqueue(TimeSpan.FromSeconds(30));
+
+        var report = await new CursorCheck(http, new CursorCheckOptions
+        {
+            BaseUrl = FakeCursorServer.BaseUrl, ApiKey = FakeCursorServer.Key, ExpectedModels = [FakeCursorServer.Model], ThinkingModels = [FakeCursorServer.Model],
+            ContextProbeTokens = 0,
+        }, _server.Clock).RunAsync();
+
+        var thinking = Step(report, $"Thinking ({FakeCursorServer.Model})");
+        Assert.Equal(CheckOutcome.Warn, thinking.Outcome);
+        Assert.Contains("Cursor shows a hang until then", thinking.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class CursorCheckToolTests(InstalledTool tool) : IClassFixture<Ins
         Assert.Contains("[PASS] Verify (", output);
         Assert.Contains($"[PASS] Agent tools ({FakeCursorServer.Model}) (", output);
         Assert.Contains("[WARN] Public URL (", output); // loopback answers, but Cursor's servers cannot call it
-        Assert.Contains("Cursor check: 6/7 passed, 1 warning", output);
+        Assert.Contains("Cursor check: 8/9 passed, 1 warning", output);
         Assert.DoesNotContain(FakeCursorServer.Key, output);
         Assert.All(server.Fake.Requests, r => Assert.Equal(["1"], r.Headers.GetValues("x-cursoraspire-check")));
     }

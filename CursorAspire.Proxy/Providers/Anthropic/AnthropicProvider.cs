@@ -17,7 +17,8 @@ public sealed class AnthropicProvider : IUpstreamProvider
     /// <summary>The <c>max_tokens</c> sent when neither the request nor <see cref="ProviderOptions.MaxOutputTokens"/> sets one.</summary>
     public const int DefaultMaxOutputTokens = 8_192;
 
-    private readonly AnthropicReasoningDialect _dialect = new();
+    private readonly AnthropicReasoningDialect _dialect = new(adaptive: false);
+    private readonly AnthropicReasoningDialect _adaptiveDialect = new(adaptive: true);
 
     public ProviderKind Kind => ProviderKind.Anthropic;
 
@@ -37,12 +38,20 @@ public sealed class AnthropicProvider : IUpstreamProvider
             // The SDK's exceptions drop the response headers; this keeps Retry-After and Anthropic's own message.
             Handlers = [new UpstreamErrorBodyHandler()],
         };
-        // Extended thinking (an explicit budget) is the shape every thinking model accepts; it is only sent when the
-        // alias opts in (AnthropicCompatibilityChatClient clears Reasoning otherwise).
-        return client.AsIChatClient(route.UpstreamModel, provider.MaxOutputTokens ?? DefaultMaxOutputTokens, AnthropicThinkingMode.Extended);
+        // The compatibility stage always sets max_tokens and leaves Reasoning only where thinking is wanted; the mode is
+        // the one the model takes (AnthropicModels).
+        return client.AsIChatClient(route.UpstreamModel, DefaultMaxTokens(route),
+            AnthropicModels.ThinksAdaptively(route.UpstreamModel) ? AnthropicThinkingMode.Adaptive : AnthropicThinkingMode.Extended);
     }
 
-    public IReasoningDialect ReasoningDialect(ModelRoute route) => _dialect;
+    public IReasoningDialect ReasoningDialect(ModelRoute route) => AnthropicModels.ThinksAdaptively(route.UpstreamModel) ? _adaptiveDialect : _dialect;
+
+    /// <summary>
+    /// The <c>max_tokens</c> of a request that sets none: <see cref="ProviderOptions.MaxOutputTokens"/>, else
+    /// <see cref="DefaultMaxOutputTokens"/>, raised to the route's output room (<see cref="ModelRoute.MinOutputTokens"/>).
+    /// </summary>
+    internal static int DefaultMaxTokens(ModelRoute route) =>
+        Math.Max(route.Provider.MaxOutputTokens ?? DefaultMaxOutputTokens, route.MinOutputTokens ?? 0);
 
     public IChatClient AddCompatibility(IChatClient inner, ModelRoute route) => new AnthropicCompatibilityChatClient(inner, route);
 }

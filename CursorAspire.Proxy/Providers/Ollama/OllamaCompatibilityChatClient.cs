@@ -18,10 +18,12 @@ namespace CursorAspire.Proxy.Providers.Ollama;
 /// <item>Sets <c>num_ctx</c> per request (<see cref="ContextWindowPlanner"/>) and <c>keep_alive</c>, so Cursor's
 /// large prompts are not silently truncated and the repeated prefix stays loaded, and <c>num_predict</c> (the request's
 /// <c>max_tokens</c>, else the planned answer room), so a looping local model stops.</item>
-/// <item>Sends tool results as the plain text Cursor gave: OllamaSharp would wrap them as <c>{"CallId":…,"Result":…}</c>.</item>
+/// <item>Sends tool results as the plain text Cursor gave: OllamaSharp would wrap them as <c>{"CallId":…,"Result":…}</c>.
+/// The images of an Anthropic-shaped <c>tool_result</c> follow the results in a user message (<see cref="ToolResultContents"/>).</item>
 /// <item>Drops the tools when the client said <c>tool_choice:"none"</c> (Ollama has no tool_choice), else sends them in
 /// one order (<see cref="ToolOrder"/>), which with OllamaSharp's fixed serialization keeps a conversation's prefix the same bytes.</item>
-/// <item>Passes reasoning effort, when routing left one (<see cref="ModelRoute.ApplyTo"/>), as Ollama's <c>think</c>.</item>
+/// <item>Passes reasoning effort, when routing left one (<see cref="ModelRoute.ApplyTo"/>), as Ollama's <c>think</c>: a level
+/// for gpt-oss, on or off for the other thinking models.</item>
 /// </list>
 /// The model's context length comes from configuration, else from Ollama's <c>/api/show</c> (<see cref="OllamaContextLengths"/>).
 /// </remarks>
@@ -66,39 +68,25 @@ public sealed class OllamaCompatibilityChatClient(
         adaptedOptions.AdditionalProperties ??= [];
         adaptedOptions.AdditionalProperties[OllamaOption.NumCtx.Name] = numCtx;
         adaptedOptions.Tools = adaptedOptions.ToolMode is NoneChatToolMode ? null : ToolOrder.ByName(adaptedOptions.Tools);
-        var think = adaptedOptions.Reasoning?.Effort is { } effort ? ToThink(effort) : null;
+        var think = adaptedOptions.Reasoning?.Effort is { } effort ? ToThink(effort, model) : null;
         adaptedOptions.Reasoning = null;
         var keepAlive = route.Provider.KeepAlive;
         adaptedOptions.RawRepresentationFactory = _ => new OllamaChatRequest { KeepAlive = keepAlive, Think = think };
 
-        return (list.Select(ToolResultsAsText).ToList(), adaptedOptions);
+        // Tool results as the plain text Cursor gave (OllamaSharp would wrap them), images after them.
+        return ([.. ToolResultContents.Flatten([.. list], result => new TextContent(ToolResultContents.Text(result)))], adaptedOptions);
     }
 
-    private static OllamaSharp.Models.Chat.ThinkValue? ToThink(ReasoningEffort effort) => effort switch
+    /// <summary>
+    /// Ollama's <c>think</c>: levels (<c>low</c>, <c>medium</c>, <c>high</c>) only for the models that take them (gpt-oss),
+    /// <c>true</c> for every other thinking model (Qwen3, DeepSeek-R1), <c>false</c> for no thinking.
+    /// </summary>
+    private static OllamaSharp.Models.Chat.ThinkValue? ToThink(ReasoningEffort effort, string model) => effort switch
     {
         ReasoningEffort.None => new OllamaSharp.Models.Chat.ThinkValue(false),
+        _ when !model.StartsWith("gpt-oss", StringComparison.OrdinalIgnoreCase) => new OllamaSharp.Models.Chat.ThinkValue(true),
         ReasoningEffort.Low => OllamaSharp.Models.Chat.ThinkValue.Low,
         ReasoningEffort.Medium => OllamaSharp.Models.Chat.ThinkValue.Medium,
         _ => OllamaSharp.Models.Chat.ThinkValue.High,
-    };
-
-    private static ChatMessage ToolResultsAsText(ChatMessage message)
-    {
-        if (message.Role != ChatRole.Tool || !message.Contents.Any(c => c is FunctionResultContent))
-        {
-            return message;
-        }
-        var contents = message.Contents
-            .Select(c => c is FunctionResultContent result ? new TextContent(ResultText(result)) : c)
-            .ToList();
-        return new ChatMessage(ChatRole.Tool, contents) { AuthorName = message.AuthorName };
-    }
-
-    private static string ResultText(FunctionResultContent result) => result.Result switch
-    {
-        null => string.Empty,
-        string text => text,
-        JsonElement { ValueKind: JsonValueKind.String } element => element.GetString()!,
-        var other => JsonSerializer.Serialize(other, AIJsonUtilities.DefaultOptions),
     };
 }

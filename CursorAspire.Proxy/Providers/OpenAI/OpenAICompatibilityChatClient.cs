@@ -20,13 +20,21 @@ namespace CursorAspire.Proxy.Providers.OpenAI;
 /// that refuses fields it does not know.</item>
 /// <item>Reports DeepSeek's <c>prompt_cache_hit_tokens</c> as cached input tokens, as OpenAI's <c>cached_tokens</c>
 /// already are.</item>
+/// <item>MiniMax-M (<see cref="OpenAIThinkingFamily.MiniMax"/>) writes its reasoning inside <c>&lt;think&gt;</c> at the
+/// start of the content: it is read out as reasoning (<see cref="InlineThinkSplitter"/>), and reasoning given back goes
+/// into the content again, in that form, instead of <c>reasoning_content</c>.</item>
+/// <item>An Anthropic-shaped <c>tool_result</c> of text and images goes as its text, the images in a user message after the
+/// turn's results (<see cref="ToolResultContents"/>): a tool message takes no image.</item>
 /// </list>
 /// </remarks>
 #pragma warning disable SCME0001 // JsonPatch on SDK models: the supported way to read and write a vendor field.
 /// <param name="inner">M.E.AI's OpenAI chat client.</param>
 /// <param name="sendPromptCacheKey">Whether to send <c>prompt_cache_key</c> (the alias's <c>PromptCaching</c>, default on).</param>
-public sealed class OpenAICompatibilityChatClient(IChatClient inner, bool sendPromptCacheKey = true) : DelegatingChatClient(inner)
+/// <param name="family">The route's thinking vendor: MiniMax's reasoning travels inside the content.</param>
+public sealed class OpenAICompatibilityChatClient(IChatClient inner, bool sendPromptCacheKey = true, OpenAIThinkingFamily family = OpenAIThinkingFamily.Other) : DelegatingChatClient(inner)
 {
+    private readonly bool _inlineThinking = family == OpenAIThinkingFamily.MiniMax;
+
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var response = await base.GetResponseAsync(Adapt(messages), Adapt(options), cancellationToken).ConfigureAwait(false);
@@ -34,12 +42,21 @@ public sealed class OpenAICompatibilityChatClient(IChatClient inner, bool sendPr
         {
             AddDeepSeekCacheHits(usage, raw);
         }
+        if (_inlineThinking)
+        {
+            foreach (var message in response.Messages)
+            {
+                message.Contents = SplitThinking(message.Contents);
+            }
+        }
         return response;
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var splitter = _inlineThinking ? new InlineThinkSplitter() : null;
+        ChatResponseUpdate? last = null;
         await foreach (var update in base.GetStreamingResponseAsync(Adapt(messages), Adapt(options), cancellationToken).ConfigureAwait(false))
         {
             if (update.RawRepresentation is OpenAIChat.StreamingChatCompletionUpdate { Usage: { } raw })
@@ -49,8 +66,50 @@ public sealed class OpenAICompatibilityChatClient(IChatClient inner, bool sendPr
                     AddDeepSeekCacheHits(usage.Details, raw);
                 }
             }
+            if (splitter is not null)
+            {
+                update.Contents = SplitThinking(update.Contents, splitter);
+                last = update;
+            }
             yield return update;
         }
+        if (splitter is not null && last is not null)
+        {
+            var rest = new List<AIContent>();
+            splitter.Flush(rest);
+            if (rest.Count > 0)
+            {
+                yield return new ChatResponseUpdate(ChatRole.Assistant, rest) { ResponseId = last.ResponseId, MessageId = last.MessageId, ModelId = last.ModelId };
+            }
+        }
+    }
+
+    /// <summary>The contents with each text split into reasoning and text (one answer's pieces through one splitter).</summary>
+    private static IList<AIContent> SplitThinking(IList<AIContent> contents, InlineThinkSplitter? splitter = null)
+    {
+        if (!contents.Any(c => c is TextContent))
+        {
+            return contents;
+        }
+        var whole = splitter is null;
+        splitter ??= new InlineThinkSplitter();
+        var split = new List<AIContent>(contents.Count + 1);
+        foreach (var content in contents)
+        {
+            if (content is TextContent text)
+            {
+                splitter.Split(text.Text, split);
+            }
+            else
+            {
+                split.Add(content);
+            }
+        }
+        if (whole)
+        {
+            splitter.Flush(split);
+        }
+        return split;
     }
 
     private ChatOptions? Adapt(ChatOptions? options)
@@ -78,14 +137,26 @@ public sealed class OpenAICompatibilityChatClient(IChatClient inner, bool sendPr
         }
     }
 
-    private static IEnumerable<ChatMessage> Adapt(IEnumerable<ChatMessage> messages)
+    private IEnumerable<ChatMessage> Adapt(IEnumerable<ChatMessage> messages)
     {
-        foreach (var message in messages)
+        var list = ToolResultContents.Flatten(messages as IList<ChatMessage> ?? [.. messages],
+            result => new FunctionResultContent(result.CallId, ToolResultContents.Text(result)), onlyBlocks: true);
+        foreach (var message in list)
         {
-            yield return message.Role == ChatRole.Assistant && message.Contents.Any(c => c is TextReasoningContent)
-                ? WithReasoningContent(message)
-                : message;
+            yield return message.Role != ChatRole.Assistant || !message.Contents.Any(c => c is TextReasoningContent) ? message
+                : _inlineThinking ? WithInlineThinking(message)
+                : WithReasoningContent(message);
         }
+    }
+
+    /// <summary>MiniMax: the reasoning back inside the content, in the form the model wrote it.</summary>
+    private static ChatMessage WithInlineThinking(ChatMessage message)
+    {
+        var reasoning = string.Concat(message.Contents.OfType<TextReasoningContent>().Select(r => r.Text));
+        var text = string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text));
+        List<AIContent> contents = reasoning.Length > 0 ? [new TextContent(InlineThinkSplitter.Wrap(reasoning, text))] : text.Length > 0 ? [new TextContent(text)] : [];
+        contents.AddRange(message.Contents.Where(c => c is not (TextContent or TextReasoningContent)));
+        return new ChatMessage(ChatRole.Assistant, contents) { AuthorName = message.AuthorName };
     }
 
     private static ChatMessage WithReasoningContent(ChatMessage message)

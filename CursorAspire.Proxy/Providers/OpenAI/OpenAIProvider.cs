@@ -13,6 +13,9 @@ public sealed class OpenAIProvider : IUpstreamProvider
     public static readonly Uri DefaultEndpoint = new("https://api.openai.com/v1");
 
     private readonly OpenAIReasoningDialect _dialect = new();
+    private readonly KimiReasoningDialect _kimi = new();
+    private readonly GlmReasoningDialect _glm = new();
+    private readonly MiniMaxReasoningDialect _miniMax = new();
 
     public ProviderKind Kind => ProviderKind.OpenAI;
 
@@ -33,8 +36,15 @@ public sealed class OpenAIProvider : IUpstreamProvider
         return new OpenAIClient(credential, options).GetChatClient(route.UpstreamModel).AsIChatClient();
     }
 
-    public IReasoningDialect ReasoningDialect(ModelRoute route) => _dialect;
+    /// <summary>By the model's family (<see cref="OpenAIThinkingFamilies"/>): Kimi K2, GLM and MiniMax-M each take reasoning back their own way.</summary>
+    public IReasoningDialect ReasoningDialect(ModelRoute route) => OpenAIThinkingFamilies.Of(route.UpstreamModel) switch
+    {
+        OpenAIThinkingFamily.Kimi => _kimi,
+        OpenAIThinkingFamily.Glm => _glm,
+        OpenAIThinkingFamily.MiniMax => _miniMax,
+        _ => _dialect,
+    };
 
     public IChatClient AddCompatibility(IChatClient inner, ModelRoute route) =>
-        new OpenAICompatibilityChatClient(inner, sendPromptCacheKey: route.Model?.PromptCaching ?? true);
+        new OpenAICompatibilityChatClient(inner, sendPromptCacheKey: route.Model?.PromptCaching ?? true, OpenAIThinkingFamilies.Of(route.UpstreamModel));
 }

@@ -81,6 +81,9 @@ public sealed class ChatCompletionChunkWriter : IChatStreamWriter
     /// <summary>Chat Completions has no opening event: the first delta carries the role.</summary>
     public bool WriteStart(IBufferWriter<byte> output) => false;
 
+    /// <summary>The role chunk (<c>{"role":"assistant","content":""}</c>, as OpenAI opens its streams) while the model has written nothing yet.</summary>
+    public bool WriteWaiting(IBufferWriter<byte> output) => EnsureRoleSent(output);
+
     /// <summary>Writes the events for one update. Returns whether anything was written (and so should be flushed).</summary>
     public bool WriteUpdate(ChatResponseUpdate update, IBufferWriter<byte> output)
     {
@@ -135,7 +138,7 @@ public sealed class ChatCompletionChunkWriter : IChatStreamWriter
     public void WriteFailed(string message, IBufferWriter<byte> output)
     {
         CloseThink(output);
-        var prefix = _roleSent ? "\n\n" : string.Empty;
+        var prefix = _outputChars > 0 ? "\n\n" : string.Empty; // after what the model wrote, not after an opening role chunk
         WriteTextDelta("content", $"{prefix}[CursorAspire] {message}", output);
         WriteFinish("stop", output);
         WriteUsageChunk(_usage, output);
@@ -224,14 +227,16 @@ public sealed class ChatCompletionChunkWriter : IChatStreamWriter
         EndDelta(output);
     }
 
-    private void EnsureRoleSent(IBufferWriter<byte> output)
+    private bool EnsureRoleSent(IBufferWriter<byte> output)
     {
-        if (!_roleSent)
+        if (_roleSent)
         {
-            BeginDelta(output);
-            _json.WriteString("content", string.Empty);
-            EndDelta(output);
+            return false;
         }
+        BeginDelta(output);
+        _json.WriteString("content", string.Empty);
+        EndDelta(output);
+        return true;
     }
 
     private void BeginDelta(IBufferWriter<byte> output)

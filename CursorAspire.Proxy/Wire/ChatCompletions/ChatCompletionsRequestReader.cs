@@ -47,7 +47,7 @@ public static class ChatCompletionsRequestReader
         };
     }
 
-    private static ChatMessage ReadMessage(JsonElement message, int index, HashSet<string> customToolNames)
+    internal static ChatMessage ReadMessage(JsonElement message, int index, HashSet<string> customToolNames)
     {
         var path = $"messages[{index}]";
         if (message.ValueKind != JsonValueKind.Object)

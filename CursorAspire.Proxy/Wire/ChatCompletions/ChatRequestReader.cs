@@ -1,3 +1,4 @@
+using CursorAspire.Proxy.Wire.Anthropic;
 using CursorAspire.Proxy.Wire.Json;
 using CursorAspire.Proxy.Wire.Responses;
 
@@ -5,10 +6,11 @@ namespace CursorAspire.Proxy.Wire.ChatCompletions;
 
 /// <summary>
 /// Entry of the wire-in stage for <c>…/chat/completions</c>: decides the body shape by the body itself
-/// (<c>messages</c> → Chat Completions, <c>input</c> → Responses-shaped, as Cursor's agent mode sends) and reads it.
+/// (<c>messages</c> → Chat Completions, or Anthropic-shaped when <see cref="AnthropicShape"/> sees its signs, as Cursor
+/// sends for Claude model names; <c>input</c> → Responses-shaped, as Cursor's agent mode sends) and reads it.
 /// </summary>
 /// <remarks>
-/// Each dialect's reader lives in its protocol's folder (<c>Wire/ChatCompletions/</c>, <c>Wire/Responses/</c>) and
+/// Each dialect's reader lives in its protocol's folder (<c>Wire/ChatCompletions/</c>, <c>Wire/Anthropic/</c>, <c>Wire/Responses/</c>) and
 /// ends in the same <see cref="ParsedChatRequest"/>; another dialect is a folder of its own (its reader and its
 /// <see cref="RequestShape"/>) and one more branch here.
 /// </remarks>
@@ -20,7 +22,7 @@ public static class ChatRequestReader
         JsonTextValidator.EnsureValidText(root);
         if (root.TryGetProperty("messages", out _))
         {
-            return ChatCompletionsRequestReader.ReadValidated(root);
+            return AnthropicShape.Is(root) ? AnthropicRequestReader.ReadValidated(root) : ChatCompletionsRequestReader.ReadValidated(root);
         }
         if (root.TryGetProperty("input", out _))
         {

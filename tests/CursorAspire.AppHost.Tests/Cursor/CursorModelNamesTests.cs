@@ -22,8 +22,15 @@ public sealed class CursorModelNamesTests
     [InlineData("local-qwen2.5-coder-7b")]
     [InlineData("openai-gpt-4.1")]
     [InlineData("my-model")]
+    [InlineData("anthropic-claude-sonnet-4-5")] // Cursor sends an Anthropic-shaped body for it, which the proxy reads
+    [InlineData("my-claude")]
+    [InlineData("ant-thinking")]
     public void OurNamesDoNotConflict(string alias) =>
         Assert.Null(CursorModelNames.FindConflict(alias));
+
+    [Fact]
+    public void CursorsVariantSuffixesAreTheNineItAppends() =>
+        Assert.Equal(["-thinking", "-minimal", "-low", "-medium", "-high", "-xhigh", "-fast", "-max", "-auto"], CursorModelNames.VariantSuffixes);
 
     [Fact]
     public void ProviderSwitchingPrefixesSaySo() =>

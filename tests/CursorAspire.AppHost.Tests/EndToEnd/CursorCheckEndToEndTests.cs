@@ -44,24 +44,24 @@ public sealed class CursorCheckEndToEndTests
         // By itself, once the tunnel turned healthy: on the proxy's row, in its log step by step, and once in the console.
         await proxyStates.WaitUntilAsync(s => Property(s, CursorCheckPublisher.SummaryProperty) is { } v && v != "running…", ct);
         var log = await ProxyLogAsync(app);
-        Assert.True(Property(proxyStates, CursorCheckPublisher.SummaryProperty) == "7/7 passed",
+        Assert.True(Property(proxyStates, CursorCheckPublisher.SummaryProperty) == "9/9 passed",
             $"The automatic check did not pass:\n{string.Join('\n', log.Where(l => l.Contains("Cursor check", StringComparison.Ordinal)))}");
         Assert.Equal("none", Property(proxyStates, CursorCheckPublisher.ProblemsProperty));
-        foreach (var step in new[] { "Public URL", "Models and key", "Verify", $"Chat ({Alias})", $"Agent tools ({Alias})", $"Context window ({Alias})", "CORS preflight" })
+        foreach (var step in new[] { "Public URL", "Models and key", "Verify", $"Chat ({Alias})", $"Agent tools ({Alias})", $"Context window ({Alias})", $"Agent tools, Claude-style body ({Alias})", $"Variant name ({Alias}-thinking)", "CORS preflight" })
         {
             Assert.Contains(log, l => l.Contains($"Cursor check: [PASS] {step} (", StringComparison.Ordinal));
         }
 
-        Assert.Contains(log, l => l.Contains("Cursor check: 7/7 passed", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.Contains("Cursor check: 9/9 passed", StringComparison.Ordinal));
         Assert.DoesNotContain(log, l => l.Contains(ApiKey, StringComparison.Ordinal));
         var report = Assert.Single(console.Messages(ConsoleCategory));
-        Assert.Matches(@"^Cursor check of https://[a-z-]+\.trycloudflare\.com/v1: 7/7 passed", report);
+        Assert.Matches(@"^Cursor check of https://[a-z-]+\.trycloudflare\.com/v1: 9/9 passed", report);
 
         // On demand: the dashboard command.
         var commands = app.Services.GetRequiredService<ResourceCommandService>();
         var onDemand = await commands.ExecuteCommandAsync("proxy", CursorCheckBuilderExtensions.CommandName, ct);
         Assert.True(onDemand.Success, onDemand.Message);
-        Assert.Equal("Cursor check: 7/7 passed", onDemand.Message);
+        Assert.Equal("Cursor check: 9/9 passed", onDemand.Message);
 
         // A wrong key, through the same public URL: refused, and said so.
         var publicUrl = new Uri(Property(proxyStates, "cursor.baseUrl")!);
@@ -94,11 +94,11 @@ public sealed class CursorCheckEndToEndTests
         var result = await app.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync("proxy", CursorCheckBuilderExtensions.CommandName, ct);
 
         Assert.False(result.Success);
-        Assert.Equal("Cursor check: 0/7 passed, 1 failed, 6 not run", result.Message);
+        Assert.Equal("Cursor check: 0/9 passed, 1 failed, 8 not run", result.Message);
         var log = string.Join('\n', await ProxyLogAsync(app));
         Assert.Contains("Cursor check: [FAIL] Public URL", log, StringComparison.Ordinal);
         Assert.Contains("Cloudflare has no tunnel connected for this hostname (HTTP 530, Cloudflare error 1033)", log, StringComparison.Ordinal);
-        Assert.Equal("0/7 passed, 1 failed, 6 not run", Property(proxyStates, CursorCheckPublisher.SummaryProperty));
+        Assert.Equal("0/9 passed, 1 failed, 8 not run", Property(proxyStates, CursorCheckPublisher.SummaryProperty));
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class CursorCheckEndToEndTests
 
         await proxyStates.WaitUntilAsync(s => Property(s, CursorCheckPublisher.SummaryProperty) is { } v && v != "running…", ct);
         var log = string.Join('\n', await ProxyLogAsync(app));
-        Assert.True(Property(proxyStates, CursorCheckPublisher.SummaryProperty) == "5/10 passed, 1 warning, 4 failed", log);
+        Assert.True(Property(proxyStates, CursorCheckPublisher.SummaryProperty) == "6/12 passed, 1 warning, 5 failed", log);
         Assert.Contains($"Cursor check: [PASS] Public URL (", log, StringComparison.Ordinal);
         Assert.Contains($"Cursor check: [WARN] Chat ({Alias})", log, StringComparison.Ordinal);
         Assert.Contains("The first token took", log, StringComparison.Ordinal);
@@ -145,8 +145,10 @@ public sealed class CursorCheckEndToEndTests
         Assert.Contains("Cursor check: [FAIL] Chat (openai-gpt-4.1)", log, StringComparison.Ordinal);
         Assert.Contains("The proxy cannot reach the model's server", log, StringComparison.Ordinal);
         Assert.Contains("Cursor check: [PASS] Context window (openai-gpt-4.1) (", log, StringComparison.Ordinal); // remote: not probed
+        Assert.Contains($"Cursor check: [FAIL] Agent tools, Claude-style body ({Alias})", log, StringComparison.Ordinal); // it calls no tools in any dialect
+        Assert.Contains($"Cursor check: [PASS] Variant name ({Alias}-thinking)", log, StringComparison.Ordinal);
         var problems = Property(proxyStates, CursorCheckPublisher.ProblemsProperty)!;
-        Assert.Equal(5, problems.Split('\n').Length);
+        Assert.Equal(6, problems.Split('\n').Length);
     }
 
     private static async Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(int edgePort, CapturedConsole console, string? reply, CancellationToken ct)

@@ -39,6 +39,12 @@ internal sealed class FakeCursorServer : HttpMessageHandler
 
     public bool ReadsResponsesShape { get; set; } = true;
 
+    /// <summary>Refuses Cursor's Anthropic-shaped bodies the way other gateways do (an upstream's "Unknown name input_schema").</summary>
+    public bool ReadsAnthropicShape { get; set; } = true;
+
+    /// <summary>Answers a name with one of Cursor's variant suffixes with the upstream's 400, as other gateways do.</summary>
+    public bool RefusesVariantNames { get; set; }
+
     /// <summary>Unknown model names get 404 rather than the default model.</summary>
     public bool RefusesUnknownModels { get; set; }
 
@@ -142,6 +148,17 @@ internal sealed class FakeCursorServer : HttpMessageHandler
             return Error(400, "'messages' is a required property.", null);
         }
 
+        var anthropicShaped = body["system"] is not null;
+        if (anthropicShaped && !ReadsAnthropicShape)
+        {
+            return Error(400, "Invalid JSON payload received. Unknown name \"input_schema\" at 'request.tools[0].function_declarations[0]': Cannot find field.", null);
+        }
+
+        if (RefusesVariantNames && CursorAspire.Contracts.CursorModelNames.VariantSuffixes.Any(s => model.EndsWith(s, StringComparison.Ordinal)))
+        {
+            return Error(400, $"The model `{model}` does not exist or you do not have access to it.", "model_not_found");
+        }
+
         if (UpstreamDown)
         {
             return Error(502, "Cannot reach provider 'ollama' (Connection refused (127.0.0.1:11434)). Check that it is running and that Proxy:Providers:ollama:Endpoint is right.", "upstream_unreachable");
@@ -171,7 +188,7 @@ internal sealed class FakeCursorServer : HttpMessageHandler
         }
 
         var chunks = new List<JsonObject>();
-        if (body["input"] is not null && CallsTools)
+        if ((body["input"] is not null || anthropicShaped) && CallsTools)
         {
             chunks.Add(Delta(new JsonObject { ["role"] = "assistant", ["tool_calls"] = new JsonArray(new JsonObject
             {

@@ -89,6 +89,23 @@ public sealed class PromptCompactorTests
     }
 
     [Fact]
+    public void AToolResultWithAnImageBecomesAMarkerThatSaysSo()
+    {
+        // An Anthropic-shaped tool_result: text and a screenshot.
+        var messages = AgentConversation.WithTurns(30);
+        messages[3] = new ChatMessage(ChatRole.Tool, [new FunctionResultContent("call_0", new List<AIContent>
+        {
+            new TextContent(new string('t', 1_000)),
+            new DataContent(new byte[] { 0x89, 0x50, 0x4e, 0x47 }, "image/png"),
+        })]);
+
+        var prompt = PromptCompactor.Compact(messages, null, Window, null)!;
+
+        var result = Assert.IsType<FunctionResultContent>(Assert.Single(prompt.Messages[3].Contents));
+        Assert.Equal(ElisionMarkers.Prefix + "the read_file result, 1,000 characters and an image (about 1,250 tokens); call the tool again if it is needed]", result.Result);
+    }
+
+    [Fact]
     public void ConsecutiveTurnsKeepTheBoundaryAndItsBytesUntilAStepIsNeededAndItNeverMovesBack()
     {
         var boundaries = new List<int>();

@@ -81,7 +81,8 @@ public class UpstreamFailureTests
     {
         await using var ollama = await OllamaStandIn.StartAsync();
         await using var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(ollama.BaseUri)
-            .With("Proxy:UpstreamFirstByteTimeout", "00:00:01"));
+            .With("Proxy:UpstreamFirstByteTimeout", "00:00:01")
+            .With("Proxy:StreamOpenAfter", "00:00:30")); // the stream does not open before the deadline passes
         ollama.Enqueue(new StandInReply { DelayBeforeFirstByte = TimeSpan.FromSeconds(20), TextChunks = ["late"] });
 
         var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple());
@@ -90,6 +91,25 @@ public class UpstreamFailureTests
         Assert.Equal("upstream_timeout", (string?)ChatRequests.AssertOpenAIError(body)["code"]);
         var upstreamCall = ollama.ChatRequests.Single();
         await upstreamCall.Aborted.WaitAsync(AbortSeen); // and the upstream call was abandoned, not left running
+    }
+
+    [Fact]
+    public async Task ASilentUpstreamAfterTheStreamOpenedEndsItWithTheTimeoutAsText()
+    {
+        await using var ollama = await OllamaStandIn.StartAsync();
+        await using var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(ollama.BaseUri)
+            .With("Proxy:UpstreamFirstByteTimeout", "00:00:01")
+            .With("Proxy:StreamOpenAfter", "00:00:00"));
+        ollama.Enqueue(new StandInReply { DelayBeforeFirstByte = TimeSpan.FromSeconds(20), TextChunks = ["late"] });
+
+        var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple());
+
+        // The stream opened (status, headers, role chunk) before the model said anything; the user reads what went wrong.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var summary = SseChunks.AssertContract(body, "local");
+        Assert.Contains("sent nothing for model 'qwen2.5-coder:7b' within 00:00:01", summary.Content, StringComparison.Ordinal);
+        Assert.Equal("stop", summary.FinishReason);
+        await ollama.ChatRequests.Single().Aborted.WaitAsync(AbortSeen);
     }
 
     [Theory]

@@ -47,6 +47,8 @@ public sealed class TokenEstimatorTests
                 TextContent t => t.Text.Length,
                 TextReasoningContent r => r.Text.Length,
                 FunctionCallContent c => c.Name.Length + (c.Arguments ?? new Dictionary<string, object?>()).Sum(a => a.Key.Length + (a.Value?.ToString()?.Length ?? 4) + 4),
+                // An Anthropic-shaped result with a screenshot: its text, and an image as images count.
+                FunctionResultContent { Result: IList<AIContent> parts } => parts.Sum(p => p is TextContent t ? t.Text.Length : 4_000),
                 FunctionResultContent r => r.Result?.ToString()?.Length ?? 0,
                 DataContent or UriContent => 4_000,
                 _ => 0,

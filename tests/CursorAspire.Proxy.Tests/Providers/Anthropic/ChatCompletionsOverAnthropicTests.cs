@@ -97,7 +97,7 @@ public class ChatCompletionsOverAnthropicTests
         Assert.False(string.IsNullOrWhiteSpace(sent.Headers["anthropic-version"]));
         Assert.Equal("claude-sonnet-4-5", sent.Model);
         var request = sent.JsonElement!.Value;
-        Assert.Equal(8192, request.GetProperty("max_tokens").GetInt32()); // the provider default: Cursor sent none
+        Assert.Equal(16384, request.GetProperty("max_tokens").GetInt32()); // the provider default (8,192) raised to the Anthropic output room
 
         // The system prompt goes to the system parameter, byte-exact; no system turn among the messages.
         var wireSystem = wire.GetProperty("messages").EnumerateArray().Where(m => m.GetProperty("role").GetString() == "system")
@@ -173,7 +173,8 @@ public class ChatCompletionsOverAnthropicTests
     {
         await using var anthropic = await AnthropicStandIn.StartAsync();
         await using var proxy = await ProxyHost.StartAsync(ProxyHost.AnthropicConfig(anthropic.BaseUri)
-            .With("Proxy:Providers:anthropic:MaxOutputTokens", "2000"));
+            .With("Proxy:Providers:anthropic:MaxOutputTokens", "2000")
+            .With("Proxy:Models:anthropic-sonnet:MinOutputTokens", "100"));
         var withMax = JsonNode.Parse(ChatRequests.Simple(Model))!.AsObject();
         withMax["max_tokens"] = 321;
 
@@ -237,7 +238,7 @@ public class ChatCompletionsOverAnthropicTests
         var sent = anthropic.ChatRequests.Single();
         Assert.Equal("claude-sonnet-4-5", sent.Model); // the unknown name went to the default model
         Assert.False(sent.Json!.AsObject().ContainsKey("stream") && (bool)sent.Json!["stream"]!);
-        Assert.Equal(10, (int)sent.Json!["max_tokens"]!); // the request's own max_tokens
+        Assert.Equal(16384, (int)sent.Json!["max_tokens"]!); // Verify's 10, raised to the Anthropic output room
         Assert.Equal(["You are a helpful assistant."], SystemTexts(sent.JsonElement!.Value));
     }
 

@@ -78,6 +78,35 @@ public sealed class PromptCachingTests
         }
     }
 
+    [Theory]
+    [InlineData(CursorFixtures.AnthropicShapedFirstTurn, new[] { "system", "system", "messages[0] text", "messages[0] text" })]
+    [InlineData(CursorFixtures.AnthropicShapedAgentLoop, new[] { "messages[0] text", "messages[4] tool_result", "messages[6] tool_result", "messages[8] text" })]
+    public async Task CursorsOwnMarkersMergeWithOursAndTheLastFourInPromptOrderAreKept(string fixture, string[] expected)
+    {
+        var (proxy, anthropic) = await StartAsync();
+        await using (proxy)
+        await using (anthropic)
+        {
+            var (response, text) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Fixture(fixture, Model, stream: true));
+
+            Assert.True(response.StatusCode == HttpStatusCode.OK, text); // the stand-in refuses a fifth breakpoint
+            Assert.Equal(expected, Breakpoints(anthropic.ChatRequests[^1].Json!));
+        }
+    }
+
+    [Fact]
+    public async Task PromptCachingOffDropsCursorsMarkersToo()
+    {
+        var (proxy, anthropic) = await StartAsync(new Dictionary<string, string?> { [$"Proxy:Models:{Model}:PromptCaching"] = "false" });
+        await using (proxy)
+        await using (anthropic)
+        {
+            (await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Fixture(CursorFixtures.AnthropicShapedAgentLoop, Model))).Response.EnsureSuccessStatusCode();
+
+            Assert.Empty(Breakpoints(anthropic.ChatRequests[^1].Json!));
+        }
+    }
+
     [Fact]
     public async Task TheNextAgentStepReadsThePrefixThisOneWrote()
     {
