@@ -33,9 +33,13 @@ public sealed class ChatIntake(ChatTurnFactory turns, ConversationContinuation c
             var cache = context.ScopeResponseCache(keyId);
             var turn = turns.Create(request, dialect.Shape ?? request.Shape.ToString(), ApiKeyIdentity.Of(context), cache);
             context.Features.Set<ChatCallContext>(turn.Call);
-            if (turn.Routes.Any(r => r.Route.Compaction))
+            for (var i = 0; i < turn.Routes.Count; i++)
             {
-                context.ReportCompaction(turn.Call);
+                if (turn.Routes[i].Route.Compaction)
+                {
+                    context.ReportCompaction(turn.Call);
+                    break;
+                }
             }
             return new ChatIntakeResult(body, turn, continued);
         }

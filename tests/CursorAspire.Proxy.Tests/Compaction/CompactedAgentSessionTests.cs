@@ -12,40 +12,20 @@ public sealed class CompactedAgentSessionTests
     private const int Window = 16_384;
     private const int Turns = 36;
 
-    private static async Task<(OllamaStandIn Ollama, ProxyHost Proxy)> StartAsync(bool compaction)
-    {
-        var ollama = await OllamaStandIn.StartAsync(new OllamaStandInOptions { Models = ["qwen2.5-coder:7b"], DefaultReply = CursorAgentSession.ReadNextFile });
-        var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(ollama.BaseUri)
-            .With("Proxy:Models:local:ContextLength", Window.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .With("Proxy:Models:local:Compaction", compaction ? "true" : null));
-        return (ollama, proxy);
-    }
-
     [Fact]
     public async Task ASessionThatOutgrowsTheWindowKeepsAnsweringCompactedAndEveryRequestFits()
     {
-        var (ollama, proxy) = await StartAsync(compaction: true);
-        await using var _ = ollama;
-        await using var __ = proxy;
-        var session = new CursorAgentSession(proxy.Client, "local");
+        await using var session = await CursorAgentSession.StartAsync(Window, compaction: true);
         var systemPrompt = (string)session.Messages[0]!["content"]!;
-        var sent = new List<JsonArray>();
 
-        var turns = new List<SessionTurn>();
-        for (var i = 0; i < Turns; i++)
-        {
-            sent.Add(session.Messages.DeepClone().AsArray());
-            var turn = await session.NextAsync();
-            Assert.True(turn.Status == HttpStatusCode.OK, $"Turn {i}: {turn.Status} {turn.Body}");
-            turns.Add(turn);
-        }
+        var turns = await session.RunAsync(Turns);
 
-        var upstream = ollama.ChatRequests;
+        var sent = session.Sent;
+        var upstream = session.Ollama.ChatRequests;
         Assert.Equal(Turns, upstream.Count);
         var firstCompacted = turns.FindIndex(t => t.Compacted is not null);
         Assert.True(firstCompacted > 0, "The session never needed compaction: it is too short to test it.");
         Assert.All(turns.Skip(firstCompacted), t => Assert.NotNull(t.Compacted));
-        Assert.True(UpstreamPrompt.Tokens(upstream[^1]) < UpstreamPrompt.Tokens(upstream[firstCompacted - 1]) + 3 * Window / 4);
         var tools = UpstreamPrompt.Raw(upstream[0], "tools");
         for (var i = 0; i < Turns; i++)
         {
@@ -74,18 +54,13 @@ public sealed class CompactedAgentSessionTests
     }
 
     [Fact]
-    public async Task ConsecutiveCompactedTurnsShareTheirPrefixUpToTheNewestBoundaryAndTheWindowStaysPut()
+    public async Task ConsecutiveTurnsShareTheirPrefixCompactedUpToTheNewestBoundaryAndTheWindowStaysPut()
     {
-        var (ollama, proxy) = await StartAsync(compaction: true);
-        await using var _ = ollama;
-        await using var __ = proxy;
-        var session = new CursorAgentSession(proxy.Client, "local");
-        var turns = new List<SessionTurn>();
-        for (var i = 0; i < Turns; i++)
-        {
-            turns.Add(await session.NextAsync());
-        }
-        var upstream = ollama.ChatRequests;
+        await using var session = await CursorAgentSession.StartAsync(Window, compaction: true);
+
+        var turns = await session.RunAsync(Turns);
+
+        var upstream = session.Ollama.ChatRequests;
 
         var moves = 0;
         var pairs = 0;
@@ -94,8 +69,14 @@ public sealed class CompactedAgentSessionTests
             var (before, after) = (turns[i - 1], turns[i]);
             if (before.Compacted is null)
             {
-                // Before compaction the window grows with the conversation, never back.
+                // Before compaction the window grows with the conversation, never back, and each request begins with
+                // every message of the one before, the same bytes (serialization, order); the first compacted one does not.
                 Assert.True(UpstreamPrompt.NumCtx(upstream[i]) >= UpstreamPrompt.NumCtx(upstream[i - 1]));
+                if (after.Compacted is null)
+                {
+                    Assert.True(upstream[i].SharedPrefixLength(upstream[i - 1]) >= UpstreamPrompt.MessageOffsets(upstream[i])[before.MessageCount] - 1,
+                        $"Turn {i}: the uncompacted conversation did not arrive as the previous request's bytes plus the new turn.");
+                }
                 continue;
             }
             pairs++;
@@ -123,10 +104,7 @@ public sealed class CompactedAgentSessionTests
     [Fact]
     public async Task WithoutCompactionTheSameSessionEndsInContextLengthExceeded()
     {
-        var (ollama, proxy) = await StartAsync(compaction: false);
-        await using var _ = ollama;
-        await using var __ = proxy;
-        var session = new CursorAgentSession(proxy.Client, "local");
+        await using var session = await CursorAgentSession.StartAsync(Window, compaction: false);
 
         SessionTurn turn;
         var answered = 0;
@@ -138,20 +116,14 @@ public sealed class CompactedAgentSessionTests
 
         Assert.Equal(HttpStatusCode.BadRequest, turn.Status);
         Assert.Equal("context_length_exceeded", (string?)ChatRequests.AssertOpenAIError(turn.Body)["code"]);
-        Assert.Equal(answered, ollama.ChatRequests.Count);
+        Assert.Equal(answered, session.Ollama.ChatRequests.Count);
     }
 
     [Fact]
     public async Task ACompactedRequestSaysSoInAHeaderALogLineAndItsSpan()
     {
-        var (ollama, proxy) = await StartAsync(compaction: true);
-        await using var _ = ollama;
-        await using var __ = proxy;
-        var session = new CursorAgentSession(proxy.Client, "local");
-        while (session.Messages.Count < 60)
-        {
-            Assert.Equal(HttpStatusCode.OK, (await session.NextAsync()).Status);
-        }
+        await using var session = await CursorAgentSession.StartAsync(Window, compaction: true);
+        await session.RunAsync(25);
         var spans = new List<Activity>();
         using var listener = new ActivityListener
         {
@@ -176,7 +148,7 @@ public sealed class CompactedAgentSessionTests
         var header = turn.Compacted.Split("; ").Select(p => p.Split('=')).ToDictionary(p => p[0], p => long.Parse(p[1]));
         Assert.True(header["tool-results"] > 0);
         Assert.True(header["elided-tokens"] > 0);
-        Assert.Contains(proxy.Logs.Entries, e => e.Category.EndsWith("PromptCompactionChatClient", StringComparison.Ordinal)
+        Assert.Contains(session.Proxy.Logs.Entries, e => e.Category.EndsWith("PromptCompactionChatClient", StringComparison.Ordinal)
             && e.Message.Contains($"elided {header["tool-results"]} tool results", StringComparison.Ordinal));
         // Other tests' proxies may be compacting at the same time: this request's span is the one with its numbers.
         lock (spans)

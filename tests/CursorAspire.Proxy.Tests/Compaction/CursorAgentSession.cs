@@ -5,12 +5,61 @@ namespace CursorAspire.Proxy.Tests.Compaction;
 /// first turns from <see cref="CursorFixtures.AgentChatToolsMultiturn"/>, then one streamed request per turn, each answer's
 /// tool call executed by appending its result (a file of <see cref="ResultCharacters"/>) and sending the whole history again.
 /// </summary>
-internal sealed class CursorAgentSession(HttpClient client, string model)
+internal sealed class CursorAgentSession(HttpClient client, string model) : IAsyncDisposable
 {
     /// <summary>The size of each file the agent reads: about 600 tokens.</summary>
     public const int ResultCharacters = 2_400;
 
     private readonly JsonObject _body = Start(model);
+    private OllamaStandIn? _ollama;
+    private ProxyHost? _proxy;
+
+    /// <summary>The Ollama stand-in of a session from <see cref="StartAsync"/>.</summary>
+    public OllamaStandIn Ollama => _ollama ?? throw new InvalidOperationException("Not started with StartAsync.");
+
+    /// <summary>The proxy of a session from <see cref="StartAsync"/>.</summary>
+    public ProxyHost Proxy => _proxy ?? throw new InvalidOperationException("Not started with StartAsync.");
+
+    /// <summary>The messages each request sent, in order.</summary>
+    public List<JsonArray> Sent { get; } = [];
+
+    /// <summary>
+    /// A session on alias <c>local</c>, a model whose window is <paramref name="window"/>, through a proxy of its own to
+    /// an Ollama stand-in that answers every turn with the next file to read; both go with the session.
+    /// </summary>
+    public static async Task<CursorAgentSession> StartAsync(int window, bool compaction)
+    {
+        var ollama = await OllamaStandIn.StartAsync(new OllamaStandInOptions { Models = ["qwen2.5-coder:7b"], DefaultReply = ReadNextFile });
+        var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(ollama.BaseUri)
+            .With("Proxy:Models:local:ContextLength", window.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .With("Proxy:Models:local:Compaction", compaction ? "true" : null));
+        return new CursorAgentSession(proxy.Client, "local") { _ollama = ollama, _proxy = proxy };
+    }
+
+    /// <summary>Runs <paramref name="turns"/> turns, each answered.</summary>
+    public async Task<List<SessionTurn>> RunAsync(int turns)
+    {
+        var answered = new List<SessionTurn>();
+        for (var i = 0; i < turns; i++)
+        {
+            var turn = await NextAsync();
+            Assert.True(turn.Status == HttpStatusCode.OK, $"Turn {i}: {turn.Status} {turn.Body}");
+            answered.Add(turn);
+        }
+        return answered;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_proxy is not null)
+        {
+            await _proxy.DisposeAsync();
+        }
+        if (_ollama is not null)
+        {
+            await _ollama.DisposeAsync();
+        }
+    }
 
     /// <summary>The messages the next request sends.</summary>
     public JsonArray Messages => _body["messages"]!.AsArray();
@@ -21,6 +70,7 @@ internal sealed class CursorAgentSession(HttpClient client, string model)
     /// <summary>Sends the conversation so far; on a 200, runs the tool call the answer asked for.</summary>
     public async Task<SessionTurn> NextAsync()
     {
+        Sent.Add(Messages.DeepClone().AsArray());
         var sent = _body.ToJsonString();
         using var response = await ChatRequests.PostAsync(client, sent);
         var text = await response.Content.ReadAsStringAsync();
