@@ -68,8 +68,8 @@ public sealed class PromptCompactionChatClient(
             activity.SetTag("cursoraspire.compaction.prompt_tokens", compaction.PromptTokens);
         }
         logger.LogInformation(
-            "Compacted the prompt for {Model} to fit its {Window}-token window: elided {ToolResults} tool results and {ToolArguments} tool-call arguments (about {ElidedTokens} tokens) in the {Boundary} oldest messages; about {PromptTokens} tokens went up.",
-            route.Alias ?? route.UpstreamModel, compaction.Window, compaction.ToolResults, compaction.ToolArguments, compaction.ElidedTokens, compaction.Boundary, compaction.PromptTokens);
+            "Compacted the prompt for {Model} to fit its {Window}-token window: elided {ToolResults} tool results and {ToolArguments} tool-call arguments ({Tools}; about {ElidedTokens} tokens) in the {Boundary} oldest messages; about {PromptTokens} tokens went up.",
+            route.Alias ?? route.UpstreamModel, compaction.Window, compaction.ToolResults, compaction.ToolArguments, compaction.Tools, compaction.ElidedTokens, compaction.Boundary, compaction.PromptTokens);
     }
 
     private ProxyException TooLong(IReadOnlyList<ChatMessage> messages, ChatOptions? options, int tokens) => new(

@@ -93,7 +93,7 @@ public static class PromptCompactor
             if (compactedEstimate + answerRoom <= window)
             {
                 return new CompactedPrompt(compacted,
-                    new PromptCompaction(boundary, counts.ToolResults, counts.ToolArguments, estimate - compactedEstimate, compactedEstimate, window));
+                    new PromptCompaction(boundary, counts.ToolResults, counts.ToolArguments, estimate - compactedEstimate, compactedEstimate, window, counts.Summary()));
             }
         }
         return null;

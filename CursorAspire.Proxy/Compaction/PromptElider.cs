@@ -93,6 +93,7 @@ internal sealed class PromptElider
             return null;
         }
         counts.ToolResults++;
+        counts.Add(ToolName(result) ?? "tool");
         return new FunctionResultContent(result.CallId, ResultMarker(result));
     }
 
@@ -121,6 +122,7 @@ internal sealed class PromptElider
                 elided ??= new Dictionary<string, object?>(arguments, StringComparer.Ordinal);
                 elided[name] = ElisionMarkers.ToolArgument(length);
                 counts.ToolArguments++;
+                counts.Add(call.Name);
             }
         }
         return elided is null

@@ -12,7 +12,8 @@ namespace CursorAspire.Proxy.Context;
 /// <param name="ElidedTokens">About how many prompt tokens the markers saved.</param>
 /// <param name="PromptTokens">The prompt's estimate once compacted.</param>
 /// <param name="Window">The context window it was compacted for, in tokens.</param>
-public sealed record PromptCompaction(int Boundary, int ToolResults, int ToolArguments, long ElidedTokens, long PromptTokens, int Window)
+/// <param name="Tools">Whose output was elided, most first: <c>read_file ×9, edit_file ×3</c>.</param>
+public sealed record PromptCompaction(int Boundary, int ToolResults, int ToolArguments, long ElidedTokens, long PromptTokens, int Window, string Tools = "")
 {
     /// <summary>The response header that says a prompt was compacted.</summary>
     public const string HeaderName = "x-cursoraspire-compacted";

@@ -148,8 +148,14 @@ public sealed class CompactedAgentSessionTests
         var header = turn.Compacted.Split("; ").Select(p => p.Split('=')).ToDictionary(p => p[0], p => long.Parse(p[1]));
         Assert.True(header["tool-results"] > 0);
         Assert.True(header["elided-tokens"] > 0);
-        Assert.Contains(session.Proxy.Logs.Entries, e => e.Category.EndsWith("PromptCompactionChatClient", StringComparison.Ordinal)
-            && e.Message.Contains($"elided {header["tool-results"]} tool results", StringComparison.Ordinal));
+        // The log line names whose output went, most first, and the per-tool counts add up to the header's.
+        // (Earlier turns compacted at the same boundary logged the same line.)
+        var line = session.Proxy.Logs.Entries.Last(e => e.Category.EndsWith("PromptCompactionChatClient", StringComparison.Ordinal)
+            && e.Message.Contains($"elided {header["tool-results"]} tool results and {header["tool-arguments"]} tool-call arguments (", StringComparison.Ordinal)
+            && e.Message.Contains($"in the {header["boundary"]} oldest messages", StringComparison.Ordinal));
+        var tools = line.Message.Split(" tool-call arguments (")[1].Split("; about ")[0].Split(", ").Select(t => t.Split(" ×")).ToList();
+        Assert.Equal("read_file", tools[0][0]);
+        Assert.Equal(header["tool-results"] + header["tool-arguments"], tools.Sum(t => long.Parse(t[1])));
         // Other tests' proxies may be compacting at the same time: this request's span is the one with its numbers.
         lock (spans)
         {

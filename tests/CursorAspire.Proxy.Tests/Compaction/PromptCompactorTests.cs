@@ -80,6 +80,8 @@ public sealed class PromptCompactorTests
 
         Assert.NotNull(prompt.Compaction);
         Assert.True(prompt.Compaction.ToolArguments > 0);
+        // Its calls' arguments and their results, each counted under the tool's name.
+        Assert.Equal($"edit_file ×{prompt.Compaction.ToolResults + prompt.Compaction.ToolArguments}", prompt.Compaction.Tools);
         var call = Assert.IsType<FunctionCallContent>(Assert.Single(prompt.Messages[2].Contents));
         Assert.Equal("call_0", call.CallId);
         Assert.Equal("edit_file", call.Name);
