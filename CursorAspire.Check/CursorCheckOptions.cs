@@ -21,6 +21,13 @@ public sealed class CursorCheckOptions
     /// <summary>The key pasted into Cursor's "OpenAI API Key".</summary>
     public required string ApiKey { get; init; }
 
+    /// <summary>
+    /// The check secret the AppHost shares with the proxy (<c>Proxy:CheckSecret</c>): when set, every request carries a
+    /// proof (<see cref="CursorAspire.Contracts.CheckProof"/>) and the proxy counts its tokens apart from the key's budget.
+    /// Without it the requests count like Cursor's.
+    /// </summary>
+    public string? CheckSecret { get; init; }
+
     /// <summary>Check only these models; empty checks what <c>GET …/models</c> lists (at most <see cref="MaxModels"/>).</summary>
     public IReadOnlyList<string> Models { get; init; } = [];
 

@@ -18,6 +18,15 @@ public static class ProxyConfigurationKeys
     /// <summary>The public (tunnel) base URL.</summary>
     public const string PublicBaseUrl = "Proxy__PublicBaseUrl";
 
+    /// <summary>
+    /// <c>Proxy:ForwardedHeaders:Cloudflared</c>: set to <c>true</c> when cloudflared is the hop in front of the proxy,
+    /// so its <c>CF-Connecting-IP</c> names the client (from loopback only).
+    /// </summary>
+    public const string ForwardedByCloudflared = "Proxy__ForwardedHeaders__Cloudflared";
+
+    /// <summary><c>Proxy:CheckSecret</c>: what "Check as Cursor" proves its requests with (<see cref="CheckProof"/>).</summary>
+    public const string CheckSecret = "Proxy__CheckSecret";
+
     /// <summary><c>Proxy__Providers__{provider}__Kind</c>: a <see cref="ProviderKind"/>.</summary>
     /// <param name="provider">The provider's name.</param>
     /// <returns>The environment variable's name.</returns>

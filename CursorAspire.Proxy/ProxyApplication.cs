@@ -69,7 +69,6 @@ public static class ProxyApplication
         app.UseRewriter(ProxyEndpoints.AnyPrefixRewrite());
         app.UseCors();
         app.Use(ProxyEndpoints.AnswerOptions);
-        app.UseMiddleware<FailedAuthenticationThrottle>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<KeyNameScope>();

@@ -21,6 +21,12 @@ public sealed class GarnetResource(string name, int port, ParameterResource pass
     /// <summary>The password clients must give (<c>AUTH</c>): a secret parameter, generated once and kept in user secrets.</summary>
     public ParameterResource PasswordParameter { get; } = password ?? throw new ArgumentNullException(nameof(password));
 
+    /// <summary>Where it keeps its checkpoints, append-only log and what does not fit in memory: deleting the folder wipes the cache.</summary>
+    public string DataPath { get; init; } = string.Empty;
+
+    /// <summary>The most memory its data may take in memory (<c>--memory</c>), e.g. <c>512mb</c>.</summary>
+    public string MaxMemory { get; init; } = CacheOptions.DefaultMaxMemory;
+
     /// <inheritdoc />
     public ReferenceExpression ConnectionStringExpression =>
         ReferenceExpression.Create($"{Host}:{Port.ToString(CultureInfo.InvariantCulture)},password={PasswordParameter}");

@@ -27,6 +27,9 @@ public sealed class RedisServerResource(string name, string command, string work
     /// <summary>The private configuration file that hands <c>redis-server</c> its password, never its command line.</summary>
     internal RedisServerConfigFile ConfigFile { get; } = new(name);
 
+    /// <summary>Where it keeps its append-only file (<c>--dir</c>): deleting the folder wipes the cache.</summary>
+    public string DataPath { get; init; } = string.Empty;
+
     /// <inheritdoc />
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
         $"{PrimaryEndpoint.Property(EndpointProperty.Host)}:{PrimaryEndpoint.Property(EndpointProperty.Port)},password={PasswordParameter}");

@@ -1,6 +1,7 @@
 using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Check;
 using CursorAspire.Check;
+using CursorAspire.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Aspire.Hosting;
@@ -10,6 +11,14 @@ public static class CursorCheckBuilderExtensions
 {
     /// <summary>The dashboard command's name.</summary>
     public const string CommandName = "check-as-cursor";
+
+    /// <summary>
+    /// The parameter holding the check secret: generated on first run and kept in user secrets
+    /// (<c>Parameters:check-secret</c>), given to the proxy as <c>Proxy:CheckSecret</c> and used by the check the AppHost
+    /// runs to prove its requests (<see cref="CursorAspire.Contracts.CheckProof"/>), so their tokens count apart from the
+    /// key's budget and nobody else's can.
+    /// </summary>
+    public const string SecretParameterName = "check-secret";
 
     /// <summary>
     /// Adds the "Check as Cursor" command to the proxy and, unless <c>CursorCheck:AutoRun</c> is false, runs the check
@@ -22,7 +31,10 @@ public static class CursorCheckBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(proxy);
         var settings = CursorCheckSettings.FromConfiguration(proxy.ApplicationBuilder.Configuration);
-        var publisher = new CursorCheckPublisher(proxy.Resource, settings);
+        // Letters and digits, 40 of them: an HMAC key nobody types.
+        var secret = proxy.ApplicationBuilder.AddParameter(SecretParameterName, new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
+        proxy.WithEnvironment(ProxyConfigurationKeys.CheckSecret, secret);
+        var publisher = new CursorCheckPublisher(proxy.Resource, settings, secret.Resource);
         proxy.ApplicationBuilder.Services.AddHttpClient(CursorCheckPublisher.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { MaxResponseDrainSize = 0 })
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)

@@ -16,7 +16,8 @@ namespace CursorAspire.AppHost.Check;
 /// </summary>
 /// <param name="proxy">The proxy: its public URL, key and aliases come from its annotations.</param>
 /// <param name="settings">The <c>CursorCheck</c> settings.</param>
-internal sealed class CursorCheckPublisher(CursorProxyResource proxy, CursorCheckSettings settings)
+/// <param name="secret">The check secret the proxy was given: the check's requests are proven with it.</param>
+internal sealed class CursorCheckPublisher(CursorProxyResource proxy, CursorCheckSettings settings, ParameterResource secret)
 {
     /// <summary>The property holding the summary.</summary>
     public const string SummaryProperty = "cursor.check";
@@ -96,6 +97,7 @@ internal sealed class CursorCheckPublisher(CursorProxyResource proxy, CursorChec
         var options = settings.ToOptions(
             baseUrl,
             key,
+            await secret.GetValueAsync(cancellationToken).ConfigureAwait(false),
             [.. aliases.Select(a => a.Alias).Distinct(StringComparer.Ordinal)],
             [],
             // Only local models can be cut silently (Ollama); probing a remote one would spend money on every run.

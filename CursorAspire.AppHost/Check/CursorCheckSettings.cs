@@ -36,15 +36,17 @@ public sealed record CursorCheckSettings(bool AutoRun, TimeSpan SlowFirstToken, 
     /// <summary>The check's options for <paramref name="baseUrl"/> and <paramref name="apiKey"/> with these settings.</summary>
     /// <param name="baseUrl">The base URL Cursor uses.</param>
     /// <param name="apiKey">The key Cursor sends.</param>
+    /// <param name="checkSecret">The check secret the proxy shares (<c>Proxy:CheckSecret</c>); null sends unproven requests.</param>
     /// <param name="expectedModels">Models that must be listed.</param>
     /// <param name="models">Only these models, or (empty) what is listed.</param>
     /// <param name="probeContextOf">Which models get the context probe; all when null.</param>
     /// <param name="thinkingModels">Aliases that think, checked with a request without an effort.</param>
-    public CursorCheckOptions ToOptions(Uri baseUrl, string apiKey, IReadOnlyList<string> expectedModels, IReadOnlyList<string> models, Func<string, bool>? probeContextOf = null, IReadOnlyList<string>? thinkingModels = null) => new()
+    public CursorCheckOptions ToOptions(Uri baseUrl, string apiKey, string? checkSecret, IReadOnlyList<string> expectedModels, IReadOnlyList<string> models, Func<string, bool>? probeContextOf = null, IReadOnlyList<string>? thinkingModels = null) => new()
     {
         ThinkingModels = thinkingModels ?? [],
         BaseUrl = baseUrl,
         ApiKey = apiKey,
+        CheckSecret = checkSecret,
         ExpectedModels = expectedModels,
         Models = models,
         ProbeContextOf = probeContextOf ?? (_ => true),

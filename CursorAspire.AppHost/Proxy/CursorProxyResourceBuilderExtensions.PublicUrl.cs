@@ -62,6 +62,9 @@ public static partial class CursorProxyResourceBuilderExtensions
 
         return proxy
             .WithTunnelPublicUrl(tunnel, ProxyConfigurationKeys.PublicBaseUrl)
-            .WithCursorPublicUrl(() => tunnel.Resource.Tunnel.PublicUrl?.ToString());
+            .WithCursorPublicUrl(() => tunnel.Resource.Tunnel.PublicUrl?.ToString())
+            // cloudflared is the hop in front: its CF-Connecting-IP (from loopback) names the client for the proxy's
+            // failed-authentication throttle. Never set with a front end of the user's own, where anyone could send it.
+            .WithEnvironment(ProxyConfigurationKeys.ForwardedByCloudflared, "true");
     }
 }

@@ -8,8 +8,9 @@ namespace CursorAspire.Check.Steps;
 
 /// <summary>
 /// One run of the check: the options, what earlier steps learned (the URL answers, the key is refused, the models
-/// listed), and how its requests are made. Every request is marked as the check's own
-/// (<see cref="CheckRequestHeader"/>: not counted against the key's budget) and never cached (<c>Cache-Control: no-store, no-cache</c>).
+/// listed), and how its requests are made. Every request is marked as the check's own (<see cref="CheckRequestHeader"/>),
+/// proven so with the check secret when there is one (<see cref="CheckProof"/>: then not counted against the key's
+/// budget), and never cached (<c>Cache-Control: no-store, no-cache</c>).
 /// </summary>
 internal sealed class CheckContext(HttpClient http, CursorCheckOptions options, TimeProvider time)
 {
@@ -77,6 +78,10 @@ internal sealed class CheckContext(HttpClient http, CursorCheckOptions options, 
 
         request.Headers.CacheControl = new CacheControlHeaderValue { NoStore = true, NoCache = true };
         request.Headers.TryAddWithoutValidation(CheckRequestHeader.Name, CheckRequestHeader.Value);
+        if (options.CheckSecret is { Length: > 0 } secret && key.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation(CheckProof.HeaderName, CheckProof.Create(secret, key, time.GetUtcNow()));
+        }
         request.Headers.UserAgent.ParseAdd("CursorAspire-Check/1.0");
         if (body is not null)
         {

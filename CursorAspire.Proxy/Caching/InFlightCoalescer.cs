@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CursorAspire.Proxy.Context;
 
 namespace CursorAspire.Proxy.Caching;
 
@@ -31,13 +32,15 @@ public sealed class InFlightCoalescer(ResponseCacheClaims? claims = null)
     /// <param name="key">The cache key.</param>
     /// <param name="readStore">Reads the key's entry from the store, where another replica's answer lands.</param>
     /// <param name="cancellationToken">The request's token.</param>
+    /// <param name="scope">The request's cache scope, told while it waits for another's answer.</param>
     internal async ValueTask<(InFlightLease? Lease, byte[]? Shared, string Source)> JoinAsync(
-        string key, Func<CancellationToken, ValueTask<CacheReadResult>> readStore, CancellationToken cancellationToken)
+        string key, Func<CancellationToken, ValueTask<CacheReadResult>> readStore, CancellationToken cancellationToken, ResponseCacheScope? scope = null)
     {
         var candidate = new InFlightLease(this, key);
         var current = _inFlight.GetOrAdd(key, candidate);
         if (!ReferenceEquals(current, candidate))
         {
+            scope?.AwaitingSharedAnswer = true;
             return (null, await current.Result.WaitAsync(cancellationToken).ConfigureAwait(false), ThisProcess);
         }
 
@@ -48,7 +51,7 @@ public sealed class InFlightCoalescer(ResponseCacheClaims? claims = null)
 
         try
         {
-            var (answer, claim) = await claims.AcquireAsync(key, readStore, cancellationToken).ConfigureAwait(false);
+            var (answer, claim) = await claims.AcquireAsync(key, readStore, cancellationToken, scope).ConfigureAwait(false);
             if (answer is not null)
             {
                 candidate.Complete(answer); // this process's followers get it too

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CursorAspire.Proxy.Context;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
@@ -86,8 +87,9 @@ public sealed class ResponseCacheClaims
     /// <param name="key">The cache key.</param>
     /// <param name="readStore">Reads the key's entry from the store.</param>
     /// <param name="cancellationToken">The request's token: a waiter whose client left stops waiting.</param>
+    /// <param name="scope">The request's cache scope, told while it waits for another replica's answer.</param>
     internal async ValueTask<(byte[]? Answer, ResponseCacheClaim? Claim)> AcquireAsync(
-        string key, Func<CancellationToken, ValueTask<CacheReadResult>> readStore, CancellationToken cancellationToken)
+        string key, Func<CancellationToken, ValueTask<CacheReadResult>> readStore, CancellationToken cancellationToken, ResponseCacheScope? scope = null)
     {
         if (_redis is null)
         {
@@ -126,6 +128,7 @@ public sealed class ResponseCacheClaims
 
                 if (!logged)
                 {
+                    scope?.AwaitingSharedAnswer = true;
                     ResponseCacheLog.WaitingForReplica(_logger);
                     logged = true;
                 }

@@ -228,7 +228,9 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         InFlightLease? lease = null;
         if (!scope.NoCache && !scope.NoStore)
         {
-            (lease, var shared, var source) = await _inFlight.JoinAsync(lookup.Key, token => _store.TryGetAsync(lookup.Key, token), cancellationToken).ConfigureAwait(false);
+            (lease, var shared, var source) = await _inFlight.JoinAsync(
+                lookup.Key, token => _store.TryGetAsync(lookup.Key, token), cancellationToken, scope).ConfigureAwait(false);
+            scope.AwaitingSharedAnswer = false;
             if (shared is not null && TryRead(shared, info, out var coalesced))
             {
                 _metrics.ReportHit(scope, lookup.Activity, _provider, source, shared.Length);

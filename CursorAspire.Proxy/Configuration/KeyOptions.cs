@@ -24,4 +24,14 @@ public sealed class KeyOptions
 
     /// <summary>Overrides <c>Proxy:RateLimit:ConcurrentRequests</c> for this key (0 turns it off).</summary>
     public int? ConcurrentRequests { get; set; }
+
+    /// <summary>
+    /// The most bytes of stored conversations (<c>POST …/responses</c> with <c>store</c>) this key may keep
+    /// (<c>Proxy:Keys:&lt;name&gt;:StoredBytes</c>); past it the oldest are dropped. 256 MiB by default, also for keys
+    /// without a name.
+    /// </summary>
+    public long StoredBytes { get; set; } = DefaultStoredBytes;
+
+    /// <summary>The default of <see cref="StoredBytes"/>.</summary>
+    public const long DefaultStoredBytes = 256L * 1024 * 1024;
 }

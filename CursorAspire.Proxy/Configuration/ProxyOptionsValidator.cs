@@ -147,6 +147,41 @@ public sealed class ProxyOptionsValidator : OptionsValidator<ProxyOptions>
                 yield return problem;
             }
         }
+        foreach (var problem in DuplicateKeyProblems(options))
+        {
+            yield return problem;
+        }
+    }
+
+    /// <summary>
+    /// One key, one name: the same key under two settings would be counted, limited and budgeted as whichever matched,
+    /// silently. Compared by hash, so a key and the <c>KeyHash</c> of the same key are found too; only names are reported.
+    /// </summary>
+    private static IEnumerable<string> DuplicateKeyProblems(ProxyOptions options)
+    {
+        var settings = new List<(string Setting, byte[] Hash)>();
+        for (var i = 0; i < options.ApiKeys.Count; i++)
+        {
+            if (!string.IsNullOrWhiteSpace(options.ApiKeys[i]))
+            {
+                settings.Add(($"Proxy:ApiKeys:{i}", KeyHashes.Of(options.ApiKeys[i])));
+            }
+        }
+        foreach (var (keyName, key) in options.Keys)
+        {
+            if (key.Key is { Length: > 0 } plain)
+            {
+                settings.Add(($"Proxy:Keys:{keyName}:Key", KeyHashes.Of(plain)));
+            }
+            else if (KeyHashes.TryParse(key.KeyHash, out var hash))
+            {
+                settings.Add(($"Proxy:Keys:{keyName}:KeyHash", hash));
+            }
+        }
+        foreach (var same in settings.GroupBy(s => Convert.ToHexString(s.Hash)).Where(g => g.Count() > 1))
+        {
+            yield return $"{string.Join(" and ", same.Select(s => s.Setting))} are the same key; each key must be unique, or its requests count against whichever name matched. Give each its own key.";
+        }
     }
 
     private static IEnumerable<string> NamedKeyProblems(ProxyOptions options, string setting, KeyOptions key)
@@ -177,11 +212,17 @@ public sealed class ProxyOptionsValidator : OptionsValidator<ProxyOptions>
         {
             yield return $"{setting}:RequestsPerMinute and ConcurrentRequests must be 0 (off) or positive.";
         }
+        if (key.StoredBytes <= 0)
+        {
+            yield return $"{setting}:StoredBytes must be positive (default {KeyOptions.DefaultStoredBytes}, 256 MiB).";
+        }
     }
 
     private static string? KeyProblem(string? key, string setting) =>
         string.IsNullOrWhiteSpace(key) ? $"{setting} is blank. {HowToMakeAKey}."
         // The value itself is never repeated: it is a secret, even when a weak one.
         : key.Trim().Length < ProxyOptions.MinimumKeyLength ? $"{setting} is shorter than {ProxyOptions.MinimumKeyLength} characters, too easy to guess on a public URL. {HowToMakeAKey}."
+        // Cursor sends the key trimmed, so a key with spaces around it would never match.
+        : key.Length != key.Trim().Length ? $"{setting} has spaces or line breaks around it (a copy-paste slip?); no client sends those, so it would never match. Remove them."
         : null;
 }

@@ -40,13 +40,22 @@ public sealed class ResponseCacheScope
     public ResponseCacheOutcome Outcome { get; internal set; }
 
     /// <summary>
+    /// Set while the request waits for an identical request's upstream call (in this process or another replica): a
+    /// stream that opens meanwhile (<c>Proxy:StreamOpenAfter</c>) says <c>x-cache: HIT</c>, since the answer it waits for
+    /// is shared. Only the header reads it: usage is settled by <see cref="Outcome"/>, known once the wait ends.
+    /// </summary>
+    internal bool AwaitingSharedAnswer { get; set; }
+
+    /// <summary>
     /// The <c>x-cache</c> header value for <see cref="Outcome"/>: <c>HIT</c>, <c>MISS</c>, <c>BYPASS</c>
     /// (<see cref="ResponseCacheOutcome.Error"/> is reported as <c>BYPASS</c>: the store was not usable), or
-    /// <see langword="null"/> when the middleware never saw the request.
+    /// <see langword="null"/> when the middleware never saw the request. A stream opened while waiting for a shared
+    /// answer says <c>HIT</c> (if that call then fails, this request goes upstream after the header went out).
     /// </summary>
     public string? XCacheHeaderValue => Outcome switch
     {
         ResponseCacheOutcome.Hit => "HIT",
+        ResponseCacheOutcome.None when AwaitingSharedAnswer => "HIT",
         ResponseCacheOutcome.Miss => "MISS",
         ResponseCacheOutcome.Bypass or ResponseCacheOutcome.Error => "BYPASS",
         _ => null,

@@ -6,7 +6,8 @@ namespace CursorAspire.Proxy.Conversations;
 
 /// <summary>
 /// Keeps stored responses in the proxy's <see cref="StateStore"/> (Redis when configured, memory otherwise), partitioned
-/// by the API key that created them: another key's response id is simply not found. A store that is down surfaces as
+/// by the API key that created them: another key's response id is simply not found. Each key's stored bytes are held
+/// to its limit, oldest turns dropped first (<see cref="StoredBytes"/>). A store that is down surfaces as
 /// <see cref="StateStoreUnavailableException"/>.
 /// </summary>
 /// <remarks>
@@ -16,18 +17,23 @@ namespace CursorAspire.Proxy.Conversations;
 /// contents (text, reasoning, function calls and results, images). Entries carry a format version; version 1 entries
 /// (each a whole conversation) are still read.
 /// </remarks>
-public sealed class ConversationStore(StateStore store, IOptions<ConversationOptions> options)
+public sealed class ConversationStore(StateStore store, IOptions<ConversationOptions> options, TimeProvider? time = null)
 {
     private const int FormatVersion = 2;
     private readonly TimeSpan _ttl = options.Value.Ttl;
+    private readonly StoredBytes _bytes = new(store, time ?? TimeProvider.System);
 
-    /// <summary>Stores a response for <paramref name="keyId"/> until the configured TTL passes unused, after the conversation it continues.</summary>
+    /// <summary>
+    /// Stores a response for <paramref name="keyId"/> until the configured TTL passes unused, after the conversation it
+    /// continues, then drops the key's oldest other turns while it keeps more than <paramref name="storedBytesLimit"/>.
+    /// </summary>
     /// <param name="keyId">The key that made it.</param>
     /// <param name="response">The response and the items its turn added.</param>
     /// <param name="continues">The stored conversation this turn continued, if any.</param>
+    /// <param name="storedBytesLimit">What the key may keep in all (<c>Proxy:Keys:&lt;name&gt;:StoredBytes</c>).</param>
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>The stored size of the whole conversation now.</returns>
-    public async Task<long> SaveAsync(string keyId, StoredResponse response, StoredConversation? continues, CancellationToken cancellationToken)
+    public async Task<long> SaveAsync(string keyId, StoredResponse response, StoredConversation? continues, long storedBytesLimit, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var json = new Utf8JsonWriter(buffer))
@@ -51,14 +57,16 @@ public sealed class ConversationStore(StateStore store, IOptions<ConversationOpt
         // Sliding: every read of a turn (each continuation reads the whole chain) keeps it another Ttl, so a conversation
         // lives until Ttl after its last use, not after its first turn.
         var entry = new DistributedCacheEntryOptions { SlidingExpiration = _ttl };
-        await store.SetAsync(Key(keyId, response.ResponseId), buffer.WrittenSpan.ToArray(), entry, cancellationToken).ConfigureAwait(false);
+        await store.SetAsync(StoredBytes.TurnKey(keyId, response.ResponseId), buffer.WrittenSpan.ToArray(), entry, cancellationToken).ConfigureAwait(false);
+        await _bytes.CountAsync(keyId, response.ResponseId, buffer.WrittenCount, storedBytesLimit, _ttl,
+            [.. continues?.ResponseIds ?? [], response.ResponseId], cancellationToken).ConfigureAwait(false);
         return (continues?.Bytes ?? 0) + buffer.WrittenCount;
     }
 
     /// <summary>One response stored by <paramref name="keyId"/>; null when unknown, expired or stored by another key.</summary>
     public async Task<StoredResponse?> LoadAsync(string keyId, string responseId, CancellationToken cancellationToken)
     {
-        var bytes = await store.GetAsync(Key(keyId, responseId), cancellationToken).ConfigureAwait(false);
+        var bytes = await store.GetAsync(StoredBytes.TurnKey(keyId, responseId), cancellationToken).ConfigureAwait(false);
         return bytes is null ? null : Read(bytes);
     }
 
@@ -126,7 +134,4 @@ public sealed class ConversationStore(StateStore store, IOptions<ConversationOpt
             }
         }
     }
-
-    // The key id is a hash prefix of the API key (ApiKeyStore.KeyId), never the key itself.
-    private static string Key(string keyId, string responseId) => $"cursoraspire:conversation:{keyId}:{responseId}";
 }

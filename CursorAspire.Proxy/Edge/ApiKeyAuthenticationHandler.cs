@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using CursorAspire.Proxy.Errors;
@@ -9,7 +10,9 @@ namespace CursorAspire.Proxy.Edge;
 /// <summary>
 /// <c>Authorization: Bearer &lt;key&gt;</c> against <see cref="ApiKeyStore"/>. A failed check answers 401 in OpenAI's
 /// error shape with a message Cursor shows the user, and counts against the caller's address
-/// (<see cref="FailedAuthentications"/>). The key itself is never logged.
+/// (<see cref="FailedAuthentications"/>); once that address failed too often this minute, a wrong or missing key gets
+/// 429 instead. A right key is never refused for its address: every Cursor user's calls come from Cursor's servers, so
+/// a stranger's wrong keys must not lock the owner out. The key itself is never logged.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -55,7 +58,14 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var presented = !string.IsNullOrEmpty(Request.Headers[HeaderNames.Authorization].ToString());
-        await failures.RecordAsync(ClientAddress.Of(Context), presented ? "invalid" : "missing", Context.RequestAborted).ConfigureAwait(false);
+        if (await failures.RecordAsync(ClientAddress.Of(Context), presented ? "invalid" : "missing", Context.RequestAborted).ConfigureAwait(false) is { } wait)
+        {
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await OpenAIError.WriteAsync(Context, StatusCodes.Status429TooManyRequests,
+                "Too many requests with a wrong or missing API key from this address. Wait a minute, then check the key in Cursor's settings.",
+                OpenAIError.RateLimit, "too_many_failed_authentications").ConfigureAwait(false);
+            return;
+        }
         var message = presented
             ? "Invalid API key. In Cursor, set Settings > Models > OpenAI API Key to one of the proxy's keys (Proxy:ApiKeys or Proxy:Keys)."
             : "Missing API key. In Cursor, set Settings > Models > OpenAI API Key to one of the proxy's keys (Proxy:ApiKeys or Proxy:Keys); it is sent as 'Authorization: Bearer <key>'.";

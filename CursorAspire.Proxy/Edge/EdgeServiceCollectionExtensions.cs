@@ -14,16 +14,12 @@ public static class EdgeServiceCollectionExtensions
     public static WebApplicationBuilder AddProxyEdge(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        // Behind the tunnel every request comes from cloudflared on loopback; Cloudflare names the real client in
-        // CF-Connecting-IP. Only loopback (the default known proxies) is trusted to set it.
-        services.Configure<ForwardedHeadersOptions>(forwarded =>
-        {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
-            forwarded.ForwardedForHeaderName = "CF-Connecting-IP";
-        });
         services.AddValidatedOptions<EdgeOptions, EdgeOptionsValidator>(builder.Configuration.GetSection(ProxyOptions.SectionName));
+        // Who may name the client: cloudflared's CF-Connecting-IP, your own proxies' X-Forwarded-For, else nobody.
+        services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<FailedAuthentications>();
+        services.AddSingleton<CheckProofs>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         // Every endpoint needs a key unless it says it is anonymous: a new endpoint cannot be left open by mistake.

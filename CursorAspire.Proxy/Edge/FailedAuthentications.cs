@@ -14,9 +14,10 @@ namespace CursorAspire.Proxy.Edge;
 /// on its own while Redis is down.
 /// </summary>
 /// <remarks>
-/// Only a failure touches the store: an address over its limit is remembered here until its minute ends, so the check
-/// before every request stays in memory. Another replica learns of it from the next failure it sees from that address,
-/// so across N replicas an address gets at most N − 1 guesses past the limit in a minute.
+/// Only a failure is looked at, never a right key: an address over its limit gets 429 for its wrong or missing keys
+/// until its minute ends, remembered here, so a throttled address costs the store nothing more. Another replica learns
+/// of it from the next failure it sees from that address, so across N replicas an address gets at most N − 1 guesses
+/// past the limit in a minute.
 /// </remarks>
 public sealed class FailedAuthentications
 {
@@ -39,22 +40,27 @@ public sealed class FailedAuthentications
         _failures = meter.Meter.CreateCounter<long>("cursoraspire.auth.failures", "{request}", "Requests refused for a missing or wrong API key, by reason.");
     }
 
-    /// <summary>How long <paramref name="address"/> stays refused (it used up its failures for this minute); null when it is not.</summary>
+    /// <summary>How long <paramref name="address"/>'s wrong keys stay refused (it used up its failures for this minute); null when they are not.</summary>
     public TimeSpan? ThrottledFor(string address) =>
         _throttledUntil.TryGetValue(address, out var until) && until - _time.GetUtcNow() is { Ticks: > 0 } left ? left : null;
 
     /// <summary>Counts one failure from <paramref name="address"/> (<c>missing</c> or <c>invalid</c> key).</summary>
-    public async ValueTask RecordAsync(string address, string reason, CancellationToken cancellationToken)
+    /// <returns>How long the address is throttled, when it already was (answer 429); null when this failure is answered 401.</returns>
+    public async ValueTask<TimeSpan?> RecordAsync(string address, string reason, CancellationToken cancellationToken)
     {
         _failures.Add(1, new KeyValuePair<string, object?>("reason", reason));
         var now = _time.GetUtcNow();
         Report(address, reason, now);
         if (_limit <= 0)
         {
-            return;
+            return null;
+        }
+        if (ThrottledFor(address) is { } wait)
+        {
+            return wait;
         }
 
-        var (count, minuteEnds) = await _counter.AddAsync($"cursoraspire:auth-failures:{address}", 1, cancellationToken).ConfigureAwait(false);
+        var (count, minuteEnds) = await _counter.AddAsync($"cursoraspire:auth-failures:{address}", 1, durable: false, cancellationToken).ConfigureAwait(false);
         if (count >= _limit)
         {
             _throttledUntil[address] = minuteEnds;
@@ -63,6 +69,7 @@ public sealed class FailedAuthentications
                 PruneThrottled(now);
             }
         }
+        return null;
     }
 
     // At most once per address and minute, with how many came since the last line.

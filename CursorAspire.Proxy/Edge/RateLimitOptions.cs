@@ -16,8 +16,9 @@ public sealed class RateLimitOptions
     public int ConcurrentRequests { get; set; } = 32;
 
     /// <summary>
-    /// Failed authentications one client address may make per minute before its requests are refused (429) without
-    /// looking at the key. Behind the tunnel the address is Cloudflare's <c>CF-Connecting-IP</c>. 0 turns it off.
+    /// Failed authentications one client address may make per minute before its wrong or missing keys get 429 instead
+    /// of 401 for the rest of the minute; a right key from it is always served. The address is the connection's, or
+    /// what a trusted hop names (<c>Proxy:ForwardedHeaders</c>); IPv6 counts per /64. 0 turns it off.
     /// </summary>
     public int FailedAuthenticationsPerMinute { get; set; } = 30;
 }

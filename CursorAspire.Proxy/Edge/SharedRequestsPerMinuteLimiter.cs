@@ -28,7 +28,7 @@ public sealed class SharedRequestsPerMinuteLimiter(string keyId, int perMinute, 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
         Interlocked.Exchange(ref _lastUsed, time.GetTimestamp());
-        var (count, minuteEnds) = await counter.AddAsync($"cursoraspire:rate:{keyId}", permitCount, cancellationToken).ConfigureAwait(false);
+        var (count, minuteEnds) = await counter.AddAsync($"cursoraspire:rate:{keyId}", permitCount, durable: true, cancellationToken).ConfigureAwait(false);
         return count <= perMinute ? Lease.Acquired : Lease.Refused(minuteEnds - time.GetUtcNow());
     }
 

@@ -4,6 +4,7 @@ using CursorAspire.Proxy.Context;
 using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Routing;
+using CursorAspire.Proxy.Tools;
 using CursorAspire.Proxy.Wire;
 
 namespace CursorAspire.Proxy.Endpoints;
@@ -11,6 +12,7 @@ namespace CursorAspire.Proxy.Endpoints;
 /// <summary>
 /// The one intake both model endpoints share: read the body ► continue a stored conversation ► refuse an empty one ►
 /// scope the response cache ► route it (the turn, whose context the upstream HTTP handler finds on the request's features).
+/// New tool declarations the body brought are kept for later requests only once all of that passed.
 /// </summary>
 public sealed class ChatIntake(ChatTurnFactory turns, ConversationContinuation continuation, IOptions<EdgeOptions> options)
 {
@@ -22,7 +24,12 @@ public sealed class ChatIntake(ChatTurnFactory turns, ConversationContinuation c
         var body = await RequestBodyLimits.ReadJsonAsync(context, _maxRequestBodyBytes).ConfigureAwait(false);
         try
         {
-            var request = dialect.Read(body.RootElement);
+            ParsedChatRequest request;
+            var newTools = ToolDeclarationCache.Collect();
+            using (newTools)
+            {
+                request = dialect.Read(body.RootElement);
+            }
             var keyId = ApiKeyAuthenticationHandler.KeyId(context);
             // previous_response_id: continue a conversation stored by POST …/responses.
             var continued = await continuation.PrependAsync(request, keyId, context.Request.ContentLength ?? 0, context.RequestAborted).ConfigureAwait(false);
@@ -41,6 +48,7 @@ public sealed class ChatIntake(ChatTurnFactory turns, ConversationContinuation c
                     break;
                 }
             }
+            newTools.Keep();
             return new ChatIntakeResult(body, turn, continued);
         }
         catch

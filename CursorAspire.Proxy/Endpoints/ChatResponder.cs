@@ -1,4 +1,6 @@
 using CursorAspire.Proxy.Calls;
+using CursorAspire.Proxy.Edge;
+using CursorAspire.Proxy.Errors;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Telemetry;
 using CursorAspire.Proxy.Usage;
@@ -8,9 +10,10 @@ using Microsoft.AspNetCore.Http.Features;
 namespace CursorAspire.Proxy.Endpoints;
 
 /// <summary>
-/// The one responder both model endpoints share, streamed and not: calls the turn's routes (<see cref="UpstreamCall"/>),
-/// has the endpoint's format write the answer, tells it when the answer is a replay from the response cache (whose
-/// prompt cost nothing), records the prompt size the upstream reported, and counts the usage once the answer went out.
+/// The one responder both model endpoints share, streamed and not: reserves room in the key's budget
+/// (<see cref="TokenBudget"/>), calls the turn's routes (<see cref="UpstreamCall"/>), has the endpoint's format write the
+/// answer, tells it when the answer is a replay from the response cache (whose prompt cost nothing), records the prompt
+/// size the upstream reported, and settles the reservation to what the request cost once it ends, however it ends.
 /// </summary>
 /// <remarks>
 /// A stream opens (status 200, headers, the format's start and Chat Completions' role chunk) at the first content, or
@@ -18,8 +21,12 @@ namespace CursorAspire.Proxy.Endpoints;
 /// minutes): Cursor sees the stream open within a second and the reasoning as it arrives. Until the first content, a
 /// failing route still hands over to its fallbacks (<see cref="UpstreamCall.StartStreamAsync"/>); a failure of the last
 /// one before the stream opened is a real HTTP status, after it the text the format shows for a failed stream.
+/// <para>What an unfinished request cost: a stream the upstream broke off or the client left, its prompt and the output
+/// written so far; a request cut before any answer (the proxy's first-byte deadline, the client leaving), its prompt;
+/// a non-streamed call cut the same way, its whole reservation, since the provider may have finished an answer nobody
+/// received and the proxy cannot see how far it got; a request the upstream refused, nothing.</para>
 /// </remarks>
-public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, UsageAccounting usage, IOptions<StreamOpeningOptions> opening, TimeProvider time)
+public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, UsageAccounting usage, TokenBudget budget, CheckProofs checks, IOptions<StreamOpeningOptions> opening, TimeProvider time)
 {
     private readonly TimeSpan _openAfter = opening.Value.StreamOpenAfter;
 
@@ -45,18 +52,24 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
         Func<IReadOnlyList<ChatResponseUpdate>, CancellationToken, Task>? completed = null)
     {
         var aborted = context.RequestAborted;
+        var reservation = await budget.ReserveAsync(turn, checks.ProvenNonce(context), aborted).ConfigureAwait(false);
         using var stream = new OpeningStream(context, turn, createWriter, time, _openAfter);
-        if (_openAfter <= TimeSpan.Zero)
-        {
-            await stream.OpenAsync(waiting: true).ConfigureAwait(false);
-        }
         UpstreamStream upstream;
         try
         {
+            if (_openAfter <= TimeSpan.Zero)
+            {
+                await stream.OpenAsync(waiting: true).ConfigureAwait(false);
+            }
             upstream = await stream.UntilOpenedAsync(new ValueTask<UpstreamStream>(calls.StartStreamAsync(turn, aborted))).ConfigureAwait(false);
         }
-        catch (Exception ex) when (stream.Writer is { } opened && !aborted.IsCancellationRequested)
+        catch (Exception ex)
         {
+            await SettleFailedCallAsync(turn, reservation, ex, () => UsageAccounting.PromptOnly(turn), aborted).ConfigureAwait(false);
+            if (stream.Writer is not { } opened || aborted.IsCancellationRequested)
+            {
+                throw;
+            }
             // Every route failed before its first content, after the stream opened: the status is already 200.
             opened.WriteFailed(calls.StreamFailed(ex, turn), context.Response.BodyWriter);
             await context.Response.BodyWriter.FlushAsync(aborted).ConfigureAwait(false);
@@ -101,7 +114,7 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
         {
             // After the answer went out: counting must not delay it. A stream that broke off, or that the client left,
             // counts what it cost so far: the provider bills it, and a key must not dodge its budget by disconnecting.
-            await usage.RecordAsync(turn, spent ?? writer.UsageSoFar, turn.FromResponseCache, CheckRequestHeader.IsPresent(context)).ConfigureAwait(false);
+            await usage.RecordAsync(turn, spent ?? writer.UsageSoFar, turn.FromResponseCache, reservation).ConfigureAwait(false);
         }
     }
 
@@ -114,8 +127,18 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
     /// </param>
     public async Task CompleteAsync(HttpContext context, ChatTurn turn, Func<ChatResponse, UsageDetails?, CancellationToken, ValueTask<UsageDetails>> write)
     {
-        var isCheck = CheckRequestHeader.IsPresent(context);
-        var answer = await usage.CountingAbandonedAsync(turn, calls.CompleteAsync, isCheck, context.RequestAborted).ConfigureAwait(false);
+        var aborted = context.RequestAborted;
+        var reservation = await budget.ReserveAsync(turn, checks.ProvenNonce(context), aborted).ConfigureAwait(false);
+        ChatResponse answer;
+        try
+        {
+            answer = await calls.CompleteAsync(turn, aborted).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await SettleFailedCallAsync(turn, reservation, ex, () => WholeReservation(turn, reservation), aborted).ConfigureAwait(false);
+            throw;
+        }
         UsageDetails? replayed = null;
         if (turn.FromResponseCache)
         {
@@ -130,8 +153,31 @@ public sealed class ChatResponder(UpstreamCall calls, ProxyMetrics metrics, Usag
         }
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
-        var told = await write(answer, replayed, context.RequestAborted).ConfigureAwait(false);
-        await usage.RecordAsync(turn, told, turn.FromResponseCache, isCheck).ConfigureAwait(false);
+        UsageDetails? told = null;
+        try
+        {
+            told = await write(answer, replayed, aborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The answer came: it counts whether or not the client stayed to read it.
+            await usage.RecordAsync(turn, told ?? answer.Usage ?? UsageAccounting.PromptOnly(turn), turn.FromResponseCache, reservation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Settles the reservation of a call that failed before any answer: at <paramref name="cutCost"/> when it was cut
+    /// (the proxy's first-byte deadline, the client leaving: the upstream had its prompt), at nothing when the upstream
+    /// refused it.
+    /// </summary>
+    private Task SettleFailedCallAsync(ChatTurn turn, TokenReservation reservation, Exception ex, Func<UsageDetails> cutCost, CancellationToken aborted) =>
+        usage.RecordAsync(turn, aborted.IsCancellationRequested || ex is ProxyException { Code: "upstream_timeout" } ? cutCost() : null, fromResponseCache: false, reservation);
+
+    /// <summary>A non-streamed call cut before its answer, counted at what it may have cost: all it reserved.</summary>
+    private static UsageDetails WholeReservation(ChatTurn turn, TokenReservation reservation)
+    {
+        var output = Math.Max(0, reservation.Tokens - turn.EstimatedPromptTokens);
+        return new UsageDetails { InputTokenCount = turn.EstimatedPromptTokens, OutputTokenCount = output, TotalTokenCount = turn.EstimatedPromptTokens + output };
     }
 
     private void RecordReportedPromptTokens(ChatTurn turn, UsageDetails? reported)

@@ -1,5 +1,4 @@
 using CursorAspire.Proxy.Edge;
-using CursorAspire.Proxy.Usage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Rewrite;
 using CursorAspire.Proxy.Errors;
@@ -23,9 +22,9 @@ public static class ProxyEndpoints
             .RequireRateLimiting(PerKeyRateLimiting.PolicyName)
             .RequireCors(EdgeServiceCollectionExtensions.CursorCorsPolicy);
         v1.MapPost("/chat/completions", (HttpContext context, ChatCompletionsEndpoint endpoint) => endpoint.HandleAsync(context))
-            .WithName("ChatCompletions").AddEndpointFilter<TokenBudget>();
+            .WithName("ChatCompletions");
         v1.MapPost("/responses", (HttpContext context, ResponsesEndpoint endpoint) => endpoint.HandleAsync(context))
-            .WithName("Responses").AddEndpointFilter<TokenBudget>();
+            .WithName("Responses");
         v1.MapGet("/responses/{responseId}", (HttpContext context, string responseId, ResponsesEndpoint endpoint) => endpoint.HandleGetAsync(context, responseId))
             .WithName("GetResponse");
         v1.MapGet("/models", ModelsEndpoint.HandleAsync).WithName("Models");

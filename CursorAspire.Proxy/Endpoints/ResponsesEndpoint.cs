@@ -34,7 +34,7 @@ public sealed class ResponsesEndpoint(ChatIntake intake, ChatResponder responder
         var request = turn.Request;
         var envelope = ResponseEnvelope.FromRequest(taken.Root, $"resp_{Guid.NewGuid():N}", time.GetUtcNow().ToUnixTimeSeconds());
         var writer = new ResponseEventWriter(envelope, _reasoningOutput, request.CustomToolNames) { EstimatedPromptTokens = turn.EstimatedPromptTokens };
-        var save = saving.Plan(turn, taken.Continued);
+        var save = saving.Plan(turn, taken.Continued, context.Request.ContentLength ?? System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(taken.Root).Length);
         if (request.Store && !save.Wanted)
         {
             // Redis is known to be down: answer anyway, and say that this response cannot be continued.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using CursorAspire.Proxy.Caching;
 using CursorAspire.Proxy.Compaction;
 using CursorAspire.Proxy.Configuration;
@@ -15,8 +16,9 @@ namespace CursorAspire.Proxy.Pipeline;
 /// </summary>
 /// <remarks>
 /// Alias routes are finite (configuration) and kept. Routes to unconfigured models of an <c>AllowAnyModel</c>
-/// provider are named by clients, so they are kept in a bounded cache (<see cref="MaxAnyModelPipelines"/>, least
-/// recently used first out); an evicted pipeline is not disposed, as a request may still be using it.
+/// provider are named by clients, so they are kept in a bounded cache (<see cref="MaxAnyModelPipelines"/>); an evicted
+/// pipeline is disposed once the requests still using it end (<see cref="AnyModelPipeline"/>), so its provider client,
+/// meter and instruments go with it.
 /// </remarks>
 public sealed class RoutePipelines(
     IEnumerable<IUpstreamProvider> providers,
@@ -32,6 +34,7 @@ public sealed class RoutePipelines(
     private readonly bool _logPrompts = options.Value.LogPrompts;
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _aliases = new(StringComparer.OrdinalIgnoreCase);
     private readonly MemoryCache _anyModel = new(new MemoryCacheOptions { SizeLimit = MaxAnyModelPipelines });
+    private readonly StrongBox<int> _liveAnyModel = new();
 
     public IChatClient Get(ModelRoute route)
     {
@@ -43,12 +46,17 @@ public sealed class RoutePipelines(
         {
             entry.Size = 1;
             entry.SlidingExpiration = TimeSpan.FromMinutes(30);
-            return Build(route);
+            // Also called for an entry the full cache did not take: that pipeline serves this request, then goes.
+            entry.RegisterPostEvictionCallback(static (_, value, _, _) => (value as AnyModelPipeline)?.Evict());
+            return new AnyModelPipeline(() => Build(route), _liveAnyModel);
         })!;
     }
 
     /// <summary>Pipelines kept for unconfigured models right now.</summary>
     public int AnyModelPipelineCount => _anyModel.Count;
+
+    /// <summary>Pipelines for unconfigured models built and not yet disposed (kept ones, and evicted ones still in use).</summary>
+    public int LiveAnyModelPipelines => Volatile.Read(ref _liveAnyModel.Value);
 
     /// <summary>A route's pipeline, in the order a request meets its stages; the request's context goes as far as the provider's client.</summary>
     private IChatClient Build(ModelRoute route)
@@ -78,6 +86,8 @@ public sealed class RoutePipelines(
         {
             client.Value.Dispose();
         }
+        // Evicts every entry (its callback disposes the pipeline once idle); disposing the cache alone would not.
+        _anyModel.Compact(1.0);
         _anyModel.Dispose();
     }
 }

@@ -11,7 +11,8 @@ namespace CursorAspire.Proxy.Providers;
 /// <summary>
 /// Maps an upstream failure that happened before the first byte reached the client to a status and a message the
 /// user can act on: the upstream's own 4xx/429 (with its message and <c>Retry-After</c>) passes through; an
-/// unreachable upstream is 502, an overloaded one 503, a slow one 504.
+/// unreachable upstream is 502, an overloaded one 503, a slow one 504. Every word that came from the upstream or its
+/// client library is cleaned first (<see cref="UpstreamText"/>): no address of ours, no fragment of a key.
 /// </summary>
 public static class UpstreamErrors
 {
@@ -35,7 +36,7 @@ public static class UpstreamErrors
             case AnthropicSseException sse:
                 // An error event before the first token (e.g. overloaded_error): the API is busy, not broken.
                 return new ProxyException(StatusCodes.Status503ServiceUnavailable,
-                    $"Provider '{providerName}' failed for model '{upstreamModel}': {sse.ApiMessage ?? sse.Message}",
+                    $"Provider '{providerName}' failed for model '{upstreamModel}': {UpstreamText.Clean(sse.ApiMessage ?? sse.Message)}",
                     OpenAIError.Upstream, "upstream_unavailable", inner: ex);
             case UpstreamHttpException upstream:
                 return FromStatus((int)upstream.StatusCode!, upstream.Message, providerName, upstreamModel, upstream.RetryAfter);
@@ -45,15 +46,15 @@ public static class UpstreamErrors
                 return FromStatus((int)status, http.Message, providerName, upstreamModel, null);
             case HttpRequestException or ClientResultException:
                 return new ProxyException(StatusCodes.Status502BadGateway,
-                    $"Cannot reach provider '{providerName}' ({ex.Message}). Check that it is running and that Proxy:Providers:{providerName}:Endpoint is right.",
+                    $"Cannot reach provider '{providerName}' ({UpstreamText.Clean(ex.Message)}). Check that it is running and that Proxy:Providers:{providerName}:Endpoint is right.",
                     OpenAIError.Upstream, "upstream_unreachable", inner: ex) { ProviderWide = IsUnreachable(ex) };
             case ResponseError or OllamaException:
                 // OllamaSharp surfaces Ollama's {"error": "..."} body as the message.
                 var notFound = ex.Message.Contains("not found", StringComparison.OrdinalIgnoreCase);
                 return new ProxyException(notFound ? StatusCodes.Status404NotFound : StatusCodes.Status502BadGateway,
                     notFound
-                        ? $"Ollama does not have model '{upstreamModel}' ({ex.Message}). Pull it (`ollama pull {upstreamModel}`) or declare it under Ollama:Models in the AppHost."
-                        : $"Ollama ('{providerName}') failed: {ex.Message}",
+                        ? $"Ollama does not have model '{upstreamModel}' ({UpstreamText.Clean(ex.Message)}). Pull it (`ollama pull {upstreamModel}`) or declare it under Ollama:Models in the AppHost."
+                        : $"Ollama ('{providerName}') failed: {UpstreamText.Clean(ex.Message)}",
                     notFound ? OpenAIError.NotFound : OpenAIError.Upstream, notFound ? "model_not_found" : "upstream_error", notFound ? "model" : null, ex);
             case TimeoutException or TaskCanceledException:
                 return new ProxyException(StatusCodes.Status504GatewayTimeout,
@@ -61,7 +62,7 @@ public static class UpstreamErrors
                     OpenAIError.Upstream, "upstream_timeout", inner: ex);
             default:
                 return new ProxyException(StatusCodes.Status502BadGateway,
-                    $"Provider '{providerName}' failed for model '{upstreamModel}': {ex.Message}",
+                    $"Provider '{providerName}' failed for model '{upstreamModel}': {UpstreamText.Clean(ex.Message)}",
                     OpenAIError.Upstream, "upstream_error", inner: ex);
         }
     }
@@ -81,7 +82,7 @@ public static class UpstreamErrors
         var prefix = status is 401 or 403
             ? $"Provider '{providerName}' rejected the proxy's credentials (check Proxy:Providers:{providerName}:ApiKey{AppHostKeyHint(providerName)})"
             : $"Provider '{providerName}' answered {status} for model '{upstreamModel}'";
-        return new ProxyException(statusCode, $"{prefix}: {message}", type, code) { RetryAfter = retryAfter, ProviderWide = status is 401 or 403 };
+        return new ProxyException(statusCode, $"{prefix}: {UpstreamText.Clean(message)}", type, code) { RetryAfter = retryAfter, ProviderWide = status is 401 or 403 };
     }
 
     /// <summary>
@@ -91,7 +92,8 @@ public static class UpstreamErrors
     /// </summary>
     private static ProxyException OllamaNotRunning(Exception ex, ModelRoute route) =>
         new(StatusCodes.Status503ServiceUnavailable,
-            $"Ollama is not running: nothing accepts connections at {route.Provider.Endpoint ?? "its address"} (model '{route.UpstreamModel}'). "
+            // Not the endpoint itself: the proxy's own addresses are not for its clients.
+            $"Ollama is not running: nothing accepts connections at its address (Proxy:Providers:{route.ProviderName}:Endpoint, model '{route.UpstreamModel}'). "
             + $"Under the AppHost, the dashboard's '{route.ProviderName}' row shows why it stopped (its state and console log) and starts it again "
             + "within seconds; run on its own, start it with `ollama serve`.",
             OpenAIError.Upstream, "upstream_unavailable", inner: ex) { ProviderWide = true };

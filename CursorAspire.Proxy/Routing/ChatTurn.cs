@@ -24,13 +24,6 @@ public sealed record ChatTurn(ParsedChatRequest Request, IReadOnlyList<RouteAtte
     /// <summary>The route whose model wrote the answer: <see cref="AnsweredBy"/> once known, else <see cref="Route"/>.</summary>
     public ModelRoute AnsweringRoute => AnsweredBy ?? Route;
 
-    /// <summary>The model as usage is counted for it: the alias that answered, or <c>provider/model</c> for a direct route.</summary>
-    public string UsageModel
-    {
-        get
-        {
-            var route = AnsweringRoute;
-            return route.Alias ?? $"{route.ProviderName}/{route.UpstreamModel}";
-        }
-    }
+    /// <summary>The model as usage is counted for it: the alias that answered, or <c>provider/model</c> for a direct route (<see cref="ModelRoute.ReportedName"/>).</summary>
+    public string UsageModel => AnsweringRoute.ReportedName;
 }

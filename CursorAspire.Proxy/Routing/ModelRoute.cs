@@ -21,6 +21,13 @@ public sealed record ModelRoute(
     /// <summary>What Anthropic routes raise a lower <c>max_tokens</c> to when the alias sets no <see cref="ModelOptions.MinOutputTokens"/>.</summary>
     public const int AnthropicMinOutputTokens = 16_384;
 
+    /// <summary>
+    /// The route's name in metrics and usage counters: the alias, else <c>&lt;provider&gt;/&lt;model&gt;</c>, or, for
+    /// models clients name on an <c>AllowAnyModel</c> provider past <see cref="ModelRouter.MaxReportedAnyModelNames"/>,
+    /// <c>&lt;provider&gt;/other</c>.
+    /// </summary>
+    public string ReportedName { get; init; } = Alias ?? $"{ProviderName}/{UpstreamModel}";
+
     /// <summary>The configured context window, if any.</summary>
     public int? ContextLength => Model?.ContextLength;
 

@@ -18,10 +18,17 @@ namespace CursorAspire.Proxy.Routing;
 /// </remarks>
 public sealed class ModelRouter(IOptions<ProxyOptions> options, ILogger<ModelRouter> logger)
 {
+    /// <summary>
+    /// How many models clients name on <c>AllowAnyModel</c> providers keep a name of their own in metrics and usage
+    /// counters (per process); the rest count as <c>&lt;provider&gt;/other</c>, so made-up names cannot grow them.
+    /// </summary>
+    public const int MaxReportedAnyModelNames = 64;
+
     /// <summary>The most variant names logged (each once): the names are the caller's, the log is ours.</summary>
     private const int MaxLoggedVariants = 1024;
 
     private readonly ProxyOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, bool> _reportedAnyModelNames = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _loggedVariants = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The aliases clients can name, for <c>GET /models</c>.</summary>
@@ -147,11 +154,21 @@ public sealed class ModelRouter(IOptions<ProxyOptions> options, ILogger<ModelRou
         var provider = _options.Providers[providerName];
         if (provider.AllowAnyModel)
         {
-            return new ModelRoute(null, providerName, provider, upstreamModel, null, IsDefaultForUnknownName: false);
+            return new ModelRoute(null, providerName, provider, upstreamModel, null, IsDefaultForUnknownName: false) { ReportedName = ReportedAnyModelName(providerName, upstreamModel) };
         }
         refusal = new ProxyException(StatusCodes.Status404NotFound,
             $"Model '{CallerText.Cap(upstreamModel)}' is not configured on provider '{providerName}'. Add it under Proxy:Models, or set Proxy:Providers:{providerName}:AllowAnyModel=true to allow any model of that provider.",
             OpenAIError.NotFound, "model_not_found", "model");
         return null;
+    }
+
+    private string ReportedAnyModelName(string providerName, string upstreamModel)
+    {
+        var name = $"{providerName}/{CallerText.Cap(upstreamModel)}";
+        if (_reportedAnyModelNames.ContainsKey(name) || (_reportedAnyModelNames.Count < MaxReportedAnyModelNames && _reportedAnyModelNames.TryAdd(name, true)))
+        {
+            return name;
+        }
+        return $"{providerName}/other";
     }
 }

@@ -15,7 +15,7 @@ public sealed class RouteTelemetry(ProxyMetrics metrics)
         metrics.Requests.Add(1, new TagList
         {
             { "cursoraspire.provider", route.ProviderName },
-            { "cursoraspire.model", route.Alias ?? route.UpstreamModel },
+            { "cursoraspire.model", route.ReportedName },
             { "cursoraspire.shape", shape },
             { "cursoraspire.route.default", route.IsDefaultForUnknownName },
             { KeyNameTag, keyName },

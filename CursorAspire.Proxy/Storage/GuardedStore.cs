@@ -75,6 +75,15 @@ public sealed class GuardedStore
             return true;
         }, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Deletes an entry (nothing when there is none).</summary>
+    /// <exception cref="StateStoreUnavailableException">The store failed, timed out or is being skipped.</exception>
+    public async ValueTask RemoveAsync(string key, CancellationToken cancellationToken) =>
+        await ExecuteAsync("write", async token =>
+        {
+            await _cache.RemoveAsync(key, token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+
     /// <summary>Runs any operation on the same store under the same timeout and breaker.</summary>
     /// <exception cref="StateStoreUnavailableException">The store failed, timed out or is being skipped.</exception>
     public async ValueTask<T> ExecuteAsync<T>(string operation, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)

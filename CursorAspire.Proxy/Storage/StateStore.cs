@@ -12,18 +12,25 @@ namespace CursorAspire.Proxy.Storage;
 /// </summary>
 /// <remarks>
 /// Entries go through <see cref="IDistributedCache"/>; counters need atomic increments that it lacks, so they use the
-/// Redis connection itself (hashes with <c>HINCRBY</c>), or <see cref="MemoryCounters"/> when there is no Redis.
+/// Redis connection itself (hashes with <c>HINCRBY</c>, Lua scripts for what must be decided and written in one step),
+/// or <see cref="MemoryCounters"/> when there is no Redis. Entries (cached answers, conversations, reasoning) always
+/// carry a TTL; counters, budgets and reservations never do, so a Redis under <c>maxmemory-policy volatile-lru</c>
+/// may evict the first and never the second. Whoever writes such a key without a TTL prunes its old parts itself.
 /// </remarks>
 public sealed class StateStore
 {
     private readonly GuardedStore _store;
     private readonly IConnectionMultiplexer? _redis;
     private readonly MemoryCounters? _memory;
+    private readonly TimeSpan _timeout;
+    private readonly Task _firstConnection;
 
     public StateStore(IDistributedCache cache, IOptions<StateStoreOptions> options, TimeProvider time, ILogger<StateStore> logger, IConnectionMultiplexer? redis = null)
     {
         var settings = options.Value;
         _redis = redis;
+        _timeout = settings.Timeout;
+        _firstConnection = redis is null || redis.IsConnected ? Task.CompletedTask : FirstConnectionAsync(redis);
         _memory = redis is null ? new MemoryCounters(time) : null;
         _store = new GuardedStore(cache, settings.Timeout, settings.Breaker, time,
             opened: (error, breakDuration) => logger.LogWarning(
@@ -35,26 +42,50 @@ public sealed class StateStore
     /// <inheritdoc cref="GuardedStore.CircuitState"/>
     public CircuitState CircuitState => _store.CircuitState;
 
+    /// <summary>Whether the state is in Redis, shared by every proxy using it and kept across restarts; false: this process's memory.</summary>
+    public bool IsShared => _redis is not null;
+
     /// <summary>False while the breaker is open: Redis is known to be down, and nothing is tried until it may be back.</summary>
     public bool IsAvailable => _store.CircuitState is not (CircuitState.Open or CircuitState.Isolated);
 
     /// <inheritdoc cref="GuardedStore.GetAsync"/>
-    public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken) => _store.GetAsync(key, cancellationToken);
+    public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        await ConnectedAsync(cancellationToken).ConfigureAwait(false);
+        return await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc cref="GuardedStore.SetAsync"/>
-    public ValueTask SetAsync(string key, byte[] value, DistributedCacheEntryOptions entry, CancellationToken cancellationToken) =>
-        _store.SetAsync(key, value, entry, cancellationToken);
-
-    /// <summary>Adds to counters of the group <paramref name="key"/> atomically, and (re)sets the group's expiry.</summary>
-    /// <exception cref="StateStoreUnavailableException">Redis failed, timed out or is being skipped.</exception>
-    public async ValueTask IncrementAsync(string key, IReadOnlyList<KeyValuePair<string, long>> increments, TimeSpan ttl, CancellationToken cancellationToken)
+    public async ValueTask SetAsync(string key, byte[] value, DistributedCacheEntryOptions entry, CancellationToken cancellationToken)
     {
-        if (_memory is not null)
-        {
-            _memory.Increment(key, increments, ttl);
-            return;
-        }
-        await IncrementInRedisAsync(key, increments, ttl, cancellationToken).ConfigureAwait(false);
+        await ConnectedAsync(cancellationToken).ConfigureAwait(false);
+        await _store.SetAsync(key, value, entry, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc cref="GuardedStore.RemoveAsync"/>
+    public async ValueTask RemoveAsync(string key, CancellationToken cancellationToken)
+    {
+        await ConnectedAsync(cancellationToken).ConfigureAwait(false);
+        await _store.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="script"/> on Redis under the store's timeout and breaker: one round trip, and atomic (Redis
+    /// runs a script alone; Garnet does when started with <c>--lua-transaction-mode true</c>, as the AppHost and the
+    /// tests start it).
+    /// </summary>
+    /// <param name="operation">What the script does, for the failure's message.</param>
+    /// <param name="script">The Lua script (sent once, then by its hash).</param>
+    /// <param name="keys">The keys it touches (<c>KEYS</c>).</param>
+    /// <param name="values">Its arguments (<c>ARGV</c>).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="StateStoreUnavailableException">Redis failed, timed out or is being skipped.</exception>
+    /// <exception cref="InvalidOperationException">There is no Redis (<see cref="IsShared"/> is false).</exception>
+    public async ValueTask<RedisResult> EvaluateAsync(string operation, string script, RedisKey[] keys, RedisValue[] values, CancellationToken cancellationToken)
+    {
+        var redis = _redis ?? throw new InvalidOperationException("The proxy's store has no Redis to run a script on.");
+        await ConnectedAsync(cancellationToken).ConfigureAwait(false);
+        return await _store.ExecuteAsync(operation, _ => redis.GetDatabase().ScriptEvaluateAsync(script, keys, values), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -80,6 +111,7 @@ public sealed class StateStore
         {
             return _memory.Get(key);
         }
+        await ConnectedAsync(cancellationToken).ConfigureAwait(false);
         return await _store.ExecuteAsync<IReadOnlyDictionary<string, long>>("read", async _ =>
         {
             var entries = await _redis!.GetDatabase().HashGetAllAsync(key).ConfigureAwait(false);
@@ -87,9 +119,41 @@ public sealed class StateStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Right after start-up the connection to Redis is still being made (in the background: the proxy starts without
+    /// Redis), and a command then fails at once; the first operations wait for it, at most the operation timeout.
+    /// </summary>
+    private async ValueTask ConnectedAsync(CancellationToken cancellationToken)
+    {
+        if (_firstConnection.IsCompleted)
+        {
+            return;
+        }
+        try
+        {
+            await _firstConnection.WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Still not connected: the operation fails as it would have, and counts for the breaker.
+        }
+    }
+
+    // Polled rather than evented: the multiplexer raises no event for its first connection. Real time, whatever clock
+    // the proxy runs on, and given up after a while (the breaker takes over from there).
+    private static async Task FirstConnectionAsync(IConnectionMultiplexer redis)
+    {
+        for (var waited = 0; waited < 30_000 && !redis.IsConnected; waited += 20)
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>HINCRBY for each counter and EXPIRE for the group, in one transaction; the counters' new values.</summary>
-    private async ValueTask<long[]> IncrementInRedisAsync(string key, IReadOnlyList<KeyValuePair<string, long>> increments, TimeSpan ttl, CancellationToken cancellationToken) =>
-        await _store.ExecuteAsync("count", async _ =>
+    private async ValueTask<long[]> IncrementInRedisAsync(string key, IReadOnlyList<KeyValuePair<string, long>> increments, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        await ConnectedAsync(cancellationToken).ConfigureAwait(false);
+        return await _store.ExecuteAsync("count", async _ =>
         {
             var transaction = _redis!.GetDatabase().CreateTransaction();
             var added = increments.Select(i => transaction.HashIncrementAsync(key, i.Key, i.Value)).ToArray();
@@ -98,4 +162,5 @@ public sealed class StateStore
             await expiry.ConfigureAwait(false);
             return await Task.WhenAll(added).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+    }
 }

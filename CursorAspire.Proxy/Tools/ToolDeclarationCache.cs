@@ -9,17 +9,37 @@ namespace CursorAspire.Proxy.Tools;
 /// is keyed by the object): new declarations for every request cost ~0.4 ms of each Ollama request in that conversion.
 /// </summary>
 /// <remarks>
-/// Byte-identical JSON reads, checks and declares identically, so a hit skips all three; only tools that read cleanly are
-/// kept, and a hit hands out nothing the caller did not send. Bounded to two generations of <see cref="MaxEntries"/>:
+/// <para>Byte-identical JSON reads, checks and declares identically, so a hit skips all three; a hit hands out nothing
+/// the caller did not send. What a request reads is kept only once the whole request passed validation
+/// (<see cref="Collect"/>, then <see cref="ToolDeclarationBatch.Keep"/>): a refused request leaves nothing behind.</para>
+/// <para>Bounded by bytes, not count, since one tool can be megabytes: two generations of at most
+/// <see cref="GenerationBytes"/> each (a declaration costs about twice its JSON: the key and the schema it holds);
 /// when the newer fills up it becomes the older one, and what is still in use moves back to the newer on its next hit.
+/// A tool larger than <see cref="MaxToolBytes"/> is never kept.</para>
 /// </remarks>
 internal static class ToolDeclarationCache
 {
-    public const int MaxEntries = 512;
+    /// <summary>The most one generation holds, in estimated bytes.</summary>
+    public const long GenerationBytes = 4L * 1024 * 1024;
+
+    /// <summary>The largest tool JSON kept; Cursor's own are a few KB.</summary>
+    public const int MaxToolBytes = 256 * 1024;
 
     private static readonly Lock Rotation = new();
     private static Generation _newer = new();
     private static Generation _older = new();
+
+    [ThreadStatic]
+    private static ToolDeclarationBatch? t_collecting;
+
+    /// <summary>Estimated bytes held now (both generations).</summary>
+    public static long Bytes => _newer.Bytes + _older.Bytes;
+
+    /// <summary>
+    /// Collects what this thread reads into a batch until it is disposed; the request keeps it
+    /// (<see cref="ToolDeclarationBatch.Keep"/>) once it passed validation. Reads outside a batch are not kept.
+    /// </summary>
+    public static ToolDeclarationBatch Collect() => t_collecting = new ToolDeclarationBatch();
 
     /// <summary>The declaration read from <paramref name="tool"/> before, if any, and whether it is a custom tool.</summary>
     public static bool TryGet(JsonElement tool, out AIFunctionDeclaration declaration, out bool custom)
@@ -34,18 +54,37 @@ internal static class ToolDeclarationCache
                 return false;
             }
             // Still in use: it moves to the newer generation before the older one is dropped.
-            newer.Add(entry);
+            Add(entry);
         }
         (declaration, custom) = (entry.Declaration, entry.Custom);
         return true;
     }
 
-    /// <summary>Keeps <paramref name="declaration"/>, read from <paramref name="tool"/>, for the next request that sends the same JSON.</summary>
+    /// <summary>
+    /// Notes <paramref name="declaration"/>, read from <paramref name="tool"/>, in this thread's batch: kept for the next
+    /// request that sends the same JSON once this one passed validation.
+    /// </summary>
     public static void Add(JsonElement tool, AIFunctionDeclaration declaration, bool custom)
     {
-        var entry = new Entry(JsonMarshal.GetRawUtf8Value(tool).ToArray(), declaration, custom);
+        var json = JsonMarshal.GetRawUtf8Value(tool);
+        if (t_collecting is { } batch && json.Length <= MaxToolBytes)
+        {
+            batch.Entries.Add(new Entry(json.ToArray(), declaration, custom));
+        }
+    }
+
+    internal static void EndCollecting(ToolDeclarationBatch batch)
+    {
+        if (ReferenceEquals(t_collecting, batch))
+        {
+            t_collecting = null;
+        }
+    }
+
+    internal static void Add(Entry entry)
+    {
         var newer = _newer;
-        if (newer.Count >= MaxEntries)
+        if (newer.Bytes + entry.Bytes > GenerationBytes)
         {
             lock (Rotation)
             {
@@ -59,20 +98,31 @@ internal static class ToolDeclarationCache
         newer.Add(entry);
     }
 
-    private sealed record Entry(byte[] Json, AIFunctionDeclaration Declaration, bool Custom);
+    internal sealed record Entry(byte[] Json, AIFunctionDeclaration Declaration, bool Custom)
+    {
+        // The JSON as the key, and the schema the declaration holds (a copy of about the same size), plus the objects.
+        public long Bytes => 2L * Json.Length + 256;
+    }
 
     private sealed class Generation
     {
         private readonly ConcurrentDictionary<byte[], Entry> _entries = new(ByteSequenceComparer.Instance);
         private readonly ConcurrentDictionary<byte[], Entry>.AlternateLookup<ReadOnlySpan<byte>> _byBytes;
+        private long _bytes;
 
         public Generation() => _byBytes = _entries.GetAlternateLookup<ReadOnlySpan<byte>>();
 
-        public int Count => _entries.Count;
+        public long Bytes => Interlocked.Read(ref _bytes);
 
         public bool TryGet(ReadOnlySpan<byte> json, out Entry entry) => _byBytes.TryGetValue(json, out entry!);
 
         /// <summary>Adds the entry, or keeps the one already there.</summary>
-        public void Add(Entry entry) => _entries.TryAdd(entry.Json, entry);
+        public void Add(Entry entry)
+        {
+            if (_entries.TryAdd(entry.Json, entry))
+            {
+                Interlocked.Add(ref _bytes, entry.Bytes);
+            }
+        }
     }
 }

@@ -5,23 +5,29 @@ using CursorAspire.Proxy.Routing;
 namespace CursorAspire.Proxy.Usage;
 
 /// <summary>
-/// Counts one answered request: its tokens, estimated cost and savings, in the metrics and in the key's
-/// <see cref="UsageLedger"/>. A reply from the response cache spent nothing upstream: it counts as a cache hit and as
-/// what it saved, never against a budget.
+/// Settles one request: its tokens, estimated cost and savings, in the metrics and in the key's
+/// <see cref="UsageLedger"/>, releasing what its <see cref="TokenReservation"/> held. A reply from the response cache
+/// spent nothing upstream: it counts as a cache hit and as what it saved, never against a budget.
 /// </summary>
 public sealed class UsageAccounting(UsageLedger ledger, UsageMetrics metrics)
 {
     private static readonly ModelPricing NoPricing = new();
 
     /// <param name="turn">The request, with the route that answered it.</param>
-    /// <param name="usage">The usage the client was told: the upstream's, with the proxy's estimates where it gave none.</param>
-    /// <param name="fromResponseCache">Whether the proxy's response cache answered.</param>
-    /// <param name="isCheck">
-    /// Whether it is a "Check as Cursor" request (<see cref="CheckRequestHeader"/>): its tokens count outside the
-    /// budget while today's check tokens stay within <see cref="UsageLedger.CheckAllowancePerDay"/>.
+    /// <param name="usage">
+    /// What the request cost: the usage the client was told (the upstream's, with the proxy's estimates where it gave
+    /// none), what a cut answer cost so far, or nothing for a request refused upstream before any answer.
     /// </param>
-    public async Task RecordAsync(ChatTurn turn, UsageDetails usage, bool fromResponseCache, bool isCheck = false)
+    /// <param name="fromResponseCache">Whether the proxy's response cache answered.</param>
+    /// <param name="reservation">What admission held for it (<see cref="TokenBudget"/>); a proven check's tokens count apart.</param>
+    public async Task RecordAsync(ChatTurn turn, UsageDetails? usage, bool fromResponseCache, TokenReservation reservation)
     {
+        if (usage is null)
+        {
+            // Refused upstream before any answer: nothing was spent, and what was held is free again.
+            await ledger.SettleAsync(reservation, []).ConfigureAwait(false);
+            return;
+        }
         var model = turn.UsageModel;
         var pricing = turn.AnsweringRoute.Model?.Pricing ?? NoPricing;
         var tokens = TokenUsage.From(usage);
@@ -31,11 +37,11 @@ public sealed class UsageAccounting(UsageLedger ledger, UsageMetrics metrics)
         {
             var saved = UsageCost.SavedByResponseCache(tokens, pricing);
             metrics.Saved.Add((double)saved, [.. tags, new("source", "response_cache")]);
-            await ledger.AddAsync(turn.Key,
+            await ledger.SettleAsync(reservation,
             [
                 new(UsageCounters.Field(model, UsageCounters.CacheHits), 1),
                 new(UsageCounters.Field(model, UsageCounters.SavedMicros), UsageCounters.Micros(saved)),
-            ], CancellationToken.None).ConfigureAwait(false);
+            ]).ConfigureAwait(false);
             return;
         }
 
@@ -56,13 +62,9 @@ public sealed class UsageAccounting(UsageLedger ledger, UsageMetrics metrics)
         {
             metrics.Saved.Add((double)savedByProvider, [.. tags, new("source", "provider_cache")]);
         }
-        var spent = tokens.Input + tokens.Output;
-        var budgetField = isCheck && await WithinCheckAllowanceAsync(turn, spent).ConfigureAwait(false)
-            ? UsageLedger.CheckTotalField
-            : UsageLedger.TotalField;
-        await ledger.AddAsync(turn.Key,
+        await ledger.SettleAsync(reservation,
         [
-            new(budgetField, spent),
+            new(reservation.IsCheck ? UsageLedger.CheckTotalField : UsageLedger.TotalField, tokens.Input + tokens.Output),
             new(UsageCounters.Field(model, UsageCounters.Requests), 1),
             new(UsageCounters.Field(model, UsageCounters.Input), tokens.Input),
             new(UsageCounters.Field(model, UsageCounters.CachedInput), tokens.CachedInput),
@@ -70,30 +72,10 @@ public sealed class UsageAccounting(UsageLedger ledger, UsageMetrics metrics)
             new(UsageCounters.Field(model, UsageCounters.Output), tokens.Output),
             new(UsageCounters.Field(model, UsageCounters.CostMicros), UsageCounters.Micros(cost)),
             new(UsageCounters.Field(model, UsageCounters.SavedMicros), UsageCounters.Micros(savedByProvider)),
-        ], CancellationToken.None).ConfigureAwait(false);
+        ]).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Runs a non-streamed upstream call. When the client leaves while it runs, the prompt the provider already took
-    /// counts (the proxy's estimate): a key must not dodge its budget by disconnecting before the answer.
-    /// </summary>
-    public async Task<ChatResponse> CountingAbandonedAsync(ChatTurn turn, Func<ChatTurn, CancellationToken, Task<ChatResponse>> call, bool isCheck, CancellationToken aborted)
-    {
-        try
-        {
-            return await call(turn, aborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-        {
-            var prompt = new UsageDetails { InputTokenCount = turn.EstimatedPromptTokens, OutputTokenCount = 0, TotalTokenCount = turn.EstimatedPromptTokens };
-            await RecordAsync(turn, prompt, fromResponseCache: false, isCheck).ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private async Task<bool> WithinCheckAllowanceAsync(ChatTurn turn, long tokens)
-    {
-        var today = await ledger.DayAsync(turn.Key, ledger.Today, CancellationToken.None).ConfigureAwait(false);
-        return today.GetValueOrDefault(UsageLedger.CheckTotalField) + tokens <= UsageLedger.CheckAllowancePerDay;
-    }
+    /// <summary>What a request cut before its answer cost: the prompt the provider already took (the proxy's estimate).</summary>
+    public static UsageDetails PromptOnly(ChatTurn turn) =>
+        new() { InputTokenCount = turn.EstimatedPromptTokens, OutputTokenCount = 0, TotalTokenCount = turn.EstimatedPromptTokens };
 }

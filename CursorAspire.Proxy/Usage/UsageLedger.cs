@@ -1,168 +1,285 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using CursorAspire.Proxy.Edge;
 using CursorAspire.Proxy.Storage;
+using StackExchange.Redis;
 
 namespace CursorAspire.Proxy.Usage;
 
 /// <summary>
-/// What each key spent, per UTC day and model, in the proxy's store (Redis under the AppHost), so every proxy replica
-/// counts against the same budget and the numbers survive restarts. While Redis is down the counting goes on in process
-/// memory, and says so once.
+/// What each key spent, per UTC day and model, and what its requests in flight hold against its budget, in the proxy's
+/// store (Redis under the AppHost), so every proxy replica counts against the same budget and the numbers survive
+/// restarts. Admission and settlement are one script each (<see cref="UsageScripts"/>). While Redis is down the
+/// counting and reserving go on in process memory (<see cref="InProcessUsage"/>), say so once, and are handed back to
+/// Redis when it answers again.
 /// </summary>
 /// <remarks>
-/// One Redis hash per key and day (<c>cursoraspire:usage:&lt;key id&gt;:&lt;yyyy-MM-dd&gt;</c>, kept 40 days so a month can
-/// be read back): <see cref="TotalField"/> (prompt + completion tokens of upstream calls, what budgets count) and per
-/// model <c>&lt;model&gt;|&lt;counter&gt;</c> (<see cref="UsageCounters"/>). Money is counted in millionths.
-/// Requests of "Check as Cursor" (<see cref="CheckRequestHeader"/>) count their tokens in <see cref="CheckTotalField"/>
-/// instead of <see cref="TotalField"/>, outside the budget, up to <see cref="CheckAllowancePerDay"/> tokens a day.
+/// A key's day is one Redis hash (<see cref="UsageKeys"/>), kept 40 days so a month can be read back:
+/// <see cref="TotalField"/> (prompt + completion tokens of upstream calls, what budgets count) and per model
+/// <c>&lt;model&gt;|&lt;counter&gt;</c> (<see cref="UsageCounters"/>); money in millionths. Proven "Check as Cursor"
+/// requests count in <see cref="CheckTotalField"/> instead, outside the budget, within the check allowance.
 /// </remarks>
-public sealed class UsageLedger(StateStore store, TimeProvider time, ILogger<UsageLedger> logger)
+public sealed class UsageLedger
 {
     /// <summary>The counter budgets are checked against.</summary>
     public const string TotalField = "total";
 
-    /// <summary>Tokens of the key's check requests today, kept apart from <see cref="TotalField"/>.</summary>
+    /// <summary>Tokens of the key's proven check requests today, kept apart from <see cref="TotalField"/>.</summary>
     public const string CheckTotalField = "check-total";
 
     /// <summary>
-    /// Check tokens a key may spend outside its budget per day (a full check is about 26,000 tokens per local model:
-    /// the context-window probe is most of it). Beyond this, check requests count like any other: the header cannot
-    /// be used to work around a budget.
+    /// Check tokens a key may spend outside its budget per day, and never more than the budget itself (a full check is
+    /// about 26,000 tokens per local model: the context-window probe is most of it). Only a check request with a valid
+    /// proof (<c>CheckProofs</c>) counts here; any other counts like a request from Cursor.
     /// </summary>
     public const long CheckAllowancePerDay = 250_000;
 
-    private static readonly TimeSpan Retention = TimeSpan.FromDays(40);
-    private readonly MemoryCounters _fallback = new(time);
-    // Today's counters as Redis last returned them, per key-day: the base while Redis is down.
-    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, long>> _lastKnown = new(StringComparer.Ordinal);
+    /// <summary>How long a day's usage is kept.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(40);
+
+    private readonly StateStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<UsageLedger> _logger;
+    private readonly InProcessUsage _here;
+    private readonly SemaphoreSlim _handingBack = new(1, 1);
     private int _fallingBack;
 
-    /// <summary>Whether counting is in process memory right now (Redis was down at the last operation).</summary>
-    public bool IsCountingInProcess => Volatile.Read(ref _fallingBack) == 1;
+    public UsageLedger(StateStore store, TimeProvider time, ILogger<UsageLedger> logger)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _here = new InProcessUsage(time, Retention);
+    }
+
+    /// <summary>Whether Redis was down at the last operation, so this process counts on its own meanwhile.</summary>
+    public bool IsStoreDown => _store.IsShared && Volatile.Read(ref _fallingBack) == 1;
+
+    /// <summary>Where counting happens, in words: <c>shared</c>, or in process and why.</summary>
+    public string Counting => !_store.IsShared ? "in-process (no Redis)" : IsStoreDown ? "in-process (Redis is down)" : "shared";
 
     /// <summary>Today (UTC) by the ledger's clock.</summary>
-    public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-
-    /// <summary>Tokens <paramref name="key"/> spent upstream today (UTC).</summary>
-    public async Task<long> TokensTodayAsync(ApiKeyIdentity key, CancellationToken cancellationToken) =>
-        (await DayAsync(key, Today, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(TotalField);
+    public DateOnly Today => DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
 
     /// <summary>Every counter of <paramref name="key"/> on <paramref name="day"/>.</summary>
     public async Task<IReadOnlyDictionary<string, long>> DayAsync(ApiKeyIdentity key, DateOnly day, CancellationToken cancellationToken)
     {
-        var group = DayKey(key, day);
+        var group = UsageKeys.Day(key.Id, day);
+        if (!_store.IsShared)
+        {
+            return _here.Day(group);
+        }
         try
         {
-            var counters = await store.GetCountersAsync(group, cancellationToken).ConfigureAwait(false);
-            if (await RecoveredAsync(cancellationToken).ConfigureAwait(false))
+            var counters = await _store.GetCountersAsync(group, cancellationToken).ConfigureAwait(false);
+            if (await HandBackAsync(cancellationToken).ConfigureAwait(false))
             {
-                counters = await store.GetCountersAsync(group, cancellationToken).ConfigureAwait(false);
+                counters = await _store.GetCountersAsync(group, cancellationToken).ConfigureAwait(false);
             }
-            if (_lastKnown.Count > 10_000)
-            {
-                _lastKnown.Clear();
-            }
-            _lastKnown[group] = counters;
+            _here.Known(group, counters);
             return counters;
         }
         catch (StateStoreUnavailableException ex)
         {
             FallingBack(ex);
             // What Redis last said plus what was counted here since: a budget does not start over because Redis is down.
-            return Sum(_lastKnown.GetValueOrDefault(group), _fallback.Get(group));
+            return _here.Day(group);
         }
     }
 
-    /// <summary>Adds to <paramref name="key"/>'s counters for today.</summary>
-    public async Task AddAsync(ApiKeyIdentity key, IReadOnlyList<KeyValuePair<string, long>> increments, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reserves <paramref name="tokens"/> for one request of <paramref name="key"/> against its daily
+    /// <paramref name="budget"/>, unless what is spent and reserved already reached it. A proven check (its
+    /// <paramref name="nonce"/> not seen before) reserves against <paramref name="checkAllowance"/> when it fits.
+    /// </summary>
+    /// <param name="key">The caller's key.</param>
+    /// <param name="budget">Its tokens per day.</param>
+    /// <param name="tokens">The request's estimated prompt plus its output room.</param>
+    /// <param name="checkAllowance">Check tokens the key may spend outside its budget today (0: not a proven check).</param>
+    /// <param name="nonce">The check proof's nonce, null for any other request.</param>
+    /// <param name="holdFor">How long the store keeps the reservation should this proxy die before settling it.</param>
+    /// <param name="cancellationToken">Stops waiting for the store.</param>
+    public async Task<Admission> ReserveAsync(ApiKeyIdentity key, long budget, long tokens, long checkAllowance, string? nonce, TimeSpan holdFor, CancellationToken cancellationToken)
     {
-        var group = DayKey(key, Today);
+        var now = _time.GetUtcNow();
+        var group = UsageKeys.Day(key.Id, DateOnly.FromDateTime(now.UtcDateTime));
+        var expires = now + holdFor;
+        if (_store.IsShared)
+        {
+            try
+            {
+                var id = TokenReservation.NewId();
+                var answer = (RedisResult[])(await _store.EvaluateAsync("reserve", UsageScripts.Reserve,
+                    [group, UsageKeys.Reservations(key.Id), UsageKeys.CheckNonces(key.Id)],
+                    [now.ToUnixTimeMilliseconds(), budget, checkAllowance, tokens, id, expires.ToUnixTimeMilliseconds(), nonce ?? string.Empty, (now + CheckProofs.NonceLifetime).ToUnixTimeMilliseconds()],
+                    cancellationToken).ConfigureAwait(false))!;
+                var (spent, reserved) = ((long)answer[1], (long)answer[2]);
+                if (Volatile.Read(ref _fallingBack) == 1)
+                {
+                    await HandBackAsync(cancellationToken).ConfigureAwait(false);
+                }
+                return (long)answer[0] == 1
+                    ? new Admission(TokenReservation.Held(key, id, tokens, (long)answer[3] == 1, expires, heldInStore: true), spent, reserved)
+                    : new Admission(null, spent, reserved);
+            }
+            catch (StateStoreUnavailableException ex)
+            {
+                FallingBack(ex);
+            }
+        }
+        return _here.Reserve(key, group, budget, tokens, checkAllowance, nonce, expires);
+    }
+
+    /// <summary>
+    /// Settles a request: releases what <paramref name="reservation"/> held and adds what the request really cost to
+    /// today's counters of its key. Never throws for a store that is down: the count goes on in process memory.
+    /// </summary>
+    public async Task SettleAsync(TokenReservation reservation, IReadOnlyList<KeyValuePair<string, long>> increments)
+    {
+        if (!reservation.IsHeld && increments.Count == 0)
+        {
+            return;
+        }
+        var today = Today;
+        var key = reservation.Key;
+        var group = UsageKeys.Day(key.Id, today);
+        if (reservation.IsHeld && !reservation.HeldInStore)
+        {
+            _here.Release(reservation);
+        }
+        if (!_store.IsShared)
+        {
+            _here.Count(group, increments);
+            return;
+        }
         try
         {
-            await store.IncrementAsync(group, increments, Retention, cancellationToken).ConfigureAwait(false);
+            await SettleInStoreAsync(key.Id, reservation.HeldInStore ? reservation.Id : string.Empty, today, today, increments, CancellationToken.None).ConfigureAwait(false);
         }
         catch (StateStoreUnavailableException ex)
         {
             FallingBack(ex);
-            _fallback.Increment(group, increments, Retention);
+            _here.Count(group, increments);
+            if (reservation.HeldInStore)
+            {
+                _here.ReleaseLater(reservation);
+            }
             return;
         }
         // Keep the base for an outage current: the last read came before this request was counted.
-        _lastKnown.AddOrUpdate(group, static (_, added) => Sum(null, added), static (_, known, added) => Sum(known, added), increments);
+        _here.KnownAdded(group, increments);
         try
         {
-            await RecoveredAsync(cancellationToken).ConfigureAwait(false);
+            await HandBackAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (StateStoreUnavailableException)
         {
-            // Down again mid-flush: what was not added stays in memory for the next recovery.
+            // Down again mid-way: what was not handed back stays in memory for the next time.
         }
     }
 
     /// <summary>When today's counters start again (the next UTC midnight), and how long that is from now.</summary>
     public (DateTimeOffset At, TimeSpan In) NextReset()
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var at = new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
         return (at, at - now);
     }
 
-    private static string DayKey(ApiKeyIdentity key, DateOnly day) =>
-        $"cursoraspire:usage:{key.Id}:{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+    private ValueTask<RedisResult> SettleInStoreAsync(string keyId, string reservationId, DateOnly day, DateOnly today, IReadOnlyList<KeyValuePair<string, long>> increments, CancellationToken cancellationToken)
+    {
+        var values = new List<RedisValue>(5 + 2 * increments.Count)
+        {
+            reservationId,
+            UsageKeys.DayName(day),
+            day.DayNumber,
+            today.AddDays(-(int)Retention.TotalDays).DayNumber,
+            UsageKeys.DayPrefix(keyId),
+        };
+        foreach (var (field, amount) in increments)
+        {
+            if (amount != 0)
+            {
+                values.Add(field);
+                values.Add(amount);
+            }
+        }
+        return _store.EvaluateAsync("settle", UsageScripts.Settle,
+            [UsageKeys.Day(keyId, day), UsageKeys.Reservations(keyId), UsageKeys.Days(keyId)], [.. values], cancellationToken);
+    }
 
     private void FallingBack(StateStoreUnavailableException ex)
     {
         if (Interlocked.Exchange(ref _fallingBack, 1) == 0)
         {
-            logger.LogWarning("Usage counters cannot reach Redis ({Reason}); counting in this process until it answers. Token budgets go on from what Redis last said, per process meanwhile.", ex.Reason);
+            _logger.LogWarning("Usage counters cannot reach Redis ({Reason}); counting in this process until it answers. Token budgets go on from what Redis last said, per process meanwhile.", ex.Reason);
         }
     }
 
     /// <summary>
-    /// Once Redis answers again, adds what this process counted meanwhile, so budgets and <c>GET /v1/usage</c> lose
-    /// nothing to the outage. A flush that fails goes back to memory for the next recovery. Call after an operation on
-    /// Redis succeeded; returns whether counts were added.
+    /// Once Redis answers again, hands it what this process counted and reserved meanwhile, so budgets and
+    /// <c>GET /v1/usage</c> lose nothing to the outage and other replicas see the reservations. What fails to go stays
+    /// in memory for the next time. Call after an operation on Redis succeeded; returns whether counts were added.
     /// </summary>
-    private async Task<bool> RecoveredAsync(CancellationToken cancellationToken)
+    private async Task<bool> HandBackAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _fallingBack) == 0)
+        if (Volatile.Read(ref _fallingBack) == 0 || !await _handingBack.WaitAsync(0, CancellationToken.None).ConfigureAwait(false))
         {
             return false;
         }
-        var pending = _fallback.Drain();
-        for (var i = 0; i < pending.Count; i++)
+        try
         {
-            var (group, ttl, fields) = pending[i];
+            var backlog = _here.Drain();
             try
             {
-                await store.IncrementAsync(group, fields, ttl, cancellationToken).ConfigureAwait(false);
+                // First the reservations: another replica admitting now must see what this one's requests hold.
+                foreach (var held in backlog.Held.GroupBy(r => r.Key.Id))
+                {
+                    await _store.EvaluateAsync("hold", UsageScripts.Hold, [UsageKeys.Reservations(held.Key)],
+                        [.. held.SelectMany(r => new RedisValue[] { r.Id, r.StoredValue })], cancellationToken).ConfigureAwait(false);
+                    foreach (var reservation in held)
+                    {
+                        reservation.HeldInStore = true;
+                        _here.Release(reservation);
+                    }
+                }
             }
             catch (StateStoreUnavailableException)
             {
-                // Still down: everything not yet added goes back, and the outage goes on (already logged).
-                for (var j = i; j < pending.Count; j++)
-                {
-                    _fallback.Increment(pending[j].Key, pending[j].Fields, pending[j].Ttl);
-                }
+                _here.Restore(backlog.Counted, backlog.Releases);
                 throw;
             }
+            var today = Today;
+            for (var i = 0; i < backlog.Releases.Count + backlog.Counted.Count; i++)
+            {
+                try
+                {
+                    if (i < backlog.Releases.Count)
+                    {
+                        var release = backlog.Releases[i];
+                        await SettleInStoreAsync(release.Key.Id, release.Id, today, today, [], cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (backlog.Counted[i - backlog.Releases.Count] is var (group, _, fields) && UsageKeys.TryParseDay(group, out var keyId, out var day))
+                    {
+                        await SettleInStoreAsync(keyId, string.Empty, day, today, fields, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (StateStoreUnavailableException)
+                {
+                    // Still down: everything not yet handed back goes back, and the outage goes on (already logged).
+                    _here.Restore(backlog.Counted.Skip(Math.Max(0, i - backlog.Releases.Count)), backlog.Releases.Skip(Math.Min(i, backlog.Releases.Count)));
+                    throw;
+                }
+            }
+            _here.ForgetKnown();
+            if (Interlocked.Exchange(ref _fallingBack, 0) == 1)
+            {
+                _logger.LogInformation("Usage counters reach Redis again; what this process counted meanwhile ({Groups} key-days) and {Held} reservations were handed back.",
+                    backlog.Counted.Count, backlog.Held.Count);
+            }
+            return backlog.Counted.Count > 0;
         }
-        _lastKnown.Clear();
-        if (Interlocked.Exchange(ref _fallingBack, 0) == 1)
+        finally
         {
-            logger.LogInformation("Usage counters reach Redis again; what this process counted meanwhile ({Groups} key-days) was added.", pending.Count);
+            _handingBack.Release();
         }
-        return pending.Count > 0;
-    }
-
-    private static Dictionary<string, long> Sum(IReadOnlyDictionary<string, long>? known, IEnumerable<KeyValuePair<string, long>> here)
-    {
-        var sum = known is null ? new Dictionary<string, long>(StringComparer.Ordinal) : new Dictionary<string, long>(known, StringComparer.Ordinal);
-        foreach (var (field, value) in here)
-        {
-            sum[field] = sum.GetValueOrDefault(field) + value;
-        }
-        return sum;
     }
 }

@@ -18,7 +18,7 @@ public sealed class UsageReport(UsageLedger ledger)
         json.WriteStartObject();
         json.WriteString("object", "usage");
         json.WriteString("key", key.Name);
-        json.WriteString("counting", ledger.IsCountingInProcess ? "in-process (Redis is down)" : "shared");
+        json.WriteString("counting", ledger.Counting);
         if (key.Policy.TokensPerDay is { } budget)
         {
             json.WriteNumber("tokens_per_day", budget);
@@ -34,7 +34,7 @@ public sealed class UsageReport(UsageLedger ledger)
     {
         // Sum the days per model and counter.
         var models = new SortedDictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
-        long tokens = 0;
+        long tokens = 0, checkTokens = 0;
         foreach (var day in days)
         {
             foreach (var (field, amount) in day)
@@ -42,6 +42,11 @@ public sealed class UsageReport(UsageLedger ledger)
                 if (field == UsageLedger.TotalField)
                 {
                     tokens += amount;
+                    continue;
+                }
+                if (field == UsageLedger.CheckTotalField)
+                {
+                    checkTokens += amount;
                     continue;
                 }
                 var bar = field.LastIndexOf('|');
@@ -57,6 +62,8 @@ public sealed class UsageReport(UsageLedger ledger)
         json.WriteStartObject();
         json.WriteString(label, value);
         json.WriteNumber("tokens", tokens);
+        // Spent by proven "Check as Cursor" requests, outside the budget (within its allowance).
+        json.WriteNumber("check_tokens", checkTokens);
         json.WriteStartObject("models");
         foreach (var (model, counters) in models)
         {

@@ -6,7 +6,7 @@ namespace CursorAspire.LoadHarness;
 /// Command line of the harness. One provider, one concurrency, direct against proxy:
 /// <c>--requests N --concurrency C --provider ollama|openai</c>, plus <c>--chunks</c> (text chunks per reply, default
 /// 50), <c>--warmup</c> (requests per path before measuring, default 200), <c>--max-seconds</c> (wall-clock bound of
-/// each measured phase, default 300) and <c>--alloc-types</c>. The floor run: <c>--floor</c> (direct, bare hop, proxy
+/// each measured phase, default 300), <c>--alloc-types</c> and <c>--budget</c>. The floor run: <c>--floor</c> (direct, bare hop, proxy
 /// for both providers, non-streamed and streamed, at 1 and 32 connections, and resident memory at 200 streams), with
 /// <c>--peer</c> (Portkey's gateway too), <c>--peer-cache DIR</c>, <c>--quick</c>, <c>--memory-rounds</c> and
 /// <c>--provider</c> to run one.
@@ -31,6 +31,12 @@ public sealed record HarnessOptions
     /// <summary>Sample allocations by type (<see cref="AllocationTypeSampler"/>); costs a little, so off by default.</summary>
     public bool AllocationTypes { get; init; }
 
+    /// <summary>
+    /// The proxy's key is a named key with a daily token budget, counted in a <c>redis-server</c> the harness starts
+    /// (<see cref="BudgetStore"/>): what admission and settlement of a budget cost per request.
+    /// </summary>
+    public bool Budget { get; init; }
+
     /// <summary>The floor run (<see cref="Floor.FloorRun"/>) instead of one provider's direct-against-proxy run.</summary>
     public bool Floor { get; init; }
 
@@ -53,7 +59,7 @@ public sealed record HarnessOptions
     public int Port { get; init; }
 
     public const string Usage =
-        "Usage: CursorAspire.LoadHarness --requests N --concurrency C --provider ollama|openai [--chunks 50] [--warmup 200] [--max-seconds 300] [--alloc-types]\n" +
+        "Usage: CursorAspire.LoadHarness --requests N --concurrency C --provider ollama|openai [--chunks 50] [--warmup 200] [--max-seconds 300] [--alloc-types] [--budget]\n" +
         "       CursorAspire.LoadHarness --floor [--peer] [--peer-cache DIR] [--quick] [--provider ollama|openai] [--memory-rounds 3] [--requests N] [--warmup N] [--chunks 50] [--max-seconds 300]";
 
     /// <exception cref="ArgumentException">An unknown flag, a value out of range or flags that do not go together; the message names it.</exception>
@@ -71,6 +77,9 @@ public sealed record HarnessOptions
                     continue;
                 case "--alloc-types":
                     options = options with { AllocationTypes = true };
+                    continue;
+                case "--budget":
+                    options = options with { Budget = true };
                     continue;
                 case "--floor":
                     options = options with { Floor = true };
@@ -115,6 +124,10 @@ public sealed record HarnessOptions
         if (options.Floor && (concurrencyGiven || options.AllocationTypes))
         {
             throw new ArgumentException("--floor runs at 1 and 32 connections and reports allocations per request; --concurrency and --alloc-types are for one provider's run.");
+        }
+        if (options.Floor && options.Budget)
+        {
+            throw new ArgumentException("--budget is for one provider's run, not --floor.");
         }
         if (!options.Floor && (options.Peer || options.Quick || options.PeerCache is not null || args.Contains("--memory-rounds")))
         {

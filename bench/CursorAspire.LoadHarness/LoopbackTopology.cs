@@ -21,13 +21,15 @@ public sealed class LoopbackTopology : IAsyncDisposable
     public const string ProxyApiKey = "load-harness-key-9c2e41d7";
 
     private readonly WebApplication _proxy;
+    private readonly BudgetStore? _budget;
 
-    private LoopbackTopology(UpstreamStandIn standIn, WebApplication proxy, Uri proxyChatUri, BareHop? hop)
+    private LoopbackTopology(UpstreamStandIn standIn, WebApplication proxy, Uri proxyChatUri, BareHop? hop, BudgetStore? budget)
     {
         StandIn = standIn;
         _proxy = proxy;
         ProxyChatUri = proxyChatUri;
         Hop = hop;
+        _budget = budget;
     }
 
     public UpstreamStandIn StandIn { get; }
@@ -47,14 +49,31 @@ public sealed class LoopbackTopology : IAsyncDisposable
     /// <summary>Chat calls the stand-in received (all paths).</summary>
     public int UpstreamCalls => StandIn.ChatCalls;
 
-    public static async Task<LoopbackTopology> StartAsync(UpstreamProvider provider, StandInReply reply, bool withBareHop, CancellationToken cancellationToken)
+    /// <param name="provider">The upstream's protocol.</param>
+    /// <param name="reply">What the stand-in answers.</param>
+    /// <param name="withBareHop">Start a bare forwarding hop too.</param>
+    /// <param name="withBudget">
+    /// Make the proxy's key a named key with a daily token budget (<see cref="BudgetStore.TokensPerDay"/>), counted in a
+    /// <c>redis-server</c> started for the run.
+    /// </param>
+    /// <param name="cancellationToken">Stops the start.</param>
+    public static async Task<LoopbackTopology> StartAsync(UpstreamProvider provider, StandInReply reply, bool withBareHop, CancellationToken cancellationToken, bool withBudget = false)
     {
         var standIn = await UpstreamStandIn.StartAsync(provider, reply, cancellationToken).ConfigureAwait(false);
         WebApplication? proxy = null;
         BareHop? hop = null;
+        BudgetStore? budget = null;
         try
         {
             var config = standIn.ProxyConfiguration(ProxyApiKey);
+            if (withBudget)
+            {
+                budget = await BudgetStore.StartAsync(cancellationToken).ConfigureAwait(false);
+                config.Remove("Proxy:ApiKeys:0");
+                config["Proxy:Keys:harness:Key"] = ProxyApiKey;
+                config["Proxy:Keys:harness:TokensPerDay"] = BudgetStore.TokensPerDay.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                config["ConnectionStrings:cache"] = budget.ConnectionString;
+            }
             proxy = ProxyApplication.Build([], builder =>
             {
                 builder.Configuration.AddInMemoryCollection(config);
@@ -71,7 +90,7 @@ public sealed class LoopbackTopology : IAsyncDisposable
             {
                 hop = await BareHop.StartAsync(standIn.BaseUri, port: 0, cancellationToken).ConfigureAwait(false);
             }
-            return new LoopbackTopology(standIn, proxy, proxyChat, hop);
+            return new LoopbackTopology(standIn, proxy, proxyChat, hop, budget);
         }
         catch
         {
@@ -79,6 +98,7 @@ public sealed class LoopbackTopology : IAsyncDisposable
             {
                 await proxy.DisposeAsync().ConfigureAwait(false);
             }
+            budget?.Dispose();
             await standIn.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -95,6 +115,7 @@ public sealed class LoopbackTopology : IAsyncDisposable
             await _proxy.StopAsync(stop.Token).ConfigureAwait(false);
         }
         await _proxy.DisposeAsync().ConfigureAwait(false);
+        _budget?.Dispose();
         await StandIn.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -37,10 +37,10 @@ if (options.Floor)
     return await FloorRun.RunAsync(options, reply, interrupted.Token);
 }
 
-Console.WriteLine($"# CursorAspire load harness: provider={options.Provider}, requests={options.Requests}, concurrency={options.Concurrency}, chunks={options.Chunks}, warmup={options.Warmup}");
+Console.WriteLine($"# CursorAspire load harness: provider={options.Provider}, requests={options.Requests}, concurrency={options.Concurrency}, chunks={options.Chunks}, warmup={options.Warmup}{(options.Budget ? ", budget (named key, TokensPerDay, redis-server)" : "")}");
 Console.WriteLine($"# {MachineDescription.Describe()}");
 
-await using var topology = await LoopbackTopology.StartAsync(options.Provider, reply, withBareHop: false, interrupted.Token);
+await using var topology = await LoopbackTopology.StartAsync(options.Provider, reply, withBareHop: false, interrupted.Token, withBudget: options.Budget);
 var bodies = CursorRequestBodies.ForModel(topology.Alias);
 Console.WriteLine($"# Request body: {CursorRequestBodies.FixtureName} with a unique nonce, {bodies.Length} bytes, model '{topology.Alias}'");
 Console.WriteLine($"# Direct: {topology.DirectChatUri}  Proxy: {topology.ProxyChatUri}");

@@ -22,7 +22,8 @@ public sealed class CursorCheckToolTests(InstalledTool tool) : IClassFixture<Ins
     {
         await using var server = await LoopbackCursorServer.StartAsync();
 
-        var (exitCode, output) = await tool.RunToolAsync("check", "--url", server.BaseUrl.ToString(), "--key", FakeCursorServer.Key);
+        // The key from the environment, as a user passes it (never on the command line).
+        var (exitCode, output) = await tool.RunToolAsync(new Dictionary<string, string> { ["CURSORASPIRE_API_KEY"] = FakeCursorServer.Key }, "check", "--url", server.BaseUrl.ToString());
 
         Assert.True(exitCode == 0, output);
         Assert.Contains($"Checking {server.BaseUrl} as Cursor would…", output);

@@ -17,7 +17,7 @@ public sealed class GarnetResourceTests
     private static async Task<(DistributedApplication App, GarnetResource Garnet, string ConnectionString)> StartHealthyGarnetAsync(CancellationToken cancellationToken)
     {
         var builder = await EmptyApp.CreateAsync(cancellationToken);
-        var garnet = builder.AddGarnet("test-cache", password: builder.AddParameter("test-cache-password", Password, secret: true));
+        var garnet = builder.AddGarnet("test-cache", password: builder.AddParameter("test-cache-password", Password, secret: true), dataPath: TestCacheData.NewFolder());
         var app = await builder.BuildAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
         await app.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync("test-cache", cancellationToken);

@@ -29,7 +29,7 @@ public sealed class RedisServerResourceTests
         var redisServer = RedisServerOnPath();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var builder = await EmptyApp.CreateAsync(cts.Token);
-        var redis = builder.AddRedisServer("test-redis", redisServer, builder.AddParameter("test-redis-password", Password, secret: true));
+        var redis = builder.AddRedisServer("test-redis", redisServer, builder.AddParameter("test-redis-password", Password, secret: true), dataPath: TestCacheData.NewFolder());
         var configFile = redis.Resource.ConfigFile;
 
         // Runs after the integration's own ResourceReadyEvent handler (subscribed first), which removes the file.

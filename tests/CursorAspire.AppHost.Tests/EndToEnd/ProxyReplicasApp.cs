@@ -77,6 +77,8 @@ public sealed class ProxyReplicasApp : IAsyncDisposable
                 "--AppHost:ProxyReplicas=2",
                 $"--Parameters:proxy-api-key={Key}",
                 $"--Parameters:cache-password={AppHostModel.TestCachePassword}",
+                $"--Parameters:check-secret={AppHostModel.TestCheckSecret}",
+                TestCacheData.NewSetting(),
                 "--Proxy:Providers:upstream:Kind=OpenAI",
                 $"--Proxy:Providers:upstream:Endpoint={upstream.ApiBaseUri}",
                 "--Proxy:Providers:upstream:ApiKey=sk-standin",

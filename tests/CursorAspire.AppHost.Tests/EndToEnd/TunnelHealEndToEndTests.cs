@@ -59,7 +59,7 @@ public sealed class TunnelHealEndToEndTests(ITestOutputHelper output)
         // Up: the first URL, the check passed through it.
         var first = PublicUrlOf(await notifications.WaitForResourceAsync(tunnel.Name, e => e.Snapshot.HealthStatus == HealthStatus.Healthy && PublicUrlOf(e) is not null, ct))!;
         await proxyStates.WaitUntilAsync(s => Property(s, CursorCheckPublisher.SummaryProperty) is { } v && v != "running…", ct);
-        Assert.Equal("6/6 passed", Property(proxyStates, CursorCheckPublisher.SummaryProperty));
+        Assert.Equal("8/8 passed", Property(proxyStates, CursorCheckPublisher.SummaryProperty));
         Assert.Equal(first + "/v1", Property(proxyStates, CursorSetupBuilderExtensions.BaseUrlProperty));
 
         var lost = Stopwatch.StartNew();
@@ -85,7 +85,7 @@ public sealed class TunnelHealEndToEndTests(ITestOutputHelper output)
         // "Check as Cursor" ran again, through the new URL, and passed.
         await proxyStates.WaitUntilAsync(_ => console.Messages(typeof(CursorAspire.Check.CursorCheck).FullName!).Count == 2, ct);
         var checks = console.Messages(typeof(CursorAspire.Check.CursorCheck).FullName!);
-        Assert.StartsWith($"Cursor check of {second}/v1: 6/6 passed", checks[1], StringComparison.Ordinal);
+        Assert.StartsWith($"Cursor check of {second}/v1: 8/8 passed", checks[1], StringComparison.Ordinal);
 
         // The console said plainly that Cursor's setting must change, and to what.
         var setup = console.Messages("CursorAspire.AppHost.Cursor");

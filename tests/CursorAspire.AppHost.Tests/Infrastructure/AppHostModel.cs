@@ -13,9 +13,15 @@ internal static class AppHostModel
     /// <summary>A fixed cache password, for the same reason (<c>Parameters:cache-password</c>).</summary>
     public const string TestCachePassword = "testCachePassword0123456789";
 
-    /// <summary>The parameters every test gives the real AppHost, so none is generated and persisted to user secrets.</summary>
-    public static readonly string[] TestParameters =
-        [$"--Parameters:proxy-api-key={TestApiKey}", $"--Parameters:cache-password={TestCachePassword}"];
+    /// <summary>A fixed check secret, for the same reason (<c>Parameters:check-secret</c>).</summary>
+    public const string TestCheckSecret = "testCheckSecret0123456789abcdefghijklmnop";
+
+    /// <summary>
+    /// The parameters every test gives the real AppHost, so none is generated and persisted to user secrets, and a cache
+    /// data folder of its own, never the developer's.
+    /// </summary>
+    public static string[] TestParameters =>
+        [$"--Parameters:proxy-api-key={TestApiKey}", $"--Parameters:cache-password={TestCachePassword}", $"--Parameters:check-secret={TestCheckSecret}", TestCacheData.NewSetting()];
 
     /// <summary>Process mode on a machine with neither <c>redis-server</c> nor Ollama: the least the AppHost can run.</summary>
     public static readonly string[] NoLocalServices =

@@ -46,6 +46,8 @@ internal static class StandIn
         "--Ollama:Args:1=serve",
         $"--Ollama:Models:0={model}",
         $"--Parameters:proxy-api-key={apiKey}",
+        $"--Parameters:check-secret={AppHostModel.TestCheckSecret}",
+        TestCacheData.NewSetting(),
     ];
 
     /// <summary>A loopback port free right now.</summary>

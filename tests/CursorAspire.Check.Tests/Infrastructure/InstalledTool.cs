@@ -36,10 +36,18 @@ public sealed class InstalledTool : IAsyncLifetime
     }
 
     /// <summary>Runs the installed tool with <paramref name="args"/>.</summary>
-    public Task<(int ExitCode, string Output)> RunToolAsync(params string[] args)
+    public Task<(int ExitCode, string Output)> RunToolAsync(params string[] args) => RunToolAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs the installed tool with <paramref name="environment"/> added to its environment.</summary>
+    public async Task<(int ExitCode, string Output)> RunToolAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        return DotnetCommand.RunAsync(Command, args, _directory, Environment(), timeout.Token);
+        var variables = Environment();
+        foreach (var (name, value) in environment)
+        {
+            variables[name] = value;
+        }
+        return await DotnetCommand.RunAsync(Command, args, _directory, variables, timeout.Token);
     }
 
     public Task DisposeAsync()

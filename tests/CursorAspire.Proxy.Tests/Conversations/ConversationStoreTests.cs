@@ -1,3 +1,4 @@
+using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Errors;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
@@ -33,7 +34,7 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
     public async Task AConversationRoundTripsWithEveryContentKind()
     {
         var id = $"resp_{Guid.NewGuid():N}";
-        await Store().SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(id, "my-model", Conversation(), """{"id":"x"}"""), continues: null, Deadline());
+        await Store().SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(id, "my-model", Conversation(), """{"id":"x"}"""), continues: null, KeyOptions.DefaultStoredBytes, Deadline());
 
         var stored = await Store().LoadAsync("key-aaaaaaaaaaaa", id, Deadline());
 
@@ -57,7 +58,7 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
     public async Task AnotherKeyCannotLoadTheResponse()
     {
         var id = $"resp_{Guid.NewGuid():N}";
-        await Store().SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(id, "m", Conversation(), "{}"), continues: null, Deadline());
+        await Store().SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(id, "m", Conversation(), "{}"), continues: null, KeyOptions.DefaultStoredBytes, Deadline());
 
         Assert.Null(await Store().LoadAsync("key-bbbbbbbbbbbb", id, Deadline()));
         Assert.NotNull(await Store().LoadAsync("key-aaaaaaaaaaaa", id, Deadline()));
@@ -67,10 +68,10 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
     public async Task TheEntryExpiresAfterTheConfiguredTtl()
     {
         var id = $"resp_{Guid.NewGuid():N}";
-        await Store(TimeSpan.FromHours(2)).SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(id, "m", Conversation(), "{}"), continues: null, Deadline());
+        await Store(TimeSpan.FromHours(2)).SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(id, "m", Conversation(), "{}"), continues: null, KeyOptions.DefaultStoredBytes, Deadline());
 
         using var redis = await ConnectionMultiplexer.ConnectAsync(garnet.ConnectionString);
-        var ttl = await redis.GetDatabase().KeyTimeToLiveAsync($"cursoraspire:conversation:key-aaaaaaaaaaaa:{id}");
+        var ttl = await redis.GetDatabase().KeyTimeToLiveAsync($"cursoraspire:conversation:{{key-aaaaaaaaaaaa}}:{id}");
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, TimeSpan.FromHours(2) - TimeSpan.FromMinutes(1), TimeSpan.FromHours(2));
     }
@@ -81,14 +82,14 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
         var first = $"resp_{Guid.NewGuid():N}";
         var second = $"resp_{Guid.NewGuid():N}";
         var store = Store(TimeSpan.FromHours(2));
-        await store.SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(first, "m", Conversation(), "{}"), continues: null, Deadline());
+        await store.SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(first, "m", Conversation(), "{}"), continues: null, KeyOptions.DefaultStoredBytes, Deadline());
         var chain = await store.LoadConversationAsync("key-aaaaaaaaaaaa", first, Deadline());
-        await store.SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(second, "m", Conversation(), "{}"), chain, Deadline());
+        await store.SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(second, "m", Conversation(), "{}"), chain, KeyOptions.DefaultStoredBytes, Deadline());
 
         // Most of the first turn's life has passed (as if it were stored long ago).
         using var redis = await ConnectionMultiplexer.ConnectAsync(garnet.ConnectionString);
         var db = redis.GetDatabase();
-        RedisKey firstKey = $"cursoraspire:conversation:key-aaaaaaaaaaaa:{first}";
+        RedisKey firstKey = $"cursoraspire:conversation:{{key-aaaaaaaaaaaa}}:{first}";
         await db.KeyExpireAsync(firstKey, TimeSpan.FromMinutes(1));
 
         Assert.NotNull(await store.LoadConversationAsync("key-aaaaaaaaaaaa", second, Deadline()));
@@ -102,7 +103,7 @@ public sealed class ConversationStoreTests(GarnetServerFixture garnet) : IClassF
     public async Task ContinuationPutsStoredTurnsAfterInstructionsAndBeforeTheNewInput()
     {
         var id = $"resp_{Guid.NewGuid():N}";
-        await Store().SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(id, "m", Conversation(), "{}"), continues: null, Deadline());
+        await Store().SaveAsync("key-aaaaaaaaaaaa", new StoredResponse(id, "m", Conversation(), "{}"), continues: null, KeyOptions.DefaultStoredBytes, Deadline());
         using var document = System.Text.Json.JsonDocument.Parse($$"""
             {"model":"m","instructions":"New instructions.","previous_response_id":"{{id}}",
              "input":[{"type":"function_call_output","call_id":"call_x","output":"ok"},{"role":"user","content":"and now?"}]}

@@ -176,4 +176,35 @@ public sealed class NamedKeyTests
 
         Assert.Contains(expected, error.Message);
     }
+
+    [Theory]
+    [InlineData("Proxy:ApiKeys:0", " sk-untrimmed-key-0123456789abcdef")]
+    [InlineData("Proxy:Keys:team:Key", "sk-untrimmed-key-0123456789abcdef\n")]
+    public async Task AKeyWithSpacesAroundItIsRefusedAtStartUpByName(string setting, string key)
+    {
+        var config = ProxyHost.OllamaConfig(new Uri("http://127.0.0.1:11434/"));
+        config[setting] = key;
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => ProxyHost.StartAsync(config));
+
+        Assert.Contains($"{setting} has spaces or line breaks around it", error.Message);
+        Assert.DoesNotContain(key.Trim(), error.Message);
+    }
+
+    [Fact]
+    public async Task TheSameKeyUnderTwoNamesIsRefusedAtStartUpNamingBothAndNeverTheKey()
+    {
+        const string Shared = "sk-shared-between-two-names-0123456789";
+        var config = ProxyHost.OllamaConfig(new Uri("http://127.0.0.1:11434/"));
+        config["Proxy:Keys:alice:Key"] = Shared;
+        config["Proxy:Keys:bob:KeyHash"] = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Shared)));
+        config["Proxy:Keys:carol:Key"] = ProxyHost.ApiKey;
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => ProxyHost.StartAsync(config));
+
+        Assert.Contains("Proxy:Keys:alice:Key and Proxy:Keys:bob:KeyHash are the same key", error.Message);
+        Assert.Contains("Proxy:ApiKeys:0 and Proxy:Keys:carol:Key are the same key", error.Message);
+        Assert.DoesNotContain(Shared, error.Message);
+        Assert.DoesNotContain(ProxyHost.ApiKey, error.Message);
+    }
 }

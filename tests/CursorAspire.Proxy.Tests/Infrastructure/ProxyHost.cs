@@ -56,13 +56,14 @@ public sealed class ProxyHost : IAsyncDisposable
 
     /// <summary>
     /// <c>GET v1/models</c> with <paramref name="apiKey"/> (none when null) as a caller at <paramref name="clientAddress"/>
-    /// behind the tunnel would send it (Cloudflare's <c>CF-Connecting-IP</c>, trusted from loopback).
+    /// behind the tunnel would send it (Cloudflare's <c>CF-Connecting-IP</c>, trusted from loopback when the proxy is
+    /// told cloudflared is in front: <c>Proxy:ForwardedHeaders:Cloudflared=true</c>), or with another header.
     /// </summary>
-    public async Task<HttpResponseMessage> GetModelsFromAsync(string? apiKey, string clientAddress)
+    public async Task<HttpResponseMessage> GetModelsFromAsync(string? apiKey, string clientAddress, string header = "CF-Connecting-IP")
     {
         using var client = CreateClient(apiKey);
         using var request = new HttpRequestMessage(HttpMethod.Get, "v1/models");
-        request.Headers.Add("CF-Connecting-IP", clientAddress);
+        request.Headers.Add(header, clientAddress);
         return await client.SendAsync(request);
     }
 

@@ -74,7 +74,56 @@ public class UpstreamFailureTests
         var error = ChatRequests.AssertOpenAIError(body);
         Assert.Equal("upstream_unreachable", (string?)error["code"]);
         Assert.Contains($"'{kind.ToLowerInvariant()}'", (string?)error["message"]);
+        // Never the address the proxy reaches its upstream at.
+        Assert.DoesNotContain(dead.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)error["message"]);
+        Assert.DoesNotContain("127.0.0.1", (string?)error["message"]);
     }
+
+    [Theory]
+    [InlineData("Ollama", "local")]
+    [InlineData("OpenAI", "remote")]
+    [InlineData("Anthropic", "anthropic-sonnet")]
+    public async Task AnUpstreamsErrorTextKeepsItsWordsButNotOurAddressesNorKeyFragments(string kind, string model)
+    {
+        StandInServer upstream = kind switch
+        {
+            "Ollama" => await OllamaStandIn.StartAsync(),
+            "OpenAI" => await OpenAIStandIn.StartAsync(),
+            _ => await AnthropicStandIn.StartAsync(),
+        };
+        await using var _ = upstream;
+        var config = upstream switch
+        {
+            OpenAIStandIn openai => ProxyHost.OpenAIConfig(openai.ApiBaseUri),
+            OllamaStandIn => ProxyHost.OllamaConfig(upstream.BaseUri),
+            _ => ProxyHost.AnthropicConfig(upstream.BaseUri),
+        };
+        await using var proxy = await ProxyHost.StartAsync(config.With("Proxy:Retry:MaxAttempts", "1"));
+        const string Leaky = "Incorrect API key provided: sk-proj-****************************abcd. " +
+            "The gateway at http://10.1.2.3:8080/v1/chat and ollama.internal:11434 said so; Authorization: Bearer sk-ant-api03-SECRETSECRET; peer fd00::1:2.";
+        upstream.Enqueue(StandInReply.FromError(400, Leaky));
+
+        var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple(model, stream: false));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = (string?)ChatRequests.AssertOpenAIError(body)["message"];
+        Assert.Contains("Incorrect API key provided", message);
+        Assert.Contains("said so", message);
+        foreach (var leak in new[] { "sk-proj", "****", "abcd", "10.1.2.3", "8080", "ollama.internal", "11434", "SECRETSECRET", "sk-ant", "fd00::1:2", "http://" })
+        {
+            Assert.DoesNotContain(leak, message);
+        }
+    }
+
+    [Theory]
+    [InlineData("model 'qwen2.5:0.5b' not found", "model 'qwen2.5:0.5b' not found")]
+    [InlineData("connect ECONNREFUSED 127.0.0.1:11434", "connect ECONNREFUSED [address]")]
+    [InlineData("Connection refused (localhost:8080)", "Connection refused ([address])")]
+    [InlineData("at 12:30:45 the model was overloaded", "at 12:30:45 the model was overloaded")]
+    [InlineData("std::string is not a tool name", "std::string is not a tool name")]
+    [InlineData("key sk-abc123def456 is revoked", "key [key] is revoked")]
+    public void UpstreamTextCleansAddressesAndKeysAndNothingElse(string raw, string expected) =>
+        Assert.Equal(expected, CursorAspire.Proxy.Providers.UpstreamText.Clean(raw));
 
     [Fact]
     public async Task SilentUpstreamIs504AfterTheFirstByteTimeout()

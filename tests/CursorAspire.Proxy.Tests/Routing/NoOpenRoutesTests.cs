@@ -1,4 +1,5 @@
 using CursorAspire.Proxy.Pipeline;
+using CursorAspire.Proxy.Routing;
 
 namespace CursorAspire.Proxy.Tests.Routing;
 
@@ -49,6 +50,37 @@ public sealed class NoOpenRoutesTests
             Assert.True(pipelines.AnyModelPipelineCount <= RoutePipelines.MaxAnyModelPipelines, $"{pipelines.AnyModelPipelineCount} pipelines kept");
         }
         Assert.Equal($"model-{RoutePipelines.MaxAnyModelPipelines + 7}", guarded.OpenAI.ChatRequests[^1].Model);
+    }
+
+    [Fact]
+    public async Task AThousandMadeUpModelNamesLeaveBoundedStateBehind()
+    {
+        await using var guarded = await GuardedProxy.StartAsync(new Dictionary<string, string?>
+        {
+            ["Proxy:Providers:openai:AllowAnyModel"] = "true",
+            ["Proxy:RateLimit:RequestsPerMinute"] = "0",
+            ["Proxy:Cache:Enabled"] = "false",
+        });
+        var pipelines = guarded.Proxy.Services.GetRequiredService<RoutePipelines>();
+
+        for (var i = 0; i < 1000; i++)
+        {
+            var (response, _) = await ChatRequests.PostReadAsync(guarded.Proxy.Client, ChatRequests.Simple($"openai/made-up-{i}", stream: false));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(pipelines.AnyModelPipelineCount <= RoutePipelines.MaxAnyModelPipelines, $"{pipelines.AnyModelPipelineCount} pipelines kept");
+        }
+
+        // Evicted pipelines are disposed (their provider clients, meters and instruments with them), not merely forgotten;
+        // eviction runs in the background, so wait for it.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (pipelines.LiveAnyModelPipelines > RoutePipelines.MaxAnyModelPipelines)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+        // Usage and metrics name the first 64 models; the rest count together.
+        var models = JsonNode.Parse(await guarded.Proxy.Client.GetStringAsync("v1/usage"))!["today"]!["models"]!.AsObject();
+        Assert.InRange(models.Count, 2, ModelRouter.MaxReportedAnyModelNames + 1);
+        Assert.Equal(1000 - ModelRouter.MaxReportedAnyModelNames, (long)models["openai/other"]!["requests"]!);
     }
 
     [Theory]

@@ -62,6 +62,8 @@ public sealed class GarnetServerFixture : IAsyncLifetime, IDisposable
                 "--port", Port.ToString(CultureInfo.InvariantCulture),
                 "--bind", "127.0.0.1",
                 "--lua", "true",
+                // Scripts run alone, as in Redis: admission checks and reserves a budget in one step.
+                "--lua-transaction-mode", "true",
                 "--memory", "64m",
                 "--page", "1m",
                 "--index", "1m",

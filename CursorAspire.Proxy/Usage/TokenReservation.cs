@@ -1,0 +1,55 @@
+using System.Globalization;
+using CursorAspire.Proxy.Edge;
+
+namespace CursorAspire.Proxy.Usage;
+
+/// <summary>
+/// Tokens held against a key's daily budget while one request is answered (its estimated prompt and its output room),
+/// settled to what the request really cost when it ends, however it ends.
+/// </summary>
+public sealed class TokenReservation
+{
+    private TokenReservation(ApiKeyIdentity key, string id, long tokens, bool isCheck, DateTimeOffset expires, bool heldInStore)
+    {
+        Key = key;
+        Id = id;
+        Tokens = tokens;
+        IsCheck = isCheck;
+        Expires = expires;
+        HeldInStore = heldInStore;
+    }
+
+    /// <summary>The key it is held for.</summary>
+    public ApiKeyIdentity Key { get; }
+
+    /// <summary>Unique per request; empty for <see cref="Unbudgeted"/>.</summary>
+    public string Id { get; }
+
+    /// <summary>Tokens held: the request's estimated prompt plus its output room.</summary>
+    public long Tokens { get; }
+
+    /// <summary>A proven check request held against the check allowance: its tokens count apart, outside the budget.</summary>
+    public bool IsCheck { get; }
+
+    /// <summary>When the store forgets it, should its proxy die before settling it.</summary>
+    public DateTimeOffset Expires { get; }
+
+    /// <summary>Whether Redis holds it (else this process does, and hands it to Redis when Redis answers again).</summary>
+    internal bool HeldInStore { get; set; }
+
+    /// <summary>Whether anything is held (false for a key without a budget).</summary>
+    public bool IsHeld => Id.Length > 0;
+
+    /// <summary>Nothing held: the key has no budget, and its request is counted when it ends.</summary>
+    public static TokenReservation Unbudgeted(ApiKeyIdentity key) => new(key, string.Empty, 0, false, default, false);
+
+    internal static TokenReservation Held(ApiKeyIdentity key, string id, long tokens, bool isCheck, DateTimeOffset expires, bool heldInStore) =>
+        new(key, id, tokens, isCheck, expires, heldInStore);
+
+    /// <summary>A new reservation's id.</summary>
+    internal static string NewId() => $"r-{Guid.NewGuid():N}";
+
+    /// <summary>How Redis keeps it (<see cref="UsageScripts.Reserve"/>): <c>&lt;expires, unix ms&gt;|&lt;tokens&gt;|&lt;b or c&gt;</c>.</summary>
+    internal string StoredValue =>
+        string.Create(CultureInfo.InvariantCulture, $"{Expires.ToUnixTimeMilliseconds()}|{Tokens}|{(IsCheck ? 'c' : 'b')}");
+}
