@@ -93,7 +93,8 @@ public static class PromptCompactor
             if (compactedEstimate + answerRoom <= window)
             {
                 return new CompactedPrompt(compacted,
-                    new PromptCompaction(boundary, counts.ToolResults, counts.ToolArguments, estimate - compactedEstimate, compactedEstimate, window, counts.Summary()));
+                    // What the markers saved, from its characters: the same number on every turn compacted at this boundary.
+                    new PromptCompaction(boundary, counts.ToolResults, counts.ToolArguments, saved / TokenEstimator.CharactersPerToken, compactedEstimate, window, counts.Summary()));
             }
         }
         return null;

@@ -7,7 +7,10 @@ namespace CursorAspire.Proxy.Tools;
 /// </summary>
 public static class ToolOrder
 {
-    /// <summary><paramref name="tools"/> ordered by name (ordinal); the same list when it already is, as it nearly always is.</summary>
+    /// <summary>
+    /// <paramref name="tools"/> ordered by name (ordinal); the same list when it already is. Cursor lists its tools in an
+    /// order of its own, the same every turn; ordering them anyway costs a few dozen comparisons and one list.
+    /// </summary>
     public static IList<AITool>? ByName(IList<AITool>? tools)
     {
         if (tools is null)

@@ -1,4 +1,5 @@
 using CursorAspire.Proxy.Compaction;
+using CursorAspire.Proxy.Tokens;
 
 namespace CursorAspire.Proxy.Tests.Compaction;
 
@@ -86,6 +87,8 @@ public sealed class CompactedAgentSessionTests
             var offsets = UpstreamPrompt.MessageOffsets(upstream[i]);
             if (after.Boundary == before.Boundary)
             {
+                // The same elision, reported as the same numbers.
+                Assert.Equal(before.Compacted, after.Compacted);
                 // Every message of the turn before arrives again as the same bytes: only the new turn is new.
                 Assert.True(shared >= offsets[before.MessageCount] - 1,
                     $"Turn {i}: {shared} bytes shared, but the previous turn's {before.MessageCount} messages end at byte {offsets[before.MessageCount] - 1}.");
@@ -117,6 +120,25 @@ public sealed class CompactedAgentSessionTests
         Assert.Equal(HttpStatusCode.BadRequest, turn.Status);
         Assert.Equal("context_length_exceeded", (string?)ChatRequests.AssertOpenAIError(turn.Body)["code"]);
         Assert.Equal(answered, session.Ollama.ChatRequests.Count);
+    }
+
+    [Fact]
+    public async Task WithCompactionAConversationThatStillDoesNotFitEndsInContextLengthExceeded()
+    {
+        await using var session = await CursorAgentSession.StartAsync(Window, compaction: true);
+        var answered = await session.RunAsync(25);
+        Assert.NotNull(answered[^1].Compacted);
+
+        // The user's last message is never cut: one larger than the window cannot be made to fit.
+        session.Messages.Add(new JsonObject { ["role"] = "user", ["content"] = new string('x', Window * TokenEstimator.CharactersPerToken) });
+        var turn = await session.NextAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, turn.Status);
+        var error = ChatRequests.AssertOpenAIError(turn.Body);
+        Assert.Equal("context_length_exceeded", (string?)error["code"]);
+        Assert.Contains("eliding its older tool results and tool-call arguments does not make it fit", (string?)error["message"], StringComparison.Ordinal);
+        Assert.Null(turn.Compacted);
+        Assert.Equal(25, session.Ollama.ChatRequests.Count);
     }
 
     [Fact]
