@@ -21,8 +21,11 @@ public static class ToolOrder
         {
             if (string.CompareOrdinal(tools[i - 1].Name, tools[i].Name) > 0)
             {
-                // A stable sort: tools of the same name (which upstreams refuse anyway) keep their order.
-                return [.. tools.OrderBy(t => t.Name, StringComparer.Ordinal)];
+                // One list, sorted in place: the same input always comes out in the same order (even tools of the same
+                // name, which upstreams refuse anyway), which is all the prefix needs.
+                var sorted = new List<AITool>(tools);
+                sorted.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                return sorted;
             }
         }
         return tools;
