@@ -17,7 +17,7 @@ namespace CursorAspire.Proxy.Compaction;
 /// <param name="route">The alias's route.</param>
 /// <param name="window">The model's context window: configured, or what the provider reports; null when unknown (then nothing is compacted).</param>
 /// <param name="logger">Where the compactions are told.</param>
-public sealed class PromptCompactionChatClient(
+public sealed partial class PromptCompactionChatClient(
     IChatClient inner,
     ModelRoute route,
     Func<IChatClient, CancellationToken, ValueTask<int?>> window,
@@ -67,10 +67,12 @@ public sealed class PromptCompactionChatClient(
             activity.SetTag("cursoraspire.compaction.boundary", compaction.Boundary);
             activity.SetTag("cursoraspire.compaction.prompt_tokens", compaction.PromptTokens);
         }
-        logger.LogInformation(
-            "Compacted the prompt for {Model} to fit its {Window}-token window: elided {ToolResults} tool results and {ToolArguments} tool-call arguments ({Tools}; about {ElidedTokens} tokens) in the {Boundary} oldest messages; about {PromptTokens} tokens went up.",
-            route.Alias ?? route.UpstreamModel, compaction.Window, compaction.ToolResults, compaction.ToolArguments, compaction.Tools, compaction.ElidedTokens, compaction.Boundary, compaction.PromptTokens);
+        LogCompacted(logger, route.Alias ?? route.UpstreamModel, compaction.Window, compaction.ToolResults, compaction.ToolArguments,
+            compaction.Tools, compaction.ElidedTokens, compaction.Boundary, compaction.PromptTokens);
     }
+
+    [LoggerMessage(1, LogLevel.Information, "Compacted the prompt for {Model} to fit its {Window}-token window: elided {ToolResults} tool results and {ToolArguments} tool-call arguments ({Tools}; about {ElidedTokens} tokens) in the {Boundary} oldest messages; about {PromptTokens} tokens went up.")]
+    private static partial void LogCompacted(ILogger logger, string model, int window, int toolResults, int toolArguments, string tools, long elidedTokens, int boundary, long promptTokens);
 
     private ProxyException TooLong(IReadOnlyList<ChatMessage> messages, ChatOptions? options, int tokens) => new(
         StatusCodes.Status400BadRequest,

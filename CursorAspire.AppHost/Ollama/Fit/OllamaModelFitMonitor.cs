@@ -11,7 +11,7 @@ namespace CursorAspire.AppHost.Ollama.Fit;
 /// and shows the verdict on the model's dashboard row and in its log; then it watches <c>/api/ps</c> and shows what
 /// Ollama really did each time it loads the model.
 /// </summary>
-internal sealed class OllamaModelFitMonitor(
+internal sealed partial class OllamaModelFitMonitor(
     OllamaModelResource model,
     ResourceNotificationService notifications,
     ILogger logger,
@@ -58,8 +58,7 @@ internal sealed class OllamaModelFitMonitor(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Could not tell whether {Model} fits this machine ({Error}); its window is {Window} if set to auto.",
-                model.ModelName, ex.Message, FitText.Window(OllamaModelFitAdvisor.CursorWindow));
+            LogUnknownFit(logger, model.ModelName, ex.Message, OllamaModelFitAdvisor.CursorWindow);
             await PublishAsync((VerdictProperty, $"unknown: {ex.Message}")).ConfigureAwait(false);
         }
     }
@@ -80,7 +79,7 @@ internal sealed class OllamaModelFitMonitor(
                     {
                         shown = load;
                         var text = load.Describe(model.Fit?.Model);
-                        logger.Log(load.CpuShare > 0 ? LogLevel.Warning : LogLevel.Information, "Ollama loaded {Model}. {Load}", model.ModelName, text);
+                        LogLoaded(logger, load.CpuShare > 0 ? LogLevel.Warning : LogLevel.Information, model.ModelName, text);
                         await PublishAsync((LoadedProperty, text)).ConfigureAwait(false);
                     }
                 }
@@ -126,9 +125,17 @@ internal sealed class OllamaModelFitMonitor(
     private void Log(OllamaModelFit fit)
     {
         var level = fit.Spills || fit.Warning is not null ? LogLevel.Warning : LogLevel.Information;
-        logger.Log(level, "{Model} on this machine: {Verdict} Window: {Window} ({Choice}). GPU: {Gpu}.{Warning}",
-            model.ModelName, fit.Verdict, FitText.Window(fit.Window), fit.WindowChoice, fit.GpuText, fit.Warning is null ? string.Empty : " " + fit.Warning);
+        LogFit(logger, level, model.ModelName, fit.Verdict, fit.Window, fit.WindowChoice, fit.GpuText, fit.Warning is null ? string.Empty : " " + fit.Warning);
     }
+
+    [LoggerMessage(EventId = 1, Message = "{Model} on this machine: {Verdict} Window: {Window} tokens ({Choice}). GPU: {Gpu}.{Warning}")]
+    private static partial void LogFit(ILogger logger, LogLevel level, string model, string verdict, int window, string choice, string gpu, string warning);
+
+    [LoggerMessage(EventId = 2, Message = "Ollama loaded {Model}. {Load}")]
+    private static partial void LogLoaded(ILogger logger, LogLevel level, string model, string load);
+
+    [LoggerMessage(3, LogLevel.Warning, "Could not tell whether {Model} fits this machine ({Error}); its window is {Window} tokens if set to auto.")]
+    private static partial void LogUnknownFit(ILogger logger, string model, string error, int window);
 
     private OllamaApiClient CreateClient()
     {

@@ -8,7 +8,7 @@ namespace CursorAspire.Proxy.Providers.Ollama;
 /// read once per server and model and shared by the stages that need them: the planner's ceiling for <c>num_ctx</c>, and
 /// the window compaction fits a prompt into.
 /// </summary>
-public sealed class OllamaContextLengths(ILogger<OllamaContextLengths> logger)
+public sealed partial class OllamaContextLengths(ILogger<OllamaContextLengths> logger)
 {
     /// <summary>Used when neither configuration nor <c>/api/show</c> tells the model's context length.</summary>
     public const int AssumedContextLength = 32_768;
@@ -44,13 +44,19 @@ public sealed class OllamaContextLengths(ILogger<OllamaContextLengths> logger)
                     }
                 }
             }
-            logger.LogInformation("Ollama did not report a context length for {Model}; assuming {ContextLength}.", key.Model, AssumedContextLength);
+            LogNoContextLength(logger, key.Model, AssumedContextLength);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning("Could not read {Model}'s context length from Ollama ({Error}); assuming {ContextLength}.", key.Model, ex.Message, AssumedContextLength);
+            LogContextLengthUnread(logger, key.Model, ex.Message, AssumedContextLength);
             _lengths.TryRemove(key, out _);
         }
         return AssumedContextLength;
     }
+
+    [LoggerMessage(1, LogLevel.Information, "Ollama did not report a context length for {Model}; assuming {ContextLength}.")]
+    private static partial void LogNoContextLength(ILogger logger, string model, int contextLength);
+
+    [LoggerMessage(2, LogLevel.Warning, "Could not read {Model}'s context length from Ollama ({Error}); assuming {ContextLength}.")]
+    private static partial void LogContextLengthUnread(ILogger logger, string model, string error, int contextLength);
 }
