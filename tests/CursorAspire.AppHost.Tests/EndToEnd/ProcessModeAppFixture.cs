@@ -4,6 +4,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using CursorAspire.AppHost.Ollama;
 using CursorAspire.AppHost.Tests.Infrastructure;
+using CursorAspire.TestUpstreams;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CursorAspire.AppHost.Tests.EndToEnd;
@@ -25,6 +26,17 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
 
     /// <summary>The reply the stand-in is asked to give (exe mode reads it from <c>STANDIN_REPLY</c>).</summary>
     public const string ScriptedToolName = "read_file";
+
+    /// <summary>
+    /// The GPU nvidia-smi's stand-in tells (an RTX 4090 with 10,500 MiB free), which the Ollama stand-in has too: the
+    /// advisor gives Qwen2.5-Coder 7B, trained here for 64K, a 48K window.
+    /// </summary>
+    public const int GpuFreeMiB = 10_500;
+
+    /// <summary>The window the advisor chooses for the model on that GPU.</summary>
+    public const int AdvisedWindow = 48 * 1024;
+
+    private readonly GpuProbeStandIns _gpuPrograms = new();
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -75,12 +87,18 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
-            [.. StandIn.ProcessModeArgs(ModelName, ApiKey), $"--Parameters:cache-password={CachePassword}", "--CloudflareTunnel:AutoInstall=false"],
+            [
+                .. StandIn.ProcessModeArgs(ModelName, ApiKey), $"--Parameters:cache-password={CachePassword}", "--CloudflareTunnel:AutoInstall=false",
+                $"--Ollama:GpuProbes:NvidiaSmi={_gpuPrograms.NvidiaSmi(("NVIDIA GeForce RTX 4090", 24_564, GpuFreeMiB))}", "--Ollama:GpuProbes:RocmSmi=", "--Ollama:GpuProbes:Sysctl=",
+            ],
             cts.Token);
 
         var ollama = Assert.Single(builder.Resources.OfType<OllamaExecutableResource>());
         builder.CreateResourceBuilder(ollama)
             .WithEnvironment("STANDIN_PULL_STEP_MS", "100")
+            .WithEnvironment("STANDIN_CONTEXT_LENGTH", "65536")
+            .WithEnvironment("STANDIN_GPU_MB", GpuFreeMiB.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("STANDIN_MODEL_INFO", JsonSerializer.Serialize(OllamaModelInfo.Qwen25Coder7B))
             .WithEnvironment("STANDIN_REPLY", JsonSerializer.Serialize(new
             {
                 ToolCalls = new[] { new { Name = ScriptedToolName, ArgumentsJson = """{"target_file":"src/app.cs"}""" } },
@@ -122,5 +140,7 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
             await App.StopAsync(cts.Token);
             await App.DisposeAsync();
         }
+
+        _gpuPrograms.Dispose();
     }
 }
