@@ -43,17 +43,25 @@ var ollama = plan.ExistingOllama ? null : builder.AddOllamaServer("ollama", opti
     plan.ConfigureOllama(options);
     options.Gpu = settings.OllamaGpu;
     options.Args = settings.OllamaArgs;
+    options.GpuProbes = settings.OllamaGpuProbes;
 })?.WithRestartOnExit();
+// Each model's window is Ollama:Models:<n>:ContextLength, else Ollama:ContextLength: tokens, or auto, the model-fit
+// advisor's choice (the largest that fits the GPU, never less than Cursor's agent needs), shown on the model's row with
+// whether it spills onto the CPU and, once loaded, what Ollama really did. A conversation over the window is compacted.
 if (plan.ExistingOllama)
 {
-    proxy.WithOllamaProvider("ollama", builder.AddConnectionString("ollama")).WithLocalModels("ollama", settings.OllamaModels, settings.OllamaContextLength);
+    proxy.WithOllamaProvider("ollama", builder.AddConnectionString("ollama"));
+    foreach (var model in settings.OllamaModels)
+    {
+        proxy.WithLocalModel("ollama", model.Name, model.ContextLength ?? settings.OllamaContextLength);
+    }
 }
 else if (ollama is not null)
 {
     proxy.WithOllamaProvider("ollama", ollama);
-    foreach (var modelName in settings.OllamaModels)
+    foreach (var model in settings.OllamaModels)
     {
-        proxy.WithOllamaModel("ollama", ollama.AddModel(modelName), settings.OllamaContextLength);
+        proxy.WithOllamaModel("ollama", ollama.AddModel(model.Name).WithContextWindow(model.ContextLength ?? settings.OllamaContextLength));
     }
 }
 

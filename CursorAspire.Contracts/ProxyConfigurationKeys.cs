@@ -57,6 +57,11 @@ public static class ProxyConfigurationKeys
     /// <returns>The environment variable's name.</returns>
     public static string ContextLengthOf(string alias) => Model(alias, "ContextLength");
 
+    /// <summary><c>Proxy__Models__{alias}__Compaction</c>: elide old tool output instead of refusing a conversation over the window.</summary>
+    /// <param name="alias">The model name Cursor sends.</param>
+    /// <returns>The environment variable's name.</returns>
+    public static string CompactionOf(string alias) => Model(alias, "Compaction");
+
     /// <summary>The environment variable for the configuration key <paramref name="key"/> (<c>Proxy:Keys:a:Key</c> → <c>Proxy__Keys__a__Key</c>).</summary>
     /// <param name="key">A configuration key, <c>:</c>-separated.</param>
     /// <returns>The environment variable's name.</returns>

@@ -36,8 +36,11 @@ public sealed partial record AppHostSettings
     /// <summary><c>Ollama:Command</c>: the Ollama executable used in process mode, a name on PATH or a path.</summary>
     public string OllamaCommand { get; init; } = "ollama";
 
-    /// <summary><c>Ollama:Models</c>: the models to pull and serve, e.g. <c>["qwen2.5-coder:7b"]</c>.</summary>
-    public IReadOnlyList<string> OllamaModels { get; init; } = [];
+    /// <summary>
+    /// <c>Ollama:Models</c>: the models to pull and serve, e.g. <c>["qwen2.5-coder:7b"]</c>, each a name or an object with
+    /// its own window (<c>Ollama:Models:&lt;n&gt;:ContextLength</c>, see <see cref="OllamaModelSettings"/>).
+    /// </summary>
+    public IReadOnlyList<OllamaModelSettings> OllamaModels { get; init; } = [];
 
     /// <summary><c>Ollama:Args</c>: arguments for the Ollama command in process mode (default <c>serve</c>).</summary>
     public IReadOnlyList<string> OllamaArgs { get; init; } = [];
@@ -48,8 +51,18 @@ public sealed partial record AppHostSettings
     /// </summary>
     public OllamaGpuVendor? OllamaGpu { get; init; }
 
-    /// <summary><c>Ollama:ContextLength</c>: context window the proxy asks Ollama for, per local model.</summary>
-    public int? OllamaContextLength { get; init; }
+    /// <summary>
+    /// <c>Ollama:ContextLength</c>: the context window of every local model without its own, the ceiling of the
+    /// <c>num_ctx</c> the proxy asks Ollama for: tokens, or <c>auto</c> (the model-fit advisor's choice for this machine).
+    /// Neither: the model's own context length.
+    /// </summary>
+    public OllamaContextWindow? OllamaContextLength { get; init; }
+
+    /// <summary>
+    /// <c>Ollama:GpuProbes:NvidiaSmi</c>, <c>:RocmSmi</c>, <c>:Sysctl</c>: the programs that tell the model-fit advisor the
+    /// GPU's memory (names on PATH or paths; blank leaves one out).
+    /// </summary>
+    public GpuProbeCommands OllamaGpuProbes { get; init; } = new();
 
     /// <summary><c>OpenAI:Endpoint</c>: the OpenAI-compatible endpoint (default OpenAI's).</summary>
     public string OpenAIEndpoint { get; init; } = DefaultOpenAIEndpoint;
@@ -113,10 +126,11 @@ public sealed partial record AppHostSettings
             ContainerRuntime = configuration[ContainerRuntimeKey] ?? defaults.ContainerRuntime,
             RedisCommand = configuration["Redis:Command"] ?? defaults.RedisCommand,
             OllamaCommand = configuration["Ollama:Command"] ?? defaults.OllamaCommand,
-            OllamaModels = List(configuration, "Ollama:Models"),
+            OllamaModels = OllamaModelSettings.ListFrom(configuration, "Ollama:Models"),
             OllamaArgs = List(configuration, "Ollama:Args"),
             OllamaGpu = Gpu(configuration, "Ollama:Gpu"),
-            OllamaContextLength = Int(configuration, "Ollama:ContextLength"),
+            OllamaContextLength = OllamaContextWindow.Parse(configuration["Ollama:ContextLength"], "Ollama:ContextLength"),
+            OllamaGpuProbes = GpuProbeCommands.FromConfiguration(configuration.GetSection("Ollama:GpuProbes")),
             OpenAIEndpoint = NullIfBlank(configuration["OpenAI:Endpoint"]) ?? defaults.OpenAIEndpoint,
             OpenAIModels = List(configuration, "OpenAI:Models"),
             AnthropicEndpoint = NullIfBlank(configuration["Anthropic:Endpoint"]) ?? defaults.AnthropicEndpoint,

@@ -1,3 +1,4 @@
+using CursorAspire.AppHost.Ollama.Fit;
 using Microsoft.Extensions.Logging;
 using OllamaSharp;
 using OllamaSharp.Models;
@@ -6,14 +7,15 @@ namespace CursorAspire.AppHost.Ollama;
 
 /// <summary>
 /// Brings one model onto its server: waits for the server to be healthy, pulls the model through OllamaSharp if the
-/// server lacks it, and publishes each step as the model resource's dashboard state.
+/// server lacks it, has the model-fit advisor look at it, and publishes each step as the model resource's dashboard state.
 /// </summary>
 internal sealed class OllamaModelPuller(
     OllamaModelResource model,
     ResourceNotificationService notifications,
     ILogger logger,
     IHttpClientFactory httpClientFactory,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    OllamaModelFitMonitor? fit = null)
 {
     /// <summary>The name of the HttpClient used for pulls (no timeout: a multi-GB download takes long).</summary>
     public const string HttpClientName = "ollama-model-pull";
@@ -44,6 +46,12 @@ internal sealed class OllamaModelPuller(
                 {
                     throw new InvalidOperationException($"The pull of {model.ModelName} ended but {model.Parent.Name} does not list it.");
                 }
+            }
+
+            // Advised before Running: the proxy, which waits for the model, is given the window the advisor chose.
+            if (fit is not null)
+            {
+                await fit.AdviseAsync(cancellationToken).ConfigureAwait(false);
             }
 
             await PublishAsync(OllamaModelStates.Running).ConfigureAwait(false);

@@ -19,6 +19,18 @@ public sealed class OllamaModelResource(string name, string modelName, IOllamaSe
     /// <inheritdoc />
     public IOllamaServerResource Parent { get; } = parent ?? throw new ArgumentNullException(nameof(parent));
 
+    /// <summary>
+    /// The context window it is served with (the ceiling of the proxy's <c>num_ctx</c>): tokens, or <c>auto</c> for the
+    /// model-fit advisor's choice; null serves the model's own context length. Set with <c>WithContextWindow</c>.
+    /// </summary>
+    public OllamaContextWindow? ContextWindow { get; internal set; }
+
+    /// <summary>
+    /// The model-fit advisor's verdict, once the model is on its server (before it turns Running): the window it chose and
+    /// whether it fits the GPU. Null until then, or when Ollama could not tell.
+    /// </summary>
+    public CursorAspire.AppHost.Ollama.Fit.OllamaModelFit? Fit { get; internal set; }
+
     /// <inheritdoc />
     public ReferenceExpression ConnectionStringExpression =>
         ReferenceExpression.Create($"{Parent.ConnectionStringExpression};Model={ModelName}");

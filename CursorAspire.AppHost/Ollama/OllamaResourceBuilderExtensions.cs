@@ -1,4 +1,5 @@
 using CursorAspire.AppHost.Ollama;
+using CursorAspire.AppHost.Ollama.Fit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -47,18 +48,28 @@ public static class OllamaResourceBuilderExtensions
 
         if (options.UseContainer)
         {
-            var container = builder.AddOllama(name).WithDataVolume();
+            var container = builder.AddOllama(name).WithDataVolume()
+                .WithAnnotation(new OllamaGpuAccessAnnotation(options.GpuProbes, ContainerWithoutGpu(options)));
             return options.Gpu is { } vendor ? container.WithGpuSupport(vendor, options.ContainerRuntime ?? DockerRuntime) : container;
         }
 
         if (options.Command is { } command)
         {
-            return builder.AddOllamaExecutable(name, command, [.. options.Args]);
+            return builder.AddOllamaExecutable(name, command, [.. options.Args])
+                .WithAnnotation(new OllamaGpuAccessAnnotation(options.GpuProbes, null));
         }
 
         builder.AddUnavailable(name, options.UnavailableReason);
         return null;
     }
+
+    /// <summary>Why an Ollama container runs its models on the CPU whatever the machine has, or null when it gets a GPU.</summary>
+    private static string? ContainerWithoutGpu(OllamaServerOptions options) => options switch
+    {
+        _ when OperatingSystem.IsMacOS() => "The Ollama container has no GPU: containers on macOS cannot use Apple's (install Ollama itself to use it)",
+        { Gpu: null } => "The Ollama container was given no GPU (set Ollama:Gpu to nvidia or amd)",
+        _ => null,
+    };
 
     /// <summary>
     /// Adds Ollama as a container (<c>docker.io/ollama/ollama</c> at <see cref="OllamaContainerImageTags.Tag"/>),
@@ -189,24 +200,56 @@ public static class OllamaResourceBuilderExtensions
                         ? ResourceCommandState.Enabled
                         : ResourceCommandState.Disabled,
                 })
-            .OnInitializeResource(static (model, e, ct) => new OllamaModelPuller(
+            .OnInitializeResource(static async (model, e, ct) =>
+            {
+                var fit = CreateFitMonitor(model, e.Services, e.Logger);
+                var puller = new OllamaModelPuller(
                     model,
                     e.Notifications,
                     e.Logger,
                     e.Services.GetRequiredService<IHttpClientFactory>(),
-                    e.Services.GetService<TimeProvider>() ?? TimeProvider.System)
-                .RunAsync(ct));
+                    e.Services.GetService<TimeProvider>() ?? TimeProvider.System,
+                    fit);
+                if (await puller.RunAsync(ct).ConfigureAwait(false))
+                {
+                    await fit.WatchLoadsAsync(ct).ConfigureAwait(false);
+                }
+            });
     }
+
+    /// <summary>
+    /// The context window <paramref name="builder"/>'s model is served with, the ceiling of the proxy's <c>num_ctx</c>:
+    /// a number of tokens, or <c>auto</c>, the model-fit advisor's choice for this machine's GPU (never less than Cursor
+    /// needs). <see langword="null"/> leaves the model's own context length.
+    /// </summary>
+    /// <param name="builder">The model.</param>
+    /// <param name="window">The window, e.g. <c>Ollama:Models:0:ContextLength</c>, else <c>Ollama:ContextLength</c>.</param>
+    /// <returns>The model's builder.</returns>
+    public static IResourceBuilder<OllamaModelResource> WithContextWindow(this IResourceBuilder<OllamaModelResource> builder, OllamaContextWindow? window)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Resource.ContextWindow = window;
+        return builder;
+    }
+
+    private static OllamaModelFitMonitor CreateFitMonitor(OllamaModelResource model, IServiceProvider services, Microsoft.Extensions.Logging.ILogger logger) => new(
+        model,
+        services.GetRequiredService<ResourceNotificationService>(),
+        logger,
+        services.GetRequiredService<IHttpClientFactory>(),
+        services.GetService<TimeProvider>() ?? TimeProvider.System);
 
     private static async Task<ExecuteCommandResult> PullAgainAsync(OllamaModelResource model, ExecuteCommandContext context)
     {
         var services = context.Services;
+        var logger = services.GetRequiredService<ResourceLoggerService>().GetLogger(model);
         var puller = new OllamaModelPuller(
             model,
             services.GetRequiredService<ResourceNotificationService>(),
-            services.GetRequiredService<ResourceLoggerService>().GetLogger(model),
+            logger,
             services.GetRequiredService<IHttpClientFactory>(),
-            services.GetService<TimeProvider>() ?? TimeProvider.System);
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            CreateFitMonitor(model, services, logger));
         return await puller.RunAsync(context.CancellationToken, force: true).ConfigureAwait(false)
             ? CommandResults.Success()
             : CommandResults.Failure($"Could not pull {model.ModelName}; the model's log says why.");

@@ -15,6 +15,9 @@ public sealed class OllamaServerOptions
     /// <summary>Without a container: the Ollama executable, a name on PATH or a full path; null leaves Ollama out (shown as Unavailable).</summary>
     public string? Command { get; set; } = "ollama";
 
+    /// <summary>The programs that tell the model-fit advisor the GPU's memory (<c>Ollama:GpuProbes</c>).</summary>
+    public GpuProbeCommands GpuProbes { get; set; } = new();
+
     /// <summary>The executable's arguments; <c>serve</c> when empty.</summary>
     public IReadOnlyList<string> Args { get; set; } = [];
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CursorAspire.AppHost.Cursor;
+using CursorAspire.AppHost.Ollama.Fit;
 using CursorAspire.Contracts;
 
 namespace Aspire.Hosting;
@@ -44,42 +45,66 @@ public static partial class CursorProxyResourceBuilderExtensions
     }
 
     /// <summary>
-    /// Serves each of <paramref name="models"/> (as Ollama names them) under its local alias
-    /// (<see cref="ModelAliases.ForLocalModel"/>) through the Ollama provider <paramref name="provider"/>, without model
-    /// resources: for an Ollama that runs elsewhere and has them.
+    /// Serves <paramref name="model"/> (as Ollama names it) under its local alias (<see cref="ModelAliases.ForLocalModel"/>)
+    /// through the Ollama provider <paramref name="provider"/>, without a model resource: for an Ollama that runs
+    /// elsewhere and has it. Compacted by default (<see cref="WithCompactionByDefault"/>). No advisor sees that machine:
+    /// <c>auto</c> is what Cursor's agent needs (<see cref="OllamaModelFitAdvisor.CursorWindow"/>).
     /// </summary>
     /// <param name="proxy">The proxy.</param>
     /// <param name="provider">The Ollama provider.</param>
-    /// <param name="models">The models, e.g. <c>qwen2.5-coder:7b</c>.</param>
-    /// <param name="contextLength">The context window the proxy asks Ollama for; Ollama's default when <see langword="null"/>.</param>
+    /// <param name="model">The model, e.g. <c>qwen2.5-coder:7b</c>.</param>
+    /// <param name="window">The context window the proxy asks Ollama for at most; the model's own when <see langword="null"/>.</param>
     /// <returns>The proxy builder.</returns>
-    public static IResourceBuilder<CursorProxyResource> WithLocalModels(this IResourceBuilder<CursorProxyResource> proxy, string provider, IEnumerable<string> models, int? contextLength = null)
+    public static IResourceBuilder<CursorProxyResource> WithLocalModel(this IResourceBuilder<CursorProxyResource> proxy, string provider, string model, OllamaContextWindow? window = null)
     {
-        ArgumentNullException.ThrowIfNull(models);
-        foreach (var model in models)
-        {
-            proxy.WithModelAlias(ModelAliases.ForLocalModel(model), provider, model, contextLength);
-        }
-
-        return proxy;
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        var alias = ModelAliases.ForLocalModel(model);
+        proxy.WithModelAlias(alias, provider, model, window is { } configured ? configured.Tokens ?? OllamaModelFitAdvisor.CursorWindow : null);
+        return proxy.WithCompactionByDefault(alias);
     }
 
     /// <summary>
     /// Serves <paramref name="model"/> under its local alias (<see cref="ModelAliases.ForLocalModel"/>) through the
-    /// Ollama provider <paramref name="provider"/>; the proxy starts only after the model is downloaded.
+    /// Ollama provider <paramref name="provider"/>; the proxy starts only after the model is downloaded. Its window is the
+    /// model's (<see cref="OllamaModelResource.ContextWindow"/>): <c>auto</c> is the model-fit advisor's choice, made
+    /// before the model turns Running (else what Cursor's agent needs). Compacted by default (<see cref="WithCompactionByDefault"/>).
     /// </summary>
     /// <param name="proxy">The proxy.</param>
     /// <param name="provider">The Ollama provider added with <see cref="WithOllamaProvider(IResourceBuilder{CursorProxyResource}, string, IResourceBuilder{IOllamaServerResource})"/>.</param>
     /// <param name="model">The model resource, a child of the provider's server.</param>
-    /// <param name="contextLength">The context window the proxy asks Ollama for; Ollama's default when <see langword="null"/>.</param>
     /// <returns>The proxy builder.</returns>
-    public static IResourceBuilder<CursorProxyResource> WithOllamaModel(this IResourceBuilder<CursorProxyResource> proxy, string provider, IResourceBuilder<OllamaModelResource> model, int? contextLength = null)
+    public static IResourceBuilder<CursorProxyResource> WithOllamaModel(this IResourceBuilder<CursorProxyResource> proxy, string provider, IResourceBuilder<OllamaModelResource> model)
     {
         ArgumentNullException.ThrowIfNull(proxy);
         ArgumentNullException.ThrowIfNull(model);
+        var resource = model.Resource;
+        var alias = ModelAliases.ForLocalModel(resource.ModelName);
+        proxy.WithModelAlias(alias, provider, resource.ModelName, resource.ContextWindow?.Tokens);
+        if (resource.ContextWindow is { IsAuto: true })
+        {
+            // Read when the proxy starts, which is after the model is Running, so after the advice.
+            proxy.WithEnvironment(context => context.EnvironmentVariables[ProxyConfigurationKeys.ContextLengthOf(alias)] =
+                (resource.Fit?.Window ?? OllamaModelFitAdvisor.CursorWindow).ToString(CultureInfo.InvariantCulture));
+        }
+
+        return proxy.WithCompactionByDefault(alias).WaitFor(model);
+    }
+
+    /// <summary>
+    /// Turns compaction on for <paramref name="alias"/> (<c>Proxy:Models:&lt;alias&gt;:Compaction</c>): a local model's
+    /// window is small next to Cursor's agent sessions, which would otherwise end in "start a new chat". A default: the
+    /// AppHost's own <c>Proxy:Models:&lt;alias&gt;:Compaction=false</c> wins (<see cref="WithProxySettingsFrom"/>).
+    /// </summary>
+    /// <param name="proxy">The proxy.</param>
+    /// <param name="alias">The local alias.</param>
+    /// <returns>The proxy builder.</returns>
+    public static IResourceBuilder<CursorProxyResource> WithCompactionByDefault(this IResourceBuilder<CursorProxyResource> proxy, string alias)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        var variable = ProxyConfigurationKeys.CompactionOf(alias);
         return proxy
-            .WithModelAlias(ModelAliases.ForLocalModel(model.Resource.ModelName), provider, model.Resource.ModelName, contextLength)
-            .WaitFor(model);
+            .WithEnvironment(variable, "true")
+            .WithAnnotation(new ProxySettingDefaultAnnotation(variable));
     }
 
     /// <summary>Adds an OpenAI-compatible provider with its endpoint and secret key.</summary>

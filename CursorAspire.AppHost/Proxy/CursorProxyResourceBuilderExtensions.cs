@@ -159,13 +159,22 @@ public static partial class CursorProxyResourceBuilderExtensions
         var secrets = proxy.AddSecretSettingParameters(section); // published only: a secret is a parameter, never a value
         return proxy.WithEnvironment(context =>
         {
+            var defaults = proxy.Resource.Annotations.OfType<ProxySettingDefaultAnnotation>().Select(a => a.Variable).ToHashSet(StringComparer.OrdinalIgnoreCase);
             foreach (var (key, value) in section.AsEnumerable())
             {
                 if (value is not null)
                 {
-                    // TryAdd: what the AppHost set before stays; what it sets after (the public URL) overwrites.
-                    context.EnvironmentVariables.TryAdd(
-                        ProxyConfigurationKeys.FromConfigurationKey(key), secrets.TryGetValue(key, out var parameter) ? parameter.Resource : value);
+                    // What the AppHost set before stays, but for its defaults; what it sets after (the public URL) overwrites.
+                    var variable = ProxyConfigurationKeys.FromConfigurationKey(key);
+                    object setting = secrets.TryGetValue(key, out var parameter) ? parameter.Resource : value;
+                    if (defaults.Contains(variable))
+                    {
+                        context.EnvironmentVariables[variable] = setting;
+                    }
+                    else
+                    {
+                        context.EnvironmentVariables.TryAdd(variable, setting);
+                    }
                 }
             }
         });

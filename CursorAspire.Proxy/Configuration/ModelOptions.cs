@@ -20,6 +20,13 @@ public sealed class ModelOptions
     public bool Reasoning { get; set; }
 
     /// <summary>
+    /// When a conversation would not fit the model's context window, elide its oldest tool results and tool-call
+    /// arguments (each replaced by a one-line marker) instead of refusing it. Off by default; the AppHost turns it on for
+    /// the Ollama aliases it makes. Needs the window: <see cref="ContextLength"/>, or for Ollama what it reports.
+    /// </summary>
+    public bool Compaction { get; set; }
+
+    /// <summary>
     /// The effort sent when a request names none (<c>minimal</c>, <c>low</c>, <c>medium</c>, <c>high</c> or <c>xhigh</c>):
     /// Cursor's requests often carry none even when the user picked one. Only with <see cref="Reasoning"/>; a request's
     /// own effort wins.

@@ -68,6 +68,11 @@ public sealed class ProxyOptionsValidator : OptionsValidator<ProxyOptions>
         {
             yield return $"Proxy:Models:{alias}:MaxOutputTokens must be positive.";
         }
+        if (model.Compaction && model.ContextLength is null && model.Provider is { } provider
+            && options.Providers.TryGetValue(provider, out var providerOptions) && providerOptions.Kind is not (null or ProviderKind.Ollama))
+        {
+            yield return $"Proxy:Models:{alias}:Compaction needs Proxy:Models:{alias}:ContextLength, the model's context window in tokens: only Ollama reports its own.";
+        }
         if (model.MinOutputTokens is <= 0)
         {
             yield return $"Proxy:Models:{alias}:MinOutputTokens must be positive.";

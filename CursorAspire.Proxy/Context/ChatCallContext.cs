@@ -33,6 +33,12 @@ public sealed class ChatCallContext(string keyId, ResponseCacheScope? cache = nu
     /// </summary>
     public CancellationToken CallToken { get; set; }
 
+    /// <summary>
+    /// What compaction elided from the prompt of the upstream call in progress, or null when it sent the prompt whole.
+    /// Set by the compaction stage on each attempt, so a fallback that did not compact clears it.
+    /// </summary>
+    public PromptCompaction? Compaction { get; set; }
+
     /// <summary>The context <paramref name="options"/> carry, or null when they carry none.</summary>
     public static ChatCallContext? Of(ChatOptions? options) => (options as ChatCallOptions)?.Context;
 }

@@ -1,4 +1,5 @@
 using CursorAspire.Proxy.Caching;
+using CursorAspire.Proxy.Compaction;
 using CursorAspire.Proxy.Context;
 using CursorAspire.Proxy.Conversations;
 using CursorAspire.Proxy.Edge;
@@ -39,6 +40,14 @@ public sealed class ChatIntake(ChatTurnFactory turns, ConversationContinuation c
             var cache = context.ScopeResponseCache(keyId);
             var turn = turns.Create(request, dialect.Shape ?? request.Shape.ToString(), ApiKeyIdentity.Of(context), cache);
             context.Features.Set<ChatCallContext>(turn.Call);
+            for (var i = 0; i < turn.Routes.Count; i++)
+            {
+                if (turn.Routes[i].Route.Compaction)
+                {
+                    context.ReportCompaction(turn.Call);
+                    break;
+                }
+            }
             newTools.Keep();
             return new ChatIntakeResult(body, turn, continued);
         }

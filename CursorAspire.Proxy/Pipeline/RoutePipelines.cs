@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using CursorAspire.Proxy.Caching;
+using CursorAspire.Proxy.Compaction;
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Providers;
 using CursorAspire.Proxy.Reasoning;
@@ -66,6 +67,7 @@ public sealed class RoutePipelines(
             .UseOpenTelemetry(loggerFactory, configure: telemetry => telemetry.EnableSensitiveData = _logPrompts)
             .UseResponseCache(route.ProviderName, enabledForModel: route.Model?.Cache ?? true)
             .UseReasoningContinuity(route, provider.ReasoningDialect(route))
+            .UsePromptCompaction(route, (client, cancellationToken) => provider.ContextWindowAsync(route, client, cancellationToken))
             .UseProviderCompatibility(route, provider)
             .Build(services);
     }

@@ -27,4 +27,12 @@ public interface IUpstreamProvider
     /// <see cref="CreateClient"/>, behind the point where the request's context is taken off).
     /// </summary>
     IChatClient AddCompatibility(IChatClient inner, ModelRoute route);
+
+    /// <summary>
+    /// The context window of <paramref name="route"/>'s model in tokens, for compaction: configured
+    /// (<see cref="ModelRoute.ContextLength"/>), else what the upstream reports, if it can tell (through
+    /// <paramref name="client"/>, the route's pipeline below the asking stage); null when unknown.
+    /// </summary>
+    ValueTask<int?> ContextWindowAsync(ModelRoute route, IChatClient client, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(route.ContextLength);
 }

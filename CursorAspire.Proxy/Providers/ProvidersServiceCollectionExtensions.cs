@@ -10,6 +10,6 @@ public static class ProvidersServiceCollectionExtensions
 {
     public static IServiceCollection AddProxyProviders(this IServiceCollection services) => services
         .AddUpstreamHttpClient()
-        .AddSingleton<ContextWindowPlanner>()
+        .AddSingleton<ContextWindowPlanner>().AddSingleton<OllamaContextLengths>()
         .AddSingleton<IUpstreamProvider, OllamaProvider>().AddSingleton<IUpstreamProvider, OpenAIProvider>().AddSingleton<IUpstreamProvider, AnthropicProvider>();
 }

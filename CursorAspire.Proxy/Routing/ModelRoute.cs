@@ -31,6 +31,9 @@ public sealed record ModelRoute(
     /// <summary>The configured context window, if any.</summary>
     public int? ContextLength => Model?.ContextLength;
 
+    /// <summary>Whether the alias opted in to compaction (<see cref="ModelOptions.Compaction"/>).</summary>
+    public bool Compaction => Model?.Compaction == true;
+
     /// <summary>Whether the alias opted in to reasoning effort (<see cref="ModelOptions.Reasoning"/>).</summary>
     public bool AcceptsReasoningEffort => Model?.Reasoning == true;
 

@@ -9,7 +9,8 @@ namespace CursorAspire.Proxy.Tokens;
 /// </summary>
 public static class TokenEstimator
 {
-    private const int CharactersPerToken = 4;
+    /// <summary>The characters one token is taken to be.</summary>
+    public const int CharactersPerToken = 4;
     private const int PerMessageOverhead = 4;
 
     public static long FromCharacters(long characters) => (characters + CharactersPerToken - 1) / CharactersPerToken;
@@ -49,16 +50,7 @@ public static class TokenEstimator
             var contents = messages[i].Contents;
             for (var j = 0; j < contents.Count; j++)
             {
-                characters += contents[j] switch
-                {
-                    TextContent t => t.Text.Length,
-                    TextReasoningContent r => r.Text.Length,
-                    FunctionCallContent c => c.Name.Length + EstimateArguments(c),
-                    FunctionResultContent { Result: IList<AIContent> parts } => EstimateParts(parts),
-                    FunctionResultContent r => r.Result?.ToString()?.Length ?? 0,
-                    DataContent or UriContent => ImageCharacters,
-                    _ => 0,
-                };
+                characters += Characters(contents[j]);
             }
         }
         if (options?.Tools is { } tools)
@@ -76,6 +68,21 @@ public static class TokenEstimator
         }
         return FromCharacters(characters) + overhead;
     }
+
+    /// <summary>The characters one part of a message counts for in <see cref="EstimatePrompt"/>.</summary>
+    public static long Characters(AIContent content) => content switch
+    {
+        TextContent t => t.Text.Length,
+        TextReasoningContent r => r.Text.Length,
+        FunctionCallContent c => c.Name.Length + EstimateArguments(c),
+        FunctionResultContent { Result: IList<AIContent> parts } => EstimateParts(parts),
+        FunctionResultContent r => r.Result?.ToString()?.Length ?? 0,
+        DataContent or UriContent => ImageCharacters,
+        _ => 0,
+    };
+
+    /// <summary>The characters one tool-call argument counts for: its name, its value's text and a little JSON around them.</summary>
+    public static int ArgumentCharacters(string name, object? value) => name.Length + TextLength(value) + 4;
 
     // Vision models bill an image at roughly a thousand tokens; close enough for a meter.
     private const int ImageCharacters = 4_000;
@@ -105,7 +112,7 @@ public static class TokenEstimator
         }
         foreach (var (key, value) in call.Arguments)
         {
-            total += key.Length + TextLength(value) + 4;
+            total += ArgumentCharacters(key, value);
         }
         return total;
     }
@@ -114,7 +121,7 @@ public static class TokenEstimator
     /// How long <paramref name="value"/>'s <c>ToString()</c> is (4 for null); for the <see cref="JsonElement"/>s the
     /// readers put in tool-call arguments, counted from their UTF-8 without making the string.
     /// </summary>
-    private static int TextLength(object? value)
+    public static int TextLength(object? value)
     {
         if (value is not JsonElement { ValueKind: not JsonValueKind.Undefined } json)
         {

@@ -1,6 +1,7 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using CursorAspire.Proxy.Context;
 using CursorAspire.Proxy.Routing;
+using CursorAspire.Proxy.Tools;
 using OllamaSharp;
 using OllamaSharp.Models;
 using CursorAspire.Proxy.Tokens;
@@ -18,24 +19,20 @@ namespace CursorAspire.Proxy.Providers.Ollama;
 /// <c>max_tokens</c>, else the planned answer room), so a looping local model stops.</item>
 /// <item>Sends tool results as the plain text Cursor gave: OllamaSharp would wrap them as <c>{"CallId":…,"Result":…}</c>.
 /// The images of an Anthropic-shaped <c>tool_result</c> follow the results in a user message (<see cref="ToolResultContents"/>).</item>
-/// <item>Drops the tools when the client said <c>tool_choice:"none"</c> (Ollama has no tool_choice).</item>
+/// <item>Drops the tools when the client said <c>tool_choice:"none"</c> (Ollama has no tool_choice), else sends them in
+/// one order (<see cref="ToolOrder"/>), which with OllamaSharp's fixed serialization keeps a conversation's prefix the same bytes.</item>
 /// <item>Passes reasoning effort, when routing left one (<see cref="ModelRoute.ApplyTo"/>), as Ollama's <c>think</c>: a level
 /// for gpt-oss, on or off for the other thinking models.</item>
 /// </list>
-/// The model's context length comes from configuration, else from Ollama's <c>/api/show</c> (read once per model).
+/// The model's context length comes from configuration, else from Ollama's <c>/api/show</c> (<see cref="OllamaContextLengths"/>).
 /// </remarks>
-public sealed partial class OllamaCompatibilityChatClient(
+public sealed class OllamaCompatibilityChatClient(
     IChatClient inner,
     IOllamaApiClient ollama,
     ModelRoute route,
     ContextWindowPlanner planner,
-    ILogger<OllamaCompatibilityChatClient> logger) : DelegatingChatClient(inner)
+    OllamaContextLengths contextLengths) : DelegatingChatClient(inner)
 {
-    /// <summary>Used when neither configuration nor <c>/api/show</c> tells the model's context length.</summary>
-    public const int AssumedContextLength = 32_768;
-
-    private readonly ConcurrentDictionary<string, Task<int>> _contextLengths = new(StringComparer.Ordinal);
-
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var (adapted, adaptedOptions) = await AdaptAsync(messages, options, cancellationToken).ConfigureAwait(false);
@@ -58,17 +55,18 @@ public sealed partial class OllamaCompatibilityChatClient(
         var adaptedOptions = options?.Clone() ?? new ChatOptions();
         var model = adaptedOptions.ModelId ?? route.UpstreamModel;
 
-        var contextLength = route.ContextLength ?? await GetContextLengthAsync(model, cancellationToken).ConfigureAwait(false);
+        var contextLength = route.ContextLength ?? await contextLengths.GetAsync(ollama, model, cancellationToken).ConfigureAwait(false);
         var estimate = TokenEstimator.EstimatePrompt(list, adaptedOptions);
-        var numCtx = planner.Plan(estimate, adaptedOptions.MaxOutputTokens, contextLength, route.Alias ?? model);
+        // A compacted prompt was fitted to the whole window: asking for all of it keeps num_ctx, and so the loaded model
+        // and its cached prefix, the same from one compacted turn to the next.
+        var numCtx = ChatCallContext.Of(options)?.Compaction is not null
+            ? contextLength
+            : planner.Plan(estimate, adaptedOptions.MaxOutputTokens, contextLength, route.Alias ?? model);
         adaptedOptions.MaxOutputTokens = planner.AnswerRoom(estimate, adaptedOptions.MaxOutputTokens, numCtx);
 
         adaptedOptions.AdditionalProperties ??= [];
         adaptedOptions.AdditionalProperties[OllamaOption.NumCtx.Name] = numCtx;
-        if (adaptedOptions.ToolMode is NoneChatToolMode)
-        {
-            adaptedOptions.Tools = null;
-        }
+        adaptedOptions.Tools = adaptedOptions.ToolMode is NoneChatToolMode ? null : ToolOrder.ByName(adaptedOptions.Tools);
         var think = adaptedOptions.Reasoning?.Effort is { } effort ? ToThink(effort, model) : null;
         adaptedOptions.Reasoning = null;
         var keepAlive = route.Provider.KeepAlive;
@@ -90,47 +88,4 @@ public sealed partial class OllamaCompatibilityChatClient(
         ReasoningEffort.Medium => OllamaSharp.Models.Chat.ThinkValue.Medium,
         _ => OllamaSharp.Models.Chat.ThinkValue.High,
     };
-
-    private Task<int> GetContextLengthAsync(string model, CancellationToken cancellationToken)
-    {
-        var task = _contextLengths.GetOrAdd(model, m => ReadContextLengthAsync(m));
-        // A failed lookup is not cached: the next request asks again.
-        if (task.IsFaulted || task.IsCanceled)
-        {
-            _contextLengths.TryRemove(model, out _);
-        }
-        return task.WaitAsync(cancellationToken);
-    }
-
-    private async Task<int> ReadContextLengthAsync(string model)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            var show = await ollama.ShowModelAsync(model, timeout.Token).ConfigureAwait(false);
-            if (show.Info?.ExtraInfo is { } info)
-            {
-                foreach (var (key, value) in info)
-                {
-                    if (key.EndsWith(".context_length", StringComparison.Ordinal) && value is JsonElement { ValueKind: JsonValueKind.Number } number && number.TryGetInt32(out var length))
-                    {
-                        return length;
-                    }
-                }
-            }
-            LogContextLengthAssumed(logger, model, AssumedContextLength);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogContextLengthUnread(logger, model, ex.Message, AssumedContextLength);
-            _contextLengths.TryRemove(model, out _);
-        }
-        return AssumedContextLength;
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ollama did not report a context length for {Model}; assuming {ContextLength}.")]
-    private static partial void LogContextLengthAssumed(ILogger logger, string model, int contextLength);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read {Model}'s context length from Ollama ({Error}); assuming {ContextLength}.")]
-    private static partial void LogContextLengthUnread(ILogger logger, string model, string error, int contextLength);
 }

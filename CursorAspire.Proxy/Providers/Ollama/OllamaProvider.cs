@@ -6,7 +6,7 @@ using OllamaSharp;
 namespace CursorAspire.Proxy.Providers.Ollama;
 
 /// <summary>Ollama's native API through OllamaSharp, behind <see cref="OllamaCompatibilityChatClient"/>.</summary>
-public sealed class OllamaProvider(ContextWindowPlanner planner, ILoggerFactory loggerFactory) : IUpstreamProvider
+public sealed class OllamaProvider(ContextWindowPlanner planner, OllamaContextLengths contextLengths) : IUpstreamProvider
 {
     public static readonly Uri DefaultEndpoint = new("http://localhost:11434");
 
@@ -25,7 +25,11 @@ public sealed class OllamaProvider(ContextWindowPlanner planner, ILoggerFactory 
     public IReasoningDialect ReasoningDialect(ModelRoute route) => _dialect;
 
     public IChatClient AddCompatibility(IChatClient inner, ModelRoute route) =>
-        new OllamaCompatibilityChatClient(inner,
-            inner.GetService<IOllamaApiClient>() ?? throw new InvalidOperationException("The Ollama pipeline's client is not OllamaSharp's."),
-            route, planner, loggerFactory.CreateLogger<OllamaCompatibilityChatClient>());
+        new OllamaCompatibilityChatClient(inner, OllamaClientOf(inner), route, planner, contextLengths);
+
+    public async ValueTask<int?> ContextWindowAsync(ModelRoute route, IChatClient client, CancellationToken cancellationToken) =>
+        route.ContextLength ?? await contextLengths.GetAsync(OllamaClientOf(client), route.UpstreamModel, cancellationToken).ConfigureAwait(false);
+
+    private static IOllamaApiClient OllamaClientOf(IChatClient client) =>
+        client.GetService<IOllamaApiClient>() ?? throw new InvalidOperationException("The Ollama pipeline's client is not OllamaSharp's.");
 }

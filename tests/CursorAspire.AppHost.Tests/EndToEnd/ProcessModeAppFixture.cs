@@ -1,4 +1,5 @@
 using CursorAspire.AppHost.Ollama;
+using CursorAspire.TestUpstreams;
 
 namespace CursorAspire.AppHost.Tests.EndToEnd;
 
@@ -8,7 +9,7 @@ namespace CursorAspire.AppHost.Tests.EndToEnd;
 /// project. Started once for all end-to-end tests; the model starts missing, so it is downloaded. No tunnel runs: this
 /// machine has no cloudflared and the tests download nothing (<c>CloudflareTunnel:AutoInstall=false</c>).
 /// </summary>
-public sealed class ProcessModeAppFixture : IAsyncLifetime
+public sealed class ProcessModeAppFixture : IAsyncLifetime, IDisposable
 {
     public const string ApiKey = "e2e-key-0123456789abcdefghijklmnopqrstuv";
 
@@ -19,6 +20,17 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
 
     /// <summary>The reply the stand-in is asked to give (exe mode reads it from <c>STANDIN_REPLY</c>).</summary>
     public const string ScriptedToolName = "read_file";
+
+    /// <summary>
+    /// The GPU nvidia-smi's stand-in tells (an RTX 4090 with 10,500 MiB free), which the Ollama stand-in has too: the
+    /// advisor gives Qwen2.5-Coder 7B, trained here for 64K, a 48K window.
+    /// </summary>
+    public const int GpuFreeMiB = 10_500;
+
+    /// <summary>The window the advisor chooses for the model on that GPU.</summary>
+    public const int AdvisedWindow = 48 * 1024;
+
+    private readonly GpuProbeStandIns _gpuPrograms = new();
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -69,12 +81,18 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
-            [.. StandIn.ProcessModeArgs(ModelName, ApiKey), $"--Parameters:cache-password={CachePassword}", "--CloudflareTunnel:AutoInstall=false"],
+            [
+                .. StandIn.ProcessModeArgs(ModelName, ApiKey), $"--Parameters:cache-password={CachePassword}", "--CloudflareTunnel:AutoInstall=false",
+                $"--Ollama:GpuProbes:NvidiaSmi={_gpuPrograms.NvidiaSmi(("NVIDIA GeForce RTX 4090", 24_564, GpuFreeMiB))}", "--Ollama:GpuProbes:RocmSmi=", "--Ollama:GpuProbes:Sysctl=",
+            ],
             cts.Token);
 
         var ollama = Assert.Single(builder.Resources.OfType<OllamaExecutableResource>());
         builder.CreateResourceBuilder(ollama)
             .WithEnvironment("STANDIN_PULL_STEP_MS", "100")
+            .WithEnvironment("STANDIN_CONTEXT_LENGTH", "65536")
+            .WithEnvironment("STANDIN_GPU_MB", GpuFreeMiB.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("STANDIN_MODEL_INFO", JsonSerializer.Serialize(OllamaModelInfo.Qwen25Coder7B))
             .WithEnvironment("STANDIN_REPLY", JsonSerializer.Serialize(new
             {
                 ToolCalls = new[] { new { Name = ScriptedToolName, ArgumentsJson = """{"target_file":"src/app.cs"}""" } },
@@ -117,4 +135,7 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
             await App.DisposeAsync();
         }
     }
+
+    /// <summary>After <see cref="DisposeAsync"/> (xUnit calls both): the GPU probe stand-ins outlive the app that ran them.</summary>
+    public void Dispose() => _gpuPrograms.Dispose();
 }

@@ -136,6 +136,40 @@ public sealed class ProcessModeEndToEndTests(ProcessModeAppFixture fixture) : IC
         Assert.DoesNotContain(ProcessModeAppFixture.ApiKey, log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TheModelsRowSaysHowItFitsTheGpuAndTheProxyHasTheWindowTheAdvisorChose()
+    {
+        var properties = fixture.ModelStates.Last!.Properties.ToDictionary(p => p.Name, p => p.Value as string);
+        // The proxy's environment as it was started (the dashboard's): advised before the model turned Running, so before the proxy started.
+        var proxyEnv = fixture.ProxyStates.Last!.EnvironmentVariables.ToDictionary(e => e.Name, e => e.Value);
+
+        Assert.Equal("NVIDIA GeForce RTX 4090: 25.8 GB, 11.0 GB for the model (nvidia-smi)", properties["fit-gpu"]);
+        Assert.Equal("48K tokens", properties["fit-largest-window"]);
+        Assert.Equal("48K (Ollama:ContextLength=auto: the largest that fits the GPU)", properties["fit-window"]);
+        Assert.StartsWith("Fits on the GPU: a 48K window needs about", properties["fit-verdict"], StringComparison.Ordinal);
+        Assert.Equal(ProcessModeAppFixture.AdvisedWindow.ToString(System.Globalization.CultureInfo.InvariantCulture), proxyEnv[$"Proxy__Models__{ProcessModeAppFixture.Alias}__ContextLength"]);
+        Assert.Equal("true", proxyEnv[$"Proxy__Models__{ProcessModeAppFixture.Alias}__Compaction"]);
+    }
+
+    [Fact]
+    public async Task OnceAChatLoadedTheModelItsRowSaysWhatOllamaDid()
+    {
+        using (var http = fixture.CreateProxyClient())
+        using (var response = await http.SendAsync(ChatRequest(stream: false, question: "Which window did Ollama load? (fit test)")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // /api/ps is asked every 15 seconds.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await fixture.ModelStates.WaitUntilAsync(s => Loaded(s)?.StartsWith("With ", StringComparison.Ordinal) == true, cts.Token);
+
+        // A short prompt: the proxy asks for its smallest window, 8K, which the GPU holds whole.
+        Assert.Equal("With an 8K window: 6.2 GB, all on the GPU.", Loaded(fixture.ModelStates));
+    }
+
+    private static string? Loaded(ResourceStates states) => states.Last?.Properties.FirstOrDefault(p => p.Name == "fit-loaded")?.Value as string;
+
     private static HttpRequestMessage ChatRequest(bool stream, string question = "Open src/app.cs and tell me what it does.")
     {
         var body = new JsonObject

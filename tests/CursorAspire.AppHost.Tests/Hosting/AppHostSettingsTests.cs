@@ -45,8 +45,67 @@ public sealed class AppHostSettingsTests
     [Fact]
     public void ModelsAreReadFromAnArrayOrACommaList()
     {
-        Assert.Equal(["a:1", "b"], Read(("Ollama:Models:0", "a:1"), ("Ollama:Models:1", " b ")).OllamaModels);
-        Assert.Equal(["a:1", "b"], Read(("Ollama:Models", "a:1, b,")).OllamaModels);
+        Assert.Equal(["a:1", "b"], Read(("Ollama:Models:0", "a:1"), ("Ollama:Models:1", " b ")).OllamaModels.Select(m => m.Name));
+        Assert.Equal(["a:1", "b"], Read(("Ollama:Models", "a:1, b,")).OllamaModels.Select(m => m.Name));
+        Assert.All(Read(("Ollama:Models", "a:1, b,")).OllamaModels, m => Assert.Null(m.ContextLength));
+    }
+
+    [Fact]
+    public void AModelMayBeAnObjectWithItsOwnWindowNextToPlainNames()
+    {
+        // As appsettings.json writes [ "llama3.2", { "Name": "qwen2.5-coder:14b", "ContextLength": 16384 }, { "Name": "phi4", "ContextLength": "auto" } ].
+        var models = Read(
+            ("Ollama:Models:0", "llama3.2"),
+            ("Ollama:Models:1:Name", "qwen2.5-coder:14b"),
+            ("Ollama:Models:1:ContextLength", "16384"),
+            ("Ollama:Models:2:Name", "phi4"),
+            ("Ollama:Models:2:ContextLength", "auto")).OllamaModels;
+
+        Assert.Equal(["llama3.2", "qwen2.5-coder:14b", "phi4"], models.Select(m => m.Name));
+        Assert.Null(models[0].ContextLength);
+        Assert.Equal(OllamaContextWindow.Of(16_384, "Ollama:Models:1:ContextLength"), models[1].ContextLength);
+        Assert.Equal(OllamaContextWindow.Auto("Ollama:Models:2:ContextLength"), models[2].ContextLength);
+    }
+
+    [Fact]
+    public void ANamedModelMayBeGivenItsWindowByALaterSource()
+    {
+        // appsettings.json's ["qwen2.5-coder:7b"], and `dotnet user-secrets set "Ollama:Models:0:ContextLength" "16384"`.
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([KeyValuePair.Create("Ollama:Models:0", (string?)"qwen2.5-coder:7b")])
+            .AddInMemoryCollection([KeyValuePair.Create("Ollama:Models:0:ContextLength", (string?)"16384")])
+            .Build();
+
+        var model = Assert.Single(AppHostSettings.FromConfiguration(configuration).OllamaModels);
+
+        Assert.Equal(new OllamaModelSettings("qwen2.5-coder:7b", OllamaContextWindow.Of(16_384, "Ollama:Models:0:ContextLength")), model);
+    }
+
+    [Theory]
+    [InlineData("auto", null)]
+    [InlineData("AUTO", null)]
+    [InlineData("24576", 24_576)]
+    public void TheContextLengthIsTokensOrAuto(string value, int? tokens)
+    {
+        var window = Read(("Ollama:ContextLength", value)).OllamaContextLength;
+
+        Assert.NotNull(window);
+        Assert.Equal(tokens, window.Value.Tokens);
+        Assert.Equal(tokens is null, window.Value.IsAuto);
+        Assert.Equal("Ollama:ContextLength", window.Value.Source);
+    }
+
+    [Fact]
+    public void TheGpuProbesAreTheVendorsProgramsUnlessConfiguredAndABlankOneIsLeftOut()
+    {
+        var defaults = Read().OllamaGpuProbes;
+        var configured = Read(("Ollama:GpuProbes:NvidiaSmi", "/opt/bin/nvidia-smi"), ("Ollama:GpuProbes:RocmSmi", "")).OllamaGpuProbes;
+
+        Assert.Equal("nvidia-smi", defaults.NvidiaSmi);
+        Assert.Equal("rocm-smi", defaults.RocmSmi);
+        Assert.Equal(OperatingSystem.IsMacOS() ? "sysctl" : null, defaults.Sysctl);
+        Assert.Equal("/opt/bin/nvidia-smi", configured.NvidiaSmi);
+        Assert.Null(configured.RocmSmi);
     }
 
     [Theory]
@@ -73,5 +132,15 @@ public sealed class AppHostSettingsTests
     {
         var error = Assert.Throws<InvalidOperationException>(() => Read((key, value)));
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AModelsMalformedWindowOrMissingNameFailsNamingItsKey()
+    {
+        var window = Assert.Throws<InvalidOperationException>(() => Read(("Ollama:Models:0:Name", "phi4"), ("Ollama:Models:0:ContextLength", "big")));
+        var name = Assert.Throws<InvalidOperationException>(() => Read(("Ollama:Models:0:ContextLength", "8192")));
+
+        Assert.Contains("'Ollama:Models:0:ContextLength' is 'big'", window.Message, StringComparison.Ordinal);
+        Assert.Contains("'Ollama:Models:0' has no Name", name.Message, StringComparison.Ordinal);
     }
 }

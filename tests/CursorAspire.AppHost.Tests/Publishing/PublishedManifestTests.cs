@@ -97,6 +97,11 @@ public sealed class PublishedManifestTests
             Assert.True(manifest.Resource(existing).GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
         }
 
+        // Your Ollama's models are local aliases like ours: compacted, with the window Cursor's agent needs for auto (no advisor sees that machine).
+        Assert.Equal("ollama", manifest.Environment("proxy")["Proxy__Models__local-qwen2.5-coder-7b__Provider"]);
+        Assert.Equal("true", manifest.Environment("proxy")["Proxy__Models__local-qwen2.5-coder-7b__Compaction"]);
+        Assert.Equal("32768", manifest.Environment("proxy")["Proxy__Models__local-qwen2.5-coder-7b__ContextLength"]);
+
         Assert.DoesNotContain("managedRedisSecret", manifest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("gpu-box", manifest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("cache-password", manifest.Resources.Keys);

@@ -33,6 +33,8 @@ public sealed class SlowThinkerTests(ITestOutputHelper output)
         var alias = configuration["Proxy:DefaultModel"]!;
         configuration[$"Proxy:Models:{alias}:Reasoning"] = "true";
         configuration[$"Proxy:Models:{alias}:ReasoningEffort"] = "medium";
+        // The proxy's own default, which the test proxies otherwise lengthen.
+        configuration["Proxy:StreamOpenAfter"] = StreamOpeningOptions.DefaultStreamOpenAfter.ToString();
         try
         {
             return (upstream, await ProxyHost.StartAsync(configuration, proxyClock is null ? null : b => b.Services.AddSingleton(proxyClock)));

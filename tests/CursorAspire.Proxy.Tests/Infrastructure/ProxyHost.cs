@@ -67,6 +67,14 @@ public sealed class ProxyHost : IAsyncDisposable
         return await client.SendAsync(request);
     }
 
+    /// <summary>
+    /// What every test proxy has unless its configuration says otherwise. <c>Proxy:StreamOpenAfter</c> is a minute, not
+    /// half a second: a test of what status a failure gets must not depend on the real clock (on a busy machine an attempt,
+    /// a retry's delay and another attempt take longer than half a second, and the stream would open first). The tests
+    /// of the opening itself set it.
+    /// </summary>
+    private static readonly Dictionary<string, string?> TestDefaults = new() { ["Proxy:StreamOpenAfter"] = "00:01:00" };
+
     /// <summary>Configuration routing alias <c>local</c> (the default) and provider <c>ollama</c> to an Ollama stand-in.</summary>
     public static Dictionary<string, string?> OllamaConfig(Uri ollama, string upstreamModel = "qwen2.5-coder:7b") => new()
     {
@@ -149,6 +157,7 @@ public sealed class ProxyHost : IAsyncDisposable
         var logs = new CapturedLogs();
         var app = ProxyApplication.Build([], builder =>
         {
+            builder.Configuration.AddInMemoryCollection(TestDefaults);
             builder.Configuration.AddInMemoryCollection(configuration);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();

@@ -7,7 +7,7 @@ namespace CursorAspire.TestUpstreams;
 /// </summary>
 internal static class OllamaChatEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, OllamaModelStore models, bool requireModel)
+    public static async Task HandleAsync(HttpContext context, OllamaModelStore models, OllamaLoadedModels loaded, bool requireModel)
     {
         var exchange = Exchange.Of(context);
         var request = exchange.Request;
@@ -23,10 +23,16 @@ internal static class OllamaChatEndpoint
             return;
         }
 
-        if (requireModel && models.Find(model) is null)
+        var present = models.Find(model);
+        if (requireModel && present is null)
         {
             await OllamaEndpoints.WriteErrorAsync(exchange, 404, $"model \"{model}\" not found, try pulling it first").ConfigureAwait(false);
             return;
+        }
+
+        if (present is not null)
+        {
+            loaded.Load(present, body["options"]?["num_ctx"] is JsonValue numCtx && numCtx.TryGetValue<int>(out var window) ? window : null);
         }
 
         var stream = body["stream"] is not JsonValue s || !s.TryGetValue<bool>(out var streamValue) || streamValue;

@@ -12,12 +12,14 @@ internal sealed class OllamaModelStore
     private readonly ConcurrentDictionary<string, OllamaModel> _models = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider _time;
     private readonly int _defaultContextLength;
+    private readonly OllamaModelInfo? _defaultInfo;
     private readonly string? _manifests;
 
-    public OllamaModelStore(TimeProvider time, int defaultContextLength, string? directory = null)
+    public OllamaModelStore(TimeProvider time, int defaultContextLength, string? directory = null, OllamaModelInfo? defaultInfo = null)
     {
         _time = time;
         _defaultContextLength = defaultContextLength;
+        _defaultInfo = defaultInfo;
         _manifests = directory is null ? null : Path.Combine(directory, "manifests", "registry.ollama.ai");
         if (_manifests is not null && Directory.Exists(_manifests))
         {
@@ -29,15 +31,16 @@ internal sealed class OllamaModelStore
                 var model = new OllamaModel(
                     name[..lastSlash] + ":" + name[(lastSlash + 1)..],
                     int.TryParse(File.ReadAllText(file), NumberStyles.None, CultureInfo.InvariantCulture, out var length) ? length : defaultContextLength,
-                    File.GetLastWriteTimeUtc(file));
+                    File.GetLastWriteTimeUtc(file),
+                    defaultInfo);
                 _models[model.Name] = model;
             }
         }
     }
 
-    public OllamaModel Add(string name, int? contextLength = null)
+    public OllamaModel Add(string name, int? contextLength = null, OllamaModelInfo? info = null)
     {
-        var model = new OllamaModel(OllamaModel.Normalize(name), contextLength ?? _defaultContextLength, _time.GetUtcNow());
+        var model = new OllamaModel(OllamaModel.Normalize(name), contextLength ?? _defaultContextLength, _time.GetUtcNow(), info ?? _defaultInfo);
         _models[model.Name] = model;
         if (ManifestPath(model.Name) is { } path)
         {

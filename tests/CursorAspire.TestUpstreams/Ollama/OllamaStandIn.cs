@@ -30,7 +30,8 @@ public sealed class OllamaStandIn : StandInServer
     {
         options ??= new OllamaStandInOptions();
         var state = new StandInState(options.TimeProvider, options.DefaultReply);
-        var models = new OllamaModelStore(options.TimeProvider, options.ContextLength, options.ModelsDirectory);
+        var models = new OllamaModelStore(options.TimeProvider, options.ContextLength, options.ModelsDirectory, options.ModelInfo);
+        var loaded = new OllamaLoadedModels(options.GpuMemoryBytes, options.TimeProvider);
         foreach (var model in options.Models)
         {
             models.Add(model);
@@ -49,11 +50,11 @@ public sealed class OllamaStandIn : StandInServer
                 app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], OllamaEndpoints.RootAsync);
                 app.MapGet("/api/version", context => OllamaEndpoints.VersionAsync(context, version));
                 app.MapGet("/api/tags", context => OllamaEndpoints.TagsAsync(context, models));
-                app.MapGet("/api/ps", OllamaEndpoints.RunningAsync);
+                app.MapGet("/api/ps", context => OllamaEndpoints.RunningAsync(context, loaded));
                 app.MapPost("/api/show", context => OllamaEndpoints.ShowAsync(context, models));
                 app.MapDelete("/api/delete", context => OllamaEndpoints.DeleteAsync(context, models));
                 app.MapPost("/api/pull", context => OllamaPullEndpoint.HandleAsync(context, models, stepDelay, pullable));
-                app.MapPost("/api/chat", context => OllamaChatEndpoint.HandleAsync(context, models, requireModel));
+                app.MapPost("/api/chat", context => OllamaChatEndpoint.HandleAsync(context, models, loaded, requireModel));
                 // Ollama's OpenAI-compatible endpoint takes a tool-call turn back with or without its reasoning.
                 app.MapPost("/v1/chat/completions", context => OpenAIChatCompletionsEndpoint.HandleAsync(context, requiredApiKey: null, thinkingVendors: ThinkingVendors.None, simulatePromptCache: true));
                 app.MapGet("/v1/models", context => OpenAIModelsEndpoint.HandleAsync(context, models.List().Select(m => m.Name), "library", requiredApiKey: null));
@@ -64,8 +65,8 @@ public sealed class OllamaStandIn : StandInServer
         return new OllamaStandIn(app, baseUri, state, models);
     }
 
-    /// <summary>Makes a model present, as if pulled, optionally with its own context length.</summary>
-    public OllamaModel AddModel(string name, int? contextLength = null) => _models.Add(name, contextLength);
+    /// <summary>Makes a model present, as if pulled, optionally with its own context length and make-up.</summary>
+    public OllamaModel AddModel(string name, int? contextLength = null, OllamaModelInfo? info = null) => _models.Add(name, contextLength, info);
 
     /// <summary>Removes a model; false when it was not present.</summary>
     public bool RemoveModel(string name) => _models.Remove(name);

@@ -21,6 +21,15 @@ public sealed class OllamaStandInOptions
     /// <summary>Context length <c>/api/show</c> reports for models that were not given their own.</summary>
     public int ContextLength { get; set; } = 32768;
 
+    /// <summary>The make-up of the models present or pulled (<c>/api/show</c>; their memory in <c>/api/ps</c>); null is an 8B Llama.</summary>
+    public OllamaModelInfo? ModelInfo { get; set; }
+
+    /// <summary>
+    /// The GPU memory a loaded model may take (<c>/api/ps</c>' <c>size_vram</c>): more than the model needs fits it, less
+    /// spills the rest onto the CPU; null (the default) is a machine without a GPU, everything on the CPU.
+    /// </summary>
+    public long? GpuMemoryBytes { get; set; }
+
     /// <summary>Names <c>/api/pull</c> can find; <see langword="null"/> (the default) lets any name be pulled.</summary>
     public IReadOnlyCollection<string>? PullableModels { get; set; }
 
@@ -45,7 +54,8 @@ public sealed class OllamaStandInOptions
     /// <summary>
     /// Options from the environment, as <c>ollama serve</c> would read it: <c>OLLAMA_HOST</c> (see <see cref="OllamaHost.Parse"/>),
     /// <c>STANDIN_MODELS</c> (comma list), <c>STANDIN_PULL_STEP_MS</c> (default 50), <c>STANDIN_CONTEXT_LENGTH</c> (default 32768),
-    /// <c>STANDIN_REQUIRE_MODEL</c> (<c>true</c>/<c>1</c>), <c>OLLAMA_MODELS</c> (where pulled models are kept).
+    /// <c>STANDIN_REQUIRE_MODEL</c> (<c>true</c>/<c>1</c>), <c>OLLAMA_MODELS</c> (where pulled models are kept),
+    /// <c>STANDIN_GPU_MB</c> (the GPU's memory in MiB; none without it), <c>STANDIN_MODEL_INFO</c> (an <see cref="OllamaModelInfo"/> as JSON).
     /// </summary>
     /// <exception cref="FormatException">A variable holds a value that cannot be used; the message names it.</exception>
     public static OllamaStandInOptions FromEnvironment(Func<string, string?>? getVariable = null)
@@ -70,26 +80,36 @@ public sealed class OllamaStandInOptions
 
         options.RequireModelForChat = getVariable("STANDIN_REQUIRE_MODEL")?.Trim().ToLowerInvariant() is "1" or "true";
 
+        if (ReadInt(getVariable, "STANDIN_GPU_MB") is { } gpuMebibytes)
+        {
+            options.GpuMemoryBytes = gpuMebibytes * 1024L * 1024;
+        }
+
+        if (getVariable("STANDIN_MODEL_INFO") is { Length: > 0 } infoJson)
+        {
+            options.ModelInfo = ParseJson<OllamaModelInfo>(infoJson, "STANDIN_MODEL_INFO");
+        }
+
         // A scripted reply for every chat call, as JSON (e.g. {"ToolCalls":[{"Name":"read_file","ArgumentsJson":"{}"}]}):
         // how an end-to-end run of the executable asks for a tool call instead of the echo.
         if (getVariable("STANDIN_REPLY") is { Length: > 0 } replyJson)
         {
-            var reply = ParseReply(replyJson);
+            var reply = ParseJson<StandInReply>(replyJson, "STANDIN_REPLY");
             options.DefaultReply = _ => reply;
         }
         return options;
     }
 
-    private static StandInReply ParseReply(string json)
+    private static T ParseJson<T>(string json, string name)
     {
         try
         {
-            return System.Text.Json.JsonSerializer.Deserialize<StandInReply>(json, System.Text.Json.JsonSerializerOptions.Web)
-                ?? throw new FormatException("STANDIN_REPLY is null.");
+            return System.Text.Json.JsonSerializer.Deserialize<T>(json, System.Text.Json.JsonSerializerOptions.Web)
+                ?? throw new FormatException($"{name} is null.");
         }
         catch (System.Text.Json.JsonException ex)
         {
-            throw new FormatException($"STANDIN_REPLY is not a JSON StandInReply: {ex.Message}");
+            throw new FormatException($"{name} is not a JSON {typeof(T).Name}: {ex.Message}");
         }
     }
 
