@@ -1,16 +1,16 @@
-using System.Runtime.CompilerServices;
+using CursorAspire.Proxy.Tests.Repository;
 
 namespace CursorAspire.Proxy.Tests.Providers;
 
 /// <summary>
 /// Golden tests of what goes on the wire to the upstream: Cursor's agent bodies through the proxy reach the Ollama and
-/// OpenAI-compatible stand-ins as exactly the bytes in <c>Golden/</c>. They pin the request body byte for byte, so work
+/// OpenAI-compatible stand-ins as exactly the bytes in <c>tests/fixtures/upstream-requests/</c>. They pin the request body byte for byte, so work
 /// on how it is built (tools converted once per tool set, arguments forwarded unparsed) cannot change what is sent,
 /// and an upstream's prompt cache keeps seeing the same prefix.
 /// </summary>
 /// <remarks>
 /// When the bytes change on purpose, run with <c>CURSORASPIRE_UPDATE_GOLDEN=1</c>: the test writes the new bytes into
-/// the source folder (and still fails, so a run that rewrote them never passes unseen); review the diff and commit it.
+/// that folder of the repository (and still fails, so a run that rewrote them never passes unseen); review the diff and commit it.
 /// </remarks>
 public sealed class UpstreamRequestBytesTests
 {
@@ -45,12 +45,12 @@ public sealed class UpstreamRequestBytesTests
         AssertGolden(name, sent[0].Body);
     }
 
-    private static void AssertGolden(string name, string actual, [CallerFilePath] string source = "")
+    private static void AssertGolden(string name, string actual)
     {
-        var goldenPath = Path.Combine(AppContext.BaseDirectory, "Providers", "Golden", name);
+        var goldenPath = Path.Combine(AppContext.BaseDirectory, "fixtures", "upstream-requests", name);
         if (Environment.GetEnvironmentVariable("CURSORASPIRE_UPDATE_GOLDEN") == "1")
         {
-            File.WriteAllText(Path.Combine(Path.GetDirectoryName(source)!, "Golden", name), actual);
+            File.WriteAllText(Path.Combine(RepositoryRoot.Path, "tests", "fixtures", "upstream-requests", name), actual);
             Assert.Fail($"Wrote {name}: review the diff, commit it and run again without CURSORASPIRE_UPDATE_GOLDEN.");
         }
         Assert.True(File.Exists(goldenPath), $"No golden file {name}: run once with CURSORASPIRE_UPDATE_GOLDEN=1, review and commit it.");
