@@ -47,7 +47,7 @@ internal static class ToolArguments
         }
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new JsonException($"The arguments are a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object.");
+            throw new JsonException("The arguments are not a JSON object.");
         }
         var members = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var member in root.EnumerateObject())

@@ -44,12 +44,16 @@ internal static class OllamaTools
         {
             if (tools[i] is AIFunctionDeclaration declaration)
             {
-                written.Add(Written.TryGetValue(declaration, out var tool) ? tool : Written.GetValue(declaration, d => Write(d, wire)));
+                written.Add(Written.TryGetValue(declaration, out var tool) ? tool : Add(declaration, wire));
             }
         }
         options.Tools = null;
         return written;
     }
+
+    /// <summary>Converts on a miss (apart, so a hit makes no closure).</summary>
+    private static object Add(AIFunctionDeclaration declaration, JsonSerializerOptions wire) =>
+        Written.GetValue(declaration, d => Write(d, wire));
 
     private static object Write(AIFunctionDeclaration declaration, JsonSerializerOptions wire)
     {
