@@ -88,6 +88,11 @@ internal sealed class OpeningStream(HttpContext context, ChatTurn turn, Func<boo
             }
             _timer = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
             _due = Task.Delay(remaining, time, _timer.Token);
+            // The clock may have moved past the opening while the delay was being set up (it then counts from too late).
+            if (time.GetElapsedTime(_started) >= openAfter)
+            {
+                _due = Task.CompletedTask;
+            }
         }
         return _due;
     }

@@ -94,6 +94,9 @@ public sealed class ProxyReplicasApp : IAsyncDisposable
                 // counts on its own. The latency bounds are the proxy tests' (RedisOutageTests, ResponseCacheOutageTests).
                 "--Proxy:Storage:Timeout=00:00:05",
                 "--Proxy:Cache:RedisTimeout=00:00:05",
+                // x-cache names what the cache decided when the headers go out: a stream that opens early (the slow
+                // upstream's two seconds) on a loaded machine may open before the lookup has decided anything.
+                "--Proxy:StreamOpenAfter=00:00:30",
                 .. args,
             ], timeout.Token);
             configure?.Invoke(builder);

@@ -91,9 +91,10 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
         // Back: the stores recover without a restart (a stored response can be read again).
         garnet.Start();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
+        for (var attempt = 0; ; attempt++)
         {
-            var created = await ChatRequests.PostAsync(proxy.Client, """{"model":"remote","input":"after the outage"}""", "v1/responses", deadline.Token);
+            // A new input each time: a reply from the response cache is not stored again, so a repeated one never would be.
+            var created = await ChatRequests.PostAsync(proxy.Client, $$"""{"model":"remote","input":"after the outage {{attempt}}"}""", "v1/responses", deadline.Token);
             var id = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync(deadline.Token))!["id"]!;
             if ((await proxy.Client.GetAsync($"v1/responses/{id}", deadline.Token)).StatusCode == HttpStatusCode.OK)
             {

@@ -84,7 +84,7 @@ internal static class AnthropicMessagesEndpoint
         }
         request.Reply = reply;
 
-        await exchange.DelayAsync(reply.DelayBeforeFirstByte).ConfigureAwait(false);
+        await exchange.DelayUntilAsync(reply.DelayBeforeFirstByte).ConfigureAwait(false);
         if (reply.StatusBeforeFirstByte is { } error)
         {
             await WriteErrorAsync(exchange, error).ConfigureAwait(false);

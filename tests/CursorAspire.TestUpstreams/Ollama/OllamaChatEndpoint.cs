@@ -38,7 +38,7 @@ internal static class OllamaChatEndpoint
         var reply = exchange.State.Script.Next(request);
         request.Reply = reply;
 
-        await exchange.DelayAsync(reply.DelayBeforeFirstByte).ConfigureAwait(false);
+        await exchange.DelayUntilAsync(reply.DelayBeforeFirstByte).ConfigureAwait(false);
         if (reply.StatusBeforeFirstByte is { } error)
         {
             exchange.SetRetryAfter(error.RetryAfter);

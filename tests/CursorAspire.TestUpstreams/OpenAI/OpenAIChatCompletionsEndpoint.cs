@@ -80,7 +80,7 @@ internal static class OpenAIChatCompletionsEndpoint
         }
         request.Reply = reply;
 
-        await exchange.DelayAsync(reply.DelayBeforeFirstByte).ConfigureAwait(false);
+        await exchange.DelayUntilAsync(reply.DelayBeforeFirstByte).ConfigureAwait(false);
         if (reply.StatusBeforeFirstByte is { } error)
         {
             await WriteErrorAsync(exchange, error).ConfigureAwait(false);

@@ -55,7 +55,7 @@ public sealed record StandInReply
     /// <summary>Delay before each chunk after the first.</summary>
     public TimeSpan ChunkDelay { get; init; }
 
-    /// <summary>Delay before the response starts (before the status line is sent).</summary>
+    /// <summary>Delay before the response starts (before the status line is sent), counted from the request's arrival.</summary>
     public TimeSpan DelayBeforeFirstByte { get; init; }
 
     /// <summary>Answer with this error status instead of a reply.</summary>
