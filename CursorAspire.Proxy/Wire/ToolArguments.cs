@@ -18,18 +18,44 @@ internal static class ToolArguments
         }
         try
         {
-            using var document = JsonDocument.Parse(argumentsJson, DocumentOptions);
-            if (JsonTextValidator.FindInvalidText(document.RootElement) is not null)
+            // One parse into an element the arguments keep: its members are the dictionary's values as they are (what
+            // deserializing into object values would give, without a document per value), written back to the
+            // upstream as they came.
+            var root = JsonElement.Parse(argumentsJson, DocumentOptions);
+            if (JsonTextValidator.FindInvalidText(root) is not null)
             {
                 throw new JsonException("The arguments hold a string that is not valid text (an unpaired surrogate escape).");
             }
-            var args = document.RootElement.Deserialize<Dictionary<string, object?>>(AIJsonUtilities.DefaultOptions);
-            return new FunctionCallContent(callId, name, args ?? new Dictionary<string, object?>());
+            return new FunctionCallContent(callId, name, Members(root));
         }
         catch (JsonException ex)
         {
             return new FunctionCallContent(callId, name, new Dictionary<string, object?>()) { Exception = ex };
         }
+    }
+
+    /// <summary>
+    /// The members of a parsed arguments object as M.E.AI's argument dictionary, each value the element itself (an
+    /// element of a document the caller no longer disposes: parsed for it, or cloned).
+    /// </summary>
+    /// <exception cref="JsonException"><paramref name="root"/> is neither an object nor null.</exception>
+    public static Dictionary<string, object?> Members(JsonElement root)
+    {
+        if (root.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException("The arguments are not a JSON object.");
+        }
+        var members = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var member in root.EnumerateObject())
+        {
+            // As deserializing would: a later duplicate wins, and JSON null is null.
+            members[member.Name] = member.Value.ValueKind == JsonValueKind.Null ? null : member.Value;
+        }
+        return members;
     }
 
     /// <summary>Half of System.Text.Json's 64 levels: the arguments are written back nested inside an upstream request.</summary>

@@ -8,7 +8,7 @@ namespace CursorAspire.LoadHarness;
 /// 50), <c>--warmup</c> (requests per path before measuring, default 200), <c>--max-seconds</c> (wall-clock bound of
 /// each measured phase, default 300), <c>--alloc-types</c> and <c>--budget</c>. The floor run: <c>--floor</c> (direct, bare hop, proxy
 /// for both providers, non-streamed and streamed, at 1 and 32 connections, and resident memory at 200 streams), with
-/// <c>--peer</c> (Portkey's gateway too), <c>--peer-cache DIR</c>, <c>--quick</c>, <c>--memory-rounds</c> and
+/// <c>--peer</c> (Portkey's gateway too), <c>--peer-cache DIR</c>, <c>--quick</c>, <c>--memory-rounds</c>, <c>--memory-only</c> and
 /// <c>--provider</c> to run one.
 /// </summary>
 public sealed record HarnessOptions
@@ -49,6 +49,9 @@ public sealed record HarnessOptions
     /// <summary>A short floor run: 300 requests and 100 warm-up per phase (the memory probe is the same as in a full run).</summary>
     public bool Quick { get; init; }
 
+    /// <summary>The floor run's resident-memory probe alone, without the latency cells (to compare GC settings quickly).</summary>
+    public bool MemoryOnly { get; init; }
+
     /// <summary>Rounds of the memory probe's 200 streams (each stream about a second); the peak settles after a few.</summary>
     public int MemoryRounds { get; init; } = 3;
 
@@ -60,7 +63,7 @@ public sealed record HarnessOptions
 
     public const string Usage =
         "Usage: CursorAspire.LoadHarness --requests N --concurrency C --provider ollama|openai [--chunks 50] [--warmup 200] [--max-seconds 300] [--alloc-types] [--budget]\n" +
-        "       CursorAspire.LoadHarness --floor [--peer] [--peer-cache DIR] [--quick] [--provider ollama|openai] [--memory-rounds 3] [--requests N] [--warmup N] [--chunks 50] [--max-seconds 300]";
+        "       CursorAspire.LoadHarness --floor [--peer] [--peer-cache DIR] [--quick] [--provider ollama|openai] [--memory-rounds 3] [--memory-only] [--requests N] [--warmup N] [--chunks 50] [--max-seconds 300]";
 
     /// <exception cref="ArgumentException">An unknown flag, a value out of range or flags that do not go together; the message names it.</exception>
     public static HarnessOptions Parse(string[] args)
@@ -86,6 +89,9 @@ public sealed record HarnessOptions
                     continue;
                 case "--peer":
                     options = options with { Peer = true };
+                    continue;
+                case "--memory-only":
+                    options = options with { MemoryOnly = true };
                     continue;
             }
             if (i + 1 >= args.Length)
@@ -129,9 +135,9 @@ public sealed record HarnessOptions
         {
             throw new ArgumentException("--budget is for one provider's run, not --floor.");
         }
-        if (!options.Floor && (options.Peer || options.Quick || options.PeerCache is not null || args.Contains("--memory-rounds")))
+        if (!options.Floor && (options.Peer || options.Quick || options.PeerCache is not null || options.MemoryOnly || args.Contains("--memory-rounds")))
         {
-            throw new ArgumentException("--peer, --peer-cache, --quick and --memory-rounds go with --floor.");
+            throw new ArgumentException("--peer, --peer-cache, --quick, --memory-rounds and --memory-only go with --floor.");
         }
         return options;
     }

@@ -70,7 +70,9 @@ public sealed class OllamaCompatibilityChatClient(
         var think = adaptedOptions.Reasoning?.Effort is { } effort ? ToThink(effort, model) : null;
         adaptedOptions.Reasoning = null;
         var keepAlive = route.Provider.KeepAlive;
-        adaptedOptions.RawRepresentationFactory = _ => new OllamaChatRequest { KeepAlive = keepAlive, Think = think };
+        // The tools as written once per declaration (OllamaTools), not converted again by OllamaSharp on every request.
+        var tools = ollama is OllamaApiClient client ? OllamaTools.Take(adaptedOptions, client.OutgoingJsonSerializerOptions) : null;
+        adaptedOptions.RawRepresentationFactory = _ => new OllamaChatRequest { KeepAlive = keepAlive, Think = think, Tools = tools };
 
         // Tool results as the plain text Cursor gave (OllamaSharp would wrap them), images after them.
         return ([.. ToolResultContents.Flatten([.. list], result => new TextContent(ToolResultContents.Text(result)))], adaptedOptions);

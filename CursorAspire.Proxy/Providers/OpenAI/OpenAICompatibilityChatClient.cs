@@ -25,6 +25,8 @@ namespace CursorAspire.Proxy.Providers.OpenAI;
 /// into the content again, in that form, instead of <c>reasoning_content</c>.</item>
 /// <item>An Anthropic-shaped <c>tool_result</c> of text and images goes as its text, the images in a user message after the
 /// turn's results (<see cref="ToolResultContents"/>): a tool message takes no image.</item>
+/// <item>Hands M.E.AI the function tools already converted, once per declaration (<see cref="OpenAIChatTools"/>):
+/// M.E.AI would convert every schema again on every request.</item>
 /// </list>
 /// </remarks>
 /// <param name="inner">M.E.AI's OpenAI chat client.</param>
@@ -113,16 +115,27 @@ public sealed class OpenAICompatibilityChatClient(IChatClient inner, bool sendPr
 
     private ChatOptions? Adapt(ChatOptions? options)
     {
-        if (!sendPromptCacheKey || ChatCallContext.Of(options)?.PromptCacheKey is not { } key)
+        var key = sendPromptCacheKey ? ChatCallContext.Of(options)?.PromptCacheKey : null;
+        if (options is null || (key is null && options.Tools is not { Count: > 0 }))
         {
             return options;
         }
-        var adapted = options!.Clone();
+        var adapted = options.Clone();
+        // Function tools go converted once per declaration (OpenAIChatTools), not per request by M.E.AI.
+        var tools = OpenAIChatTools.Take(adapted);
+        if (key is null && tools is null)
+        {
+            return options;
+        }
         var previous = adapted.RawRepresentationFactory;
         adapted.RawRepresentationFactory = client =>
         {
             var raw = previous?.Invoke(client) as OpenAIChat.ChatCompletionOptions ?? new OpenAIChat.ChatCompletionOptions();
-            raw.Patch.Set("$.prompt_cache_key"u8, key);
+            tools?.AddTo(raw);
+            if (key is not null)
+            {
+                raw.Patch.Set("$.prompt_cache_key"u8, key);
+            }
             return raw;
         };
         return adapted;

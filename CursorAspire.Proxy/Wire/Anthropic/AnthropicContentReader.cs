@@ -102,7 +102,7 @@ internal static class AnthropicContentReader
             return new FunctionCallContent(id, name, new Dictionary<string, object?>());
         }
         // The arguments as the model wrote them, member order kept (the body's text was checked as a whole).
-        return new FunctionCallContent(id, name, input.Deserialize<Dictionary<string, object?>>(AIJsonUtilities.DefaultOptions));
+        return new FunctionCallContent(id, name, ToolArguments.Members(input.Clone()));
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ public sealed class FloorRun
         var memoryNotMeasured = new Dictionary<(UpstreamProvider, string), string>();
         await using (var peer = portkey is null ? null : await portkey.StartAsync(cancellationToken).ConfigureAwait(false))
         {
-            foreach (var provider in providers)
+            foreach (var provider in options.MemoryOnly ? [] : providers)
             {
                 foreach (var streamed in new[] { false, true })
                 {

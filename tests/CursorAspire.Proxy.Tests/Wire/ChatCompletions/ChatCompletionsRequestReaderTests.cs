@@ -74,6 +74,40 @@ public class ChatCompletionsRequestReaderTests
         Assert.Equal(3, ((JsonElement)call.Arguments["n"]!).GetInt32());
     }
 
+    /// <summary>
+    /// History arguments are parsed once, not deserialized: what the dictionary holds and how it is written back is what
+    /// deserializing gave (a later duplicate wins, JSON null is null, values are elements written as they came), and
+    /// arguments that are not an object are broken history, kept out of the request with the error on the call.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"a":1,"b":null,"c":{"d":[true,"é\u00e9 \"q\""]},"a":2}""", """{"a":2,"b":null,"c":{"d":[true,"éé \"q\""]}}""", false)]
+    [InlineData("null", "{}", false)]
+    [InlineData("[1,2]", "{}", true)]
+    [InlineData("\"text\"", "{}", true)]
+    [InlineData("{\"a\":\"\\ud800\"}", "{}", true)]
+    public void HistoryArgumentsAreReadOnceAndWrittenBackAsDeserializingWould(string arguments, string writtenBack, bool broken)
+    {
+        var body = new JsonObject
+        {
+            ["model"] = "m",
+            ["messages"] = new JsonArray(new JsonObject
+            {
+                ["role"] = "assistant",
+                ["tool_calls"] = new JsonArray(new JsonObject
+                {
+                    ["id"] = "c1",
+                    ["type"] = "function",
+                    ["function"] = new JsonObject { ["name"] = "grep", ["arguments"] = arguments },
+                }),
+            }),
+        }.ToJsonString();
+
+        var call = Assert.IsType<FunctionCallContent>(Assert.Single(Read(body).Messages[0].Contents));
+
+        Assert.Equal(broken, call.Exception is not null);
+        Assert.Equal(writtenBack, Encoding.UTF8.GetString(CursorAspire.Proxy.Wire.Json.WireJson.SerializeArguments(call)));
+    }
+
     [Fact]
     public void BrokenArgumentsInHistoryDoNotFailTheRequest()
     {
