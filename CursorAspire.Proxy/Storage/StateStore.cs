@@ -24,6 +24,13 @@ public sealed partial class StateStore
     private readonly MemoryCounters? _memory;
     private readonly TimeSpan _timeout;
     private readonly Task _firstConnection;
+    private readonly long _graceEnds = Environment.TickCount64 + (long)FirstConnectionGrace.TotalMilliseconds;
+
+    /// <summary>
+    /// How long after start-up an operation waits for the first connection to Redis (a restarting Redis may be replaying
+    /// its log): budgets and usage read before it would be read from an empty process memory.
+    /// </summary>
+    public static readonly TimeSpan FirstConnectionGrace = TimeSpan.FromSeconds(5);
 
     public StateStore(IDistributedCache cache, IOptions<StateStoreOptions> options, TimeProvider time, ILogger<StateStore> logger, IConnectionMultiplexer? redis = null)
     {
@@ -119,7 +126,8 @@ public sealed partial class StateStore
 
     /// <summary>
     /// Right after start-up the connection to Redis is still being made (in the background: the proxy starts without
-    /// Redis), and a command then fails at once; the first operations wait for it, at most the operation timeout.
+    /// Redis), and a command then fails at once; operations wait for it until <see cref="FirstConnectionGrace"/> after
+    /// start-up has passed, and from then on at most the operation timeout (a Redis that is down costs no more).
     /// </summary>
     private async ValueTask ConnectedAsync(CancellationToken cancellationToken)
     {
@@ -127,9 +135,10 @@ public sealed partial class StateStore
         {
             return;
         }
+        var wait = TimeSpan.FromMilliseconds(Math.Max(_timeout.TotalMilliseconds, _graceEnds - Environment.TickCount64));
         try
         {
-            await _firstConnection.WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+            await _firstConnection.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
