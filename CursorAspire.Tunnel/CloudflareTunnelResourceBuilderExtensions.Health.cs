@@ -1,4 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.Tunnel.Health;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

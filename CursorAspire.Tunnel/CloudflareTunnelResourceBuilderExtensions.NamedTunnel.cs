@@ -1,5 +1,4 @@
 using System.Globalization;
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.Tunnel.PublicUrl;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

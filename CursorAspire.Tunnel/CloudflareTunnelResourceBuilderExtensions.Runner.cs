@@ -1,4 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.Tunnel;
 using CursorAspire.Tunnel.Install;
 using CursorAspire.Tunnel.Machine;

@@ -1,4 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.Tunnel.Install;
 
 namespace CursorAspire.Tunnel;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Cache;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

@@ -1,4 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
 using Garnet;
 using Microsoft.Extensions.Logging;
 

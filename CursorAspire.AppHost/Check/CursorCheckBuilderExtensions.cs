@@ -1,6 +1,4 @@
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Check;
-using CursorAspire.Check;
 using CursorAspire.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -34,7 +32,10 @@ public static class CursorCheckBuilderExtensions
         // Letters and digits, 40 of them: an HMAC key nobody types.
         var secret = proxy.ApplicationBuilder.AddParameter(SecretParameterName, new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
         proxy.WithEnvironment(ProxyConfigurationKeys.CheckSecret, secret);
-        var publisher = new CursorCheckPublisher(proxy.Resource, settings, secret.Resource);
+        // One publisher per proxy, owned (and disposed) by the app's container.
+        var name = proxy.Resource.Name;
+        proxy.ApplicationBuilder.Services.AddKeyedSingleton(name, (_, _) => new CursorCheckPublisher(proxy.Resource, settings, secret.Resource));
+        static CursorCheckPublisher Publisher(IServiceProvider services, string name) => services.GetRequiredKeyedService<CursorCheckPublisher>(name);
         proxy.ApplicationBuilder.Services.AddHttpClient(CursorCheckPublisher.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { MaxResponseDrainSize = 0 })
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
@@ -42,7 +43,7 @@ public static class CursorCheckBuilderExtensions
 
         proxy.WithCommand(CommandName, "Check as Cursor", async context =>
         {
-            var report = await publisher.RunAsync(context.Services, context.CancellationToken).ConfigureAwait(false);
+            var report = await Publisher(context.Services, name).RunAsync(context.Services, context.CancellationToken).ConfigureAwait(false);
             return report is null ? CommandResults.Failure(CursorCheckPublisher.NoPublicUrl)
                 : report.HasFailures ? CommandResults.Failure($"Cursor check: {report.Summary}", report.ToText(), CommandResultFormat.Text)
                 : CommandResults.Success($"Cursor check: {report.Summary}", report.ToText(), CommandResultFormat.Text);
@@ -66,7 +67,7 @@ public static class CursorCheckBuilderExtensions
             // Healthy means GET <public URL>/health answered through Cloudflare; the proxy may still be (re)starting.
             proxy.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(tunnel, (e, _) =>
             {
-                publisher.RunInBackground(e.Services, ct => e.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync(proxy.Resource.Name, ct));
+                Publisher(e.Services, name).RunInBackground(e.Services, ct => e.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync(proxy.Resource.Name, ct));
                 return Task.CompletedTask;
             });
         }
@@ -74,7 +75,7 @@ public static class CursorCheckBuilderExtensions
         {
             proxy.OnResourceReady((_, e, _) =>
             {
-                publisher.RunInBackground(e.Services);
+                Publisher(e.Services, name).RunInBackground(e.Services);
                 return Task.CompletedTask;
             });
         }

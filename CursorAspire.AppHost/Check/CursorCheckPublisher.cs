@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Cursor;
 using CursorAspire.Check;
 using Microsoft.Extensions.Configuration;
@@ -17,7 +16,7 @@ namespace CursorAspire.AppHost.Check;
 /// <param name="proxy">The proxy: its public URL, key and aliases come from its annotations.</param>
 /// <param name="settings">The <c>CursorCheck</c> settings.</param>
 /// <param name="secret">The check secret the proxy was given: the check's requests are proven with it.</param>
-internal sealed class CursorCheckPublisher(CursorProxyResource proxy, CursorCheckSettings settings, ParameterResource secret)
+internal sealed class CursorCheckPublisher(CursorProxyResource proxy, CursorCheckSettings settings, ParameterResource secret) : IDisposable
 {
     /// <summary>The property holding the summary.</summary>
     public const string SummaryProperty = "cursor.check";
@@ -48,6 +47,9 @@ internal sealed class CursorCheckPublisher(CursorProxyResource proxy, CursorChec
             _oneAtATime.Release();
         }
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _oneAtATime.Dispose();
 
     /// <summary>Starts a run in the background, after <paramref name="before"/>; it ends with the AppHost.</summary>
     public void RunInBackground(IServiceProvider services, Func<CancellationToken, Task>? before = null)

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Cursor;
 using CursorAspire.Contracts;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,3 @@
-using Aspire.Hosting;
 using CursorAspire.Tunnel.Machine;
 
 namespace CursorAspire.AppHost.Hosting;

@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Globalization;
-using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Logging;
 
 namespace CursorAspire.AppHost.Hosting;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
@@ -33,6 +35,6 @@ public sealed class OllamaModelResource(string name, string modelName, IOllamaSe
     public ReferenceExpression ConnectionStringExpression =>
         ReferenceExpression.Create($"{Parent.ConnectionStringExpression};Model={ModelName}");
 
-    private static string ThrowIfBlank(string value) =>
-        string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("A model name is required.", nameof(modelName)) : value;
+    private static string ThrowIfBlank(string value, [CallerArgumentExpression(nameof(value))] string? paramName = null) =>
+        string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("A model name is required.", paramName) : value;
 }

@@ -1,5 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
-
 namespace CursorAspire.AppHost.Ollama;
 
 /// <summary>The dashboard states an <see cref="OllamaModelResource"/> goes through, in order.</summary>

@@ -1,4 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Ollama;
 using CursorAspire.AppHost.Ollama.Fit;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Cursor;
 using CursorAspire.AppHost.Ollama.Fit;
 using CursorAspire.Contracts;

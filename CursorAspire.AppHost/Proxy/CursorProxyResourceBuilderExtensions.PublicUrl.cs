@@ -1,4 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.Contracts;
 
 namespace Aspire.Hosting;

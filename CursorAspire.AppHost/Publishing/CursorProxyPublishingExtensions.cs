@@ -1,5 +1,4 @@
 using System.Text;
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.Contracts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

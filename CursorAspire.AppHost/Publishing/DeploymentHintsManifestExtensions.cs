@@ -1,7 +1,5 @@
 #pragma warning disable ASPIREPROBES001 // Aspire's own record of a resource's health probes, read here to write them down.
 using System.Text.Json;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Publishing;
 
 namespace Aspire.Hosting;
 

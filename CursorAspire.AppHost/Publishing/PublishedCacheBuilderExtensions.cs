@@ -1,5 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
-
 namespace Aspire.Hosting;
 
 /// <summary>The cache as it is published: a Redis container that keeps what protects money, or an existing Redis.</summary>

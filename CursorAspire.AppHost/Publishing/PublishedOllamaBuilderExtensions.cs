@@ -1,5 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
-
 namespace Aspire.Hosting;
 
 /// <summary>Ollama as it is published: the container with its models volume, its GPUs, and its models pulled when it starts.</summary>

@@ -6,39 +6,35 @@ namespace CursorAspire.Check.Http;
 /// One request of the check and its response, read under the request's deadline: a read that outlives it throws
 /// <see cref="CheckTimeoutException"/>. Owns the request, the response and the deadline.
 /// </summary>
-internal sealed class CheckExchange : IDisposable
+/// <param name="request">The request, disposed with the exchange.</param>
+/// <param name="response">The response, disposed with the exchange.</param>
+/// <param name="sentAt">When the request was sent (<see cref="TimeProvider.GetTimestamp"/>).</param>
+/// <param name="time">The clock <paramref name="sentAt"/> was read from.</param>
+/// <param name="timeout">The request's deadline.</param>
+/// <param name="deadline">Cancelled at the deadline.</param>
+/// <param name="linked">The deadline or the caller's cancellation.</param>
+/// <param name="caller">The caller's cancellation.</param>
+internal sealed class CheckExchange(HttpRequestMessage request, HttpResponseMessage response, long sentAt, TimeProvider time, TimeSpan timeout,
+    CancellationTokenSource deadline, CancellationTokenSource linked, CancellationToken caller) : IDisposable
 {
     /// <summary>The most of a (non-streamed) body the check reads: enough for any error message.</summary>
     public const int BodyLimit = 64 * 1024;
 
-    private readonly HttpRequestMessage _request;
-    private readonly TimeProvider _time;
-    private readonly CancellationTokenSource _deadline;
-    private readonly CancellationTokenSource _linked;
-    private readonly CancellationToken _caller;
+    private readonly HttpRequestMessage _request = request;
+    private readonly TimeProvider _time = time;
+    private readonly CancellationTokenSource _deadline = deadline;
+    private readonly CancellationTokenSource _linked = linked;
+    private readonly CancellationToken _caller = caller;
 
-    public CheckExchange(HttpRequestMessage request, HttpResponseMessage response, long sentAt, TimeProvider time, TimeSpan timeout,
-        CancellationTokenSource deadline, CancellationTokenSource linked, CancellationToken caller)
-    {
-        _request = request;
-        Response = response;
-        SentAt = sentAt;
-        _time = time;
-        Timeout = timeout;
-        _deadline = deadline;
-        _linked = linked;
-        _caller = caller;
-    }
-
-    public HttpResponseMessage Response { get; }
+    public HttpResponseMessage Response { get; } = response;
 
     public int Status => (int)Response.StatusCode;
 
     /// <summary>When the request was sent (<see cref="TimeProvider.GetTimestamp"/>).</summary>
-    public long SentAt { get; }
+    public long SentAt { get; } = sentAt;
 
     /// <summary>The request's deadline.</summary>
-    public TimeSpan Timeout { get; }
+    public TimeSpan Timeout { get; } = timeout;
 
     /// <summary>Ends with the request's deadline or the caller's cancellation.</summary>
     public CancellationToken Token => _linked.Token;

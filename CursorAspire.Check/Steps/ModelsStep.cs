@@ -16,7 +16,7 @@ internal sealed class ModelsStep : ICheckStep
     public async Task<CheckVerdict> RunAsync(CheckContext context, CancellationToken cancellationToken)
     {
         var url = context.Api("models");
-        IReadOnlyList<string> listed;
+        List<string> listed;
         using (var exchange = await context.SendAsync(context.Request(HttpMethod.Get, url), cancellationToken).ConfigureAwait(false))
         {
             if (!exchange.Response.IsSuccessStatusCode)

@@ -1,5 +1,3 @@
-using CursorAspire.Check.Http;
-
 namespace CursorAspire.Check.Steps;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using CursorAspire.Contracts;
-using CursorAspire.Check.Http;
 
 namespace CursorAspire.Check.Steps;
 

@@ -5,7 +5,7 @@ namespace CursorAspire.Proxy.Caching;
 /// <summary>
 /// Opens the store's connection in the background at start-up, and subscribes to the other replicas' claims. Connecting
 /// to Redis can take longer than <see cref="ResponseCacheOptions.RedisTimeout"/>. Without this warm-up, the first
-/// requests after a start would fail their reads, report <see cref="ResponseCacheOutcome.Error"/> and count towards the
+/// requests after a start would fail their reads, report <see cref="Context.ResponseCacheOutcome.Error"/> and count towards the
 /// breaker. Start-up is never delayed, and a failure here is only logged.
 /// </summary>
 internal sealed class ResponseCacheWarmUp(

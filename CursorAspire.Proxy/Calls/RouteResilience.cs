@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Errors;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Telemetry;
@@ -29,7 +28,7 @@ namespace CursorAspire.Proxy.Calls;
 /// time with its own error. Earlier it opened after two requests (four calls) over a whole provider.
 /// </para>
 /// </remarks>
-public sealed class RouteResilience(IOptions<UpstreamCallOptions> options, TimeProvider time, ProxyMetrics metrics, ILogger<RouteResilience> logger)
+public sealed partial class RouteResilience(IOptions<UpstreamCallOptions> options, TimeProvider time, ProxyMetrics metrics, ILogger<RouteResilience> logger)
 {
     private readonly UpstreamCallOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, Breaker> _providers = new(StringComparer.OrdinalIgnoreCase);
@@ -96,13 +95,12 @@ public sealed class RouteResilience(IOptions<UpstreamCallOptions> options, TimeP
                     state.OpenedBecause = (args.Outcome.Exception as ProxyException)?.Message;
                     metrics.BreakerOpened.Add(1, new KeyValuePair<string, object?>("cursoraspire.provider", provider),
                         new KeyValuePair<string, object?>("cursoraspire.upstream.model", model ?? "*"));
-                    logger.LogWarning("{Route} failed {Count} requests in a row ({Error}); {Which} for {BreakDuration}.",
-                        name, settings.MinimumThroughput, state.OpenedBecause, model is null ? "all its routes go straight to their fallbacks" : "its route goes straight to its fallbacks", args.BreakDuration);
+                    LogBreakerOpened(logger, name, settings.MinimumThroughput, state.OpenedBecause, model is null ? "all its routes go straight to their fallbacks" : "its route goes straight to its fallbacks", args.BreakDuration);
                     return ValueTask.CompletedTask;
                 },
                 OnClosed = _ =>
                 {
-                    logger.LogInformation("{Route} answers again.", name);
+                    LogBreakerClosed(logger, name);
                     return ValueTask.CompletedTask;
                 },
             })
@@ -123,7 +121,7 @@ public sealed class RouteResilience(IOptions<UpstreamCallOptions> options, TimeP
         OnRetry = args =>
         {
             metrics.UpstreamRetries.Add(1, new KeyValuePair<string, object?>("cursoraspire.provider", provider));
-            logger.LogInformation("Retrying provider {Provider} in {Delay} after {Error}.", provider, args.RetryDelay, (args.Outcome.Exception as ProxyException)?.Code);
+            LogRetrying(logger, provider, args.RetryDelay, (args.Outcome.Exception as ProxyException)?.Code);
             return ValueTask.CompletedTask;
         },
     };
@@ -149,4 +147,13 @@ public sealed class RouteResilience(IOptions<UpstreamCallOptions> options, TimeP
 
         public bool IsOpen => StateProvider.CircuitState is CircuitState.Open or CircuitState.Isolated;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Route} failed {Count} requests in a row ({Error}); {Which} for {BreakDuration}.")]
+    private static partial void LogBreakerOpened(ILogger logger, string route, int count, string? error, string which, TimeSpan breakDuration);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Route} answers again.")]
+    private static partial void LogBreakerClosed(ILogger logger, string route);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retrying provider {Provider} in {Delay} after {Error}.")]
+    private static partial void LogRetrying(ILogger logger, string provider, TimeSpan delay, string? error);
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Errors;
 using CursorAspire.Proxy.Pipeline;
 using CursorAspire.Proxy.Providers;
@@ -16,7 +15,7 @@ namespace CursorAspire.Proxy.Calls;
 /// (<c>Proxy:Models:&lt;alias&gt;:Fallbacks</c>). A failure of the last route becomes a real HTTP status
 /// (<see cref="ProxyException"/>); a failure after the stream started becomes the text the user is shown.
 /// </summary>
-public sealed class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePipelines pipelines, RouteResilience resilience, ProxyMetrics metrics, ILogger<UpstreamCall> logger)
+public sealed partial class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePipelines pipelines, RouteResilience resilience, ProxyMetrics metrics, ILogger<UpstreamCall> logger)
 {
     private readonly UpstreamCallOptions _options = options.Value;
 
@@ -37,7 +36,7 @@ public sealed class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePip
         var route = turn.AnsweringRoute;
         var message = ex is UpstreamDeadlineException deadline ? deadline.Message : UpstreamErrors.Map(ex, route).Message;
         metrics.StreamErrors.Add(1, new KeyValuePair<string, object?>("cursoraspire.provider", route.ProviderName));
-        logger.LogWarning(ex, "Stream from {Provider}/{Model} failed after it started: {Message}", route.ProviderName, route.UpstreamModel, message);
+        LogStreamFailed(logger, ex, route.ProviderName, route.UpstreamModel, message);
         return $"The model stopped with an error: {message}";
     }
 
@@ -87,7 +86,7 @@ public sealed class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePip
                 hasFirst = await updates.MoveNextAsync().ConfigureAwait(false);
             }
             call.CancelAfter(Timeout.InfiniteTimeSpan); // from here on, the stream's own deadlines
-            return new UpstreamStream(updates, call, total, aborted, hasFirst, _options.UpstreamIdleTimeout, _options.UpstreamTotalTimeout, attempt.Route, leading);
+            return new UpstreamStream(updates, call, total, hasFirst, _options.UpstreamIdleTimeout, _options.UpstreamTotalTimeout, attempt.Route, leading, aborted);
         }
         catch (Exception ex)
         {
@@ -156,7 +155,7 @@ public sealed class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePip
         }
         if (fallback)
         {
-            logger.LogWarning("Model {Requested} answered by fallback {Fallback} ({Skipped}).", turn.Route.Alias, attempt.Route.Alias, string.Join(", ", skipped ?? []));
+            LogAnsweredByFallback(logger, turn.Route.Alias, attempt.Route.Alias, string.Join(", ", skipped ?? []));
         }
     }
 
@@ -179,4 +178,10 @@ public sealed class UpstreamCall(IOptions<UpstreamCallOptions> options, RoutePip
         metrics.UpstreamErrors.Add(1, new KeyValuePair<string, object?>("http.response.status_code", error.StatusCode));
         return error;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream from {Provider}/{Model} failed after it started: {Message}")]
+    private static partial void LogStreamFailed(ILogger logger, Exception exception, string provider, string model, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Requested} answered by fallback {Fallback} ({Skipped}).")]
+    private static partial void LogAnsweredByFallback(ILogger logger, string? requested, string? fallback, string skipped);
 }

@@ -16,12 +16,12 @@ public sealed class UpstreamStream(
     IAsyncEnumerator<ChatResponseUpdate> updates,
     CancellationTokenSource call,
     CancellationTokenSource total,
-    CancellationToken aborted,
     bool hasFirst,
     TimeSpan idleTimeout,
     TimeSpan totalTimeout,
     ModelRoute route,
-    List<ChatResponseUpdate>? leading = null) : IAsyncDisposable
+    List<ChatResponseUpdate>? leading,
+    CancellationToken aborted) : IAsyncDisposable
 {
     private int _leading = leading is { Count: > 0 } ? 0 : -1;
 

@@ -13,7 +13,7 @@ namespace CursorAspire.Proxy.Conversations;
 /// (its breaker open) nothing is tried; a save that fails is logged, and the answer is still good. A replay from the
 /// response cache stores nothing: it cost nothing, and storing it again would let a key fill the store for free.
 /// </summary>
-public sealed class ResponseSaving(ConversationStore store, StateStore state, ILogger<ResponseSaving> logger)
+public sealed partial class ResponseSaving(ConversationStore store, StateStore state, ILogger<ResponseSaving> logger)
 {
     /// <summary>Where <paramref name="turn"/>'s response would be saved, and whether to try at all.</summary>
     /// <param name="turn">The routed request.</param>
@@ -62,8 +62,11 @@ public sealed class ResponseSaving(ConversationStore store, StateStore state, IL
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The answer is still good; only a later continuation of it will fail (with a clear 404).
-            logger.LogWarning(ex, "Could not store response {ResponseId}; previous_response_id will not find it.", responseId);
+            LogNotStored(logger, ex, responseId);
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store response {ResponseId}; previous_response_id will not find it.")]
+    private static partial void LogNotStored(ILogger logger, Exception exception, string responseId);
 }

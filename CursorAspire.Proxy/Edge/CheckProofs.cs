@@ -9,7 +9,7 @@ namespace CursorAspire.Proxy.Edge;
 /// a marked request is an ordinary one. The nonce's single use is enforced where the check's tokens are reserved
 /// (<c>UsageLedger.ReserveAsync</c>), in the same step.
 /// </summary>
-public sealed class CheckProofs(IOptions<EdgeOptions> options, TimeProvider time, ILogger<CheckProofs> logger)
+public sealed partial class CheckProofs(IOptions<EdgeOptions> options, TimeProvider time, ILogger<CheckProofs> logger)
 {
     /// <summary>How long a used nonce is remembered: longer than a proof is accepted either side of now.</summary>
     public static readonly TimeSpan NonceLifetime = 2 * CheckProof.MaxAge;
@@ -28,8 +28,7 @@ public sealed class CheckProofs(IOptions<EdgeOptions> options, TimeProvider time
         {
             return nonce;
         }
-        logger.LogInformation("A request marked as the Cursor check came without a valid proof ({Reason}); it counts like any other request.",
-            _secret is null ? "Proxy:CheckSecret is not set" : "the proof is missing, old or wrong");
+        LogUnproven(logger, _secret is null ? "Proxy:CheckSecret is not set" : "the proof is missing, old or wrong");
         return null;
     }
 
@@ -43,4 +42,7 @@ public sealed class CheckProofs(IOptions<EdgeOptions> options, TimeProvider time
         }
         return presented.ToString();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A request marked as the Cursor check came without a valid proof ({Reason}); it counts like any other request.")]
+    private static partial void LogUnproven(ILogger logger, string reason);
 }

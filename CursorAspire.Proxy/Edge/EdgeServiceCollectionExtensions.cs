@@ -1,7 +1,6 @@
 using CursorAspire.Proxy.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.HttpOverrides;
 
 namespace CursorAspire.Proxy.Edge;
 

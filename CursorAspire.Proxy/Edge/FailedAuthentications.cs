@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Storage;
 using CursorAspire.Proxy.Telemetry;
 
@@ -19,7 +18,7 @@ namespace CursorAspire.Proxy.Edge;
 /// of it from the next failure it sees from that address, so across N replicas an address gets at most N − 1 guesses
 /// past the limit in a minute.
 /// </remarks>
-public sealed class FailedAuthentications
+public sealed partial class FailedAuthentications
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
@@ -88,7 +87,7 @@ public sealed class FailedAuthentications
             log.Pending = 0;
             log.LastLogged = now;
         }
-        _logger.LogWarning("{Count} failed API key(s) from {ClientAddress} since the last report (the latest: {Reason} key).", count, address, reason);
+        LogFailedKeys(_logger, count, address, reason);
         if (_logWindows.Count > 10_000)
         {
             Prune(now);
@@ -123,4 +122,7 @@ public sealed class FailedAuthentications
         public DateTimeOffset? LastLogged { get; set; }
         public long Pending { get; set; }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} failed API key(s) from {ClientAddress} since the last report (the latest: {Reason} key).")]
+    private static partial void LogFailedKeys(ILogger logger, long count, string clientAddress, string reason);
 }

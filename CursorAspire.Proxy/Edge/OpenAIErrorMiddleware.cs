@@ -7,7 +7,7 @@ namespace CursorAspire.Proxy.Edge;
 /// The one place a failure becomes an HTTP answer: every exception that escapes an endpoint before the response
 /// started is written in OpenAI's error shape with a status that says whose fault it was. Never a stack trace.
 /// </summary>
-public sealed class OpenAIErrorMiddleware(RequestDelegate next, ILogger<OpenAIErrorMiddleware> logger)
+public sealed partial class OpenAIErrorMiddleware(RequestDelegate next, ILogger<OpenAIErrorMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -18,18 +18,19 @@ public sealed class OpenAIErrorMiddleware(RequestDelegate next, ILogger<OpenAIEr
         catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
         {
             // The client went away; nobody is left to answer.
-            logger.LogDebug("Client disconnected from {Path}.", context.Request.Path);
+            LogDisconnected(logger, context.Request.Path);
         }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
             var error = Translate(ex);
             if (error.StatusCode >= 500)
             {
-                logger.LogWarning(ex, "Request to {Path} failed with {Status}: {Message}", context.Request.Path, error.StatusCode, CallerText.Cap(error.Message, CallerText.MaxMessageLength));
+                LogFailed(logger, ex, context.Request.Path, error.StatusCode, CallerText.Cap(error.Message, CallerText.MaxMessageLength));
             }
-            else
+            else if (logger.IsEnabled(LogLevel.Information))
             {
-                logger.LogInformation("Request to {Path} rejected with {Status}: {Message}", context.Request.Path, error.StatusCode, CallerText.Cap(error.Message, CallerText.MaxMessageLength));
+                var message = CallerText.Cap(error.Message, CallerText.MaxMessageLength);
+                LogRejected(logger, context.Request.Path, error.StatusCode, message);
             }
             context.Response.Clear();
             await OpenAIError.WriteAsync(context, error).ConfigureAwait(false);
@@ -47,4 +48,13 @@ public sealed class OpenAIErrorMiddleware(RequestDelegate next, ILogger<OpenAIEr
         _ => new ProxyException(StatusCodes.Status500InternalServerError,
             "CursorAspire hit an internal error; the details are in the proxy's log.", OpenAIError.Server, "internal_error"),
     };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Client disconnected from {Path}.")]
+    private static partial void LogDisconnected(ILogger logger, PathString path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request to {Path} failed with {Status}: {Message}")]
+    private static partial void LogFailed(ILogger logger, Exception exception, PathString path, int status, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request to {Path} rejected with {Status}: {Message}")]
+    private static partial void LogRejected(ILogger logger, PathString path, int status, string message);
 }

@@ -5,7 +5,6 @@ using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Telemetry;
 using CursorAspire.Proxy.Usage;
 using CursorAspire.Proxy.Wire;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace CursorAspire.Proxy.Endpoints;
 

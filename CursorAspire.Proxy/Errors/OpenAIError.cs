@@ -1,4 +1,3 @@
-using CursorAspire.Proxy.Wire;
 using CursorAspire.Proxy.Wire.Json;
 
 namespace CursorAspire.Proxy.Errors;

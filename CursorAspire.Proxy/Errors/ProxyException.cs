@@ -2,7 +2,7 @@ namespace CursorAspire.Proxy.Errors;
 
 /// <summary>
 /// A failure with a defined HTTP answer in OpenAI's error shape. Thrown anywhere before the response starts;
-/// <see cref="OpenAIErrorMiddleware"/> writes it.
+/// the error middleware (<c>Edge/OpenAIErrorMiddleware.cs</c>) writes it.
 /// </summary>
 public sealed class ProxyException(int statusCode, string message, string type, string? code = null, string? param = null, Exception? inner = null)
     : Exception(message, inner)

@@ -1,7 +1,6 @@
 using System.ClientModel;
 using Anthropic.Exceptions;
 using OllamaSharp.Models.Exceptions;
-using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Errors;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Providers.Http;

@@ -12,8 +12,8 @@ public interface IReasoningDialect
     ReasoningStandIn WhenGone(in GoneReasoning turn);
 
     /// <summary>
-    /// Whether <paramref name="error"/> is the upstream refusing a request because earlier tool-call turns carry no
+    /// Whether <paramref name="failure"/> is the upstream refusing a request because earlier tool-call turns carry no
     /// reasoning: the route thinks after all, gets reasoning back from then on, and the request goes once more.
     /// </summary>
-    bool AsksForReasoningBack(Exception error) => false;
+    bool AsksForReasoningBack(Exception failure) => false;
 }

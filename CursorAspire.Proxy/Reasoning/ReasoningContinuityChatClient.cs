@@ -24,7 +24,7 @@ namespace CursorAspire.Proxy.Reasoning;
 /// a request for lacking reasoning since the proxy started (<see cref="LearnsToGiveReasoningBack"/>; that request then
 /// goes once more).</para>
 /// </remarks>
-public sealed class ReasoningContinuityChatClient(
+public sealed partial class ReasoningContinuityChatClient(
     IChatClient inner,
     ModelRoute route,
     IReasoningDialect dialect,
@@ -115,7 +115,7 @@ public sealed class ReasoningContinuityChatClient(
             return false;
         }
         _writesReasoning = true;
-        logger.LogInformation("{Provider} wants its reasoning back on earlier tool-call turns; the proxy now gives it back on every request to this alias (set Proxy:Models:<alias>:Reasoning to true to start that way).", route.ProviderName);
+        LogGivesReasoningBack(logger, route.ProviderName);
         return true;
     }
 
@@ -157,12 +157,12 @@ public sealed class ReasoningContinuityChatClient(
                 metrics.Stored.Add(1, _providerTag);
                 return;
             }
-            logger.LogWarning("Reasoning of a tool-call turn from {Provider} is over Proxy:Reasoning:MaxBytes and was not stored; its next request is treated as a miss.", route.ProviderName);
+            LogTooLarge(logger, route.ProviderName);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The answer is still good; only the next turn may miss its reasoning.
-            logger.LogWarning(ex, "Could not store the reasoning of a tool-call turn from {Provider}.", route.ProviderName);
+            LogNotStored(logger, ex, route.ProviderName);
         }
         metrics.NotStored.Add(1, _providerTag);
     }
@@ -249,7 +249,7 @@ public sealed class ReasoningContinuityChatClient(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // An unreadable store is a miss: the request still goes, with what the provider can take.
-            logger.LogWarning(ex, "Could not read stored reasoning for {Provider}; treating it as missing.", route.ProviderName);
+            LogNotRead(logger, ex, route.ProviderName);
             return null;
         }
     }
@@ -265,10 +265,7 @@ public sealed class ReasoningContinuityChatClient(
         {
             Activity.Current?.SetTag("cursoraspire.reasoning.missed", missed);
             metrics.Missed.Add(missed, _providerTag);
-            logger.LogInformation(withoutThinking
-                ? "Reasoning of {Count} earlier tool-call turn(s) is no longer stored (Proxy:Reasoning:Ttl, another key, or another model); {Provider} gets this request without extended thinking."
-                : "Reasoning of {Count} earlier tool-call turn(s) is no longer stored (Proxy:Reasoning:Ttl, another key, or another model); {Provider} gets what the client kept of it.",
-                missed, route.ProviderName);
+            LogMissed(logger, missed, route.ProviderName, withoutThinking ? "this request without extended thinking" : "what the client kept of it");
         }
     }
 
@@ -276,4 +273,19 @@ public sealed class ReasoningContinuityChatClient(
         !ReasoningEcho.IsEcho(reasoning) && string.Equals(ReasoningProvenance.Of(reasoning), route.ProviderName, StringComparison.OrdinalIgnoreCase);
 
     private bool HasOwnReasoning(ChatMessage message) => message.Contents.Any(c => c is TextReasoningContent r && IsOwn(r));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reasoning of a tool-call turn from {Provider} is over Proxy:Reasoning:MaxBytes and was not stored; its next request is treated as a miss.")]
+    private static partial void LogTooLarge(ILogger logger, string provider);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the reasoning of a tool-call turn from {Provider}.")]
+    private static partial void LogNotStored(ILogger logger, Exception exception, string provider);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read stored reasoning for {Provider}; treating it as missing.")]
+    private static partial void LogNotRead(ILogger logger, Exception exception, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Provider} wants its reasoning back on earlier tool-call turns; the proxy now gives it back on every request to this alias (set Proxy:Models:<alias>:Reasoning to true to start that way).")]
+    private static partial void LogGivesReasoningBack(ILogger logger, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reasoning of {Count} earlier tool-call turn(s) is no longer stored (Proxy:Reasoning:Ttl, another key, or another model); {Provider} gets {Instead}.")]
+    private static partial void LogMissed(ILogger logger, int count, string provider, string instead);
 }

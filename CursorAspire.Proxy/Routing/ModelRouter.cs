@@ -16,7 +16,7 @@ namespace CursorAspire.Proxy.Routing;
 /// A suffix only ever leads to what the name in front of it resolves to exactly, so it never takes a name to a provider
 /// that is not allowed that model; a key's model list applies to that alias.
 /// </remarks>
-public sealed class ModelRouter(IOptions<ProxyOptions> options, ILogger<ModelRouter> logger)
+public sealed partial class ModelRouter(IOptions<ProxyOptions> options, ILogger<ModelRouter> logger)
 {
     /// <summary>
     /// How many models clients name on <c>AllowAnyModel</c> providers keep a name of their own in metrics and usage
@@ -60,7 +60,11 @@ public sealed class ModelRouter(IOptions<ProxyOptions> options, ILogger<ModelRou
                 "No models are configured on this CursorAspire proxy. Add one under Proxy:Models (or start Ollama models from the AppHost).",
                 OpenAIError.Server, "no_models_configured", "model");
         }
-        logger.LogInformation("Model {RequestedModel} is not configured; routed to the default model {DefaultModel}.", CallerText.Cap(requestedModel), fallback);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var requested = CallerText.Cap(requestedModel);
+            LogRoutedToDefault(logger, requested, fallback);
+        }
         return Allowed(fallbackRoute, requestedModel, allowedModels, keyName) with { IsDefaultForUnknownName = true };
     }
 
@@ -123,10 +127,10 @@ public sealed class ModelRouter(IOptions<ProxyOptions> options, ILogger<ModelRou
     private void LogVariantOnce(string baseName, ModelVariant variant, ModelRoute route)
     {
         var requested = baseName + variant.Suffixes;
-        if (_loggedVariants.Count < MaxLoggedVariants && _loggedVariants.TryAdd(requested, true))
+        if (_loggedVariants.Count < MaxLoggedVariants && _loggedVariants.TryAdd(requested, true) && logger.IsEnabled(LogLevel.Information))
         {
-            logger.LogInformation("Model {RequestedModel} is Cursor's variant {Suffixes} of {Alias}; routed to {Provider}/{UpstreamModel}{Thinking}.",
-                CallerText.Cap(requested), variant.Suffixes, route.Alias ?? baseName, route.ProviderName, route.UpstreamModel,
+            var capped = CallerText.Cap(requested);
+            LogVariant(logger, capped, variant.Suffixes, route.Alias ?? baseName, route.ProviderName, route.UpstreamModel,
                 route.AcceptsReasoningEffort ? " (reasoning as the variant asks)" : (variant.Thinking || variant.Effort is not null ? " (the alias has no Reasoning: the variant's effort is not sent)" : string.Empty));
         }
     }
@@ -171,4 +175,10 @@ public sealed class ModelRouter(IOptions<ProxyOptions> options, ILogger<ModelRou
         }
         return $"{providerName}/other";
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {RequestedModel} is not configured; routed to the default model {DefaultModel}.")]
+    private static partial void LogRoutedToDefault(ILogger logger, string requestedModel, string defaultModel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {RequestedModel} is Cursor's variant {Suffixes} of {Alias}; routed to {Provider}/{UpstreamModel}{Thinking}.")]
+    private static partial void LogVariant(ILogger logger, string requestedModel, string suffixes, string alias, string provider, string upstreamModel, string thinking);
 }

@@ -17,7 +17,7 @@ namespace CursorAspire.Proxy.Storage;
 /// carry a TTL; counters, budgets and reservations never do, so a Redis under <c>maxmemory-policy volatile-lru</c>
 /// may evict the first and never the second. Whoever writes such a key without a TTL prunes its old parts itself.
 /// </remarks>
-public sealed class StateStore
+public sealed partial class StateStore
 {
     private readonly GuardedStore _store;
     private readonly IConnectionMultiplexer? _redis;
@@ -40,10 +40,8 @@ public sealed class StateStore
         _firstConnection = redis is null || redis.IsConnected ? Task.CompletedTask : FirstConnectionAsync(redis);
         _memory = redis is null ? new MemoryCounters(time) : null;
         _store = new GuardedStore(cache, settings.Timeout, settings.Breaker, time,
-            opened: (error, breakDuration) => logger.LogWarning(
-                "The proxy's store (Redis) is failing ({Error}); stored conversations, reasoning and usage counters are skipped for {BreakDuration}.",
-                error?.Message ?? "unknown", breakDuration),
-            closed: () => logger.LogInformation("The proxy's store (Redis) answers again."));
+            opened: (error, breakDuration) => LogStoreFailing(logger, error?.Message ?? "unknown", breakDuration),
+            closed: () => LogStoreAnswersAgain(logger));
     }
 
     /// <inheritdoc cref="GuardedStore.CircuitState"/>
@@ -172,4 +170,10 @@ public sealed class StateStore
             return await Task.WhenAll(added).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The proxy's store (Redis) is failing ({Error}); stored conversations, reasoning and usage counters are skipped for {BreakDuration}.")]
+    private static partial void LogStoreFailing(ILogger logger, string error, TimeSpan breakDuration);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The proxy's store (Redis) answers again.")]
+    private static partial void LogStoreAnswersAgain(ILogger logger);
 }

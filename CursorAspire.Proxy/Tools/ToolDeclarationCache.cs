@@ -30,7 +30,7 @@ internal static class ToolDeclarationCache
     private static Generation _older = new();
 
     [ThreadStatic]
-    private static ToolDeclarationBatch? t_collecting;
+    private static ToolDeclarationBatch? _collecting;
 
     /// <summary>Estimated bytes held now (both generations).</summary>
     public static long Bytes => _newer.Bytes + _older.Bytes;
@@ -39,7 +39,7 @@ internal static class ToolDeclarationCache
     /// Collects what this thread reads into a batch until it is disposed; the request keeps it
     /// (<see cref="ToolDeclarationBatch.Keep"/>) once it passed validation. Reads outside a batch are not kept.
     /// </summary>
-    public static ToolDeclarationBatch Collect() => t_collecting = new ToolDeclarationBatch();
+    public static ToolDeclarationBatch Collect() => _collecting = new ToolDeclarationBatch();
 
     /// <summary>The declaration read from <paramref name="tool"/> before, if any, and whether it is a custom tool.</summary>
     public static bool TryGet(JsonElement tool, out AIFunctionDeclaration declaration, out bool custom)
@@ -67,7 +67,7 @@ internal static class ToolDeclarationCache
     public static void Add(JsonElement tool, AIFunctionDeclaration declaration, bool custom)
     {
         var json = JsonMarshal.GetRawUtf8Value(tool);
-        if (t_collecting is { } batch && json.Length <= MaxToolBytes)
+        if (_collecting is { } batch && json.Length <= MaxToolBytes)
         {
             batch.Entries.Add(new Entry(json.ToArray(), declaration, custom));
         }
@@ -75,9 +75,9 @@ internal static class ToolDeclarationCache
 
     internal static void EndCollecting(ToolDeclarationBatch batch)
     {
-        if (ReferenceEquals(t_collecting, batch))
+        if (ReferenceEquals(_collecting, batch))
         {
-            t_collecting = null;
+            _collecting = null;
         }
     }
 

@@ -9,14 +9,10 @@ namespace CursorAspire.Proxy.Usage;
 /// </summary>
 public sealed class TokenReservation
 {
-    private TokenReservation(ApiKeyIdentity key, string id, long tokens, bool isCheck, DateTimeOffset expires, bool heldInStore)
+    private TokenReservation(ApiKeyIdentity key, string id)
     {
         Key = key;
         Id = id;
-        Tokens = tokens;
-        IsCheck = isCheck;
-        Expires = expires;
-        HeldInStore = heldInStore;
     }
 
     /// <summary>The key it is held for.</summary>
@@ -26,13 +22,13 @@ public sealed class TokenReservation
     public string Id { get; }
 
     /// <summary>Tokens held: the request's estimated prompt plus its output room.</summary>
-    public long Tokens { get; }
+    public long Tokens { get; private init; }
 
     /// <summary>A proven check request held against the check allowance: its tokens count apart, outside the budget.</summary>
-    public bool IsCheck { get; }
+    public bool IsCheck { get; private init; }
 
     /// <summary>When the store forgets it, should its proxy die before settling it.</summary>
-    public DateTimeOffset Expires { get; }
+    public DateTimeOffset Expires { get; private init; }
 
     /// <summary>Whether Redis holds it (else this process does, and hands it to Redis when Redis answers again).</summary>
     internal bool HeldInStore { get; set; }
@@ -41,10 +37,10 @@ public sealed class TokenReservation
     public bool IsHeld => Id.Length > 0;
 
     /// <summary>Nothing held: the key has no budget, and its request is counted when it ends.</summary>
-    public static TokenReservation Unbudgeted(ApiKeyIdentity key) => new(key, string.Empty, 0, false, default, false);
+    public static TokenReservation Unbudgeted(ApiKeyIdentity key) => new(key, string.Empty);
 
     internal static TokenReservation Held(ApiKeyIdentity key, string id, long tokens, bool isCheck, DateTimeOffset expires, bool heldInStore) =>
-        new(key, id, tokens, isCheck, expires, heldInStore);
+        new(key, id) { Tokens = tokens, IsCheck = isCheck, Expires = expires, HeldInStore = heldInStore };
 
     /// <summary>A new reservation's id.</summary>
     internal static string NewId() => $"r-{Guid.NewGuid():N}";

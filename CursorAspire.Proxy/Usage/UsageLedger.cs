@@ -17,7 +17,7 @@ namespace CursorAspire.Proxy.Usage;
 /// <c>&lt;model&gt;|&lt;counter&gt;</c> (<see cref="UsageCounters"/>); money in millionths. Proven "Check as Cursor"
 /// requests count in <see cref="CheckTotalField"/> instead, outside the budget, within the check allowance.
 /// </remarks>
-public sealed class UsageLedger
+public sealed partial class UsageLedger : IDisposable
 {
     /// <summary>The counter budgets are checked against.</summary>
     public const string TotalField = "total";
@@ -49,6 +49,9 @@ public sealed class UsageLedger
         _logger = logger;
         _here = new InProcessUsage(time, Retention);
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _handingBack.Dispose();
 
     /// <summary>Whether Redis was down at the last operation, so this process counts on its own meanwhile.</summary>
     public bool IsStoreDown => _store.IsShared && Volatile.Read(ref _fallingBack) == 1;
@@ -210,7 +213,7 @@ public sealed class UsageLedger
     {
         if (Interlocked.Exchange(ref _fallingBack, 1) == 0)
         {
-            _logger.LogWarning("Usage counters cannot reach Redis ({Reason}); counting in this process until it answers. Token budgets go on from what Redis last said, per process meanwhile.", ex.Reason);
+            LogCountingInProcess(_logger, ex.Reason);
         }
     }
 
@@ -270,11 +273,12 @@ public sealed class UsageLedger
                 }
             }
             _here.ForgetKnown();
-            if (Interlocked.Exchange(ref _fallingBack, 0) == 1)
+            // Said before counting is shared again (one hand-back at a time), so whoever sees it shared finds it said.
+            if (Volatile.Read(ref _fallingBack) == 1)
             {
-                _logger.LogInformation("Usage counters reach Redis again; what this process counted meanwhile ({Groups} key-days) and {Held} reservations were handed back.",
-                    backlog.Counted.Count, backlog.Held.Count);
+                LogHandedBack(_logger, backlog.Counted.Count, backlog.Held.Count);
             }
+            Volatile.Write(ref _fallingBack, 0);
             return backlog.Counted.Count > 0;
         }
         finally
@@ -282,4 +286,10 @@ public sealed class UsageLedger
             _handingBack.Release();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Usage counters cannot reach Redis ({Reason}); counting in this process until it answers. Token budgets go on from what Redis last said, per process meanwhile.")]
+    private static partial void LogCountingInProcess(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Usage counters reach Redis again; what this process counted meanwhile ({Groups} key-days) and {Held} reservations were handed back.")]
+    private static partial void LogHandedBack(ILogger logger, int groups, int held);
 }

@@ -69,7 +69,7 @@ internal static class GenerationOptionsReader
     }
 
     /// <summary>Chat Completions <c>response_format</c> or Responses <c>text.format</c>.</summary>
-    private static ChatResponseFormat? ReadResponseFormat(JsonElement root)
+    private static ChatResponseFormatJson? ReadResponseFormat(JsonElement root)
     {
         JsonElement format;
         string path;

@@ -1,5 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
-
 namespace CursorAspire.Tunnel.PublicUrl;
 
 /// <summary>A resource that receives the tunnel's public URL in an environment variable.</summary>

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Wire.Json;
 
@@ -18,7 +17,7 @@ namespace CursorAspire.Benchmarks;
 /// that does not depend on the JIT's mood.
 /// </remarks>
 [MemoryDiagnoser]
-public class AllocationCauseBenchmarks
+public class AllocationCauseBenchmarks : IDisposable
 {
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
     private readonly Utf8JsonWriter _argumentsJson = new(Stream.Null, WireJson.ArgumentsWriterOptions);
@@ -32,6 +31,14 @@ public class AllocationCauseBenchmarks
     {
         _textUpdate = new ChatResponseUpdate(ChatRole.Assistant, " world");
         _call = new FunctionCallContent("call_Q2hC8pXw3nZkYb1vLr0tMd5a", "read_file", new Dictionary<string, object?> { ["target_file"] = "/home/dev/shop-api/src/cart.py" });
+    }
+
+    [GlobalCleanup]
+    public void Dispose()
+    {
+        _argumentsJson.Dispose();
+        _json.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>What <c>WriteUpdate</c> does: <c>foreach</c> over <c>update.Contents</c>, typed <c>IList&lt;AIContent&gt;</c>.</summary>

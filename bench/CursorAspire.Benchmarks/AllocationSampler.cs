@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
-using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Wire.ChatCompletions;
 

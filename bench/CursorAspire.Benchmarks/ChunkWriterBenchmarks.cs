@@ -1,6 +1,5 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
-using CursorAspire.Proxy.Wire;
 using Microsoft.Extensions.AI;
 using CursorAspire.Proxy.Wire.ChatCompletions;
 

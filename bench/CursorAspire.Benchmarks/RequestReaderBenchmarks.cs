@@ -1,6 +1,5 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using CursorAspire.Proxy.Wire;
 using CursorAspire.Proxy.Wire.Anthropic;
 using CursorAspire.Proxy.Wire.ChatCompletions;
 

@@ -1,4 +1,3 @@
-using CursorAspire.Check.Tests.Infrastructure;
 using CursorAspire.Contracts;
 using Microsoft.Extensions.Configuration;
 
@@ -8,7 +7,7 @@ namespace CursorAspire.Check.Tests;
 /// <c>cursoraspire-check [check] --url …</c>: output, defaults and exit codes; the key from the environment, standard
 /// input or the AppHost's user secrets, never the command line; the check's proof with the check secret.
 /// </summary>
-public sealed class CursorCheckCommandLineTests
+public sealed class CursorCheckCommandLineTests : IDisposable
 {
     private const string Secret = "check-secret-for-the-tests-0123456789abcdef";
 
@@ -17,6 +16,13 @@ public sealed class CursorCheckCommandLineTests
     private readonly FakeCursorServer _server = new();
     private readonly StringWriter _output = new();
     private readonly StringWriter _error = new();
+
+    public void Dispose()
+    {
+        _server.Dispose();
+        _output.Dispose();
+        _error.Dispose();
+    }
 
     [Fact]
     public void OnlyALeadingCheckSelectsTheCheck()

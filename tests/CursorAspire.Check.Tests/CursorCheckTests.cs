@@ -1,5 +1,3 @@
-using CursorAspire.Check.Tests.Infrastructure;
-
 namespace CursorAspire.Check.Tests;
 
 // Over 300 lines because each step of the check has its faults here, diagnosed against one fake server.
@@ -8,9 +6,14 @@ namespace CursorAspire.Check.Tests;
 /// The check's steps against a small in-test server (<see cref="FakeCursorServer"/>): everything passes on a healthy
 /// server, and each fault is diagnosed in its own words, with the fix.
 /// </summary>
-public sealed class CursorCheckTests
+public sealed class CursorCheckTests : IDisposable
 {
     private readonly FakeCursorServer _server = new();
+
+    public void Dispose()
+    {
+        _server.Dispose();
+    }
 
     [Fact]
     public async Task AHealthyServerPassesEveryStep()
@@ -126,10 +129,8 @@ public sealed class CursorCheckTests
 
         var report = await RunAsync();
 
-        var agent = Step(report, $"Agent tools ({FakeCursorServer.Model})");
-        Assert.Equal(CheckOutcome.Fail, agent.Outcome);
-        Assert.Contains("This model does not call tools: agent mode will not work with it", agent.Message);
-        Assert.Contains("it answered in text: \"I cannot read files", agent.Message);
+        AssertFailed(report, $"Agent tools ({FakeCursorServer.Model})",
+            "This model does not call tools: agent mode will not work with it", "it answered in text: \"I cannot read files");
         Assert.Equal(CheckOutcome.Pass, Step(report, $"Chat ({FakeCursorServer.Model})").Outcome);
     }
 
@@ -140,10 +141,8 @@ public sealed class CursorCheckTests
 
         var report = await RunAsync();
 
-        var context = Step(report, $"Context window ({FakeCursorServer.Model})");
-        Assert.Equal(CheckOutcome.Fail, context.Outcome);
-        Assert.Contains("Ollama would truncate Cursor's prompt: raise `Ollama:ContextLength`", context.Message);
-        Assert.Contains("context window of 4,096 tokens", context.Message);
+        AssertFailed(report, $"Context window ({FakeCursorServer.Model})",
+            "Ollama would truncate Cursor's prompt: raise `Ollama:ContextLength`", "context window of 4,096 tokens");
         Assert.Equal(CheckOutcome.Pass, Step(report, $"Chat ({FakeCursorServer.Model})").Outcome);
     }
 
@@ -165,10 +164,8 @@ public sealed class CursorCheckTests
 
         var report = await RunAsync();
 
-        var chat = Step(report, $"Chat ({FakeCursorServer.Model})");
-        Assert.Equal(CheckOutcome.Fail, chat.Outcome);
-        Assert.Contains("The proxy cannot reach the model's server", chat.Message);
-        Assert.Contains("Cursor shows any 429 or 5xx as a rate-limit error", chat.Message);
+        AssertFailed(report, $"Chat ({FakeCursorServer.Model})",
+            "The proxy cannot reach the model's server", "Cursor shows any 429 or 5xx as a rate-limit error");
         Assert.Equal(CheckOutcome.Fail, Step(report, "Verify").Outcome);
     }
 
@@ -364,6 +361,17 @@ public sealed class CursorCheckTests
         ExpectedModels = expected,
         ProbeContextOf = probeContextOf ?? (_ => true),
     };
+
+    /// <summary>Asserts that the step named <paramref name="name"/> failed, its message saying each of <paramref name="says"/>.</summary>
+    private static void AssertFailed(CheckReport report, string name, params string[] says)
+    {
+        var step = Step(report, name);
+        Assert.Equal(CheckOutcome.Fail, step.Outcome);
+        foreach (var phrase in says)
+        {
+            Assert.Contains(phrase, step.Message);
+        }
+    }
 
     private static CheckResult Step(CheckReport report, string name) =>
         report.Results.SingleOrDefault(r => r.Name == name) ?? throw new Xunit.Sdk.XunitException($"No step '{name}' in:\n{report.ToText()}");

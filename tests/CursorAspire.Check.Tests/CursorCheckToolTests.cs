@@ -1,5 +1,3 @@
-using CursorAspire.Check.Tests.Infrastructure;
-
 namespace CursorAspire.Check.Tests;
 
 /// <summary>

@@ -1,9 +1,7 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
-using CursorAspire.TestUpstreams;
 using OllamaSharp;
 using OllamaSharp.Models;
 using OpenAI;

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net;
 using CursorAspire.TestUpstreams;
 
 // Executable mode, used by the Aspire end-to-end tests:

@@ -1,9 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
-using Aspire.Hosting;
-using CursorAspire.Tunnel.Machine;
-using CursorAspire.Tunnel.Tests.Infrastructure;
-
 namespace CursorAspire.Tunnel.Tests;
 
 /// <summary>What AddCloudflareTunnel puts in the application model: which resource, which command line, which environment.</summary>

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Aspire.Hosting;
-using Aspire.Hosting.Testing;
 
 namespace CursorAspire.Tunnel.Tests;
 

@@ -1,10 +1,4 @@
 using System.Runtime.InteropServices;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
-using CursorAspire.Tunnel.Install;
-using CursorAspire.Tunnel.Machine;
-using CursorAspire.Tunnel.Tests.Infrastructure;
 using CursorAspire.Tunnel.Tests.Install;
 
 namespace CursorAspire.Tunnel.Tests;

@@ -1,5 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
-
 namespace CursorAspire.AppHost.Ollama.Fit;
 
 /// <summary>

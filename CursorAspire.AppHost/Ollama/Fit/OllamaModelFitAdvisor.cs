@@ -1,5 +1,4 @@
 using System.Numerics;
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.Check;
 
 namespace CursorAspire.AppHost.Ollama.Fit;

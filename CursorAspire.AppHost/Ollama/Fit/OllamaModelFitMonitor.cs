@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Logging;
 using OllamaSharp;
 

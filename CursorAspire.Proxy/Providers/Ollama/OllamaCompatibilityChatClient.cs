@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using CursorAspire.Proxy.Context;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Tools;
-using CursorAspire.Proxy.Wire;
 using OllamaSharp;
 using OllamaSharp.Models;
 using CursorAspire.Proxy.Tokens;

@@ -1,4 +1,3 @@
-using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Providers.Http;
 using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;

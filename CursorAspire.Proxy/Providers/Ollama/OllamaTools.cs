@@ -55,7 +55,7 @@ internal static class OllamaTools
     private static object Add(AIFunctionDeclaration declaration, JsonSerializerOptions wire) =>
         Written.GetValue(declaration, d => Write(d, wire));
 
-    private static object Write(AIFunctionDeclaration declaration, JsonSerializerOptions wire)
+    private static JsonElement Write(AIFunctionDeclaration declaration, JsonSerializerOptions wire)
     {
         var tool = new JsonObject
         {

@@ -13,5 +13,5 @@ public sealed class KimiReasoningDialect : IReasoningDialect
     public ReasoningStandIn WhenGone(in GoneReasoning turn) => new(new TextReasoningContent(turn.Echo));
 
     /// <summary>Moonshot's 400 names the field, as DeepSeek's does.</summary>
-    public bool AsksForReasoningBack(Exception error) => OpenAIReasoningDialect.NamesReasoningContent(error);
+    public bool AsksForReasoningBack(Exception failure) => OpenAIReasoningDialect.NamesReasoningContent(failure);
 }

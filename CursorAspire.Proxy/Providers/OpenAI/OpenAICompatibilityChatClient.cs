@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
 using CursorAspire.Proxy.Context;
-using CursorAspire.Proxy.Wire;
 using CursorAspire.Proxy.Wire.Json;
 using OpenAIChat = OpenAI.Chat;
 
 namespace CursorAspire.Proxy.Providers.OpenAI;
 
+#pragma warning disable SCME0001 // JsonPatch on SDK models: the supported way to read and write a vendor field.
 /// <summary>
 /// Papers over what M.E.AI's OpenAI client does differently from what OpenAI-compatible upstreams need.
 /// </summary>
@@ -29,7 +29,6 @@ namespace CursorAspire.Proxy.Providers.OpenAI;
 /// M.E.AI would convert every schema again on every request.</item>
 /// </list>
 /// </remarks>
-#pragma warning disable SCME0001 // JsonPatch on SDK models: the supported way to read and write a vendor field.
 /// <param name="inner">M.E.AI's OpenAI chat client.</param>
 /// <param name="sendPromptCacheKey">Whether to send <c>prompt_cache_key</c> (the alias's <c>PromptCaching</c>, default on).</param>
 /// <param name="family">The route's thinking vendor: MiniMax's reasoning travels inside the content.</param>

@@ -1,6 +1,5 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
 using OpenAI;

@@ -15,7 +15,7 @@ public sealed class OpenAIReasoningDialect : IReasoningDialect
         turn.KnownToThink ? new(new TextReasoningContent(turn.Echo)) : ReasoningStandIn.Nothing;
 
     /// <summary>DeepSeek's and Kimi's 400 about <c>reasoning_content</c> on an earlier tool-call turn.</summary>
-    public bool AsksForReasoningBack(Exception error) => NamesReasoningContent(error);
+    public bool AsksForReasoningBack(Exception failure) => NamesReasoningContent(failure);
 
     /// <summary>Whether <paramref name="error"/> is a 400 that names <c>reasoning_content</c>.</summary>
     internal static bool NamesReasoningContent(Exception error) =>

@@ -107,7 +107,7 @@ internal static class AnthropicContentReader
 
     /// <summary>
     /// A <c>tool_result</c>: its text (a string, or its text blocks joined as they are) as the result, or, when it holds
-    /// images, its text and image contents in order. <c>is_error</c> becomes <see cref="ClientToolError"/>.
+    /// images, its text and image contents in order. <c>is_error</c> becomes <see cref="ClientToolFailureException"/>.
     /// </summary>
     private static FunctionResultContent ReadToolResult(JsonElement block, string path)
     {
@@ -131,7 +131,7 @@ internal static class AnthropicContentReader
                     throw JsonElementReading.InvalidType(contentPath, "a string or an array of content blocks", content);
             }
         }
-        var toolResult = new FunctionResultContent(callId, result) { Exception = isError ? new ClientToolError() : null };
+        var toolResult = new FunctionResultContent(callId, result) { Exception = isError ? new ClientToolFailureException() : null };
         return ToolDefinitionReader.ReadCacheControl(block, path) ? ClientCacheBreakpoints.Mark(toolResult) : toolResult;
     }
 

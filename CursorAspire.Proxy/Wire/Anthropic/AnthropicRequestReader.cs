@@ -13,7 +13,7 @@ namespace CursorAspire.Proxy.Wire.Anthropic;
 /// <item><c>system</c> (a string or text blocks) becomes the first message, one text per block.</item>
 /// <item>Messages are read block by block (<see cref="AnthropicContentReader"/>): <c>tool_use</c> becomes a tool call with
 /// its id, each <c>tool_result</c> a tool message (its text, or its text and images; <c>is_error</c> as
-/// <see cref="ClientToolError"/>) followed by what else the user message said, <c>image</c> an image, <c>thinking</c> and
+/// <see cref="ClientToolFailureException"/>) followed by what else the user message said, <c>image</c> an image, <c>thinking</c> and
 /// <c>redacted_thinking</c> the client's copy of the reasoning with its signature or data (<see cref="ReasoningEcho"/>).</item>
 /// <item>Cursor's <c>cache_control</c> markers are kept as <see cref="ClientCacheBreakpoints"/> marks; tools
 /// (<c>input_schema</c>) and <c>tool_choice</c> objects are read by <see cref="ToolDefinitionReader"/>.</item>

@@ -1,7 +1,3 @@
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using CursorAspire.AppHost.Tests.Infrastructure;
-
 namespace CursorAspire.AppHost.Tests.Cache;
 
 /// <summary>

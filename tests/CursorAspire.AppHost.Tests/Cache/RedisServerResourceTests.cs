@@ -1,9 +1,4 @@
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
-using CursorAspire.AppHost.Tests.Infrastructure;
 using CursorAspire.Tunnel.Machine;
-using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace CursorAspire.AppHost.Tests.Cache;

@@ -1,8 +1,5 @@
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Check;
 using CursorAspire.Check;
-using CursorAspire.AppHost.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.UserSecrets;
 

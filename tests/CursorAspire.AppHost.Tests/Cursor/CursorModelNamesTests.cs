@@ -1,5 +1,4 @@
 using CursorAspire.Contracts;
-using CursorAspire.AppHost.Cursor;
 
 namespace CursorAspire.AppHost.Tests.Cursor;
 

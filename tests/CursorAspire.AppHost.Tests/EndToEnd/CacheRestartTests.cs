@@ -1,13 +1,4 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
-using CursorAspire.AppHost.Tests.Infrastructure;
 using CursorAspire.TestUpstreams;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CursorAspire.AppHost.Tests.EndToEnd;
 

@@ -1,14 +1,6 @@
-using System.Globalization;
-using System.Text.Json;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using CursorAspire.AppHost.Check;
 using CursorAspire.Check;
-using CursorAspire.AppHost.Tests.Infrastructure;
 using CursorAspire.CloudflaredStandIn;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CursorAspire.AppHost.Tests.EndToEnd;
 

@@ -1,11 +1,5 @@
-using System.Text.Json;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using CursorAspire.AppHost.Ollama;
-using CursorAspire.AppHost.Tests.Infrastructure;
 using CursorAspire.TestUpstreams;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CursorAspire.AppHost.Tests.EndToEnd;
 
@@ -15,7 +9,7 @@ namespace CursorAspire.AppHost.Tests.EndToEnd;
 /// project. Started once for all end-to-end tests; the model starts missing, so it is downloaded. No tunnel runs: this
 /// machine has no cloudflared and the tests download nothing (<c>CloudflareTunnel:AutoInstall=false</c>).
 /// </summary>
-public sealed class ProcessModeAppFixture : IAsyncLifetime
+public sealed class ProcessModeAppFixture : IAsyncLifetime, IDisposable
 {
     public const string ApiKey = "e2e-key-0123456789abcdefghijklmnopqrstuv";
 
@@ -140,7 +134,8 @@ public sealed class ProcessModeAppFixture : IAsyncLifetime
             await App.StopAsync(cts.Token);
             await App.DisposeAsync();
         }
-
-        _gpuPrograms.Dispose();
     }
+
+    /// <summary>After <see cref="DisposeAsync"/> (xUnit calls both): the GPU probe stand-ins outlive the app that ran them.</summary>
+    public void Dispose() => _gpuPrograms.Dispose();
 }

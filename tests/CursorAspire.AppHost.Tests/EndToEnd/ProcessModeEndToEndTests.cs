@@ -1,13 +1,5 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using CursorAspire.AppHost.Cursor;
 using CursorAspire.AppHost.Ollama;
-using CursorAspire.AppHost.Tests.Infrastructure;
 using StackExchange.Redis;
 
 namespace CursorAspire.AppHost.Tests.EndToEnd;

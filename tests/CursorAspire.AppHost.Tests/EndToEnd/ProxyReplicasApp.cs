@@ -1,11 +1,4 @@
-using System.Diagnostics;
-using System.Net.Http.Headers;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
-using CursorAspire.AppHost.Tests.Infrastructure;
 using CursorAspire.TestUpstreams;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CursorAspire.AppHost.Tests.EndToEnd;
 

@@ -1,14 +1,4 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
-using CursorAspire.AppHost.Tests.Infrastructure;
-using CursorAspire.CloudflaredStandIn;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
 
 namespace CursorAspire.AppHost.Tests.EndToEnd;
 

@@ -1,10 +1,5 @@
-using System.Net;
 using System.Net.Http.Json;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using CursorAspire.AppHost.Tests.Infrastructure;
 using CursorAspire.TestUpstreams;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CursorAspire.AppHost.Tests.EndToEnd;
 

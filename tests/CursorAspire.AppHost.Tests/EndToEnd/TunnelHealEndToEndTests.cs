@@ -1,14 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using CursorAspire.AppHost.Check;
-using CursorAspire.AppHost.Tests.Infrastructure;
-using CursorAspire.CloudflaredStandIn;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace CursorAspire.AppHost.Tests.EndToEnd;

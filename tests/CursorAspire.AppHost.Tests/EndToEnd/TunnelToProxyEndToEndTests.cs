@@ -1,12 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
-using CursorAspire.AppHost.Tests.Infrastructure;
-using CursorAspire.CloudflaredStandIn;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CursorAspire.AppHost.Tests.EndToEnd;

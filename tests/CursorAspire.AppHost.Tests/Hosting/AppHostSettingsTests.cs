@@ -1,4 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Hosting;
 using Microsoft.Extensions.Configuration;
 

@@ -1,7 +1,4 @@
 #pragma warning disable ASPIRECERTIFICATES001 // Aspire's certificate annotations are experimental; this test reads them as Aspire does.
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using CursorAspire.AppHost.Tests.Infrastructure;
 
 namespace CursorAspire.AppHost.Tests.Hosting;
 

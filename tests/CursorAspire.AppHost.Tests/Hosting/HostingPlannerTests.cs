@@ -1,6 +1,4 @@
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Hosting;
-using CursorAspire.AppHost.Tests.Infrastructure;
 using CursorAspire.Tunnel.Machine;
 using Microsoft.Extensions.Configuration;
 

@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using Aspire.Hosting.ApplicationModel;
-using CursorAspire.AppHost.Tests.Infrastructure;
 using CursorAspire.Tunnel;
 
 namespace CursorAspire.AppHost.Tests.Hosting;

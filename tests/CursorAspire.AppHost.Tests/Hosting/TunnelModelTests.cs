@@ -1,5 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
-using CursorAspire.AppHost.Tests.Infrastructure;
 using CursorAspire.Tunnel;
 using CursorAspire.Tunnel.Install;
 using CursorAspire.Tunnel.Machine;

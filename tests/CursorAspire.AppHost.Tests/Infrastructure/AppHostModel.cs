@@ -1,7 +1,3 @@
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
-
 namespace CursorAspire.AppHost.Tests.Infrastructure;
 
 /// <summary>Builds the real AppHost's model (its Program.cs) without running it, and reads it back.</summary>

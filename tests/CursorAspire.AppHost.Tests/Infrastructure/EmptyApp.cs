@@ -1,5 +1,3 @@
-using Aspire.Hosting.Testing;
-
 namespace CursorAspire.AppHost.Tests.Infrastructure;
 
 /// <summary>An empty Aspire application for testing one integration on its own.</summary>

@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CursorAspire.AppHost.Tests.Infrastructure;
 

@@ -1,7 +1,4 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Aspire.Hosting;
-using Aspire.Hosting.Testing;
 
 namespace CursorAspire.AppHost.Tests.Infrastructure;
 

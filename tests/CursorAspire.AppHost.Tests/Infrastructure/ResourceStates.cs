@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Aspire.Hosting.ApplicationModel;
 
 namespace CursorAspire.AppHost.Tests.Infrastructure;
 

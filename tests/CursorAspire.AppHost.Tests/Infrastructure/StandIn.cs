@@ -1,10 +1,5 @@
-using System.Globalization;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using CursorAspire.AppHost.Check;
 using CursorAspire.CloudflaredStandIn;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CursorAspire.AppHost.Tests.Infrastructure;
 

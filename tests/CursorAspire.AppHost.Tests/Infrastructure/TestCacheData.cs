@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace CursorAspire.AppHost.Tests.Infrastructure;
 
 /// <summary>

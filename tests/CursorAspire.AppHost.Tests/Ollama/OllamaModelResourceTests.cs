@@ -1,12 +1,5 @@
-using System.Globalization;
 using System.Net.Http.Json;
-using System.Text.Json;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using CursorAspire.AppHost.Ollama;
-using CursorAspire.AppHost.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CursorAspire.AppHost.Tests.Ollama;
 
@@ -77,7 +70,7 @@ public sealed class OllamaModelResourceTests
     }
 
     /// <summary>
-    /// The Ollama stand-in (<c>serve</c>, with <paramref name="environment"/>) and <see cref="ModelName"/> on it in an
+    /// The Ollama stand-in (<c>serve</c>, with the environment given to <see cref="StartAsync"/>) and <see cref="ModelName"/> on it in an
     /// empty app, started and the model healthy; its states recorded from before the start.
     /// </summary>
     private sealed record ModelRun(DistributedApplication App, IOllamaServerResource Server, OllamaModelResource Model, ResourceStates States) : IAsyncDisposable

@@ -1,6 +1,3 @@
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using CursorAspire.AppHost.Tests.Infrastructure;
 using CursorAspire.Tunnel;
 
 namespace CursorAspire.AppHost.Tests.Ollama;

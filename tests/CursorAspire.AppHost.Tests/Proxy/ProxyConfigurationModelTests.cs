@@ -1,7 +1,3 @@
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using CursorAspire.AppHost.Tests.Infrastructure;
-
 namespace CursorAspire.AppHost.Tests.Proxy;
 
 /// <summary>
@@ -119,14 +115,16 @@ public sealed class ProxyConfigurationModelTests
         Assert.NotNull(key.Default);
     }
 
-    [Fact]
-    public async Task WithoutAnOpenAIKey_NoOpenAIParameterOrProviderExists()
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
+    public async Task WithoutAProvidersKey_NoParameterOrProviderOfItExists(string provider)
     {
         await using var builder = await AppHostModel.CreateAsync(AppHostModel.NoLocalServices);
 
-        Assert.DoesNotContain(builder.Resources, r => r.Name == "openai-api-key");
+        Assert.DoesNotContain(builder.Resources, r => r.Name == $"{provider}-api-key");
         var env = await builder.Resource<ProjectResource>("proxy").EnvironmentAsync();
-        Assert.DoesNotContain(env.Keys, k => k.Contains("openai", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(env.Keys, k => k.Contains(provider, StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
@@ -159,16 +157,6 @@ public sealed class ProxyConfigurationModelTests
         // "claude-…" would make Cursor call Anthropic itself; the alias starts with the provider name instead.
         Assert.Equal("claude-sonnet-4-5", env["Proxy__Models__anthropic-claude-sonnet-4-5__Model"]);
         Assert.Null(CursorAspire.Contracts.CursorModelNames.FindConflict("anthropic-claude-sonnet-4-5"));
-    }
-
-    [Fact]
-    public async Task WithoutAnAnthropicKey_NoAnthropicParameterOrProviderExists()
-    {
-        await using var builder = await AppHostModel.CreateAsync(AppHostModel.NoLocalServices);
-
-        Assert.DoesNotContain(builder.Resources, r => r.Name == "anthropic-api-key");
-        var env = await builder.Resource<ProjectResource>("proxy").EnvironmentAsync();
-        Assert.DoesNotContain(env.Keys, k => k.Contains("anthropic", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

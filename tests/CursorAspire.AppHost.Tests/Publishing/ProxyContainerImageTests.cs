@@ -1,6 +1,3 @@
-using System.Text.Json;
-using CursorAspire.AppHost.Tests.Infrastructure;
-
 namespace CursorAspire.AppHost.Tests.Publishing;
 
 /// <summary>

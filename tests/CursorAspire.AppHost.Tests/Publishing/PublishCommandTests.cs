@@ -1,5 +1,3 @@
-using CursorAspire.AppHost.Tests.Infrastructure;
-
 namespace CursorAspire.AppHost.Tests.Publishing;
 
 /// <summary>The command a user runs (docs/deploy.md), as they run it, on this machine without a container runtime.</summary>

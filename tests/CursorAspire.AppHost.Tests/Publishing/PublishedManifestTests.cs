@@ -1,8 +1,5 @@
-using System.Text.Json;
-using Aspire.Hosting;
 using CursorAspire.AppHost.Ollama;
 using CursorAspire.AppHost.Publishing;
-using CursorAspire.AppHost.Tests.Infrastructure;
 using CursorAspire.Tunnel;
 
 namespace CursorAspire.AppHost.Tests.Publishing;

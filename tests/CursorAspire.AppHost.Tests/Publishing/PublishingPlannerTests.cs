@@ -1,4 +1,3 @@
-using Aspire.Hosting;
 using CursorAspire.AppHost.Hosting;
 using CursorAspire.AppHost.Publishing;
 using Microsoft.Extensions.Configuration;

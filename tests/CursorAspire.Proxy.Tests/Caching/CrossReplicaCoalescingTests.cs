@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace CursorAspire.Proxy.Tests.Caching;
@@ -11,12 +9,17 @@ namespace CursorAspire.Proxy.Tests.Caching;
 /// that dies lets go when its claim expires. Each context here is a replica: its own store connection, in-flight map and
 /// claims, on the collection's Garnet server.
 /// </summary>
-public sealed class CrossReplicaCoalescingTests(GarnetServerFixture garnet) : CacheClientTests(garnet)
+public sealed class CrossReplicaCoalescingTests(GarnetServerFixture garnet) : CacheClientTests(garnet), IDisposable
 {
     /// <summary>So long a claim that a waiter looks again only after the test's deadline: only the claimant's word can wake it in time.</summary>
     private static readonly TimeSpan LongClaim = TimeSpan.FromSeconds(45);
 
     private readonly CapturedLogs _logs = new();
+
+    public void Dispose()
+    {
+        _logs.Dispose();
+    }
 
     private CacheTestContext Replica(TimeSpan claimTtl)
     {

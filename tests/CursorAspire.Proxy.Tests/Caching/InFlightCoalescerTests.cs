@@ -9,22 +9,9 @@ public sealed class InFlightCoalescerTests(GarnetServerFixture garnet) : CacheCl
     public async Task ConcurrentIdenticalMissesMakeOneUpstreamCall()
     {
         using var context = Context();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var inner = new ScriptedChatClient { Gate = gate };
-        using var client = context.CreateClient(inner);
 
-        var requests = Enumerable.Range(0, 8).Select(_ => new ResponseCacheScope(Partition)).ToList();
-        var calls = requests.Select(r => Task.Run(() => AskAsync(client, request: r))).ToList();
-        await inner.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        // Every request has missed in the store and gone on to the in-flight map: the leader upstream, the followers to wait on it.
-        await context.StoreReads.Reaching(requests.Count).WaitAsync(TimeSpan.FromSeconds(10));
+        var (requests, responses) = await ConcurrentMissesAsync(context, 8, (client, r) => AskAsync(client, request: r));
 
-        // While the leader's call is held open, nobody else went upstream: the followers are waiting on it.
-        Assert.Equal(1, inner.Calls);
-        gate.SetResult();
-        var responses = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(10));
-
-        Assert.Equal(1, inner.Calls);
         Assert.All(responses, r => Assert.Equal("Hello from upstream", r.Text));
         Assert.Equal(1, requests.Count(r => r.Outcome == ResponseCacheOutcome.Miss));
         Assert.Equal(7, requests.Count(r => r.Outcome == ResponseCacheOutcome.Hit));
@@ -35,19 +22,9 @@ public sealed class InFlightCoalescerTests(GarnetServerFixture garnet) : CacheCl
     public async Task ConcurrentIdenticalStreamingMissesMakeOneUpstreamCall()
     {
         using var context = Context();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var inner = new ScriptedChatClient { Gate = gate };
-        using var client = context.CreateClient(inner);
 
-        var requests = Enumerable.Range(0, 5).Select(_ => new ResponseCacheScope(Partition)).ToList();
-        var streams = requests.Select(r => Task.Run(() => StreamAsync(client, request: r))).ToList();
-        await inner.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await context.StoreReads.Reaching(requests.Count).WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(1, inner.Calls);
-        gate.SetResult();
-        var results = await Task.WhenAll(streams).WaitAsync(TimeSpan.FromSeconds(10));
+        var (requests, results) = await ConcurrentMissesAsync(context, 5, (client, r) => StreamAsync(client, request: r));
 
-        Assert.Equal(1, inner.Calls);
         var expected = results[0].Select(CacheTestData.Json).ToList();
         Assert.All(results, r => Assert.Equal(expected, r.Select(CacheTestData.Json)));
         Assert.Equal(4, requests.Count(r => r.Outcome == ResponseCacheOutcome.Hit));
@@ -75,5 +52,31 @@ public sealed class InFlightCoalescerTests(GarnetServerFixture garnet) : CacheCl
         Assert.Equal(6, updates.Count);
         Assert.Equal(1, followerInner.Calls);
         Assert.Equal(ResponseCacheOutcome.Miss, followerRequest.Outcome);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="count"/> identical requests at once while the upstream's answer is held: once every one has
+    /// missed in the store and gone on to the in-flight map (the leader upstream, the followers to wait on it), only the
+    /// leader has gone upstream; then lets the upstream answer, and still only the leader has.
+    /// </summary>
+    private async Task<(List<ResponseCacheScope> Requests, T[] Results)> ConcurrentMissesAsync<T>(
+        CacheTestContext context, int count, Func<IChatClient, ResponseCacheScope, Task<T>> send)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inner = new ScriptedChatClient { Gate = gate };
+        using var client = context.CreateClient(inner);
+
+        var requests = Enumerable.Range(0, count).Select(_ => new ResponseCacheScope(Partition)).ToList();
+        var calls = requests.Select(r => Task.Run(() => send(client, r))).ToList();
+        await inner.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await context.StoreReads.Reaching(requests.Count).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // While the leader's call is held open, nobody else went upstream: the followers are waiting on it.
+        Assert.Equal(1, inner.Calls);
+        gate.SetResult();
+        var results = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, inner.Calls);
+        return (requests, results);
     }
 }

@@ -68,37 +68,15 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
     }
 
     [Fact]
-    public async Task StreamingDoesNotCacheStreamsWithoutFinishReason()
-    {
-        using var context = Context();
-        var inner = new ScriptedChatClient { Updates = () => CacheTestData.ToolCallStream().Where(u => u.FinishReason is null).ToList() };
-        using var client = context.CreateClient(inner);
-
-        var next = await StreamTwiceAsync(client);
-
-        Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
-        Assert.Equal(2, inner.Calls);
-    }
+    public Task StreamingDoesNotCacheStreamsWithoutFinishReason() =>
+        AssertStreamNotStoredAsync(() => CacheTestData.ToolCallStream().Where(u => u.FinishReason is null).ToList());
 
     [Fact]
-    public async Task StreamingDoesNotCacheToolCallsWhoseArgumentsDidNotParse()
-    {
-        using var context = Context();
-        var inner = new ScriptedChatClient
-        {
-            Updates = () =>
-            [
-                new ChatResponseUpdate { Contents = [new FunctionCallContent("call_x", "read_file") { Exception = new System.Text.Json.JsonException("'}' is invalid after a value") }] },
-                new ChatResponseUpdate { FinishReason = ChatFinishReason.ToolCalls },
-            ],
-        };
-        using var client = context.CreateClient(inner);
-
-        var next = await StreamTwiceAsync(client);
-
-        Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
-        Assert.Equal(2, inner.Calls);
-    }
+    public Task StreamingDoesNotCacheToolCallsWhoseArgumentsDidNotParse() => AssertStreamNotStoredAsync(() =>
+    [
+        new ChatResponseUpdate { Contents = [new FunctionCallContent("call_x", "read_file") { Exception = new System.Text.Json.JsonException("'}' is invalid after a value") }] },
+        new ChatResponseUpdate { FinishReason = ChatFinishReason.ToolCalls },
+    ]);
 
     [Fact]
     public async Task ResponsesWithoutFinishReasonOrWithErrorsAreNotCached()
@@ -251,5 +229,21 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
 
         Assert.Equal(2, inner.Calls);
         Assert.Equal(ResponseCacheOutcome.Bypass, second.Outcome);
+    }
+
+    /// <summary>
+    /// Streams the conversation twice from an upstream that answers <paramref name="updates"/>: nothing was stored, so the
+    /// second time misses too and the upstream answers both times.
+    /// </summary>
+    private async Task AssertStreamNotStoredAsync(Func<IReadOnlyList<ChatResponseUpdate>> updates)
+    {
+        using var context = Context();
+        var inner = new ScriptedChatClient { Updates = updates };
+        using var client = context.CreateClient(inner);
+
+        var next = await StreamTwiceAsync(client);
+
+        Assert.Equal(ResponseCacheOutcome.Miss, next.Outcome);
+        Assert.Equal(2, inner.Calls);
     }
 }

@@ -12,10 +12,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        var first = new ResponseCacheScope(Partition);
-        var firstResponse = await AskAsync(client, request: first);
-        var second = new ResponseCacheScope(Partition);
-        var secondResponse = await AskAsync(client, request: second);
+        var (first, firstResponse, second, secondResponse) = await TwiceAsync(scope => AskAsync(client, request: scope));
 
         Assert.Equal(1, inner.Calls);
         Assert.Equal(ResponseCacheOutcome.Miss, first.Outcome);
@@ -135,10 +132,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
 
-        var first = new ResponseCacheScope(Partition);
-        var original = await StreamAsync(client, request: first);
-        var second = new ResponseCacheScope(Partition);
-        var replayed = await StreamAsync(client, request: second);
+        var (first, original, second, replayed) = await TwiceAsync(scope => StreamAsync(client, request: scope));
 
         Assert.Equal(1, inner.Calls);
         Assert.Equal(ResponseCacheOutcome.Miss, first.Outcome);
@@ -181,12 +175,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
         var inner = new ScriptedChatClient();
         using var client = context.CreateClient(inner);
         using var source = new ActivitySource("CursorAspire.Tests.Cache." + Partition);
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s == source,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new StoppedSpans(s => s == source);
 
         string? missTag, hitTag;
         using (var span = source.StartActivity("chat miss"))

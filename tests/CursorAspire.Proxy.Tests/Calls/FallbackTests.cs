@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace CursorAspire.Proxy.Tests.Calls;
 
 /// <summary>
@@ -149,19 +147,13 @@ public sealed class FallbackTests
     {
         var traceId = ActivityTraceId.CreateRandom();
         var tags = new ConcurrentBag<(object? Answered, object? Skipped)>();
-        using var listener = new ActivityListener
+        using var spans = new StoppedSpans("Microsoft.AspNetCore", a =>
         {
-            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a =>
+            if (a.TraceId == traceId && a.GetTagItem("cursoraspire.route.answered") is { } answered)
             {
-                if (a.TraceId == traceId && a.GetTagItem("cursoraspire.route.answered") is { } answered)
-                {
-                    tags.Add((answered, a.GetTagItem("cursoraspire.route.skipped")));
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+                tags.Add((answered, a.GetTagItem("cursoraspire.route.skipped")));
+            }
+        });
         await using var proxy = await FallbackProxy.StartAsync(ollamaDown: true);
 
         using (new Activity("client").SetParentId(traceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start())

@@ -167,7 +167,7 @@ public sealed class CompactedAgentSessionTests
         var turn = await session.NextAsync();
 
         Assert.NotNull(turn.Compacted);
-        var header = turn.Compacted.Split("; ").Select(p => p.Split('=')).ToDictionary(p => p[0], p => long.Parse(p[1]));
+        var header = turn.Compacted.Split("; ").Select(p => p.Split('=')).ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
         Assert.True(header["tool-results"] > 0);
         Assert.True(header["elided-tokens"] > 0);
         // The log line names whose output went, most first, and the per-tool counts add up to the header's.
@@ -177,7 +177,7 @@ public sealed class CompactedAgentSessionTests
             && e.Message.Contains($"in the {header["boundary"]} oldest messages", StringComparison.Ordinal));
         var tools = line.Message.Split(" tool-call arguments (")[1].Split("; about ")[0].Split(", ").Select(t => t.Split(" ×")).ToList();
         Assert.Equal("read_file", tools[0][0]);
-        Assert.Equal(header["tool-results"] + header["tool-arguments"], tools.Sum(t => long.Parse(t[1])));
+        Assert.Equal(header["tool-results"] + header["tool-arguments"], tools.Sum(t => long.Parse(t[1], CultureInfo.InvariantCulture)));
         // Other tests' proxies may be compacting at the same time: this request's span is the one with its numbers.
         lock (spans)
         {

@@ -119,5 +119,5 @@ internal sealed class CursorAgentSession(HttpClient client, string model) : IAsy
 internal sealed record SessionTurn(HttpStatusCode Status, string Body, string? Compacted, int MessageCount)
 {
     /// <summary>The elision boundary the proxy reported (messages before it were compacted), or 0.</summary>
-    public int Boundary => Compacted is null ? 0 : int.Parse(Compacted.Split("; ").Single(p => p.StartsWith("boundary=", StringComparison.Ordinal))["boundary=".Length..]);
+    public int Boundary => Compacted is null ? 0 : int.Parse(Compacted.Split("; ").Single(p => p.StartsWith("boundary=", StringComparison.Ordinal))["boundary=".Length..], CultureInfo.InvariantCulture);
 }

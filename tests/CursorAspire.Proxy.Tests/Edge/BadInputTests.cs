@@ -11,7 +11,7 @@ public class BadInputTests : IAsyncLifetime
     {
         _ollama = await OllamaStandIn.StartAsync();
         var config = ProxyHost.OllamaConfig(_ollama.BaseUri);
-        config["Proxy:MaxRequestBodyBytes"] = Limit.ToString();
+        config["Proxy:MaxRequestBodyBytes"] = Limit.ToString(CultureInfo.InvariantCulture);
         config["Proxy:Models:local:ContextLength"] = "1000000"; // the size tests are about bytes, not the context window
         _proxy = await ProxyHost.StartAsync(config);
     }

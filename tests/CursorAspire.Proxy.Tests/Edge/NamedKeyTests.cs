@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 
 namespace CursorAspire.Proxy.Tests.Edge;
@@ -93,20 +91,7 @@ public sealed class NamedKeyTests
     public async Task TheKeysNameNeverTheKeyIsOnSpansMetricsAndLogs()
     {
         var traceId = ActivityTraceId.CreateRandom();
-        var tags = new ConcurrentBag<object?>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a =>
-            {
-                if (a.TraceId == traceId)
-                {
-                    tags.Add(a.GetTagItem("cursoraspire.key.name"));
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = StoppedSpans.Tag("Microsoft.AspNetCore", traceId, "cursoraspire.key.name", out var tags);
         await using var guarded = await GuardedProxy.StartAsync();
         var factory = guarded.Proxy.Services.GetRequiredService<IMeterFactory>();
         var metricKeyNames = new ConcurrentBag<object?>();

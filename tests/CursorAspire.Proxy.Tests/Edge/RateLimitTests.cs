@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace CursorAspire.Proxy.Tests.Edge;
 
 /// <summary>Per-key limits on the public URL: a leaked key cannot drain an upstream account at full speed.</summary>
@@ -9,8 +7,8 @@ public class RateLimitTests
     {
         var config = ProxyHost.OllamaConfig(ollama);
         config["Proxy:ApiKeys:1"] = ProxyHost.OtherApiKey;
-        config["Proxy:RateLimit:RequestsPerMinute"] = perMinute.ToString();
-        config["Proxy:RateLimit:ConcurrentRequests"] = concurrent.ToString();
+        config["Proxy:RateLimit:RequestsPerMinute"] = perMinute.ToString(CultureInfo.InvariantCulture);
+        config["Proxy:RateLimit:ConcurrentRequests"] = concurrent.ToString(CultureInfo.InvariantCulture);
         config["Proxy:Cache:Enabled"] = "false";
         return config;
     }

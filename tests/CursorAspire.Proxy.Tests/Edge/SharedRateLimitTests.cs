@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace CursorAspire.Proxy.Tests.Edge;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using CursorAspire.Proxy.Configuration;
 using CursorAspire.Proxy.Endpoints;
-using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace CursorAspire.Proxy.Tests.Endpoints;

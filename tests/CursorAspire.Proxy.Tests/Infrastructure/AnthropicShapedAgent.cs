@@ -30,7 +30,7 @@ public sealed class AnthropicShapedAgent
     public List<(string CallId, string Text)> ResultsSent { get; } = [];
 
     /// <summary>The system texts the agent sends (the fixture's blocks).</summary>
-    public IReadOnlyList<string> SystemTexts => CursorFixtures.Contents(CursorFixtures.AnthropicShapedFirstTurn).SystemTexts;
+    public static IReadOnlyList<string> SystemTexts => CursorFixtures.Contents(CursorFixtures.AnthropicShapedFirstTurn).SystemTexts;
 
     /// <summary>
     /// Sends the conversation so far and reads the answer. Each tool call the answer made is answered with a result

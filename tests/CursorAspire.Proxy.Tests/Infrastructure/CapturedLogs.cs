@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace CursorAspire.Proxy.Tests.Infrastructure;
 
 /// <summary>Every log entry written through it, for assertions on what is (not) logged and how often.</summary>

@@ -6,7 +6,7 @@ namespace CursorAspire.Proxy.Tests.Infrastructure;
 /// <c>oaieffort</c> → an OpenAI-compatible provider with <c>Model=o4-mini</c>, <c>Reasoning=true</c>,
 /// <c>ReasoningEffort=low</c>. All four stand-ins and the proxy are disposed together.
 /// </summary>
-public sealed class CursorAliasesProxy : IAsyncDisposable
+public sealed class CursorAliasesProxy(OllamaStandIn ollama, OpenAIStandIn openai, AnthropicStandIn anthropic, ProxyHost proxy) : IAsyncDisposable
 {
     /// <summary>The upstream model of <c>ant</c> and <c>antthink</c> (extended thinking).</summary>
     public const string AnthropicModel = "claude-sonnet-4-5";
@@ -14,21 +14,13 @@ public sealed class CursorAliasesProxy : IAsyncDisposable
     /// <summary>The upstream model of <c>local</c>.</summary>
     public const string OllamaModel = "qwen2.5-coder:7b";
 
-    private CursorAliasesProxy(OllamaStandIn ollama, OpenAIStandIn openai, AnthropicStandIn anthropic, ProxyHost proxy)
-    {
-        Ollama = ollama;
-        OpenAI = openai;
-        Anthropic = anthropic;
-        Proxy = proxy;
-    }
+    public OllamaStandIn Ollama { get; } = ollama;
 
-    public OllamaStandIn Ollama { get; }
+    public OpenAIStandIn OpenAI { get; } = openai;
 
-    public OpenAIStandIn OpenAI { get; }
+    public AnthropicStandIn Anthropic { get; } = anthropic;
 
-    public AnthropicStandIn Anthropic { get; }
-
-    public ProxyHost Proxy { get; }
+    public ProxyHost Proxy { get; } = proxy;
 
     /// <summary>The four aliases as the acceptance configures them, and the stand-ins they point at.</summary>
     public static Dictionary<string, string?> Configuration(Uri ollama, Uri openai, Uri anthropic) => new()

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
-
 namespace CursorAspire.Proxy.Tests.Infrastructure;
 
 /// <summary>Sums the measurements of the instruments created through one <see cref="IMeterFactory"/>.</summary>

@@ -4,20 +4,13 @@ namespace CursorAspire.Proxy.Tests.Infrastructure;
 /// A proxy in front of an Ollama stand-in and an OpenAI stand-in, disposed together; the stand-ins are disposed too when
 /// the proxy does not start. What each test host configures is its own.
 /// </summary>
-public abstract class TwoStandInProxy : IAsyncDisposable
+public abstract class TwoStandInProxy(OllamaStandIn ollama, OpenAIStandIn openai, ProxyHost proxy) : IAsyncDisposable
 {
-    protected TwoStandInProxy(OllamaStandIn ollama, OpenAIStandIn openai, ProxyHost proxy)
-    {
-        Ollama = ollama;
-        OpenAI = openai;
-        Proxy = proxy;
-    }
+    public OllamaStandIn Ollama { get; } = ollama;
 
-    public OllamaStandIn Ollama { get; }
+    public OpenAIStandIn OpenAI { get; } = openai;
 
-    public OpenAIStandIn OpenAI { get; }
-
-    public ProxyHost Proxy { get; }
+    public ProxyHost Proxy { get; } = proxy;
 
     public async ValueTask DisposeAsync()
     {

@@ -3,8 +3,6 @@
 
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using OpenAI.Responses;
 using StackExchange.Redis;
 
@@ -237,20 +235,7 @@ public sealed class ReasoningContinuityTests(GarnetServerFixture garnet)
         using var metrics = new ReasoningMeters(upstream.Proxy);
         // Spans of this test's trace only (the client's HTTP calls carry it to the proxy).
         var traceId = ActivityTraceId.CreateRandom();
-        var restoredTags = new ConcurrentBag<object?>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Experimental.Microsoft.Extensions.AI",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a =>
-            {
-                if (a.TraceId == traceId)
-                {
-                    restoredTags.Add(a.GetTagItem("cursoraspire.reasoning.restored"));
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = StoppedSpans.Tag("Experimental.Microsoft.Extensions.AI", traceId, "cursoraspire.reasoning.restored", out var restoredTags);
         using var parent = new Activity("agent").SetParentId(traceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start();
         var agent = new CursorLikeAgent(upstream.Proxy, ThinkingUpstream.KeyA, responsesShaped: false, stream: true);
         for (var turn = 1; turn <= 2; turn++)

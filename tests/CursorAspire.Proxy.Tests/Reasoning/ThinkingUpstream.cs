@@ -5,25 +5,18 @@ namespace CursorAspire.Proxy.Tests.Reasoning;
 /// user would: DeepSeek in thinking mode (OpenAI-compatible, <c>reasoning_content</c>), Claude with extended thinking
 /// (signed <c>thinking</c> blocks), and an Ollama thinking model (<c>thinking</c>).
 /// </summary>
-public sealed class ThinkingUpstream : IAsyncDisposable
+public sealed class ThinkingUpstream(string kind, StandInServer server, ProxyHost proxy) : IAsyncDisposable
 {
     public const string Alias = "ds";
     public const string KeyA = "sk-reasoning-key-a-0123456789abcdef";
     public const string KeyB = "sk-reasoning-key-b-0123456789abcdef";
 
-    private ThinkingUpstream(string kind, StandInServer server, ProxyHost proxy)
-    {
-        Kind = kind;
-        Server = server;
-        Proxy = proxy;
-    }
-
     /// <summary><c>DeepSeek</c>, <c>Anthropic</c> or <c>Ollama</c>.</summary>
-    public string Kind { get; }
+    public string Kind { get; } = kind;
 
-    public StandInServer Server { get; }
+    public StandInServer Server { get; } = server;
 
-    public ProxyHost Proxy { get; }
+    public ProxyHost Proxy { get; } = proxy;
 
     public static async Task<ThinkingUpstream> StartAsync(string kind, IDictionary<string, string?>? settings = null)
     {

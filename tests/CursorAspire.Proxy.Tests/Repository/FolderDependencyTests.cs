@@ -100,14 +100,14 @@ public sealed partial class FolderDependencyTests
             stack.Push(node);
             foreach (var target in next.GetValueOrDefault(node) ?? [])
             {
-                if (!index.ContainsKey(target))
+                if (!index.TryGetValue(target, out var targetIndex))
                 {
                     Visit(target);
                     low[node] = Math.Min(low[node], low[target]);
                 }
                 else if (stack.Contains(target))
                 {
-                    low[node] = Math.Min(low[node], index[target]);
+                    low[node] = Math.Min(low[node], targetIndex);
                 }
             }
             if (low[node] == index[node])

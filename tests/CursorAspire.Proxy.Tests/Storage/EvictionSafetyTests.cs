@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace CursorAspire.Proxy.Tests.Storage;

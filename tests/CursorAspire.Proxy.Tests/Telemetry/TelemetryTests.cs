@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace CursorAspire.Proxy.Tests.Telemetry;
 
 /// <summary>Each request yields a GenAI span (M.E.AI UseOpenTelemetry) and the route taken; prompts stay out unless configured.</summary>
@@ -14,24 +12,18 @@ public class TelemetryTests
         var traceId = ActivityTraceId.CreateRandom();
         var activities = new ConcurrentQueue<Activity>();
         var serverSpanStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var listener = new ActivityListener
+        using var spans = new StoppedSpans(source => source.Name is "Experimental.Microsoft.Extensions.AI" or "Microsoft.AspNetCore", a =>
         {
-            ShouldListenTo = source => source.Name is "Experimental.Microsoft.Extensions.AI" or "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a =>
+            if (a.TraceId != traceId)
             {
-                if (a.TraceId != traceId)
-                {
-                    return;
-                }
-                activities.Enqueue(a);
-                if (IsProxyServerSpan(a))
-                {
-                    serverSpanStopped.TrySetResult();
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+                return;
+            }
+            activities.Enqueue(a);
+            if (IsProxyServerSpan(a))
+            {
+                serverSpanStopped.TrySetResult();
+            }
+        });
         await action(traceId);
         await serverSpanStopped.Task.WaitAsync(TimeSpan.FromSeconds(10));
         return activities.ToList();

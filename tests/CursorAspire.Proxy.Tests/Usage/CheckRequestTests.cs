@@ -1,5 +1,4 @@
 using CursorAspire.Contracts;
-using Microsoft.Extensions.Time.Testing;
 
 namespace CursorAspire.Proxy.Tests.Usage;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace CursorAspire.Proxy.Tests.Usage;
 
 /// <summary>
@@ -12,6 +10,22 @@ namespace CursorAspire.Proxy.Tests.Usage;
 public sealed class TokenBudgetTests(GarnetServerFixture garnet)
 {
     // One answer spends 250 prompt + 100 completion tokens: over the limited key's 300 a day.
+    /// <summary>
+    /// One answer over the limited key's 300 tokens (it goes through: the budget was not yet spent), then a request the
+    /// spent budget refuses with a 429: that refusal and its body.
+    /// </summary>
+    private static async Task<(HttpResponseMessage Second, string Body)> OverspendAsync(GuardedProxy guarded, HttpClient limited)
+    {
+        guarded.Ollama.Enqueue(Expensive());
+
+        var first = await ChatRequests.PostAsync(limited, ChatRequests.Simple("local", stream: false, text: $"first {Guid.NewGuid()}"));
+        var (second, body) = await ChatRequests.PostReadAsync(limited, ChatRequests.Simple("local", stream: false, text: $"second {Guid.NewGuid()}"));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        return (second, body);
+    }
+
     private static StandInReply Expensive() => StandInReply.FromText("ok") with { Usage = new StandInUsage(250, 100) };
 
     [Fact]
@@ -22,13 +36,9 @@ public sealed class TokenBudgetTests(GarnetServerFixture garnet)
             new Dictionary<string, string?> { ["ConnectionStrings:cache"] = garnet.ConnectionString },
             builder => builder.Services.AddSingleton<TimeProvider>(clock));
         using var limited = guarded.Limited();
-        guarded.Ollama.Enqueue(Expensive());
 
-        var first = await ChatRequests.PostAsync(limited, ChatRequests.Simple("local", stream: false, text: $"first {Guid.NewGuid()}"));
-        var (second, body) = await ChatRequests.PostReadAsync(limited, ChatRequests.Simple("local", stream: false, text: $"second {Guid.NewGuid()}"));
+        var (second, body) = await OverspendAsync(guarded, limited);
 
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
         var error = ChatRequests.AssertOpenAIError(body);
         Assert.Equal("insufficient_quota", (string?)error["code"]);
         Assert.Contains("daily token budget", (string?)error["message"]);
@@ -73,13 +83,9 @@ public sealed class TokenBudgetTests(GarnetServerFixture garnet)
         await using var guarded = await GuardedProxy.StartAsync(settings);
         stopped.Stop();
         using var limited = guarded.Limited();
-        guarded.Ollama.Enqueue(Expensive());
 
-        var first = await ChatRequests.PostAsync(limited, ChatRequests.Simple("local", stream: false, text: $"first {Guid.NewGuid()}"));
-        var (second, body) = await ChatRequests.PostReadAsync(limited, ChatRequests.Simple("local", stream: false, text: $"second {Guid.NewGuid()}"));
+        var (second, body) = await OverspendAsync(guarded, limited);
 
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
         Assert.Contains("Redis is down", (string?)ChatRequests.AssertOpenAIError(body)["message"]);
         Assert.Contains("counting in this process", guarded.Proxy.Logs.All);
     }

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-using CursorAspire.TestUpstreams;
-
 namespace CursorAspire.TestUpstreams.Tests.Anthropic;
 
 /// <summary>
@@ -45,6 +40,13 @@ public sealed class AnthropicRulesTests
 
     private static JsonObject Adaptive() => new() { ["type"] = "adaptive" };
 
+    /// <summary>Asserts a 400 whose error says <paramref name="message"/>, in the API's own words.</summary>
+    private static void AssertRefused(HttpStatusCode status, JsonNode body, string message)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(message, Refusal(body));
+    }
+
     private static string Refusal(JsonNode body)
     {
         Assert.Equal("invalid_request_error", (string?)body["error"]!["type"]);
@@ -85,8 +87,7 @@ public sealed class AnthropicRulesTests
         var (status, body) = await PostAsync(standIn, Request(model, maxTokens));
         var (atCeiling, _) = await PostAsync(standIn, Request(model, ceiling));
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal(expected, Refusal(body));
+        AssertRefused(status, body, expected);
         Assert.Equal(HttpStatusCode.OK, atCeiling);
     }
 
@@ -108,12 +109,10 @@ public sealed class AnthropicRulesTests
         var (fits, _) = await PostAsync(standIn, Request("claude-sonnet-4-5", 4096, Enabled(4095)));
         var (tiny, tinyBody) = await PostAsync(standIn, Request("claude-sonnet-4-5", 4096, Enabled(1023)));
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size", Refusal(body));
+        AssertRefused(status, body, "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size");
         Assert.Equal(HttpStatusCode.OK, interleaved);
         Assert.Equal(HttpStatusCode.OK, fits);
-        Assert.Equal(HttpStatusCode.BadRequest, tiny);
-        Assert.Equal("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024", Refusal(tinyBody));
+        AssertRefused(tiny, tinyBody, "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024");
     }
 
     [Fact]
@@ -131,8 +130,7 @@ public sealed class AnthropicRulesTests
         var (one, _) = await PostAsync(standIn, With(1, Enabled(2048)));
         var (noThinking, _) = await PostAsync(standIn, With(0, null));
 
-        Assert.Equal(HttpStatusCode.BadRequest, refused);
-        Assert.Equal("`temperature` may only be set to 1 when thinking is enabled or in adaptive mode.", Refusal(body));
+        AssertRefused(refused, body, "`temperature` may only be set to 1 when thinking is enabled or in adaptive mode.");
         Assert.Equal(HttpStatusCode.OK, one);
         Assert.Equal(HttpStatusCode.OK, noThinking);
     }
@@ -152,8 +150,7 @@ public sealed class AnthropicRulesTests
         var (refused, body) = await PostAsync(standIn, Forced("claude-sonnet-4-5", Enabled(2048)));
         var (adaptive, _) = await PostAsync(standIn, Forced("claude-opus-4-6", Adaptive()));
 
-        Assert.Equal(HttpStatusCode.BadRequest, refused);
-        Assert.Equal("Thinking may not be enabled when tool_choice forces tool use.", Refusal(body));
+        AssertRefused(refused, body, "Thinking may not be enabled when tool_choice forces tool use.");
         Assert.Equal(HttpStatusCode.OK, adaptive);
     }
 
@@ -167,10 +164,8 @@ public sealed class AnthropicRulesTests
         var (bothOnOpus46, _) = await PostAsync(standIn, Request("claude-opus-4-6", 8192, Enabled(2048)));
         var (adaptiveOnOpus46, _) = await PostAsync(standIn, Request("claude-opus-4-6", 8192, Adaptive()));
 
-        Assert.Equal(HttpStatusCode.BadRequest, enabledOnOpus47);
-        Assert.Equal("\"thinking.type.enabled\" is not supported for this model. Use \"thinking.type.adaptive\" and \"output_config.effort\" to control thinking behavior.", Refusal(enabledBody));
-        Assert.Equal(HttpStatusCode.BadRequest, adaptiveOnSonnet45);
-        Assert.Equal("adaptive thinking is not supported on this model", Refusal(adaptiveBody));
+        AssertRefused(enabledOnOpus47, enabledBody, "\"thinking.type.enabled\" is not supported for this model. Use \"thinking.type.adaptive\" and \"output_config.effort\" to control thinking behavior.");
+        AssertRefused(adaptiveOnSonnet45, adaptiveBody, "adaptive thinking is not supported on this model");
         Assert.Equal(HttpStatusCode.OK, bothOnOpus46);
         Assert.Equal(HttpStatusCode.OK, adaptiveOnOpus46);
     }
@@ -220,12 +215,9 @@ public sealed class AnthropicRulesTests
             ToolTurn("toolu_01SignedThinking0000", new JsonObject { ["type"] = "thinking", ["thinking"] = "Read the cart first." })));
 
         Assert.Equal(HttpStatusCode.OK, intact);
-        Assert.Equal(HttpStatusCode.BadRequest, foreign);
-        Assert.Equal("messages.1.content.0: Invalid `signature` in `thinking` block", Refusal(foreignBody));
-        Assert.Equal(HttpStatusCode.BadRequest, altered); // checked whatever the thinking mode
-        Assert.Equal("messages.1.content.0: Invalid `signature` in `thinking` block", Refusal(alteredBody));
-        Assert.Equal(HttpStatusCode.BadRequest, unsigned);
-        Assert.Equal("messages.1.content.0.thinking.signature: Field required", Refusal(unsignedBody));
+        AssertRefused(foreign, foreignBody, "messages.1.content.0: Invalid `signature` in `thinking` block");
+        AssertRefused(altered, alteredBody, "messages.1.content.0: Invalid `signature` in `thinking` block"); // checked whatever the thinking mode
+        AssertRefused(unsigned, unsignedBody, "messages.1.content.0.thinking.signature: Field required");
     }
 
     [Fact]
@@ -241,7 +233,6 @@ public sealed class AnthropicRulesTests
 
         Assert.DoesNotContain("flagged", data, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, intact);
-        Assert.Equal(HttpStatusCode.BadRequest, altered);
-        Assert.Equal("messages.1.content.0: Invalid `data` in `redacted_thinking` block", Refusal(body));
+        AssertRefused(altered, body, "messages.1.content.0: Invalid `data` in `redacted_thinking` block");
     }
 }

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using CursorAspire.TestUpstreams;
-
 namespace CursorAspire.TestUpstreams.Tests.Anthropic;
 
 /// <summary>The Anthropic stand-in's own wire format, read raw over HTTP: what any Messages API client would see.</summary>

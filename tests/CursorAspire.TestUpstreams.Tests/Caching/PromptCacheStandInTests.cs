@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-using CursorAspire.TestUpstreams;
-
 namespace CursorAspire.TestUpstreams.Tests.Caching;
 
 /// <summary>The stand-ins bill a prompt cache the way the real APIs do, and refuse what they refuse.</summary>

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using CursorAspire.TestUpstreams;
 using CursorAspire.TestUpstreams.Fixtures;
 
 namespace CursorAspire.TestUpstreams.Tests.Fixtures;

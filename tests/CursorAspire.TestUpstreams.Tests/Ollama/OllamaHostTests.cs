@@ -1,6 +1,3 @@
-using System.Net;
-using CursorAspire.TestUpstreams;
-
 namespace CursorAspire.TestUpstreams.Tests.Ollama;
 
 /// <summary>OLLAMA_HOST is read the way <c>ollama serve</c> reads it.</summary>

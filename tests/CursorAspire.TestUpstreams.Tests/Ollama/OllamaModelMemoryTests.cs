@@ -1,8 +1,5 @@
-using System.Text.Json;
-using CursorAspire.TestUpstreams;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
-using OllamaSharp.Models;
 
 namespace CursorAspire.TestUpstreams.Tests.Ollama;
 

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using CursorAspire.TestUpstreams;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
 using OllamaSharp.Models;

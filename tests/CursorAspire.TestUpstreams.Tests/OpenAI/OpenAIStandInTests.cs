@@ -1,9 +1,5 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using CursorAspire.TestUpstreams;
 using OpenAI;
 using OpenAI.Chat;
 

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-using CursorAspire.TestUpstreams;
-
 namespace CursorAspire.TestUpstreams.Tests.OpenAI;
 
 /// <summary>

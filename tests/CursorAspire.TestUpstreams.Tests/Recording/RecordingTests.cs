@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-using CursorAspire.TestUpstreams;
 using CursorAspire.TestUpstreams.Fixtures;
 
 namespace CursorAspire.TestUpstreams.Tests.Recording;

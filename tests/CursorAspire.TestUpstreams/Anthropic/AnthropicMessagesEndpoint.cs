@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
-
 namespace CursorAspire.TestUpstreams;
 
 // Over 300 lines because the stand-in speaks the Messages API in one place: the request rules the real API enforces
@@ -82,12 +78,8 @@ internal static class AnthropicMessagesEndpoint
             var cachedRead = (int)Math.Min(read, usage.PromptTokens);
             reply = reply with { Usage = usage with { CachedTokens = cachedRead, CacheWriteTokens = (int)Math.Min(written, usage.PromptTokens - cachedRead) } };
         }
-        request.Reply = reply;
-
-        await exchange.DelayUntilAsync(reply.DelayBeforeFirstByte).ConfigureAwait(false);
-        if (reply.StatusBeforeFirstByte is { } error)
+        if (await exchange.ErrsBeforeFirstByteAsync(reply, WriteErrorAsync).ConfigureAwait(false))
         {
-            await WriteErrorAsync(exchange, error).ConfigureAwait(false);
             return;
         }
 
@@ -140,15 +132,9 @@ internal static class AnthropicMessagesEndpoint
 
     private static async Task CompleteAsync(Exchange exchange, ReplyContext r)
     {
-        if (r.Reply.FailAfterChunks is not null)
+        // Not streamed: no chunks to count, so a scripted failure or hang comes before the answer.
+        if (await exchange.StopsAfterAsync(r.Reply, written: 0, total: 0).ConfigureAwait(false))
         {
-            await exchange.AbortConnectionAsync().ConfigureAwait(false);
-            return;
-        }
-
-        if (r.Reply.HangAfterChunks is not null)
-        {
-            await exchange.HangAsync().ConfigureAwait(false);
             return;
         }
 

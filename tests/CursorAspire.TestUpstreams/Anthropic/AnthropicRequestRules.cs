@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-
 namespace CursorAspire.TestUpstreams;
 
 /// <summary>
@@ -12,6 +9,10 @@ internal static class AnthropicRequestRules
     private const string ExtendedThinkingDocs = "https://docs.claude.com/en/docs/build-with-claude/extended-thinking";
 
     /// <summary>The first rule <paramref name="body"/> breaks, or <see langword="null"/>.</summary>
+    /// <param name="body">The request body.</param>
+    /// <param name="model">The requested model.</param>
+    /// <param name="maxTokens">The request's <c>max_tokens</c>.</param>
+    /// <param name="models">The models the stand-in serves, with their limits.</param>
     /// <param name="interleavedThinking">The <c>interleaved-thinking-2025-05-14</c> beta is on: the budget may exceed <c>max_tokens</c>.</param>
     public static string? Violation(JsonObject body, string model, int maxTokens, IEnumerable<AnthropicModelLimits> models, bool interleavedThinking)
     {

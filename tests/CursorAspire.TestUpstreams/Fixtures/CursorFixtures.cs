@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace CursorAspire.TestUpstreams.Fixtures;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 
 namespace CursorAspire.TestUpstreams;
 
@@ -60,6 +56,24 @@ internal sealed class Exchange(HttpContext context, RecordedRequest request, Sta
         chunk.DueAfterArrival is { } due ? DelayUntilAsync(due)
         : index > 0 ? DelayAsync(reply.ChunkDelay)
         : Task.CompletedTask;
+
+    /// <summary>
+    /// Gives the request its reply (recorded with it), waits out the reply's delay before the first byte (counted from the
+    /// request's arrival), and answers with
+    /// the reply's scripted error instead if it has one, in the API's own shape (<paramref name="writeError"/>).
+    /// </summary>
+    /// <returns>Whether the error was the answer.</returns>
+    public async Task<bool> ErrsBeforeFirstByteAsync(StandInReply reply, Func<Exchange, StandInErrorStatus, Task> writeError)
+    {
+        Request.Reply = reply;
+        await DelayUntilAsync(reply.DelayBeforeFirstByte).ConfigureAwait(false);
+        if (reply.StatusBeforeFirstByte is not { } error)
+        {
+            return false;
+        }
+        await writeError(this, error).ConfigureAwait(false);
+        return true;
+    }
 
     /// <summary>Keeps the connection open, sending nothing, until the client aborts or the stand-in stops.</summary>
     public async Task HangAsync()

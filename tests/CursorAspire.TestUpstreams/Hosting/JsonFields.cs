@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace CursorAspire.TestUpstreams;
 
 /// <summary>Lenient reads of request fields: a field of the wrong JSON type reads as absent instead of throwing.</summary>

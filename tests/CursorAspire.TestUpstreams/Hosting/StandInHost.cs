@@ -1,12 +1,5 @@
-using System.Globalization;
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace CursorAspire.TestUpstreams;
 
@@ -38,7 +31,7 @@ internal static class StandInHost
         var app = builder.Build();
         accessLog = accessLog is null ? null : TextWriter.Synchronized(accessLog);
         var stopping = app.Lifetime.ApplicationStopping;
-        app.Use((context, next) => RecordAsync(context, next, state, isChat, stopping, accessLog));
+        app.Use((context, next) => RecordAsync(context, next, state, isChat, accessLog, stopping));
         app.UseRouting();
         mapEndpoints(app);
 
@@ -48,7 +41,7 @@ internal static class StandInHost
 
     private static async Task RecordAsync(
         HttpContext context, RequestDelegate next, StandInState state, Func<HttpRequest, bool> isChat,
-        CancellationToken stopping, TextWriter? accessLog)
+        TextWriter? accessLog, CancellationToken stopping)
     {
         var started = state.Time.GetTimestamp();
         byte[] body;

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Hosting;
-
 namespace CursorAspire.TestUpstreams;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
-
 namespace CursorAspire.TestUpstreams;
 
 /// <summary>
@@ -42,13 +37,12 @@ internal static class OllamaChatEndpoint
 
         var stream = body["stream"] is not JsonValue s || !s.TryGetValue<bool>(out var streamValue) || streamValue;
         var reply = exchange.State.Script.Next(request);
-        request.Reply = reply;
-
-        await exchange.DelayUntilAsync(reply.DelayBeforeFirstByte).ConfigureAwait(false);
-        if (reply.StatusBeforeFirstByte is { } error)
+        if (await exchange.ErrsBeforeFirstByteAsync(reply, (e, error) =>
+            {
+                e.SetRetryAfter(error.RetryAfter);
+                return OllamaEndpoints.WriteErrorAsync(e, error.StatusCode, error.Message);
+            }).ConfigureAwait(false))
         {
-            exchange.SetRetryAfter(error.RetryAfter);
-            await OllamaEndpoints.WriteErrorAsync(exchange, error.StatusCode, error.Message).ConfigureAwait(false);
             return;
         }
 
@@ -98,15 +92,9 @@ internal static class OllamaChatEndpoint
 
     private static async Task CompleteAsync(Exchange exchange, string model, StandInReply reply, long started)
     {
-        if (reply.FailAfterChunks is not null)
+        // Not streamed: no chunks to count, so a scripted failure or hang comes before the answer.
+        if (await exchange.StopsAfterAsync(reply, written: 0, total: 0).ConfigureAwait(false))
         {
-            await exchange.AbortConnectionAsync().ConfigureAwait(false);
-            return;
-        }
-
-        if (reply.HangAfterChunks is not null)
-        {
-            await exchange.HangAsync().ConfigureAwait(false);
             return;
         }
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
-
 namespace CursorAspire.TestUpstreams;
 
 /// <summary>Ollama's model-management endpoints: <c>/</c>, <c>/api/version</c>, <c>/api/tags</c>, <c>/api/show</c>, <c>/api/delete</c>, <c>/api/ps</c>.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net;
-
 namespace CursorAspire.TestUpstreams;
 
 /// <summary>Reads <c>OLLAMA_HOST</c> the way <c>ollama serve</c> does.</summary>

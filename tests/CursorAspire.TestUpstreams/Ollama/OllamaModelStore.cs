@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 
 namespace CursorAspire.TestUpstreams;
 
 /// <summary>
-/// Thread-safe set of models "on disk" in an Ollama stand-in. With a <paramref name="directory"/> (what
+/// Thread-safe set of models "on disk" in an Ollama stand-in. With a directory (what
 /// <c>OLLAMA_MODELS</c> names for the real server) each model is also a manifest file there, in Ollama's layout
 /// (<c>manifests/registry.ollama.ai/library/&lt;name&gt;/&lt;tag&gt;</c>), so a restarted stand-in still has what it pulled.
 /// </summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net;
-
 namespace CursorAspire.TestUpstreams;
 
 /// <summary>Settings of an <see cref="OllamaStandIn"/>.</summary>
@@ -107,7 +104,7 @@ public sealed class OllamaStandInOptions
     {
         try
         {
-            return System.Text.Json.JsonSerializer.Deserialize<T>(json, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))
+            return System.Text.Json.JsonSerializer.Deserialize<T>(json, System.Text.Json.JsonSerializerOptions.Web)
                 ?? throw new FormatException($"{name} is null.");
         }
         catch (System.Text.Json.JsonException ex)

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
-
 namespace CursorAspire.TestUpstreams;
 
 // Over 300 lines because the stand-in speaks Chat Completions in one place: the request rules the real API enforces
@@ -78,12 +75,8 @@ internal static class OpenAIChatCompletionsEndpoint
             // Within the scripted prompt size: a script that says how big the prompt was is taken at its word.
             reply = reply with { Usage = usage with { CachedTokens = (int)Math.Min(cached, usage.PromptTokens) } };
         }
-        request.Reply = reply;
-
-        await exchange.DelayUntilAsync(reply.DelayBeforeFirstByte).ConfigureAwait(false);
-        if (reply.StatusBeforeFirstByte is { } error)
+        if (await exchange.ErrsBeforeFirstByteAsync(reply, WriteErrorAsync).ConfigureAwait(false))
         {
-            await WriteErrorAsync(exchange, error).ConfigureAwait(false);
             return;
         }
 
@@ -184,15 +177,9 @@ internal static class OpenAIChatCompletionsEndpoint
 
     private static async Task CompleteAsync(Exchange exchange, ReplyContext r)
     {
-        if (r.Reply.FailAfterChunks is not null)
+        // Not streamed: no chunks to count, so a scripted failure or hang comes before the answer.
+        if (await exchange.StopsAfterAsync(r.Reply, written: 0, total: 0).ConfigureAwait(false))
         {
-            await exchange.AbortConnectionAsync().ConfigureAwait(false);
-            return;
-        }
-
-        if (r.Reply.HangAfterChunks is not null)
-        {
-            await exchange.HangAsync().ConfigureAwait(false);
             return;
         }
 
@@ -290,17 +277,9 @@ internal static class OpenAIChatCompletionsEndpoint
         await SendAsync(exchange, r, includeUsage, new JsonObject(), r.FinishReason).ConfigureAwait(false);
         if (includeUsage && r.Reply.Usage is not null)
         {
-            await exchange.WriteAndFlushAsync(Event(new JsonObject
-            {
-                ["id"] = r.Id,
-                ["object"] = "chat.completion.chunk",
-                ["created"] = r.Created,
-                ["model"] = r.Model,
-                ["service_tier"] = "default",
-                ["system_fingerprint"] = Fingerprint,
-                ["choices"] = new JsonArray(),
-                ["usage"] = UsageJson(r.Reply.Usage, r.Model),
-            })).ConfigureAwait(false);
+            var usageChunk = Chunk(r, []);
+            usageChunk["usage"] = UsageJson(r.Reply.Usage, r.Model);
+            await exchange.WriteAndFlushAsync(Event(usageChunk)).ConfigureAwait(false);
         }
 
         await exchange.WriteAndFlushAsync("data: [DONE]\n\n").ConfigureAwait(false);
@@ -327,26 +306,29 @@ internal static class OpenAIChatCompletionsEndpoint
     private const string ThinkOpen = "<think>\n";
     private const string ThinkClose = "\n</think>\n\n";
 
+    /// <summary>A <c>chat.completion.chunk</c> of the answer with <paramref name="choices"/>.</summary>
+    private static JsonObject Chunk(ReplyContext r, JsonArray choices) => new()
+    {
+        ["id"] = r.Id,
+        ["object"] = "chat.completion.chunk",
+        ["created"] = r.Created,
+        ["model"] = r.Model,
+        ["service_tier"] = "default",
+        ["system_fingerprint"] = Fingerprint,
+        ["choices"] = choices,
+    };
+
     private static JsonObject ToolCallDelta(JsonObject call) => new() { ["tool_calls"] = new JsonArray(call) };
 
     private static Task SendAsync(Exchange exchange, ReplyContext r, bool includeUsage, JsonObject delta, string? finishReason = null)
     {
-        var chunk = new JsonObject
+        var chunk = Chunk(r, [new JsonObject
         {
-            ["id"] = r.Id,
-            ["object"] = "chat.completion.chunk",
-            ["created"] = r.Created,
-            ["model"] = r.Model,
-            ["service_tier"] = "default",
-            ["system_fingerprint"] = Fingerprint,
-            ["choices"] = new JsonArray(new JsonObject
-            {
-                ["index"] = 0,
-                ["delta"] = delta,
-                ["logprobs"] = null,
-                ["finish_reason"] = finishReason,
-            }),
-        };
+            ["index"] = 0,
+            ["delta"] = delta,
+            ["logprobs"] = null,
+            ["finish_reason"] = finishReason,
+        }]);
         if (includeUsage)
         {
             chunk["usage"] = null; // OpenAI puts an explicit null usage on every chunk when include_usage is set
@@ -385,6 +367,12 @@ internal static class OpenAIChatCompletionsEndpoint
             },
         };
 
+    /// <summary>What one answer's chunks share.</summary>
+    /// <param name="Id">The completion's id.</param>
+    /// <param name="Created">Its creation time (Unix seconds).</param>
+    /// <param name="Model">The model that answers.</param>
+    /// <param name="Reply">The scripted reply.</param>
+    /// <param name="ToolCalls">The reply's tool calls.</param>
     /// <param name="InlineThinking">MiniMax: the reasoning goes inside <c>&lt;think&gt;</c> at the start of <c>content</c>.</param>
     private sealed record ReplyContext(string Id, long Created, string Model, StandInReply Reply, IReadOnlyList<StandInToolCall> ToolCalls, bool InlineThinking)
     {

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace CursorAspire.TestUpstreams;
 
 /// <summary>Settings of an <see cref="OpenAIStandIn"/>.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace CursorAspire.TestUpstreams;
 
 /// <summary>What a request's history did with the reasoning of earlier tool-call turns.</summary>

@@ -1,14 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using CursorAspire.CloudflaredStandIn;
-using CursorAspire.Tunnel.Install;
-using CursorAspire.Tunnel.Machine;
-using CursorAspire.Tunnel.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CursorAspire.Tunnel.Tests.EndToEnd;

@@ -1,12 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using CursorAspire.CloudflaredStandIn;
-using CursorAspire.Tunnel.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Xunit.Abstractions;
 
 namespace CursorAspire.Tunnel.Tests.EndToEnd;

@@ -1,11 +1,5 @@
 using System.Text.RegularExpressions;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
-using Aspire.Hosting;
-using CursorAspire.CloudflaredStandIn;
-using CursorAspire.Tunnel.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CursorAspire.Tunnel.Tests.EndToEnd;
 

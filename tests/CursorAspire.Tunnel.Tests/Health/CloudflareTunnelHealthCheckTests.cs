@@ -1,13 +1,10 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Threading.Channels;
-using Aspire.Hosting;
 using CursorAspire.CloudflaredStandIn;
 using CursorAspire.Tunnel.Health;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 

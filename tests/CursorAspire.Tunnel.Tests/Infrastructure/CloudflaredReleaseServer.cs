@@ -1,9 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Net;
 using System.Security.Cryptography;
-using CursorAspire.Tunnel.Install;
-using CursorAspire.Tunnel.Machine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

@@ -1,6 +1,3 @@
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-
 namespace CursorAspire.Tunnel.Tests.Infrastructure;
 
 /// <summary>Runs a resource's argument and environment callbacks as the orchestrator would, without resolving values.</summary>

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using Aspire.Hosting.ApplicationModel;
-using CursorAspire.Tunnel.Install;
-using CursorAspire.Tunnel.Machine;
-using CursorAspire.Tunnel.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CursorAspire.Tunnel.Tests.Install;

@@ -1,7 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using CursorAspire.Tunnel.Install;
-using CursorAspire.Tunnel.Machine;
 
 namespace CursorAspire.Tunnel.Tests.Install;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CursorAspire.Tunnel.Machine;
 
 namespace CursorAspire.Tunnel.Tests.Machine;
 

@@ -1,5 +1,3 @@
-using CursorAspire.Tunnel.Machine;
-
 namespace CursorAspire.Tunnel.Tests.Machine;
 
 /// <summary>The one PATH lookup the tunnel (cloudflared) and the AppHost (ollama, redis-server) share.</summary>

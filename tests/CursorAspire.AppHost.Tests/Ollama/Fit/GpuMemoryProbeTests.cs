@@ -1,6 +1,4 @@
-using Aspire.Hosting;
 using CursorAspire.AppHost.Ollama.Fit;
-using CursorAspire.AppHost.Tests.Infrastructure;
 
 namespace CursorAspire.AppHost.Tests.Ollama.Fit;
 
@@ -15,7 +13,7 @@ public sealed class GpuMemoryProbeTests : IDisposable
 
     private static CancellationToken Deadline() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
 
-    private GpuProbeCommands Only(string? nvidiaSmi = null, string? rocmSmi = null, string? sysctl = null) =>
+    private static GpuProbeCommands Only(string? nvidiaSmi = null, string? rocmSmi = null, string? sysctl = null) =>
         new() { NvidiaSmi = nvidiaSmi, RocmSmi = rocmSmi, Sysctl = sysctl };
 
     [Fact]

@@ -1,7 +1,4 @@
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Ollama.Fit;
-using CursorAspire.AppHost.Tests.Infrastructure;
 
 namespace CursorAspire.AppHost.Tests.Ollama.Fit;
 

@@ -1,4 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Ollama.Fit;
 
 namespace CursorAspire.AppHost.Tests.Ollama.Fit;

@@ -1,7 +1,4 @@
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using CursorAspire.AppHost.Ollama.Fit;
-using CursorAspire.AppHost.Tests.Infrastructure;
 using CursorAspire.TestUpstreams;
 using Microsoft.Extensions.AI;
 using OllamaSharp;

@@ -42,6 +42,15 @@ public abstract class CacheClientTests(GarnetServerFixture garnet) : IClassFixtu
     protected Task<List<ChatResponseUpdate>> StreamAsync(IChatClient client, Action<ChatOptions>? configure = null, ResponseCacheScope? request = null) =>
         Collect(client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(configure, request)));
 
+    /// <summary>Sends the same request twice, each time with a scope of its own: the scopes and the answers, in order.</summary>
+    protected async Task<(ResponseCacheScope First, T FirstAnswer, ResponseCacheScope Second, T SecondAnswer)> TwiceAsync<T>(Func<ResponseCacheScope, Task<T>> send)
+    {
+        var first = new ResponseCacheScope(Partition);
+        var firstAnswer = await send(first);
+        var second = new ResponseCacheScope(Partition);
+        return (first, firstAnswer, second, await send(second));
+    }
+
     /// <summary>Streams the conversation through <paramref name="client"/> with a scope of its own, to read the outcome from.</summary>
     protected async Task<ResponseCacheScope> StreamConversationAsync(IChatClient client)
     {

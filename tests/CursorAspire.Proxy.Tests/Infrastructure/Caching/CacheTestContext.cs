@@ -1,7 +1,5 @@
-using System.Diagnostics.Metrics;
 using CursorAspire.Proxy.Telemetry;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
-using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using Microsoft.Extensions.AI;
 

@@ -20,13 +20,7 @@ public class ChatCompletionsOverAnthropicTests
 
         var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Fixture(fixture, Model, stream: true));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        var summary = SseChunks.AssertContract(body, Model);
-        Assert.Equal("Sure, here it is.", summary.Content);
-        Assert.Equal("stop", summary.FinishReason);
-        Assert.Equal(1234, summary.Usage.GetProperty("prompt_tokens").GetInt64());
-        Assert.Equal(56, summary.Usage.GetProperty("completion_tokens").GetInt64());
+        ProviderAnswers.AssertStreamedSureHereItIs(response, body, Model, promptTokens: 1234, completionTokens: 56);
         var sent = anthropic.ChatRequests.Single();
         Assert.Equal("/v1/messages", sent.Path);
         Assert.True(sent.Json!["stream"]!.GetValue<bool>());
@@ -228,13 +222,7 @@ public class ChatCompletionsOverAnthropicTests
 
         var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, CursorFixtures.Read(CursorFixtures.Verify));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var completion = JsonNode.Parse(body)!;
-        Assert.Equal("chat.completion", (string?)completion["object"]);
-        Assert.Equal("gpt-4o-mini", (string?)completion["model"]); // echoed as sent, not the upstream's name
-        Assert.Equal("OK", (string?)completion["choices"]![0]!["message"]!["content"]);
-        Assert.Equal("stop", (string?)completion["choices"]![0]!["finish_reason"]);
-        Assert.Equal(13, (int)completion["usage"]!["total_tokens"]!);
+        ProviderAnswers.AssertVerifyAnswer(response, body, totalTokens: 13);
         var sent = anthropic.ChatRequests.Single();
         Assert.Equal("claude-sonnet-4-5", sent.Model); // the unknown name went to the default model
         Assert.False(sent.Json!.AsObject().ContainsKey("stream") && (bool)sent.Json!["stream"]!);

@@ -16,15 +16,9 @@ public class ChatCompletionsOverOllamaTests
 
         var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Fixture(fixture, "local", stream: true));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        ProviderAnswers.AssertStreamedSureHereItIs(response, body, "local", promptTokens: 10, completionTokens: 5);
         Assert.Equal("no-cache", response.Headers.CacheControl?.ToString());
         Assert.Equal("no", response.Headers.GetValues("X-Accel-Buffering").Single());
-        var summary = SseChunks.AssertContract(body, "local");
-        Assert.Equal("Sure, here it is.", summary.Content);
-        Assert.Equal("stop", summary.FinishReason);
-        Assert.Equal(10, summary.Usage.GetProperty("prompt_tokens").GetInt64());
-        Assert.Equal(5, summary.Usage.GetProperty("completion_tokens").GetInt64());
     }
 
     [Fact]
@@ -36,14 +30,8 @@ public class ChatCompletionsOverOllamaTests
 
         var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, CursorFixtures.Read(CursorFixtures.Verify));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var completion = JsonNode.Parse(body)!;
-        Assert.Equal("chat.completion", (string?)completion["object"]);
-        Assert.Equal("gpt-4o-mini", (string?)completion["model"]); // echoed as sent, not the upstream's name
-        Assert.Equal("OK", (string?)completion["choices"]![0]!["message"]!["content"]);
+        var completion = ProviderAnswers.AssertVerifyAnswer(response, body, totalTokens: 15);
         Assert.Equal("assistant", (string?)completion["choices"]![0]!["message"]!["role"]);
-        Assert.Equal("stop", (string?)completion["choices"]![0]!["finish_reason"]);
-        Assert.Equal(15, (int)completion["usage"]!["total_tokens"]!);
         var upstream = ollama.ChatRequests.Single();
         Assert.Equal("qwen2.5-coder:7b", upstream.Model); // unknown name went to the default model
     }

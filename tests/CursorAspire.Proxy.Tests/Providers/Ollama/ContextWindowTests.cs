@@ -1,4 +1,3 @@
-using CursorAspire.Proxy.Providers;
 using CursorAspire.Proxy.Providers.Ollama;
 
 namespace CursorAspire.Proxy.Tests.Providers.Ollama;
@@ -16,7 +15,7 @@ public class ContextWindowTests
         var config = ProxyHost.OllamaConfig(ollama.BaseUri);
         if (configuredContextLength is { } configured)
         {
-            config["Proxy:Models:local:ContextLength"] = configured.ToString();
+            config["Proxy:Models:local:ContextLength"] = configured.ToString(CultureInfo.InvariantCulture);
         }
         await using var proxy = await ProxyHost.StartAsync(config);
         var body = System.Text.Json.Nodes.JsonNode.Parse(ChatRequests.Simple(text: new string('x', promptTokens * 4)))!.AsObject();

@@ -180,7 +180,7 @@ public class AnthropicRequestReaderTests
 
         var result = Assert.IsType<FunctionResultContent>(request.Messages[^1].Contents.Single());
         Assert.Equal("Command failed.\nExit code: 1", result.Result);
-        Assert.IsType<ClientToolError>(result.Exception);
+        Assert.IsType<ClientToolFailureException>(result.Exception);
     }
 
     [Fact]
@@ -281,7 +281,7 @@ public class AnthropicRequestReaderTests
         var results = request.Messages.Where(m => m.Role == ChatRole.Tool).Select(m => (FunctionResultContent)m.Contents.Single()).ToList();
         Assert.Equal(sent.ToolResults.Select(r => r.CallId), results.Select(r => r.CallId));
         Assert.Equal(sent.ToolResults.Select(r => r.Text), results.Select(ResultText));
-        Assert.Equal(sent.ToolResults.Select(r => r.IsError), results.Select(r => r.Exception is ClientToolError));
+        Assert.Equal(sent.ToolResults.Select(r => r.IsError), results.Select(r => r.Exception is ClientToolFailureException));
         Assert.Equal(sent.ToolResults.Select(r => r.ImageCount), results.Select(r => r.Result is IList<AIContent> parts ? parts.Count(p => p is DataContent or UriContent) : 0));
         Assert.Equal(document.RootElement.GetProperty("tools").GetArrayLength(), request.Options.Tools!.Count);
         Assert.IsType<AutoChatToolMode>(request.Options.ToolMode);

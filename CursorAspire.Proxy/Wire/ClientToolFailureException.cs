@@ -5,4 +5,4 @@ namespace CursorAspire.Proxy.Wire;
 /// <see cref="FunctionResultContent.Exception"/>, which Anthropic's adapter sends back as <c>is_error: true</c>. The result's
 /// text (the command's output) is what the model reads either way.
 /// </summary>
-public sealed class ClientToolError() : Exception("The client reported that the tool call failed.");
+public sealed class ClientToolFailureException() : Exception("The client reported that the tool call failed.");

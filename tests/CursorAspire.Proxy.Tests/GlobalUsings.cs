@@ -1,0 +1,25 @@
+// The namespaces most of this project's files use, once.
+global using System.Collections.Concurrent;
+global using System.Diagnostics;
+global using System.Diagnostics.Metrics;
+global using System.Globalization;
+global using System.Net;
+global using System.Text;
+global using System.Text.Json;
+global using System.Text.Json.Nodes;
+global using CursorAspire.Proxy.Caching;
+global using CursorAspire.Proxy.Context;
+global using CursorAspire.Proxy.Tests.Infrastructure;
+global using CursorAspire.Proxy.Tests.Infrastructure.Caching;
+global using CursorAspire.Proxy.Tests.Infrastructure.Redis;
+global using CursorAspire.Proxy.Wire;
+global using CursorAspire.TestUpstreams;
+global using CursorAspire.TestUpstreams.Fixtures;
+global using Microsoft.AspNetCore.Builder;
+global using Microsoft.AspNetCore.Hosting;
+global using Microsoft.Extensions.Configuration;
+global using Microsoft.Extensions.DependencyInjection;
+global using Microsoft.Extensions.Logging;
+global using Microsoft.Extensions.Options;
+global using Microsoft.Extensions.Time.Testing;
+global using Xunit;
