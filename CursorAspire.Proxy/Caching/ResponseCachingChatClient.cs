@@ -228,9 +228,18 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         InFlightLease? lease = null;
         if (!scope.NoCache && !scope.NoStore)
         {
-            (lease, var shared, var source) = await _inFlight.JoinAsync(
-                lookup.Key, token => _store.TryGetAsync(lookup.Key, token), cancellationToken, scope).ConfigureAwait(false);
-            scope.AwaitingSharedAnswer = false;
+            byte[]? shared;
+            string source;
+            try
+            {
+                (lease, shared, source) = await _inFlight.JoinAsync(
+                    lookup.Key, token => _store.TryGetAsync(lookup.Key, token), cancellationToken, scope).ConfigureAwait(false);
+            }
+            finally
+            {
+                // A wait that ends in an error must not leave the header saying HIT; otherwise the outcome is reported below.
+                scope.AwaitingSharedAnswer = false;
+            }
             if (shared is not null && TryRead(shared, info, out var coalesced))
             {
                 _metrics.ReportHit(scope, lookup.Activity, _provider, source, shared.Length);
