@@ -29,11 +29,8 @@ public sealed class SettlementIdempotenceTests(GarnetServerFixture garnet)
     [Fact]
     public async Task ASettleWhoseReplyOutlivesTheStoreTimeoutIsChargedOnce()
     {
-        var clock = new FakeTimeProvider(Noon);
-        await using var relay = new ReplyHoldingRelay(garnet.Port);
-        using var viaRelay = await ConnectionMultiplexer.ConnectAsync(relay.ConnectionString);
-        using var direct = await ConnectionMultiplexer.ConnectAsync(garnet.ConnectionString);
-        using var ledger = Ledger(clock, viaRelay);
+        await using var rig = await RelayedLedger.StartAsync(garnet);
+        var (clock, relay, direct, ledger) = (rig.Clock, rig.Relay, rig.Direct, rig.Ledger);
         var key = NewKey();
         var reservation = (await ledger.ReserveAsync(key, Budget, 300, 0, null, HoldFor, CancellationToken.None)).Reservation!;
 
@@ -57,11 +54,8 @@ public sealed class SettlementIdempotenceTests(GarnetServerFixture garnet)
     [Fact]
     public async Task AReserveWhoseReplyOutlivesTheStoreTimeoutHoldsNothingOnceSettled()
     {
-        var clock = new FakeTimeProvider(Noon);
-        await using var relay = new ReplyHoldingRelay(garnet.Port);
-        using var viaRelay = await ConnectionMultiplexer.ConnectAsync(relay.ConnectionString);
-        using var direct = await ConnectionMultiplexer.ConnectAsync(garnet.ConnectionString);
-        using var ledger = Ledger(clock, viaRelay);
+        await using var rig = await RelayedLedger.StartAsync(garnet);
+        var (clock, relay, direct, ledger) = (rig.Clock, rig.Relay, rig.Direct, rig.Ledger);
         var key = NewKey();
         var reservations = UsageKeys.Reservations(key.Id);
 
@@ -115,6 +109,39 @@ public sealed class SettlementIdempotenceTests(GarnetServerFixture garnet)
 
     private static async Task<long> TotalAsync(IConnectionMultiplexer redis, ApiKeyIdentity key) =>
         (long)await redis.GetDatabase().HashGetAsync(UsageKeys.Day(key.Id, DateOnly.FromDateTime(Noon.UtcDateTime)), UsageLedger.TotalField);
+
+    /// <summary>A ledger on a fake clock whose Redis is Garnet behind a <see cref="ReplyHoldingRelay"/>, and a direct connection to read Garnet.</summary>
+    private sealed class RelayedLedger : IAsyncDisposable
+    {
+        private ConnectionMultiplexer? _viaRelay;
+
+        private RelayedLedger(GarnetServerFixture garnet) => Relay = new ReplyHoldingRelay(garnet.Port);
+
+        public FakeTimeProvider Clock { get; } = new(Noon);
+
+        public ReplyHoldingRelay Relay { get; }
+
+        public ConnectionMultiplexer Direct { get; private set; } = null!;
+
+        public UsageLedger Ledger { get; private set; } = null!;
+
+        public static async Task<RelayedLedger> StartAsync(GarnetServerFixture garnet)
+        {
+            var rig = new RelayedLedger(garnet);
+            rig._viaRelay = await ConnectionMultiplexer.ConnectAsync(rig.Relay.ConnectionString);
+            rig.Direct = await ConnectionMultiplexer.ConnectAsync(garnet.ConnectionString);
+            rig.Ledger = Ledger(rig.Clock, rig._viaRelay);
+            return rig;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Ledger.Dispose();
+            _viaRelay?.Dispose();
+            await Relay.DisposeAsync();
+            Direct.Dispose();
+        }
+    }
 
     private static async Task UntilAsync(Func<Task<bool>> condition)
     {
