@@ -111,12 +111,20 @@ internal sealed class InProcessUsage(TimeProvider time, TimeSpan retention)
         }
     }
 
-    /// <summary>Keeps a settlement for Redis under its id: it may have reached Redis already, or releases a reservation there.</summary>
-    public void Defer(PendingSettlement settlement)
+    /// <summary>
+    /// Keeps a settlement Redis did not take, for when it answers again: <paramref name="byId"/> when it may have reached
+    /// Redis after all or releases a reservation there, else summed with the key-day's other counts.
+    /// </summary>
+    public void Defer(string id, string group, IReadOnlyList<KeyValuePair<string, long>> increments, bool byId)
     {
+        if (!byId)
+        {
+            Count(group, increments);
+            return;
+        }
         lock (_pendingGate)
         {
-            _pending.Add(settlement);
+            _pending.Add(new PendingSettlement(id, group, [.. increments]));
         }
     }
 

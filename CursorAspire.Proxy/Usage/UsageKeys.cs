@@ -30,6 +30,13 @@ internal static class UsageKeys
     /// </summary>
     public static string Settled(string keyId) => $"cursoraspire:settled:{{{keyId}}}";
 
+    /// <summary>
+    /// How long <see cref="Settled"/> remembers an id: longer than a reservation is held (80 minutes by default) and than
+    /// a usual outage, after which a proxy hands back what it settled in process. A settlement handed back later than
+    /// this after a first try that did reach Redis would count twice.
+    /// </summary>
+    public static readonly TimeSpan SettledKeptFor = TimeSpan.FromDays(1);
+
     /// <summary>A hash of the check proofs' nonces already used: nonce → expires (unix ms).</summary>
     public static string CheckNonces(string keyId) => $"cursoraspire:check-nonces:{{{keyId}}}";
 

@@ -10,7 +10,7 @@ namespace CursorAspire.Proxy.Usage;
 /// restarts. Admission and settlement are one script each (<see cref="UsageScripts"/>). While Redis is down the
 /// counting and reserving go on in process memory (<see cref="InProcessUsage"/>), say so once, and are handed back to
 /// Redis when it answers again. A script that outlives the store's timeout still runs in Redis: every settlement carries
-/// its reservation's id, and Redis settles an id once (<see cref="SettledKeptFor"/>), so handing it back counts nothing
+/// its reservation's id, and Redis settles an id once (<see cref="UsageKeys.SettledKeptFor"/>), so handing it back counts nothing
 /// twice, on any replica.
 /// </summary>
 /// <remarks>
@@ -36,13 +36,6 @@ public sealed partial class UsageLedger : IDisposable
 
     /// <summary>How long a day's usage is kept.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromDays(40);
-
-    /// <summary>
-    /// How long Redis remembers a settled id (<see cref="UsageKeys.Settled"/>): longer than a reservation is held (80
-    /// minutes by default) and than a usual outage, after which a proxy hands back what it settled in process. A
-    /// settlement handed back later than this after a first try that did reach Redis would count twice.
-    /// </summary>
-    public static readonly TimeSpan SettledKeptFor = TimeSpan.FromDays(1);
 
     private readonly StateStore _store;
     private readonly TimeProvider _time;
@@ -166,30 +159,19 @@ public sealed partial class UsageLedger : IDisposable
             _here.Count(group, increments);
             return;
         }
-        bool counted;
         try
         {
-            counted = (long)await SettleInStoreAsync(key.Id, reservation.Id, today, today, increments, CancellationToken.None).ConfigureAwait(false) == 1;
+            await SettleInStoreAsync(key.Id, reservation.Id, today, today, increments, CancellationToken.None).ConfigureAwait(false);
         }
         catch (StateStoreUnavailableException ex)
         {
             FallingBack(ex);
-            if (ex.MayHaveRun || reservation.MayBeInStore)
-            {
-                // The script may have run in Redis after all, or a reservation there waits for this id: handed back by id.
-                _here.Defer(new PendingSettlement(reservation.Id, group, [.. increments]));
-            }
-            else
-            {
-                _here.Count(group, increments);
-            }
+            // By id when the script may have run in Redis after all, or a reservation there waits for this id.
+            _here.Defer(reservation.Id, group, increments, byId: ex.MayHaveRun || reservation.MayBeInStore);
             return;
         }
-        if (counted)
-        {
-            // Keep the base for an outage current: the last read came before this request was counted.
-            _here.KnownAdded(group, increments);
-        }
+        // Keep the base for an outage current: the last read came before this request was counted.
+        _here.KnownAdded(group, increments);
         try
         {
             await HandBackAsync(CancellationToken.None).ConfigureAwait(false);
@@ -215,7 +197,7 @@ public sealed partial class UsageLedger : IDisposable
         {
             settlementId,
             now.ToUnixTimeMilliseconds(),
-            (now + SettledKeptFor).ToUnixTimeMilliseconds(),
+            (now + UsageKeys.SettledKeptFor).ToUnixTimeMilliseconds(),
             UsageKeys.DayName(day),
             day.DayNumber,
             today.AddDays(-(int)Retention.TotalDays).DayNumber,
