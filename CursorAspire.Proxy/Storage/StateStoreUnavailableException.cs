@@ -9,4 +9,11 @@ public sealed class StateStoreUnavailableException(string operation, string reas
 
     /// <summary><c>breaker_open</c>, <c>timeout</c> or <c>exception</c>.</summary>
     public string Reason { get; } = reason;
+
+    /// <summary>
+    /// Whether the operation may have reached Redis and taken effect there all the same (it timed out or failed on its
+    /// way back): only an open breaker proves it never left the proxy. A write retried later must then be one Redis
+    /// can tell from the first (the usage scripts carry an id).
+    /// </summary>
+    public bool MayHaveRun => Reason != "breaker_open";
 }

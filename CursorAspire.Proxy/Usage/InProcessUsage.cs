@@ -10,21 +10,39 @@ namespace CursorAspire.Proxy.Usage;
 /// </summary>
 /// <remarks>
 /// Admission here is the same rule as in Redis (<see cref="UsageScripts.Reserve"/>), under one lock: the process's
-/// requests in flight cannot all pass the same check.
+/// requests in flight cannot all pass the same check. Counts that never reached Redis (its breaker was open) are summed
+/// per key-day; a settlement that may have reached it (its script timed out) or that releases a reservation Redis holds
+/// is kept whole with its id (<see cref="PendingSettlement"/>), so Redis counts it once when it is handed back. Those are
+/// few: the breaker opens after a handful of failures, and from then on nothing is sent.
 /// </remarks>
 internal sealed class InProcessUsage(TimeProvider time, TimeSpan retention)
 {
     private readonly Lock _gate = new();
+    // Counted here and never sent to Redis: all of it without Redis.
     private readonly MemoryCounters _counted = new(time);
     // Today's counters as Redis last returned them, per key-day: the base while Redis is down.
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, long>> _lastKnown = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TokenReservation> _reservations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _nonces = new(StringComparer.Ordinal);
-    // Reservations Redis holds whose requests ended while it was down: released there once it answers.
-    private readonly ConcurrentQueue<TokenReservation> _toRelease = new();
+    private readonly Lock _pendingGate = new();
+    private readonly List<PendingSettlement> _pending = [];
 
     /// <summary>A day's counters: what Redis last said plus what was counted here since.</summary>
-    public IReadOnlyDictionary<string, long> Day(string group) => Sum(_lastKnown.GetValueOrDefault(group), _counted.Get(group));
+    public IReadOnlyDictionary<string, long> Day(string group)
+    {
+        var day = Sum(_lastKnown.GetValueOrDefault(group), _counted.Get(group));
+        lock (_pendingGate)
+        {
+            foreach (var settlement in _pending)
+            {
+                if (settlement.Group == group)
+                {
+                    Add(day, settlement.Increments);
+                }
+            }
+        }
+        return day;
+    }
 
     /// <summary>Remembers what Redis said of a day, the base should it go down.</summary>
     public void Known(string group, IReadOnlyDictionary<string, long> counters)
@@ -40,21 +58,26 @@ internal sealed class InProcessUsage(TimeProvider time, TimeSpan retention)
     public void KnownAdded(string group, IReadOnlyList<KeyValuePair<string, long>> increments) =>
         _lastKnown.AddOrUpdate(group, static (_, added) => Sum(null, added), static (_, known, added) => Sum(known, added), increments);
 
-    /// <summary>Counts here.</summary>
+    /// <summary>Counts here: without Redis, or what never reached it.</summary>
     public void Count(string group, IReadOnlyList<KeyValuePair<string, long>> increments) => _counted.Increment(group, increments, retention);
 
-    /// <summary>The admission rule of <see cref="UsageScripts.Reserve"/>, in this process.</summary>
-    public Admission Reserve(ApiKeyIdentity key, string group, long budget, long tokens, long checkAllowance, string? nonce, DateTimeOffset expires)
+    /// <summary>
+    /// The admission rule of <see cref="UsageScripts.Reserve"/>, in this process, under the reservation's
+    /// <paramref name="id"/> (the one a reserve script that timed out was given: Redis may hold it all the same, which
+    /// <paramref name="reserveUnanswered"/> says).
+    /// </summary>
+    public Admission Reserve(ApiKeyIdentity key, string group, long budget, long tokens, long checkAllowance, string? nonce, DateTimeOffset expires,
+        string id, bool reserveUnanswered)
     {
         var now = time.GetUtcNow();
         lock (_gate)
         {
             long reserved = 0, checkReserved = 0;
-            foreach (var (id, held) in _reservations.ToList())
+            foreach (var (heldId, held) in _reservations.ToList())
             {
                 if (held.Expires <= now)
                 {
-                    _reservations.Remove(id);
+                    _reservations.Remove(heldId);
                 }
                 else if (held.Key.Id == key.Id && held.IsCheck)
                 {
@@ -73,7 +96,7 @@ internal sealed class InProcessUsage(TimeProvider time, TimeSpan retention)
             }
             var isCheck = nonce is not null && NewNonce(key, nonce, now)
                 && today.GetValueOrDefault(UsageLedger.CheckTotalField) + checkReserved + tokens <= checkAllowance;
-            var reservation = TokenReservation.Held(key, TokenReservation.NewId(), tokens, isCheck, expires, heldInStore: false);
+            var reservation = TokenReservation.Held(key, id, tokens, isCheck, expires, heldInStore: false, reserveUnanswered);
             _reservations[reservation.Id] = reservation;
             return new Admission(reservation, spent, reserved);
         }
@@ -88,36 +111,53 @@ internal sealed class InProcessUsage(TimeProvider time, TimeSpan retention)
         }
     }
 
-    /// <summary>Remembers a reservation Redis holds, to release there once Redis answers again.</summary>
-    public void ReleaseLater(TokenReservation reservation) => _toRelease.Enqueue(reservation);
+    /// <summary>
+    /// Keeps a settlement Redis did not take, for when it answers again: <paramref name="byId"/> when it may have reached
+    /// Redis after all or releases a reservation there, else summed with the key-day's other counts.
+    /// </summary>
+    public void Defer(string id, string group, IReadOnlyList<KeyValuePair<string, long>> increments, bool byId)
+    {
+        if (!byId)
+        {
+            Count(group, increments);
+            return;
+        }
+        lock (_pendingGate)
+        {
+            _pending.Add(new PendingSettlement(id, group, [.. increments]));
+        }
+    }
 
-    /// <summary>Takes out everything Redis should now be told: counts, reservations held here, releases.</summary>
+    /// <summary>
+    /// Takes out everything Redis should now be told: reservations held here, settlements kept by id, and what was
+    /// counted here per key-day, each given an id so a hand-back that outlives the timeout is not counted twice either.
+    /// </summary>
     public Backlog Drain()
     {
-        var counted = _counted.Drain();
         List<TokenReservation> held;
         lock (_gate)
         {
             held = [.. _reservations.Values.Where(r => !r.HeldInStore)];
         }
-        var releases = new List<TokenReservation>();
-        while (_toRelease.TryDequeue(out var release))
+        List<PendingSettlement> settlements;
+        lock (_pendingGate)
         {
-            releases.Add(release);
+            settlements = [.. _pending];
+            _pending.Clear();
         }
-        return new Backlog(counted, held, releases);
+        foreach (var (group, _, fields) in _counted.Drain())
+        {
+            settlements.Add(new PendingSettlement(TokenReservation.NewId(), group, fields));
+        }
+        return new Backlog(held, settlements);
     }
 
-    /// <summary>Puts back what could not be handed to Redis.</summary>
-    public void Restore(IEnumerable<(string Key, TimeSpan Ttl, KeyValuePair<string, long>[] Fields)> counted, IEnumerable<TokenReservation> releases)
+    /// <summary>Puts back, by id, the settlements that could not be handed to Redis (the first may have reached it).</summary>
+    public void Restore(IEnumerable<PendingSettlement> settlements)
     {
-        foreach (var (group, ttl, fields) in counted)
+        lock (_pendingGate)
         {
-            _counted.Increment(group, fields, ttl);
-        }
-        foreach (var release in releases)
-        {
-            _toRelease.Enqueue(release);
+            _pending.AddRange(settlements);
         }
     }
 
@@ -142,19 +182,18 @@ internal sealed class InProcessUsage(TimeProvider time, TimeSpan retention)
     private static Dictionary<string, long> Sum(IReadOnlyDictionary<string, long>? known, IEnumerable<KeyValuePair<string, long>> here)
     {
         var sum = known is null ? new Dictionary<string, long>(StringComparer.Ordinal) : new Dictionary<string, long>(known, StringComparer.Ordinal);
+        Add(sum, here);
+        return sum;
+    }
+
+    private static void Add(Dictionary<string, long> sum, IEnumerable<KeyValuePair<string, long>> here)
+    {
         foreach (var (field, value) in here)
         {
             sum[field] = sum.GetValueOrDefault(field) + value;
         }
-        return sum;
     }
 
-    /// <summary>What this process has to hand to Redis.</summary>
-    public sealed record Backlog(
-        IReadOnlyList<(string Key, TimeSpan Ttl, KeyValuePair<string, long>[] Fields)> Counted,
-        IReadOnlyList<TokenReservation> Held,
-        IReadOnlyList<TokenReservation> Releases)
-    {
-        public bool IsEmpty => Counted.Count == 0 && Held.Count == 0 && Releases.Count == 0;
-    }
+    /// <summary>What this process has to hand to Redis: reservations first, then settlements, each by id.</summary>
+    public sealed record Backlog(IReadOnlyList<TokenReservation> Held, IReadOnlyList<PendingSettlement> Settlements);
 }

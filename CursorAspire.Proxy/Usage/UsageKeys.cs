@@ -24,6 +24,19 @@ internal static class UsageKeys
     /// <summary>A hash of the key's reservations in flight: id → <c>&lt;expires, unix ms&gt;|&lt;tokens&gt;|&lt;b or c&gt;</c>.</summary>
     public static string Reservations(string keyId) => $"cursoraspire:reservations:{{{keyId}}}";
 
+    /// <summary>
+    /// A sorted set of the key's settled reservation ids, scored by when each may be forgotten (unix ms): a settlement
+    /// sent twice (its first reply outlived the store's timeout) counts once.
+    /// </summary>
+    public static string Settled(string keyId) => $"cursoraspire:settled:{{{keyId}}}";
+
+    /// <summary>
+    /// How long <see cref="Settled"/> remembers an id: longer than a reservation is held (80 minutes by default) and than
+    /// a usual outage, after which a proxy hands back what it settled in process. A settlement handed back later than
+    /// this after a first try that did reach Redis would count twice.
+    /// </summary>
+    public static readonly TimeSpan SettledKeptFor = TimeSpan.FromDays(1);
+
     /// <summary>A hash of the check proofs' nonces already used: nonce → expires (unix ms).</summary>
     public static string CheckNonces(string keyId) => $"cursoraspire:check-nonces:{{{keyId}}}";
 

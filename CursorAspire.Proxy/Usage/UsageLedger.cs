@@ -9,7 +9,9 @@ namespace CursorAspire.Proxy.Usage;
 /// store (Redis under the AppHost), so every proxy replica counts against the same budget and the numbers survive
 /// restarts. Admission and settlement are one script each (<see cref="UsageScripts"/>). While Redis is down the
 /// counting and reserving go on in process memory (<see cref="InProcessUsage"/>), say so once, and are handed back to
-/// Redis when it answers again.
+/// Redis when it answers again. A script that outlives the store's timeout still runs in Redis: every settlement carries
+/// its reservation's id, and Redis settles an id once (<see cref="UsageKeys.SettledKeptFor"/>), so handing it back counts nothing
+/// twice, on any replica.
 /// </summary>
 /// <remarks>
 /// A key's day is one Redis hash (<see cref="UsageKeys"/>), kept 40 days so a month can be read back:
@@ -105,13 +107,14 @@ public sealed partial class UsageLedger : IDisposable
         var now = _time.GetUtcNow();
         var group = UsageKeys.Day(key.Id, DateOnly.FromDateTime(now.UtcDateTime));
         var expires = now + holdFor;
+        var id = TokenReservation.NewId();
+        var unanswered = false;
         if (_store.IsShared)
         {
             try
             {
-                var id = TokenReservation.NewId();
                 var answer = (RedisResult[])(await _store.EvaluateAsync("reserve", UsageScripts.Reserve,
-                    [group, UsageKeys.Reservations(key.Id), UsageKeys.CheckNonces(key.Id)],
+                    [group, UsageKeys.Reservations(key.Id), UsageKeys.CheckNonces(key.Id), UsageKeys.Settled(key.Id)],
                     [now.ToUnixTimeMilliseconds(), budget, checkAllowance, tokens, id, expires.ToUnixTimeMilliseconds(), nonce ?? string.Empty, (now + CheckProofs.NonceLifetime).ToUnixTimeMilliseconds()],
                     cancellationToken).ConfigureAwait(false))!;
                 var (spent, reserved) = ((long)answer[1], (long)answer[2]);
@@ -126,18 +129,21 @@ public sealed partial class UsageLedger : IDisposable
             catch (StateStoreUnavailableException ex)
             {
                 FallingBack(ex);
+                // Held here under the same id: should the script have run in Redis after all, the settlement releases it there.
+                unanswered = ex.MayHaveRun;
             }
         }
-        return _here.Reserve(key, group, budget, tokens, checkAllowance, nonce, expires);
+        return _here.Reserve(key, group, budget, tokens, checkAllowance, nonce, expires, id, unanswered);
     }
 
     /// <summary>
     /// Settles a request: releases what <paramref name="reservation"/> held and adds what the request really cost to
-    /// today's counters of its key. Never throws for a store that is down: the count goes on in process memory.
+    /// today's counters of its key, once (a second settlement of one reservation does nothing). Never throws for a store
+    /// that is down: the count goes on in process memory.
     /// </summary>
     public async Task SettleAsync(TokenReservation reservation, IReadOnlyList<KeyValuePair<string, long>> increments)
     {
-        if (!reservation.IsHeld && increments.Count == 0)
+        if (!reservation.TrySettle() || (!reservation.IsHeld && increments.Count == 0))
         {
             return;
         }
@@ -155,16 +161,13 @@ public sealed partial class UsageLedger : IDisposable
         }
         try
         {
-            await SettleInStoreAsync(key.Id, reservation.HeldInStore ? reservation.Id : string.Empty, today, today, increments, CancellationToken.None).ConfigureAwait(false);
+            await SettleInStoreAsync(key.Id, reservation.Id, today, today, increments, CancellationToken.None).ConfigureAwait(false);
         }
         catch (StateStoreUnavailableException ex)
         {
             FallingBack(ex);
-            _here.Count(group, increments);
-            if (reservation.HeldInStore)
-            {
-                _here.ReleaseLater(reservation);
-            }
+            // By id when the script may have run in Redis after all, or a reservation there waits for this id.
+            _here.Defer(reservation.Id, group, increments, byId: ex.MayHaveRun || reservation.MayBeInStore);
             return;
         }
         // Keep the base for an outage current: the last read came before this request was counted.
@@ -187,11 +190,14 @@ public sealed partial class UsageLedger : IDisposable
         return (at, at - now);
     }
 
-    private ValueTask<RedisResult> SettleInStoreAsync(string keyId, string reservationId, DateOnly day, DateOnly today, IReadOnlyList<KeyValuePair<string, long>> increments, CancellationToken cancellationToken)
+    private ValueTask<RedisResult> SettleInStoreAsync(string keyId, string settlementId, DateOnly day, DateOnly today, IReadOnlyList<KeyValuePair<string, long>> increments, CancellationToken cancellationToken)
     {
-        var values = new List<RedisValue>(5 + 2 * increments.Count)
+        var now = _time.GetUtcNow();
+        var values = new List<RedisValue>(7 + 2 * increments.Count)
         {
-            reservationId,
+            settlementId,
+            now.ToUnixTimeMilliseconds(),
+            (now + UsageKeys.SettledKeptFor).ToUnixTimeMilliseconds(),
             UsageKeys.DayName(day),
             day.DayNumber,
             today.AddDays(-(int)Retention.TotalDays).DayNumber,
@@ -206,7 +212,7 @@ public sealed partial class UsageLedger : IDisposable
             }
         }
         return _store.EvaluateAsync("settle", UsageScripts.Settle,
-            [UsageKeys.Day(keyId, day), UsageKeys.Reservations(keyId), UsageKeys.Days(keyId)], [.. values], cancellationToken);
+            [UsageKeys.Day(keyId, day), UsageKeys.Reservations(keyId), UsageKeys.Days(keyId), UsageKeys.Settled(keyId)], [.. values], cancellationToken);
     }
 
     private void FallingBack(StateStoreUnavailableException ex)
@@ -220,7 +226,8 @@ public sealed partial class UsageLedger : IDisposable
     /// <summary>
     /// Once Redis answers again, hands it what this process counted and reserved meanwhile, so budgets and
     /// <c>GET /v1/usage</c> lose nothing to the outage and other replicas see the reservations. What fails to go stays
-    /// in memory for the next time. Call after an operation on Redis succeeded; returns whether counts were added.
+    /// in memory for the next time, by id: a settlement that reached Redis before its reply timed out counts once. Call
+    /// after an operation on Redis succeeded; returns whether counts were added.
     /// </summary>
     private async Task<bool> HandBackAsync(CancellationToken cancellationToken)
     {
@@ -236,7 +243,7 @@ public sealed partial class UsageLedger : IDisposable
                 // First the reservations: another replica admitting now must see what this one's requests hold.
                 foreach (var held in backlog.Held.GroupBy(r => r.Key.Id))
                 {
-                    await _store.EvaluateAsync("hold", UsageScripts.Hold, [UsageKeys.Reservations(held.Key)],
+                    await _store.EvaluateAsync("hold", UsageScripts.Hold, [UsageKeys.Reservations(held.Key), UsageKeys.Settled(held.Key)],
                         [.. held.SelectMany(r => new RedisValue[] { r.Id, r.StoredValue })], cancellationToken).ConfigureAwait(false);
                     foreach (var reservation in held)
                     {
@@ -247,28 +254,25 @@ public sealed partial class UsageLedger : IDisposable
             }
             catch (StateStoreUnavailableException)
             {
-                _here.Restore(backlog.Counted, backlog.Releases);
+                _here.Restore(backlog.Settlements);
                 throw;
             }
             var today = Today;
-            for (var i = 0; i < backlog.Releases.Count + backlog.Counted.Count; i++)
+            for (var i = 0; i < backlog.Settlements.Count; i++)
             {
+                var (id, group, fields) = backlog.Settlements[i];
+                if (!UsageKeys.TryParseDay(group, out var keyId, out var day))
+                {
+                    continue;
+                }
                 try
                 {
-                    if (i < backlog.Releases.Count)
-                    {
-                        var release = backlog.Releases[i];
-                        await SettleInStoreAsync(release.Key.Id, release.Id, today, today, [], cancellationToken).ConfigureAwait(false);
-                    }
-                    else if (backlog.Counted[i - backlog.Releases.Count] is var (group, _, fields) && UsageKeys.TryParseDay(group, out var keyId, out var day))
-                    {
-                        await SettleInStoreAsync(keyId, string.Empty, day, today, fields, cancellationToken).ConfigureAwait(false);
-                    }
+                    await SettleInStoreAsync(keyId, id, day, today, fields, cancellationToken).ConfigureAwait(false);
                 }
                 catch (StateStoreUnavailableException)
                 {
-                    // Still down: everything not yet handed back goes back, and the outage goes on (already logged).
-                    _here.Restore(backlog.Counted.Skip(Math.Max(0, i - backlog.Releases.Count)), backlog.Releases.Skip(Math.Min(i, backlog.Releases.Count)));
+                    // Still down: everything not yet handed back goes back with its id, and the outage goes on (already logged).
+                    _here.Restore(backlog.Settlements.Skip(i));
                     throw;
                 }
             }
@@ -276,10 +280,10 @@ public sealed partial class UsageLedger : IDisposable
             // Said before counting is shared again (one hand-back at a time), so whoever sees it shared finds it said.
             if (Volatile.Read(ref _fallingBack) == 1)
             {
-                LogHandedBack(_logger, backlog.Counted.Count, backlog.Held.Count);
+                LogHandedBack(_logger, backlog.Settlements.Count, backlog.Held.Count);
             }
             Volatile.Write(ref _fallingBack, 0);
-            return backlog.Counted.Count > 0;
+            return backlog.Settlements.Count > 0;
         }
         finally
         {
@@ -290,6 +294,6 @@ public sealed partial class UsageLedger : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Usage counters cannot reach Redis ({Reason}); counting in this process until it answers. Token budgets go on from what Redis last said, per process meanwhile.")]
     private static partial void LogCountingInProcess(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Usage counters reach Redis again; what this process counted meanwhile ({Groups} key-days) and {Held} reservations were handed back.")]
-    private static partial void LogHandedBack(ILogger logger, int groups, int held);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Usage counters reach Redis again; what this process counted meanwhile ({Settlements} settlements) and {Held} reservations were handed back.")]
+    private static partial void LogHandedBack(ILogger logger, int settlements, int held);
 }

@@ -4,14 +4,14 @@ namespace CursorAspire.Proxy.Tests.Storage;
 
 /// <summary>
 /// Redis runs with <c>maxmemory-policy volatile-lru</c>: only keys with a TTL may be evicted. So everything that protects
-/// money (usage and budgets, reservations, a key's minute counts, what a key keeps stored) has none, and prunes its old
+/// money (usage and budgets, reservations and settled ids, a key's minute counts, what a key keeps stored) has none, and prunes its old
 /// parts itself; everything that may be lost (cached answers, conversations, reasoning, an address's failed
 /// authentications) has one.
 /// </summary>
 public sealed class EvictionSafetyTests
 {
     private static readonly string[] Durable =
-        ["cursoraspire:usage:", "cursoraspire:usage-days:", "cursoraspire:reservations:", "cursoraspire:check-nonces:", "cursoraspire:rate:",
+        ["cursoraspire:usage:", "cursoraspire:usage-days:", "cursoraspire:reservations:", "cursoraspire:settled:", "cursoraspire:check-nonces:", "cursoraspire:rate:",
             "cursoraspire:conversation-turns:", "cursoraspire:conversation-sizes:"];
 
     [Fact]
