@@ -71,9 +71,16 @@ public sealed class ProxyHost : IAsyncDisposable
     /// What every test proxy has unless its configuration says otherwise. <c>Proxy:StreamOpenAfter</c> is a minute, not
     /// half a second: a test of what status a failure gets must not depend on the real clock (on a busy machine an attempt,
     /// a retry's delay and another attempt take longer than half a second, and the stream would open first). The tests
-    /// of the opening itself set it.
+    /// of the opening itself set it. <c>Proxy:Storage:Timeout</c> is two seconds, not 250 ms, for the same reason: on a
+    /// loaded machine a live Garnet can take longer than 250 ms to answer, and a test of a stored conversation would get
+    /// 503 <c>conversation_store_unavailable</c>. A dead Redis still fails at once (the connection fails fast), and the
+    /// tests of a slow store set their own.
     /// </summary>
-    private static readonly Dictionary<string, string?> TestDefaults = new() { ["Proxy:StreamOpenAfter"] = "00:01:00" };
+    private static readonly Dictionary<string, string?> TestDefaults = new()
+    {
+        ["Proxy:StreamOpenAfter"] = "00:01:00",
+        ["Proxy:Storage:Timeout"] = "00:00:02",
+    };
 
     /// <summary>Configuration routing alias <c>local</c> (the default) and provider <c>ollama</c> to an Ollama stand-in.</summary>
     public static Dictionary<string, string?> OllamaConfig(Uri ollama, string upstreamModel = "qwen2.5-coder:7b") => new()
