@@ -1,13 +1,13 @@
 using System.Globalization;
 using OllamaSharp.Models.Exceptions;
+using static CursorAspire.Proxy.Providers.Ollama.OllamaLineJson;
 
 namespace CursorAspire.Proxy.Providers.Ollama;
 
 /// <summary>
 /// One line of Ollama's <c>/api/chat</c> answer (an NDJSON line, or the whole non-streamed object) read with a
-/// <see cref="Utf8JsonReader"/> straight from the response's bytes, and turned into the <see cref="ChatResponseUpdate"/>
-/// or <see cref="ChatResponse"/> OllamaSharp 5.5 made of it (its <c>AbstractionMapper</c>): the same contents in the same
-/// order, ids, finish reason, usage and durations. One instance serves a whole answer, line after line.
+/// <see cref="Utf8JsonReader"/> straight from the response's bytes into the fields OllamaSharp 5.5 read, turned into its
+/// updates by <see cref="OllamaChatUpdates"/>. One instance serves a whole answer, line after line.
 /// </summary>
 /// <remarks>
 /// Fields it does not know are skipped, as the serializer skipped them. A line carrying Ollama's <c>{"error":"…"}</c>
@@ -129,99 +129,6 @@ internal sealed class OllamaChatLine
         return true;
     }
 
-    /// <summary>The update OllamaSharp streamed for this line (<c>AbstractionMapper.ToChatResponseUpdate</c>).</summary>
-    public ChatResponseUpdate ToUpdate(string responseId)
-    {
-        var contents = Contents();
-        if (Done)
-        {
-            contents.Add(new UsageContent(Usage()));
-            return new ChatResponseUpdate(Role ?? Unknown, contents)
-            {
-                AdditionalProperties = Durations(),
-                CreatedAt = CreatedAt,
-                FinishReason = DoneReason is null ? null : new ChatFinishReason(DoneReason),
-                MessageId = responseId,
-                ResponseId = responseId,
-                ModelId = Model,
-            };
-        }
-        return new ChatResponseUpdate(Role ?? Unknown, contents)
-        {
-            CreatedAt = CreatedAt,
-            MessageId = responseId,
-            ResponseId = responseId,
-            ModelId = Model,
-        };
-    }
-
-    /// <summary>
-    /// The response OllamaSharp returned for a non-streamed answer (<c>AbstractionMapper.ToChatResponse</c>): this line,
-    /// the done one, with the message <paramref name="content"/>, <paramref name="thinking"/> and
-    /// <paramref name="toolCalls"/> gathered from every line.
-    /// </summary>
-    public ChatResponse ToResponse(string? createdAtText, string? content, string? thinking, List<FunctionCallContent>? toolCalls, string requestModel)
-    {
-        Content = content;
-        Thinking = thinking;
-        ToolCalls = toolCalls;
-        HasMessage = true;
-        var id = createdAtText ?? Guid.NewGuid().ToString("N");
-        var message = new ChatMessage(Role ?? Unknown, Contents()) { CreatedAt = CreatedAt, MessageId = id };
-        return new ChatResponse(message)
-        {
-            FinishReason = DoneReason switch
-            {
-                null => null,
-                "length" => ChatFinishReason.Length,
-                "stop" => ChatFinishReason.Stop,
-                _ => new ChatFinishReason(DoneReason),
-            },
-            AdditionalProperties = Durations(),
-            CreatedAt = CreatedAt,
-            ModelId = Model ?? requestModel,
-            ResponseId = id,
-            Usage = Usage(),
-        };
-    }
-
-    private static readonly ChatRole Unknown = new("unknown");
-
-    /// <summary>Text first (also when there is nothing else, even empty), then reasoning, then the tool calls.</summary>
-    private List<AIContent> Contents()
-    {
-        var calls = ToolCalls?.Count ?? 0;
-        var contents = new List<AIContent>(calls + 2);
-        if (Content is { Length: > 0 } || (Thinking is not { Length: > 0 } && calls == 0) || !HasMessage)
-        {
-            contents.Add(new TextContent(HasMessage ? Content : string.Empty));
-        }
-        if (Thinking is { Length: > 0 } thinking)
-        {
-            contents.Add(new TextReasoningContent(thinking));
-        }
-        for (var i = 0; i < calls; i++)
-        {
-            contents.Add(ToolCalls![i]);
-        }
-        return contents;
-    }
-
-    private UsageDetails Usage() => new()
-    {
-        InputTokenCount = PromptEvalCount,
-        OutputTokenCount = EvalCount,
-        TotalTokenCount = PromptEvalCount + EvalCount,
-    };
-
-    private AdditionalPropertiesDictionary Durations() => new()
-    {
-        ["load_duration"] = TimeSpan.FromMilliseconds(LoadDuration / 1000000.0),
-        ["total_duration"] = TimeSpan.FromMilliseconds(TotalDuration / 1000000.0),
-        ["prompt_eval_duration"] = TimeSpan.FromMilliseconds(PromptEvalDuration / 1000000.0),
-        ["eval_duration"] = TimeSpan.FromMilliseconds(EvalDuration / 1000000.0),
-    };
-
     private void Reset()
     {
         Model = null;
@@ -265,7 +172,7 @@ internal sealed class OllamaChatLine
             }
             else if (reader.ValueTextEquals("tool_calls"u8))
             {
-                ReadToolCalls(ref reader);
+                ToolCalls = OllamaToolCallReader.Read(ref reader);
             }
             else
             {
@@ -273,112 +180,6 @@ internal sealed class OllamaChatLine
             }
         }
     }
-
-    /// <summary>
-    /// Each call as OllamaSharp made it: a fresh 8-character id (Ollama sends none it kept), the name (<c>n/a</c> when
-    /// missing), the arguments object's members as <see cref="JsonElement"/> values; a call without a function is dropped.
-    /// </summary>
-    private void ReadToolCalls(ref Utf8JsonReader reader)
-    {
-        var token = Next(ref reader);
-        if (token == JsonTokenType.Null)
-        {
-            return;
-        }
-        if (token != JsonTokenType.StartArray)
-        {
-            throw Unexpected("tool_calls");
-        }
-        while (Next(ref reader) != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType == JsonTokenType.Null)
-            {
-                continue;
-            }
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                throw Unexpected("tool_calls");
-            }
-            FunctionCallContent? call = null;
-            while (Next(ref reader) == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("function"u8))
-                {
-                    call = ReadFunction(ref reader);
-                }
-                else
-                {
-                    Skip(ref reader);
-                }
-            }
-            if (call is not null)
-            {
-                (ToolCalls ??= []).Add(call);
-            }
-        }
-    }
-
-    private static FunctionCallContent? ReadFunction(ref Utf8JsonReader reader)
-    {
-        var token = Next(ref reader);
-        if (token == JsonTokenType.Null)
-        {
-            return null;
-        }
-        if (token != JsonTokenType.StartObject)
-        {
-            throw Unexpected("function");
-        }
-        string? name = null;
-        Dictionary<string, object?>? arguments = null;
-        while (Next(ref reader) == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("name"u8))
-            {
-                name = ReadString(ref reader);
-            }
-            else if (reader.ValueTextEquals("arguments"u8))
-            {
-                arguments = ReadArguments(ref reader);
-            }
-            else
-            {
-                Skip(ref reader);
-            }
-        }
-        return new FunctionCallContent(NewCallId(), name ?? "n/a", arguments);
-    }
-
-    /// <summary>One element for the whole object, its members the values (what deserializing into object values gives, without a document per value).</summary>
-    private static Dictionary<string, object?>? ReadArguments(ref Utf8JsonReader reader)
-    {
-        var token = Next(ref reader);
-        if (token == JsonTokenType.Null)
-        {
-            return null;
-        }
-        if (token != JsonTokenType.StartObject)
-        {
-            // The serializer could not read anything but an object into OllamaSharp's dictionary either.
-            throw new JsonException($"Ollama sent tool-call arguments that are not a JSON object ({token}).");
-        }
-        var element = JsonElement.ParseValue(ref reader);
-        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var member in element.EnumerateObject())
-        {
-            arguments[member.Name] = member.Value.ValueKind == JsonValueKind.Null ? null : member.Value;
-        }
-        return arguments;
-    }
-
-    /// <summary>OllamaSharp's id: the first 8 characters of a new <see cref="Guid"/>.</summary>
-    private static string NewCallId() =>
-        string.Create(8, Guid.NewGuid(), static (span, guid) =>
-        {
-            Span<char> text = stackalloc char[36];
-            guid.TryFormat(text, out _);
-            text[..8].CopyTo(span);
-        });
 
     private string? ReadModel(ref Utf8JsonReader reader)
     {
@@ -453,36 +254,4 @@ internal sealed class OllamaChatLine
         CreatedAt = DateTimeOffset.TryParse(chars[..length], CultureInfo.InvariantCulture, DateTimeStyles.None, out var value) ? value : null;
         return null;
     }
-
-    private static string? ReadString(ref Utf8JsonReader reader) => Next(ref reader) switch
-    {
-        JsonTokenType.Null => null,
-        JsonTokenType.String => reader.GetString(),
-        _ => throw Unexpected("a text field"),
-    };
-
-    private static long ReadInt64(ref Utf8JsonReader reader) =>
-        Next(ref reader) == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : throw Unexpected("a duration");
-
-    private static int ReadInt32(ref Utf8JsonReader reader) =>
-        Next(ref reader) == JsonTokenType.Number && reader.TryGetInt32(out var value) ? value : throw Unexpected("a count");
-
-    private static JsonTokenType Next(ref Utf8JsonReader reader) =>
-        reader.Read() ? reader.TokenType : throw new JsonException("Ollama's answer line ended inside its JSON.");
-
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType expected)
-    {
-        if (Next(ref reader) != expected)
-        {
-            throw new JsonException($"Ollama's answer line is not a JSON object (it starts with {reader.TokenType}).");
-        }
-    }
-
-    private static void Skip(ref Utf8JsonReader reader)
-    {
-        Next(ref reader);
-        reader.Skip();
-    }
-
-    private static JsonException Unexpected(string? field) => new($"Ollama's answer has an unexpected value for '{field}'.");
 }
