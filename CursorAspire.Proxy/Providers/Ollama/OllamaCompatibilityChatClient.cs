@@ -3,9 +3,7 @@ using CursorAspire.Proxy.Context;
 using CursorAspire.Proxy.Routing;
 using CursorAspire.Proxy.Tools;
 using OllamaSharp;
-using OllamaSharp.Models;
 using CursorAspire.Proxy.Tokens;
-using OllamaChatRequest = OllamaSharp.Models.Chat.ChatRequest;
 
 namespace CursorAspire.Proxy.Providers.Ollama;
 
@@ -17,10 +15,10 @@ namespace CursorAspire.Proxy.Providers.Ollama;
 /// <item>Sets <c>num_ctx</c> per request (<see cref="ContextWindowPlanner"/>) and <c>keep_alive</c>, so Cursor's
 /// large prompts are not silently truncated and the repeated prefix stays loaded, and <c>num_predict</c> (the request's
 /// <c>max_tokens</c>, else the planned answer room), so a looping local model stops.</item>
-/// <item>Sends tool results as the plain text Cursor gave: OllamaSharp would wrap them as <c>{"CallId":…,"Result":…}</c>.
+/// <item>Sends tool results as the plain text Cursor gave: OllamaSharp (and so <see cref="OllamaChatRequestWriter"/>) would wrap them as <c>{"CallId":…,"Result":…}</c>.
 /// The images of an Anthropic-shaped <c>tool_result</c> follow the results in a user message (<see cref="ToolResultContents"/>).</item>
 /// <item>Drops the tools when the client said <c>tool_choice:"none"</c> (Ollama has no tool_choice), else sends them in
-/// one order (<see cref="ToolOrder"/>), which with OllamaSharp's fixed serialization keeps a conversation's prefix the same bytes.</item>
+/// one order (<see cref="ToolOrder"/>), which with the writer's fixed serialization keeps a conversation's prefix the same bytes.</item>
 /// <item>Passes reasoning effort, when routing left one (<see cref="ModelRoute.ApplyTo"/>), as Ollama's <c>think</c>: a level
 /// for gpt-oss, on or off for the other thinking models.</item>
 /// </list>
@@ -64,15 +62,20 @@ public sealed class OllamaCompatibilityChatClient(
             : planner.Plan(estimate, adaptedOptions.MaxOutputTokens, contextLength, route.Alias ?? model);
         adaptedOptions.MaxOutputTokens = planner.AnswerRoom(estimate, adaptedOptions.MaxOutputTokens, numCtx);
 
-        adaptedOptions.AdditionalProperties ??= [];
-        adaptedOptions.AdditionalProperties[OllamaOption.NumCtx.Name] = numCtx;
-        adaptedOptions.Tools = adaptedOptions.ToolMode is NoneChatToolMode ? null : ToolOrder.ByName(adaptedOptions.Tools);
-        var think = adaptedOptions.Reasoning?.Effort is { } effort ? ToThink(effort, model) : null;
+        // What OllamaChatClient writes besides the options it reads itself (OllamaChatRequestWriter's keys).
+        var properties = adaptedOptions.AdditionalProperties ??= [];
+        properties[OllamaChatRequestWriter.NumCtx] = numCtx;
+        if (route.Provider.KeepAlive is { } keepAlive)
+        {
+            properties[OllamaChatRequestWriter.KeepAlive] = keepAlive;
+        }
+        if (adaptedOptions.Reasoning?.Effort is { } effort)
+        {
+            properties[OllamaChatRequestWriter.Think] = ToThink(effort, model);
+        }
         adaptedOptions.Reasoning = null;
-        var keepAlive = route.Provider.KeepAlive;
-        // The tools as written once per declaration (OllamaTools), not converted again by OllamaSharp on every request.
-        var tools = ollama is OllamaApiClient client ? OllamaTools.Take(adaptedOptions, client.OutgoingJsonSerializerOptions) : null;
-        adaptedOptions.RawRepresentationFactory = _ => new OllamaChatRequest { KeepAlive = keepAlive, Think = think, Tools = tools };
+        // In one order; written as OllamaTools wrote each declaration once.
+        adaptedOptions.Tools = adaptedOptions.ToolMode is NoneChatToolMode ? null : ToolOrder.ByName(adaptedOptions.Tools);
 
         // Tool results as the plain text Cursor gave (OllamaSharp would wrap them), images after them.
         return ([.. ToolResultContents.Flatten([.. list], result => new TextContent(ToolResultContents.Text(result)))], adaptedOptions);
@@ -82,12 +85,12 @@ public sealed class OllamaCompatibilityChatClient(
     /// Ollama's <c>think</c>: levels (<c>low</c>, <c>medium</c>, <c>high</c>) only for the models that take them (gpt-oss),
     /// <c>true</c> for every other thinking model (Qwen3, DeepSeek-R1), <c>false</c> for no thinking.
     /// </summary>
-    private static OllamaSharp.Models.Chat.ThinkValue? ToThink(ReasoningEffort effort, string model) => effort switch
+    private static object ToThink(ReasoningEffort effort, string model) => effort switch
     {
-        ReasoningEffort.None => new OllamaSharp.Models.Chat.ThinkValue(false),
-        _ when !model.StartsWith("gpt-oss", StringComparison.OrdinalIgnoreCase) => new OllamaSharp.Models.Chat.ThinkValue(true),
-        ReasoningEffort.Low => OllamaSharp.Models.Chat.ThinkValue.Low,
-        ReasoningEffort.Medium => OllamaSharp.Models.Chat.ThinkValue.Medium,
-        _ => OllamaSharp.Models.Chat.ThinkValue.High,
+        ReasoningEffort.None => false,
+        _ when !model.StartsWith("gpt-oss", StringComparison.OrdinalIgnoreCase) => true,
+        ReasoningEffort.Low => "low",
+        ReasoningEffort.Medium => "medium",
+        _ => "high",
     };
 }

@@ -5,7 +5,10 @@ using OllamaSharp;
 
 namespace CursorAspire.Proxy.Providers.Ollama;
 
-/// <summary>Ollama's native API through OllamaSharp, behind <see cref="OllamaCompatibilityChatClient"/>.</summary>
+/// <summary>
+/// Ollama's native API: the chat call through <see cref="OllamaChatClient"/>, everything else through OllamaSharp, behind
+/// <see cref="OllamaCompatibilityChatClient"/>.
+/// </summary>
 public sealed class OllamaProvider(ContextWindowPlanner planner, OllamaContextLengths contextLengths) : IUpstreamProvider
 {
     public static readonly Uri DefaultEndpoint = new("http://localhost:11434");
@@ -19,7 +22,7 @@ public sealed class OllamaProvider(ContextWindowPlanner planner, OllamaContextLe
     public IChatClient CreateClient(ModelRoute route, HttpClient http)
     {
         http.BaseAddress = route.Provider.Endpoint is { Length: > 0 } endpoint ? new Uri(endpoint) : DefaultEndpoint;
-        return new OllamaApiClient(http, route.UpstreamModel);
+        return new OllamaChatClient(http, route.UpstreamModel);
     }
 
     public IReasoningDialect ReasoningDialect(ModelRoute route) => _dialect;

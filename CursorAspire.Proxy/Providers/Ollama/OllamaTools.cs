@@ -44,12 +44,19 @@ internal static class OllamaTools
         {
             if (tools[i] is AIFunctionDeclaration declaration)
             {
-                written.Add(Written.TryGetValue(declaration, out var tool) ? tool : Add(declaration, wire));
+                written.Add(Of(declaration, wire));
             }
         }
         options.Tools = null;
         return written;
     }
+
+    /// <summary>
+    /// One declaration's written form (a boxed <see cref="JsonElement"/>; <see cref="OllamaChatRequestWriter"/> copies its
+    /// UTF-8 bytes as they are), converted on the first request that carries it.
+    /// </summary>
+    public static object Of(AIFunctionDeclaration declaration, JsonSerializerOptions wire) =>
+        Written.TryGetValue(declaration, out var tool) ? tool : Add(declaration, wire);
 
     /// <summary>Converts on a miss (apart, so a hit makes no closure).</summary>
     private static object Add(AIFunctionDeclaration declaration, JsonSerializerOptions wire) =>

@@ -245,4 +245,24 @@ public sealed class OllamaStandInTests
         Assert.True(await client.IsRunningAsync(Deadline()));
         Assert.Equal("0.9.9", await client.GetVersionAsync(Deadline()));
     }
+
+    [Fact]
+    public async Task ScriptedErrorLineEndsTheStreamAsOllamaDoes()
+    {
+        await using var ollama = await OllamaStandIn.StartAsync();
+        ollama.Enqueue(StandInReply.FromText("Hel", "lo") with { ErrorLineAfterChunks = 1, ErrorLineMessage = "model runner has unexpectedly stopped" });
+        ollama.Enqueue(StandInReply.FromText("Hel", "lo") with { ErrorLineAfterChunks = 1 });
+        using var http = new HttpClient { BaseAddress = ollama.BaseUri };
+
+        using var streamed = await http.PostAsync("api/chat", new StringContent("""{"model":"m","messages":[]}"""), Deadline());
+        using var whole = await http.PostAsync("api/chat", new StringContent("""{"model":"m","stream":false,"messages":[]}"""), Deadline());
+
+        Assert.Equal(HttpStatusCode.OK, streamed.StatusCode); // the status went out with the first line
+        var lines = (await streamed.Content.ReadAsStringAsync(Deadline())).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Equal("Hel", (string?)JsonNode.Parse(lines[0])!["message"]!["content"]);
+        Assert.Equal("""{"error":"model runner has unexpectedly stopped"}""", lines[1]);
+        Assert.Equal(HttpStatusCode.InternalServerError, whole.StatusCode);
+        Assert.Equal("""{"error":"an error was encountered while running the model: unexpected EOF"}""", await whole.Content.ReadAsStringAsync(Deadline()));
+    }
 }

@@ -69,13 +69,15 @@ internal static class OllamaChatEndpoint
             await exchange.PaceAsync(reply, chunks[i], i).ConfigureAwait(false);
             var message = chunks[i].IsReasoning ? Message(string.Empty, thinking: chunks[i].Text) : Message(chunks[i].Text);
             await exchange.WriteAndFlushAsync(Line(Chunk(exchange, model, message))).ConfigureAwait(false);
-            if (await exchange.StopsAfterAsync(reply, i + 1, chunks.Count).ConfigureAwait(false))
+            if (await ErrsAfterAsync(exchange, reply, i + 1, chunks.Count).ConfigureAwait(false)
+                || await exchange.StopsAfterAsync(reply, i + 1, chunks.Count).ConfigureAwait(false))
             {
                 return;
             }
         }
 
-        if (chunks.Count == 0 && await exchange.StopsAfterAsync(reply, 0, 0).ConfigureAwait(false))
+        if (chunks.Count == 0 && (await ErrsAfterAsync(exchange, reply, 0, 0).ConfigureAwait(false)
+            || await exchange.StopsAfterAsync(reply, 0, 0).ConfigureAwait(false)))
         {
             return;
         }
@@ -90,11 +92,28 @@ internal static class OllamaChatEndpoint
         await exchange.WriteAndFlushAsync(Line(Done(exchange, model, Message(string.Empty), reply, started))).ConfigureAwait(false);
     }
 
+    /// <summary>Ollama's error line once <paramref name="written"/> chunks are out (<see cref="StandInReply.ErrorLineAfterChunks"/>), ending the stream.</summary>
+    private static async Task<bool> ErrsAfterAsync(Exchange exchange, StandInReply reply, int written, int total)
+    {
+        if (reply.ErrorLineAfterChunks is not { } after || (written != after && !(written == total && after >= total)))
+        {
+            return false;
+        }
+        await exchange.WriteAndFlushAsync(Line(new JsonObject { ["error"] = reply.ErrorLineMessage })).ConfigureAwait(false);
+        return true;
+    }
+
     private static async Task CompleteAsync(Exchange exchange, string model, StandInReply reply, long started)
     {
         // Not streamed: no chunks to count, so a scripted failure or hang comes before the answer.
         if (await exchange.StopsAfterAsync(reply, written: 0, total: 0).ConfigureAwait(false))
         {
+            return;
+        }
+
+        if (reply.ErrorLineAfterChunks is not null)
+        {
+            await OllamaEndpoints.WriteErrorAsync(exchange, 500, reply.ErrorLineMessage).ConfigureAwait(false);
             return;
         }
 

@@ -67,6 +67,16 @@ public sealed record StandInReply
     /// <summary>Stop sending after this many chunks but keep the connection open until the client aborts.</summary>
     public int? HangAfterChunks { get; init; }
 
+    /// <summary>
+    /// Ollama only: after this many chunks, end the stream with an error line, <c>{"error":"…"}</c> (<see cref="ErrorLineMessage"/>),
+    /// as Ollama does when generation fails after its headers went out (the status is already 200). A non-streamed
+    /// reply answers 500 with that body instead.
+    /// </summary>
+    public int? ErrorLineAfterChunks { get; init; }
+
+    /// <summary>The message of <see cref="ErrorLineAfterChunks"/>'s error line.</summary>
+    public string ErrorLineMessage { get; init; } = "an error was encountered while running the model: unexpected EOF";
+
     /// <summary>All text chunks joined.</summary>
     public string Text => string.Concat(TextChunks);
 

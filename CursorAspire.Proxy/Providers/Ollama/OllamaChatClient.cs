@@ -1,0 +1,172 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text;
+using CommunityToolkit.HighPerformance.Buffers;
+using OllamaSharp;
+using CursorAspire.Proxy.Providers.Http;
+using OllamaSharp.Models.Exceptions;
+
+namespace CursorAspire.Proxy.Providers.Ollama;
+
+/// <summary>
+/// The chat call to Ollama's <c>/api/chat</c>, written and read by the proxy itself under the same M.E.AI pipeline;
+/// OllamaSharp's <see cref="OllamaApiClient"/> stays the client for everything else (model list, show, pull, running
+/// models, the context-length lookups), reached through <see cref="GetService"/>.
+/// </summary>
+/// <remarks>
+/// Hand-written because OllamaSharp builds and writes the request inside <c>ChatAsync</c>, where nothing outside the
+/// library can reach it: it builds its request model and serializes it into a <see cref="string"/> sent as
+/// <see cref="StringContent"/> (the body twice over, UTF-16 then UTF-8), and deserializes every NDJSON line with its own
+/// serializer call into its models, which its M.E.AI adapter then copies into updates. Measured with the load harness
+/// (bench/README.md, issue 25) at ~50–60 KB of a streamed agent request's ~117 KB. Here the body goes from the messages
+/// straight into a pooled buffer (<see cref="OllamaChatRequestWriter"/>) sent as it is, and each line is read from the
+/// response's bytes (<see cref="NdjsonLineReader"/>, <see cref="OllamaChatLine"/>) into the updates OllamaSharp made:
+/// the same bytes on the wire (the golden tests), the same updates and the same exceptions for Ollama's errors.
+/// </remarks>
+public sealed class OllamaChatClient : IChatClient
+{
+    private readonly OllamaApiClient _ollama;
+    private readonly HttpClient _http;
+    private readonly string _model;
+    private readonly ChatClientMetadata _metadata;
+
+    /// <summary>A client for <paramref name="model"/> over <paramref name="http"/> (its base address is Ollama's).</summary>
+    public OllamaChatClient(HttpClient http, string model)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        _http = http;
+        _model = model;
+        _ollama = new OllamaApiClient(http, model);
+        _metadata = new ChatClientMetadata("ollama", http.BaseAddress, model);
+    }
+
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        // Read whole before returning, as OllamaSharp did: a connection that breaks mid-answer fails the send itself.
+        using var request = CreateRequest(messages, options, stream: false);
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            using var lines = new NdjsonLineReader(body);
+            var line = new OllamaChatLine();
+            StringBuilder? content = null, thinking = null;
+            List<FunctionCallContent>? toolCalls = null;
+            string? createdAt = null;
+            var done = false;
+            while (await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!line.Read(lines.Line, keepCreatedAtText: true, out var createdAtText))
+                {
+                    continue;
+                }
+                // Gathered across lines as OllamaSharp's MessageBuilder did (Ollama sends one object when not streaming).
+                (content ??= new()).Append(line.Content);
+                (thinking ??= new()).Append(line.Thinking);
+                if (line.ToolCalls is { } calls)
+                {
+                    (toolCalls ??= []).AddRange(calls);
+                }
+                if (line.Done)
+                {
+                    createdAt = createdAtText;
+                    done = true;
+                    break;
+                }
+            }
+            if (!done)
+            {
+                throw new InvalidOperationException("IAsyncEnumerable<ChatResponseStream> did not yield an item with Done=true. The stream might be corrupted or incomplete.");
+            }
+            return line.ToResponse(createdAt, content!.ToString(), thinking!.ToString(), toolCalls ?? [], ModelOf(options));
+        }
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var request = CreateRequest(messages, options, stream: true);
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            using var lines = new NdjsonLineReader(body);
+            var line = new OllamaChatLine();
+            var responseId = Guid.NewGuid().ToString("N");
+            while (await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (line.Read(lines.Line, keepCreatedAtText: false, out _))
+                {
+                    yield return line.ToUpdate(responseId);
+                }
+            }
+        }
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? _metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : serviceType.IsInstanceOfType(_ollama) ? _ollama
+            : null;
+    }
+
+    public void Dispose() => _ollama.Dispose();
+
+    private string ModelOf(ChatOptions? options) => string.IsNullOrEmpty(options?.ModelId) ? _model : options.ModelId;
+
+    private HttpRequestMessage CreateRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
+    {
+        var body = new ArrayPoolBufferWriter<byte>(16 * 1024);
+        try
+        {
+            OllamaChatRequestWriter.Write(body, messages, options, _model, stream, _ollama.OutgoingJsonSerializerOptions);
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+        return new HttpRequestMessage(HttpMethod.Post, "api/chat") { Content = new PooledJsonContent(body) };
+    }
+
+    /// <summary>Sends, then fails as OllamaSharp did for an error status (a 400's <c>{"error"}</c> as its message).</summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        var response = await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+        using (response)
+        {
+            if (response.StatusCode == HttpStatusCode.BadRequest)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                var message = ErrorOf(text) ?? text;
+                throw message.Contains("does not support tools", StringComparison.Ordinal)
+                    ? new ModelDoesNotSupportToolsException(message)
+                    : new OllamaException(message);
+            }
+            response.EnsureSuccessStatusCode();
+            return response; // not reached
+        }
+    }
+
+    private static string? ErrorOf(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("error", out var error)
+                ? error.GetString() ?? string.Empty
+                : null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using Microsoft.Extensions.AI;
+using CursorAspire.Proxy.Providers;
+using CursorAspire.Proxy.Providers.Ollama;
+using OllamaSharp;
+using OllamaSharp.Models.Exceptions;
+
+namespace CursorAspire.Proxy.Tests.Providers.Ollama;
+
+/// <summary>
+/// The proxy's own Ollama chat client (<see cref="OllamaChatClient"/>) against the Ollama stand-in: for the same scripted
+/// answer it gives the updates and responses OllamaSharp's <see cref="IChatClient"/> gave (text, thinking, tool calls,
+/// finish reason, usage, durations, model, ids), streamed and not, and Ollama's errors reach <see cref="UpstreamErrors"/>
+/// as OllamaSharp's exceptions.
+/// </summary>
+public sealed class OllamaChatClientTests
+{
+    private const string Model = "qwen2.5-coder:7b";
+
+    private static readonly ChatMessage[] Question = [new(ChatRole.User, "look")];
+
+    public static TheoryData<string> Replies => ["text", "thinking", "tools", "length", "no-usage"];
+
+    private static StandInReply Reply(string name) => name switch
+    {
+        "text" => StandInReply.FromText("Sure", ", here", " it is.") with { Usage = new StandInUsage(42, 7) },
+        "thinking" => new StandInReply { ReasoningChunks = ["Let me ", "think."], TextChunks = ["Answer."] },
+        "tools" => StandInReply.FromToolCalls(
+            new StandInToolCall("read_file", """{"target_file":"/src/cart.py","lines":[1,20],"deep":{"a":null,"b":"\"q\" ü"}}"""),
+            new StandInToolCall("grep", """{"pattern":"def add"}""")),
+        "length" => StandInReply.FromText("cut") with { FinishReason = "length" },
+        "no-usage" => StandInReply.FromText("quiet") with { Usage = null },
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Replies))]
+    public async Task StreamedUpdatesAreTheOnesOllamaSharpGave(string reply)
+    {
+        await using var upstream = await OllamaStandIn.StartAsync(new OllamaStandInOptions { TimeProvider = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-07T05:00:00.1234567Z", CultureInfo.InvariantCulture)) });
+        using var http = new HttpClient { BaseAddress = upstream.BaseUri };
+        using var library = new OllamaApiClient(http, Model);
+        using var ours = new OllamaChatClient(http, Model);
+
+        upstream.Enqueue(Reply(reply));
+        var expected = await ((IChatClient)library).GetStreamingResponseAsync(Question).ToListAsync();
+        upstream.Enqueue(Reply(reply));
+        var actual = await ours.GetStreamingResponseAsync(Question).ToListAsync();
+
+        Assert.Equal(expected.Select(Describe), actual.Select(Describe));
+        Assert.Equal(upstream.ChatRequests[0].Body, upstream.ChatRequests[1].Body);
+        var id = actual[0].ResponseId;
+        Assert.Equal(32, id?.Length);
+        Assert.All(actual, u => Assert.True(u.ResponseId == id && u.MessageId == id));
+        Assert.All(actual.SelectMany(u => u.Contents).OfType<FunctionCallContent>(), c => Assert.Equal(8, c.CallId.Length));
+    }
+
+    [Theory]
+    [MemberData(nameof(Replies))]
+    public async Task WholeResponseIsTheOneOllamaSharpGave(string reply)
+    {
+        await using var upstream = await OllamaStandIn.StartAsync(new OllamaStandInOptions { TimeProvider = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-07T05:00:00.1234567Z", CultureInfo.InvariantCulture)) });
+        using var http = new HttpClient { BaseAddress = upstream.BaseUri };
+        using var library = new OllamaApiClient(http, Model);
+        using var ours = new OllamaChatClient(http, Model);
+
+        upstream.Enqueue(Reply(reply));
+        var expected = await ((IChatClient)library).GetResponseAsync(Question);
+        upstream.Enqueue(Reply(reply));
+        var actual = await ours.GetResponseAsync(Question);
+
+        Assert.Equal(Describe(expected), Describe(actual));
+        Assert.Equal(upstream.ChatRequests[0].Body, upstream.ChatRequests[1].Body);
+        Assert.Equal("2026-12-07T05:00:00.1234567Z", actual.ResponseId); // OllamaSharp's id: the answer's created_at
+        Assert.Equal(actual.ResponseId, actual.Messages.Single().MessageId);
+    }
+
+    [Fact]
+    public async Task ErrorLineMidStreamRaisesOllamasMessage()
+    {
+        await using var upstream = await OllamaStandIn.StartAsync();
+        using var http = new HttpClient { BaseAddress = upstream.BaseUri };
+        using var ours = new OllamaChatClient(http, Model);
+        upstream.Enqueue(StandInReply.FromText("Hel", "lo") with { ErrorLineAfterChunks = 1, ErrorLineMessage = "model runner has unexpectedly stopped" });
+
+        var updates = new List<ChatResponseUpdate>();
+        var error = await Assert.ThrowsAsync<ResponseError>(async () =>
+        {
+            await foreach (var update in ours.GetStreamingResponseAsync(Question))
+            {
+                updates.Add(update);
+            }
+        });
+
+        Assert.Equal("Hel", Assert.Single(updates).Text);
+        Assert.Equal("model runner has unexpectedly stopped", error.Message);
+        var mapped = UpstreamErrors.Map(error, "ollama", Model);
+        Assert.Equal(502, mapped.StatusCode);
+        Assert.Equal("Ollama ('ollama') failed: model runner has unexpectedly stopped", mapped.Message);
+    }
+
+    [Fact]
+    public async Task ErrorLineThroughTheProxyEndsTheStreamWithOllamasWords()
+    {
+        await using var ollama = await OllamaStandIn.StartAsync();
+        await using var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(ollama.BaseUri));
+        ollama.Enqueue(StandInReply.FromText("Partial ", "answer") with { ErrorLineAfterChunks = 1, ErrorLineMessage = "model runner has unexpectedly stopped" });
+
+        var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var summary = SseChunks.AssertContract(body, "local");
+        Assert.StartsWith("Partial ", summary.Content);
+        Assert.Contains("The model stopped with an error: Ollama ('ollama') failed: model runner has unexpectedly stopped", summary.Content);
+    }
+
+    [Fact]
+    public async Task BadRequestRaisesOllamaSharpsExceptionWithOllamasMessage()
+    {
+        await using var upstream = await OllamaStandIn.StartAsync();
+        using var http = new HttpClient { BaseAddress = upstream.BaseUri };
+        using var ours = new OllamaChatClient(http, Model);
+        upstream.Enqueue(StandInReply.FromError(400, "registry.ollama.ai/library/gemma:2b does not support tools"));
+        upstream.Enqueue(StandInReply.FromError(400, "invalid options: num_ctx"));
+        upstream.Enqueue(StandInReply.FromError(503, "busy"));
+
+        await Assert.ThrowsAsync<ModelDoesNotSupportToolsException>(() => ours.GetResponseAsync(Question));
+        var invalid = await Assert.ThrowsAsync<OllamaException>(async () => await ours.GetStreamingResponseAsync(Question).ToListAsync());
+        Assert.Equal("invalid options: num_ctx", invalid.Message);
+        var busy = await Assert.ThrowsAsync<HttpRequestException>(() => ours.GetResponseAsync(Question));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+    }
+
+    [Fact]
+    public async Task OllamaSharpStaysTheClientForEverythingElse()
+    {
+        await using var upstream = await OllamaStandIn.StartAsync(new OllamaStandInOptions { Models = [Model] });
+        using var http = new HttpClient { BaseAddress = upstream.BaseUri };
+        using IChatClient ours = new OllamaChatClient(http, Model);
+
+        var ollama = ours.GetService<IOllamaApiClient>();
+        Assert.NotNull(ollama);
+        Assert.Contains(await ollama.ListLocalModelsAsync(), m => m.Name == Model);
+        var metadata = ours.GetService<ChatClientMetadata>();
+        Assert.Equal("ollama", metadata?.ProviderName);
+        Assert.Equal(Model, metadata?.DefaultModelId);
+    }
+
+    /// <summary>Everything an update carries that OllamaSharp set, but its random ids.</summary>
+    private static string Describe(ChatResponseUpdate update) =>
+        $"{update.Role}|{update.FinishReason}|{update.ModelId}|{update.CreatedAt:o}|{Properties(update.AdditionalProperties)}|{Contents(update.Contents)}";
+
+    private static string Describe(ChatResponse response)
+    {
+        var message = response.Messages.Single();
+        return $"{message.Role}|{message.CreatedAt:o}|{Contents(message.Contents)}|{response.FinishReason}|{response.ModelId}|{response.CreatedAt:o}|"
+            + $"{Properties(response.AdditionalProperties)}|{response.Usage?.InputTokenCount}/{response.Usage?.OutputTokenCount}/{response.Usage?.TotalTokenCount}";
+    }
+
+    private static string Properties(AdditionalPropertiesDictionary? properties) =>
+        properties is null ? "-" : string.Join(",", properties.Select(p => $"{p.Key}={p.Value}"));
+
+    private static string Contents(IEnumerable<AIContent> contents) => string.Join(";", contents.Select(c => c switch
+    {
+        TextContent text => $"text:{text.Text}",
+        TextReasoningContent reasoning => $"reasoning:{reasoning.Text}",
+        FunctionCallContent call => $"call:{call.Name}:{JsonSerializer.Serialize(call.Arguments)}:{call.CallId.Length}",
+        UsageContent usage => $"usage:{usage.Details.InputTokenCount}/{usage.Details.OutputTokenCount}/{usage.Details.TotalTokenCount}",
+        _ => c.GetType().Name,
+    }));
+}
