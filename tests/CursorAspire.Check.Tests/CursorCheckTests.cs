@@ -123,30 +123,6 @@ public sealed class CursorCheckTests : IDisposable
     }
 
     [Fact]
-    public async Task AModelThatNeverCallsToolsFailsTheAgentStep()
-    {
-        _server.CallsTools = false;
-
-        var report = await RunAsync();
-
-        AssertFailed(report, $"Agent tools ({FakeCursorServer.Model})",
-            "This model does not call tools: agent mode will not work with it", "it answered in text: \"I cannot read files");
-        Assert.Equal(CheckOutcome.Pass, Step(report, $"Chat ({FakeCursorServer.Model})").Outcome);
-    }
-
-    [Fact]
-    public async Task ASmallContextWindowTellsToRaiseOllamaContextLength()
-    {
-        _server.ContextWindow = 4_096;
-
-        var report = await RunAsync();
-
-        AssertFailed(report, $"Context window ({FakeCursorServer.Model})",
-            "Ollama would truncate Cursor's prompt: raise `Ollama:ContextLength`", "context window of 4,096 tokens");
-        Assert.Equal(CheckOutcome.Pass, Step(report, $"Chat ({FakeCursorServer.Model})").Outcome);
-    }
-
-    [Fact]
     public async Task RemoteModelsAreNotProbedForTheirContextWindow()
     {
         _server.ContextWindow = 4_096;
@@ -157,16 +133,53 @@ public sealed class CursorCheckTests : IDisposable
         Assert.StartsWith("Not probed", context.Message);
     }
 
-    [Fact]
-    public async Task TheUpstreamDownIsNamedBehindCursorsRateLimitMessage()
+    /// <summary>
+    /// Faults of the model or of its server: the step that fails, each phrase it says (the fault and its fix), and the
+    /// outcome of another step that shows how far the fault reaches.
+    /// </summary>
+    public static TheoryData<string, string, string[], string, CheckOutcome> ModelFaults => new()
     {
-        _server.UpstreamDown = true;
+        {
+            "never-calls-tools", $"Agent tools ({FakeCursorServer.Model})",
+            ["This model does not call tools: agent mode will not work with it", "it answered in text: \"I cannot read files"],
+            $"Chat ({FakeCursorServer.Model})", CheckOutcome.Pass
+        },
+        {
+            "small-context-window", $"Context window ({FakeCursorServer.Model})",
+            ["Ollama would truncate Cursor's prompt: raise `Ollama:ContextLength`", "context window of 4,096 tokens"],
+            $"Chat ({FakeCursorServer.Model})", CheckOutcome.Pass
+        },
+        {
+            // Named behind Cursor's rate-limit message, which is all Cursor shows of it.
+            "upstream-down", $"Chat ({FakeCursorServer.Model})",
+            ["The proxy cannot reach the model's server", "Cursor shows any 429 or 5xx as a rate-limit error"],
+            "Verify", CheckOutcome.Fail
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(ModelFaults))]
+    public async Task AModelFaultFailsItsStepWithTheFix(string fault, string name, string[] says, string other, CheckOutcome otherOutcome)
+    {
+        Action<FakeCursorServer> introduce = fault switch
+        {
+            "never-calls-tools" => s => s.CallsTools = false,
+            "small-context-window" => s => s.ContextWindow = 4_096,
+            "upstream-down" => s => s.UpstreamDown = true,
+            _ => throw new ArgumentOutOfRangeException(nameof(fault)),
+        };
+        introduce(_server);
 
         var report = await RunAsync();
 
-        AssertFailed(report, $"Chat ({FakeCursorServer.Model})",
-            "The proxy cannot reach the model's server", "Cursor shows any 429 or 5xx as a rate-limit error");
-        Assert.Equal(CheckOutcome.Fail, Step(report, "Verify").Outcome);
+        var step = Step(report, name);
+        Assert.Equal(CheckOutcome.Fail, step.Outcome);
+        foreach (var phrase in says)
+        {
+            Assert.Contains(phrase, step.Message);
+        }
+
+        Assert.Equal(otherOutcome, Step(report, other).Outcome);
     }
 
     [Fact]
@@ -361,17 +374,6 @@ public sealed class CursorCheckTests : IDisposable
         ExpectedModels = expected,
         ProbeContextOf = probeContextOf ?? (_ => true),
     };
-
-    /// <summary>Asserts that the step named <paramref name="name"/> failed, its message saying each of <paramref name="says"/>.</summary>
-    private static void AssertFailed(CheckReport report, string name, params string[] says)
-    {
-        var step = Step(report, name);
-        Assert.Equal(CheckOutcome.Fail, step.Outcome);
-        foreach (var phrase in says)
-        {
-            Assert.Contains(phrase, step.Message);
-        }
-    }
 
     private static CheckResult Step(CheckReport report, string name) =>
         report.Results.SingleOrDefault(r => r.Name == name) ?? throw new Xunit.Sdk.XunitException($"No step '{name}' in:\n{report.ToText()}");
