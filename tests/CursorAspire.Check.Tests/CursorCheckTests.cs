@@ -52,11 +52,7 @@ public sealed class CursorCheckTests : IDisposable
 
         var report = await RunAsync();
 
-        var publicUrl = Step(report, "Public URL");
-        Assert.Equal(CheckOutcome.Fail, publicUrl.Outcome);
-        Assert.Contains("Cloudflare has no tunnel connected for this hostname", publicUrl.Message);
-        Assert.Contains("error 1033", publicUrl.Message);
-        Assert.Contains("new hostname on every start", publicUrl.Message);
+        AssertStep(report, "Public URL", CheckOutcome.Fail, "Cloudflare has no tunnel connected for this hostname", "error 1033", "new hostname on every start");
         Assert.All(report.Results.Skip(1), r => Assert.Equal(CheckOutcome.Skip, r.Outcome));
         Assert.Equal("0/9 passed, 1 failed, 8 not run", report.Summary); // the expected model's steps are named, not run
     }
@@ -69,10 +65,7 @@ public sealed class CursorCheckTests : IDisposable
     {
         _server.NetworkError = error;
 
-        var publicUrl = Step(await RunAsync(), "Public URL");
-
-        Assert.Equal(CheckOutcome.Fail, publicUrl.Outcome);
-        Assert.Contains(expected, publicUrl.Message);
+        AssertStep(await RunAsync(), "Public URL", CheckOutcome.Fail, expected);
     }
 
     [Fact]
@@ -80,10 +73,7 @@ public sealed class CursorCheckTests : IDisposable
     {
         var report = await RunAsync(key: "not-the-key-0123456789abcdef");
 
-        var models = Step(report, "Models and key");
-        Assert.Equal(CheckOutcome.Fail, models.Outcome);
-        Assert.Contains("The key is refused (HTTP 401", models.Message);
-        Assert.Contains("proxy-api-key", models.Message);
+        AssertStep(report, "Models and key", CheckOutcome.Fail, "The key is refused (HTTP 401", "proxy-api-key");
         Assert.Equal(CheckOutcome.Skip, Step(report, "Verify").Outcome);
         Assert.Contains("the key is refused", Step(report, "Verify").Message);
         Assert.Equal(CheckOutcome.Pass, Step(report, "CORS preflight").Outcome); // a preflight carries no key
@@ -96,9 +86,7 @@ public sealed class CursorCheckTests : IDisposable
 
         var report = await RunAsync(expected: []);
 
-        var models = Step(report, "Models and key");
-        Assert.Equal(CheckOutcome.Fail, models.Outcome);
-        Assert.Contains("\"Unauthorized\"", models.Message);
+        AssertStep(report, "Models and key", CheckOutcome.Fail, "\"Unauthorized\"");
         Assert.Equal(CheckOutcome.Skip, Step(report, "Models one by one").Outcome);
     }
 
@@ -116,10 +104,7 @@ public sealed class CursorCheckTests : IDisposable
     {
         _server.Models = ["claude-local"];
 
-        var models = Step(await RunAsync(expected: []), "Models and key");
-
-        Assert.Equal(CheckOutcome.Warn, models.Outcome);
-        Assert.Contains("'claude-local' will not reach this server from Cursor", models.Message);
+        AssertStep(await RunAsync(expected: []), "Models and key", CheckOutcome.Warn, "'claude-local' will not reach this server from Cursor");
     }
 
     [Fact]
@@ -172,13 +157,7 @@ public sealed class CursorCheckTests : IDisposable
 
         var report = await RunAsync();
 
-        var step = Step(report, name);
-        Assert.Equal(CheckOutcome.Fail, step.Outcome);
-        foreach (var phrase in says)
-        {
-            Assert.Contains(phrase, step.Message);
-        }
-
+        AssertStep(report, name, CheckOutcome.Fail, says);
         Assert.Equal(otherOutcome, Step(report, other).Outcome);
     }
 
@@ -189,10 +168,7 @@ public sealed class CursorCheckTests : IDisposable
 
         var report = await RunAsync();
 
-        var verify = Step(report, "Verify");
-        Assert.Equal(CheckOutcome.Fail, verify.Outcome);
-        Assert.Contains("no answer within 120 s", verify.Message);
-        Assert.Contains("down or hanging", verify.Message);
+        AssertStep(report, "Verify", CheckOutcome.Fail, "no answer within 120 s", "down or hanging");
         Assert.All(report.Results.Where(r => r.Name.Contains('(', StringComparison.Ordinal)), r =>
         {
             Assert.Equal(CheckOutcome.Skip, r.Outcome);
@@ -222,10 +198,7 @@ public sealed class CursorCheckTests : IDisposable
         _server.FirstTokenDelays.Enqueue(TimeSpan.FromSeconds(30));
         _server.FirstTokenDelays.Enqueue(TimeSpan.FromSeconds(25));
 
-        var chat = Step(await RunAsync(), $"Chat ({FakeCursorServer.Model})");
-
-        Assert.Equal(CheckOutcome.Warn, chat.Outcome);
-        Assert.Contains("not just loading, the model is slow", chat.Message);
+        AssertStep(await RunAsync(), $"Chat ({FakeCursorServer.Model})", CheckOutcome.Warn, "not just loading, the model is slow");
     }
 
     /// <summary>Faults that one step names, each with the words it uses.</summary>
@@ -270,10 +243,7 @@ public sealed class CursorCheckTests : IDisposable
         };
         introduce(_server);
 
-        var result = Step(await RunAsync(), step);
-
-        Assert.Equal(CheckOutcome.Fail, result.Outcome);
-        Assert.Contains(expected, result.Message);
+        AssertStep(await RunAsync(), step, CheckOutcome.Fail, expected);
     }
 
     [Fact]
@@ -337,9 +307,7 @@ public sealed class CursorCheckTests : IDisposable
         using var http = _server.CreateClient(); // it answers whatever the host
         var report = await new CursorCheck(http, Options(new Uri("http://localhost:5190/v1"), FakeCursorServer.Key, [FakeCursorServer.Model]), _server.Clock).RunAsync();
 
-        var publicUrl = Step(report, "Public URL");
-        Assert.Equal(CheckOutcome.Warn, publicUrl.Outcome);
-        Assert.Contains("Cursor's servers cannot use this URL: it is this machine (localhost)", publicUrl.Message);
+        AssertStep(report, "Public URL", CheckOutcome.Warn, "Cursor's servers cannot use this URL: it is this machine (localhost)");
         Assert.Equal(CheckOutcome.Pass, Step(report, "Verify").Outcome);
     }
 
@@ -374,6 +342,17 @@ public sealed class CursorCheckTests : IDisposable
         ExpectedModels = expected,
         ProbeContextOf = probeContextOf ?? (_ => true),
     };
+
+    /// <summary>Asserts that the step named <paramref name="name"/> ended as <paramref name="outcome"/>, its message saying each of <paramref name="says"/>.</summary>
+    private static void AssertStep(CheckReport report, string name, CheckOutcome outcome, params string[] says)
+    {
+        var step = Step(report, name);
+        Assert.Equal(outcome, step.Outcome);
+        foreach (var phrase in says)
+        {
+            Assert.Contains(phrase, step.Message);
+        }
+    }
 
     private static CheckResult Step(CheckReport report, string name) =>
         report.Results.SingleOrDefault(r => r.Name == name) ?? throw new Xunit.Sdk.XunitException($"No step '{name}' in:\n{report.ToText()}");
