@@ -46,6 +46,14 @@ internal static class ResponseCacheKeyBuilder
         SkipValidation = false,
     };
 
+    // One typed writer per kind of option value: the options' values never go through object, so writing them
+    // allocates nothing on the per-request path.
+    private static readonly Action<Utf8JsonWriter, string> StringValue = static (w, value) => w.WriteStringValue(value);
+    private static readonly Action<Utf8JsonWriter, bool> BooleanValue = static (w, value) => w.WriteBooleanValue(value);
+    private static readonly Action<Utf8JsonWriter, float> SingleValue = static (w, value) => w.WriteNumberValue(value);
+    private static readonly Action<Utf8JsonWriter, int> Int32Value = static (w, value) => w.WriteNumberValue(value);
+    private static readonly Action<Utf8JsonWriter, long> Int64Value = static (w, value) => w.WriteNumberValue(value);
+
     /// <summary>Computes the key for a request.</summary>
     public static string Compute(
         string partition,
@@ -162,22 +170,8 @@ internal static class ResponseCacheKeyBuilder
     {
         w.WriteString("instructions", options?.Instructions);
 
-        w.WritePropertyName("tools");
-        if (options?.Tools is null)
-        {
-            w.WriteNullValue();
-        }
-        else
-        {
-            // Tool order is kept: it is the order the model reads them in.
-            w.WriteStartArray();
-            foreach (var tool in options.Tools)
-            {
-                WriteTool(w, tool);
-            }
-
-            w.WriteEndArray();
-        }
+        // Tool order is kept: it is the order the model reads them in.
+        WriteArray(w, "tools", options?.Tools, WriteTool);
 
         w.WritePropertyName("toolMode");
         switch (options?.ToolMode)
@@ -202,31 +196,17 @@ internal static class ResponseCacheKeyBuilder
                 break;
         }
 
-        WriteNullable(w, "allowMultipleToolCalls", options?.AllowMultipleToolCalls);
-        WriteNullable(w, "temperature", options?.Temperature);
-        WriteNullable(w, "topP", options?.TopP);
-        WriteNullable(w, "topK", options?.TopK);
-        WriteNullable(w, "maxOutputTokens", options?.MaxOutputTokens);
-        WriteNullable(w, "frequencyPenalty", options?.FrequencyPenalty);
-        WriteNullable(w, "presencePenalty", options?.PresencePenalty);
-        WriteNullable(w, "seed", options?.Seed);
-        WriteNullable(w, "allowBackgroundResponses", options?.AllowBackgroundResponses);
+        WriteNullable(w, "allowMultipleToolCalls", options?.AllowMultipleToolCalls, BooleanValue);
+        WriteNullable(w, "temperature", options?.Temperature, SingleValue);
+        WriteNullable(w, "topP", options?.TopP, SingleValue);
+        WriteNullable(w, "topK", options?.TopK, Int32Value);
+        WriteNullable(w, "maxOutputTokens", options?.MaxOutputTokens, Int32Value);
+        WriteNullable(w, "frequencyPenalty", options?.FrequencyPenalty, SingleValue);
+        WriteNullable(w, "presencePenalty", options?.PresencePenalty, SingleValue);
+        WriteNullable(w, "seed", options?.Seed, Int64Value);
+        WriteNullable(w, "allowBackgroundResponses", options?.AllowBackgroundResponses, BooleanValue);
 
-        w.WritePropertyName("stop");
-        if (options?.StopSequences is null)
-        {
-            w.WriteNullValue();
-        }
-        else
-        {
-            w.WriteStartArray();
-            foreach (var stop in options.StopSequences)
-            {
-                w.WriteStringValue(stop);
-            }
-
-            w.WriteEndArray();
-        }
+        WriteArray(w, "stop", options?.StopSequences, StringValue);
 
         w.WritePropertyName("responseFormat");
         switch (options?.ResponseFormat)
@@ -324,30 +304,35 @@ internal static class ResponseCacheKeyBuilder
         w.WriteEndObject();
     }
 
-    private static void WriteNullable<T>(Utf8JsonWriter w, string name, T? value)
+    private static void WriteArray<T>(Utf8JsonWriter w, string name, IEnumerable<T>? items, Action<Utf8JsonWriter, T> write)
+    {
+        w.WritePropertyName(name);
+        if (items is null)
+        {
+            w.WriteNullValue();
+            return;
+        }
+
+        w.WriteStartArray();
+        foreach (var item in items)
+        {
+            write(w, item);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteNullable<T>(Utf8JsonWriter w, string name, T? value, Action<Utf8JsonWriter, T> write)
         where T : struct
     {
         w.WritePropertyName(name);
-        switch (value)
+        if (value is { } present)
         {
-            case null:
-                w.WriteNullValue();
-                break;
-            case float f:
-                w.WriteNumberValue(f);
-                break;
-            case int i:
-                w.WriteNumberValue(i);
-                break;
-            case long l:
-                w.WriteNumberValue(l);
-                break;
-            case bool b:
-                w.WriteBooleanValue(b);
-                break;
-            default:
-                w.WriteStringValue(value.Value.ToString());
-                break;
+            write(w, present);
+        }
+        else
+        {
+            w.WriteNullValue();
         }
     }
 

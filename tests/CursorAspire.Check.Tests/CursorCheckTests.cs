@@ -52,11 +52,7 @@ public sealed class CursorCheckTests : IDisposable
 
         var report = await RunAsync();
 
-        var publicUrl = Step(report, "Public URL");
-        Assert.Equal(CheckOutcome.Fail, publicUrl.Outcome);
-        Assert.Contains("Cloudflare has no tunnel connected for this hostname", publicUrl.Message);
-        Assert.Contains("error 1033", publicUrl.Message);
-        Assert.Contains("new hostname on every start", publicUrl.Message);
+        AssertStep(report, "Public URL", CheckOutcome.Fail, "Cloudflare has no tunnel connected for this hostname", "error 1033", "new hostname on every start");
         Assert.All(report.Results.Skip(1), r => Assert.Equal(CheckOutcome.Skip, r.Outcome));
         Assert.Equal("0/9 passed, 1 failed, 8 not run", report.Summary); // the expected model's steps are named, not run
     }
@@ -69,10 +65,7 @@ public sealed class CursorCheckTests : IDisposable
     {
         _server.NetworkError = error;
 
-        var publicUrl = Step(await RunAsync(), "Public URL");
-
-        Assert.Equal(CheckOutcome.Fail, publicUrl.Outcome);
-        Assert.Contains(expected, publicUrl.Message);
+        AssertStep(await RunAsync(), "Public URL", CheckOutcome.Fail, expected);
     }
 
     [Fact]
@@ -80,10 +73,7 @@ public sealed class CursorCheckTests : IDisposable
     {
         var report = await RunAsync(key: "not-the-key-0123456789abcdef");
 
-        var models = Step(report, "Models and key");
-        Assert.Equal(CheckOutcome.Fail, models.Outcome);
-        Assert.Contains("The key is refused (HTTP 401", models.Message);
-        Assert.Contains("proxy-api-key", models.Message);
+        AssertStep(report, "Models and key", CheckOutcome.Fail, "The key is refused (HTTP 401", "proxy-api-key");
         Assert.Equal(CheckOutcome.Skip, Step(report, "Verify").Outcome);
         Assert.Contains("the key is refused", Step(report, "Verify").Message);
         Assert.Equal(CheckOutcome.Pass, Step(report, "CORS preflight").Outcome); // a preflight carries no key
@@ -96,9 +86,7 @@ public sealed class CursorCheckTests : IDisposable
 
         var report = await RunAsync(expected: []);
 
-        var models = Step(report, "Models and key");
-        Assert.Equal(CheckOutcome.Fail, models.Outcome);
-        Assert.Contains("\"Unauthorized\"", models.Message);
+        AssertStep(report, "Models and key", CheckOutcome.Fail, "\"Unauthorized\"");
         Assert.Equal(CheckOutcome.Skip, Step(report, "Models one by one").Outcome);
     }
 
@@ -116,34 +104,7 @@ public sealed class CursorCheckTests : IDisposable
     {
         _server.Models = ["claude-local"];
 
-        var models = Step(await RunAsync(expected: []), "Models and key");
-
-        Assert.Equal(CheckOutcome.Warn, models.Outcome);
-        Assert.Contains("'claude-local' will not reach this server from Cursor", models.Message);
-    }
-
-    [Fact]
-    public async Task AModelThatNeverCallsToolsFailsTheAgentStep()
-    {
-        _server.CallsTools = false;
-
-        var report = await RunAsync();
-
-        AssertFailed(report, $"Agent tools ({FakeCursorServer.Model})",
-            "This model does not call tools: agent mode will not work with it", "it answered in text: \"I cannot read files");
-        Assert.Equal(CheckOutcome.Pass, Step(report, $"Chat ({FakeCursorServer.Model})").Outcome);
-    }
-
-    [Fact]
-    public async Task ASmallContextWindowTellsToRaiseOllamaContextLength()
-    {
-        _server.ContextWindow = 4_096;
-
-        var report = await RunAsync();
-
-        AssertFailed(report, $"Context window ({FakeCursorServer.Model})",
-            "Ollama would truncate Cursor's prompt: raise `Ollama:ContextLength`", "context window of 4,096 tokens");
-        Assert.Equal(CheckOutcome.Pass, Step(report, $"Chat ({FakeCursorServer.Model})").Outcome);
+        AssertStep(await RunAsync(expected: []), "Models and key", CheckOutcome.Warn, "'claude-local' will not reach this server from Cursor");
     }
 
     [Fact]
@@ -157,16 +118,47 @@ public sealed class CursorCheckTests : IDisposable
         Assert.StartsWith("Not probed", context.Message);
     }
 
-    [Fact]
-    public async Task TheUpstreamDownIsNamedBehindCursorsRateLimitMessage()
+    /// <summary>
+    /// Faults of the model or of its server: the step that fails, each phrase it says (the fault and its fix), and the
+    /// outcome of another step that shows how far the fault reaches.
+    /// </summary>
+    public static TheoryData<string, string, string[], string, CheckOutcome> ModelFaults => new()
     {
-        _server.UpstreamDown = true;
+        {
+            "never-calls-tools", $"Agent tools ({FakeCursorServer.Model})",
+            ["This model does not call tools: agent mode will not work with it", "it answered in text: \"I cannot read files"],
+            $"Chat ({FakeCursorServer.Model})", CheckOutcome.Pass
+        },
+        {
+            "small-context-window", $"Context window ({FakeCursorServer.Model})",
+            ["Ollama would truncate Cursor's prompt: raise `Ollama:ContextLength`", "context window of 4,096 tokens"],
+            $"Chat ({FakeCursorServer.Model})", CheckOutcome.Pass
+        },
+        {
+            // Named behind Cursor's rate-limit message, which is all Cursor shows of it.
+            "upstream-down", $"Chat ({FakeCursorServer.Model})",
+            ["The proxy cannot reach the model's server", "Cursor shows any 429 or 5xx as a rate-limit error"],
+            "Verify", CheckOutcome.Fail
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(ModelFaults))]
+    public async Task AModelFaultFailsItsStepWithTheFix(string fault, string name, string[] says, string other, CheckOutcome otherOutcome)
+    {
+        Action<FakeCursorServer> introduce = fault switch
+        {
+            "never-calls-tools" => s => s.CallsTools = false,
+            "small-context-window" => s => s.ContextWindow = 4_096,
+            "upstream-down" => s => s.UpstreamDown = true,
+            _ => throw new ArgumentOutOfRangeException(nameof(fault)),
+        };
+        introduce(_server);
 
         var report = await RunAsync();
 
-        AssertFailed(report, $"Chat ({FakeCursorServer.Model})",
-            "The proxy cannot reach the model's server", "Cursor shows any 429 or 5xx as a rate-limit error");
-        Assert.Equal(CheckOutcome.Fail, Step(report, "Verify").Outcome);
+        AssertStep(report, name, CheckOutcome.Fail, says);
+        Assert.Equal(otherOutcome, Step(report, other).Outcome);
     }
 
     [Fact]
@@ -176,10 +168,7 @@ public sealed class CursorCheckTests : IDisposable
 
         var report = await RunAsync();
 
-        var verify = Step(report, "Verify");
-        Assert.Equal(CheckOutcome.Fail, verify.Outcome);
-        Assert.Contains("no answer within 120 s", verify.Message);
-        Assert.Contains("down or hanging", verify.Message);
+        AssertStep(report, "Verify", CheckOutcome.Fail, "no answer within 120 s", "down or hanging");
         Assert.All(report.Results.Where(r => r.Name.Contains('(', StringComparison.Ordinal)), r =>
         {
             Assert.Equal(CheckOutcome.Skip, r.Outcome);
@@ -209,10 +198,7 @@ public sealed class CursorCheckTests : IDisposable
         _server.FirstTokenDelays.Enqueue(TimeSpan.FromSeconds(30));
         _server.FirstTokenDelays.Enqueue(TimeSpan.FromSeconds(25));
 
-        var chat = Step(await RunAsync(), $"Chat ({FakeCursorServer.Model})");
-
-        Assert.Equal(CheckOutcome.Warn, chat.Outcome);
-        Assert.Contains("not just loading, the model is slow", chat.Message);
+        AssertStep(await RunAsync(), $"Chat ({FakeCursorServer.Model})", CheckOutcome.Warn, "not just loading, the model is slow");
     }
 
     /// <summary>Faults that one step names, each with the words it uses.</summary>
@@ -257,10 +243,7 @@ public sealed class CursorCheckTests : IDisposable
         };
         introduce(_server);
 
-        var result = Step(await RunAsync(), step);
-
-        Assert.Equal(CheckOutcome.Fail, result.Outcome);
-        Assert.Contains(expected, result.Message);
+        AssertStep(await RunAsync(), step, CheckOutcome.Fail, expected);
     }
 
     [Fact]
@@ -324,9 +307,7 @@ public sealed class CursorCheckTests : IDisposable
         using var http = _server.CreateClient(); // it answers whatever the host
         var report = await new CursorCheck(http, Options(new Uri("http://localhost:5190/v1"), FakeCursorServer.Key, [FakeCursorServer.Model]), _server.Clock).RunAsync();
 
-        var publicUrl = Step(report, "Public URL");
-        Assert.Equal(CheckOutcome.Warn, publicUrl.Outcome);
-        Assert.Contains("Cursor's servers cannot use this URL: it is this machine (localhost)", publicUrl.Message);
+        AssertStep(report, "Public URL", CheckOutcome.Warn, "Cursor's servers cannot use this URL: it is this machine (localhost)");
         Assert.Equal(CheckOutcome.Pass, Step(report, "Verify").Outcome);
     }
 
@@ -362,11 +343,11 @@ public sealed class CursorCheckTests : IDisposable
         ProbeContextOf = probeContextOf ?? (_ => true),
     };
 
-    /// <summary>Asserts that the step named <paramref name="name"/> failed, its message saying each of <paramref name="says"/>.</summary>
-    private static void AssertFailed(CheckReport report, string name, params string[] says)
+    /// <summary>Asserts that the step named <paramref name="name"/> ended as <paramref name="outcome"/>, its message saying each of <paramref name="says"/>.</summary>
+    private static void AssertStep(CheckReport report, string name, CheckOutcome outcome, params string[] says)
     {
         var step = Step(report, name);
-        Assert.Equal(CheckOutcome.Fail, step.Outcome);
+        Assert.Equal(outcome, step.Outcome);
         foreach (var phrase in says)
         {
             Assert.Contains(phrase, step.Message);

@@ -14,8 +14,6 @@ namespace CursorAspire.AppHost.Tests.EndToEnd;
 public sealed class CursorCheckEndToEndTests
 {
     private const string ApiKey = "check-e2e-key-0123456789abcdefghijkl";
-    private const string ModelName = "qwen2.5-coder:7b";
-    private const string Alias = "local-qwen2.5-coder-7b";
     private static readonly string ConsoleCategory = typeof(CursorCheck).FullName!;
 
     [Fact]
@@ -39,7 +37,7 @@ public sealed class CursorCheckEndToEndTests
         Assert.True(Property(proxyStates, CursorCheckPublisher.SummaryProperty) == "9/9 passed",
             $"The automatic check did not pass:\n{string.Join('\n', log.Where(l => l.Contains("Cursor check", StringComparison.Ordinal)))}");
         Assert.Equal("none", Property(proxyStates, CursorCheckPublisher.ProblemsProperty));
-        foreach (var step in new[] { "Public URL", "Models and key", "Verify", $"Chat ({Alias})", $"Agent tools ({Alias})", $"Context window ({Alias})", $"Agent tools, Claude-style body ({Alias})", $"Variant name ({Alias}-thinking)", "CORS preflight" })
+        foreach (var step in new[] { "Public URL", "Models and key", "Verify", $"Chat ({StandIn.Alias})", $"Agent tools ({StandIn.Alias})", $"Context window ({StandIn.Alias})", $"Agent tools, Claude-style body ({StandIn.Alias})", $"Variant name ({StandIn.Alias}-thinking)", "CORS preflight" })
         {
             Assert.Contains(log, l => l.Contains($"Cursor check: [PASS] {step} (", StringComparison.Ordinal));
         }
@@ -100,9 +98,9 @@ public sealed class CursorCheckEndToEndTests
         var ct = cts.Token;
         const string publicHost = "cursor-check.example.test";
         DistributedApplication? started = null;
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
+        var (builder, ollama) = await StandIn.CreateAppHostAsync(
+            ApiKey,
             [
-                .. StandIn.ProcessModeArgs(ModelName, ApiKey),
                 $"--AppHost:PublicBaseUrl=https://{publicHost}",
                 "--Ollama:ContextLength=4096",
                 "--CursorCheck:SlowFirstToken=00:00:00.5",
@@ -112,8 +110,8 @@ public sealed class CursorCheckEndToEndTests
                 "--OpenAI:Models:0=gpt-4.1",
             ],
             ct);
-        builder.CreateResourceBuilder(Assert.Single(builder.Resources.OfType<OllamaExecutableResource>()))
-            .WithEnvironment("STANDIN_MODELS", ModelName)
+        ollama
+            .WithEnvironment("STANDIN_MODELS", StandIn.Model)
             // A model that answers in text, and takes a second to start every answer.
             .WithEnvironment("STANDIN_REPLY", JsonSerializer.Serialize(new { TextChunks = new[] { "I would read ", "the file." }, DelayBeforeFirstByte = "00:00:01" }));
         // Your own HTTPS front end, played by a handler: the public hostname reaches the proxy's local endpoint.
@@ -128,27 +126,25 @@ public sealed class CursorCheckEndToEndTests
         var log = string.Join('\n', await ProxyLogAsync(app));
         Assert.True(Property(proxyStates, CursorCheckPublisher.SummaryProperty) == "6/12 passed, 1 warning, 5 failed", log);
         Assert.Contains($"Cursor check: [PASS] Public URL (", log, StringComparison.Ordinal);
-        Assert.Contains($"Cursor check: [WARN] Chat ({Alias})", log, StringComparison.Ordinal);
+        Assert.Contains($"Cursor check: [WARN] Chat ({StandIn.Alias})", log, StringComparison.Ordinal);
         Assert.Contains("The first token took", log, StringComparison.Ordinal);
-        Assert.Contains($"Cursor check: [FAIL] Agent tools ({Alias})", log, StringComparison.Ordinal);
+        Assert.Contains($"Cursor check: [FAIL] Agent tools ({StandIn.Alias})", log, StringComparison.Ordinal);
         Assert.Contains("This model does not call tools: agent mode will not work with it", log, StringComparison.Ordinal);
-        Assert.Contains($"Cursor check: [FAIL] Context window ({Alias})", log, StringComparison.Ordinal);
+        Assert.Contains($"Cursor check: [FAIL] Context window ({StandIn.Alias})", log, StringComparison.Ordinal);
         Assert.Contains("Ollama would truncate Cursor's prompt: raise `Ollama:ContextLength`", log, StringComparison.Ordinal);
         Assert.Contains("Cursor check: [FAIL] Chat (openai-gpt-4.1)", log, StringComparison.Ordinal);
         Assert.Contains("The proxy cannot reach the model's server", log, StringComparison.Ordinal);
         Assert.Contains("Cursor check: [PASS] Context window (openai-gpt-4.1) (", log, StringComparison.Ordinal); // remote: not probed
-        Assert.Contains($"Cursor check: [FAIL] Agent tools, Claude-style body ({Alias})", log, StringComparison.Ordinal); // it calls no tools in any dialect
-        Assert.Contains($"Cursor check: [PASS] Variant name ({Alias}-thinking)", log, StringComparison.Ordinal);
+        Assert.Contains($"Cursor check: [FAIL] Agent tools, Claude-style body ({StandIn.Alias})", log, StringComparison.Ordinal); // it calls no tools in any dialect
+        Assert.Contains($"Cursor check: [PASS] Variant name ({StandIn.Alias}-thinking)", log, StringComparison.Ordinal);
         var problems = Property(proxyStates, CursorCheckPublisher.ProblemsProperty)!;
         Assert.Equal(6, problems.Split('\n').Length);
     }
 
     private static async Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(int edgePort, CapturedConsole console, string? reply, CancellationToken ct)
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
-            [.. StandIn.ProcessModeArgs(ModelName, ApiKey), $"--CloudflareTunnel:CloudflaredPath={StandIn.CloudflaredPath}"], ct);
-        var ollama = builder.CreateResourceBuilder(Assert.Single(builder.Resources.OfType<OllamaExecutableResource>()))
-            .WithEnvironment("STANDIN_MODELS", ModelName); // present already: no download
+        var (builder, ollama) = await StandIn.CreateAppHostAsync(ApiKey, [$"--CloudflareTunnel:CloudflaredPath={StandIn.CloudflaredPath}"], ct);
+        ollama.WithEnvironment("STANDIN_MODELS", StandIn.Model); // present already: no download
         if (reply is not null)
         {
             ollama.WithEnvironment("STANDIN_REPLY", reply);

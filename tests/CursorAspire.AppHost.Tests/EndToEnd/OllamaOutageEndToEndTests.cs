@@ -12,8 +12,6 @@ namespace CursorAspire.AppHost.Tests.EndToEnd;
 public sealed class OllamaOutageEndToEndTests(ITestOutputHelper output)
 {
     private const string ApiKey = "outage-e2e-key-0123456789abcdefghijklm";
-    private const string ModelName = "qwen2.5-coder:7b";
-    private const string Alias = "local-qwen2.5-coder-7b";
 
     [Fact]
     public async Task AKilledOllamaIsA503WithinASecondStreamedAndNotThenItIsRestartedWithItsModelAndAnswers()
@@ -24,11 +22,9 @@ public sealed class OllamaOutageEndToEndTests(ITestOutputHelper output)
         await using var otlp = await OtlpTraceReceiver.StartAsync(); // a live intake, as the dashboard's: the proxy's stops stay short
         try
         {
-            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
-                [.. StandIn.ProcessModeArgs(ModelName, ApiKey), $"--Parameters:cache-password={AppHostModel.TestCachePassword}", "--CloudflareTunnel:AutoInstall=false"],
-                ct);
+            var (builder, ollamaStandIn) = await StandIn.CreateAppHostAsync(ApiKey, ["--CloudflareTunnel:AutoInstall=false"], ct);
             // The model is not there at first: it is downloaded once, into OLLAMA_MODELS, as real Ollama keeps it.
-            builder.CreateResourceBuilder(Assert.Single(builder.Resources.OfType<OllamaExecutableResource>()))
+            ollamaStandIn
                 .WithEnvironment("OLLAMA_MODELS", models)
                 .WithEnvironment("STANDIN_PULL_STEP_MS", "20");
             otlp.ExportHere(builder);
@@ -74,7 +70,7 @@ public sealed class OllamaOutageEndToEndTests(ITestOutputHelper output)
             output.WriteLine($"First 200 {killed.Elapsed.TotalSeconds:0.0} s after the kill.");
 
             // Its model was still there: the restarted Ollama lists it (the model's health) and was never asked to pull it.
-            await notifications.WaitForResourceHealthyAsync(OllamaModelNames.ToResourceName("ollama", ModelName), ct);
+            await notifications.WaitForResourceHealthyAsync(OllamaModelNames.ToResourceName("ollama", StandIn.Model), ct);
             var log = await LogAsync(app, "ollama", ct); // the restarted process's output, with its access log
             Assert.Contains(log, l => l.Contains("\"/api/tags\"", StringComparison.Ordinal));
             Assert.DoesNotContain(log, l => l.Contains("\"/api/pull\"", StringComparison.Ordinal));
@@ -108,7 +104,7 @@ public sealed class OllamaOutageEndToEndTests(ITestOutputHelper output)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
-            Content = new StringContent($$"""{"model":"{{Alias}}","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hello"}]}""", Encoding.UTF8, "application/json"),
+            Content = new StringContent($$"""{"model":"{{StandIn.Alias}}","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hello"}]}""", Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
         return request;

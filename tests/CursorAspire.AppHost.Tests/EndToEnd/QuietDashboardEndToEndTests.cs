@@ -11,7 +11,6 @@ namespace CursorAspire.AppHost.Tests.EndToEnd;
 public sealed class QuietDashboardEndToEndTests
 {
     private const string ApiKey = "quiet-e2e-key-0123456789abcdefghijklmn";
-    private const string ModelName = "qwen2.5-coder:7b";
 
     /// <summary>
     /// One minute, as the issue asks: the work that runs by itself while idle is periodic and at most 30 s apart (Aspire's
@@ -29,15 +28,14 @@ public sealed class QuietDashboardEndToEndTests
         var edgePort = StandIn.FreePort();
         var console = new CapturedConsole();
         await using var otlp = await OtlpTraceReceiver.StartAsync();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
+        var (builder, ollama) = await StandIn.CreateAppHostAsync(
+            ApiKey,
             [
-                .. StandIn.ProcessModeArgs(ModelName, ApiKey),
-                $"--Parameters:cache-password={AppHostModel.TestCachePassword}",
                 $"--CloudflareTunnel:CloudflaredPath={StandIn.CloudflaredPath}",
                 "--CursorCheck:AutoRun=false", // its requests are a user's traces, not idle ones; it has its own tests
             ],
             ct);
-        builder.CreateResourceBuilder(Assert.Single(builder.Resources.OfType<OllamaExecutableResource>())).WithEnvironment("STANDIN_MODELS", ModelName);
+        ollama.WithEnvironment("STANDIN_MODELS", StandIn.Model);
         var tunnel = StandIn.RouteTunnelThroughEdge(builder, edgePort);
         builder.Services.AddLogging(logging => logging.AddProvider(console));
         otlp.ExportHere(builder);

@@ -13,7 +13,6 @@ namespace CursorAspire.AppHost.Tests.EndToEnd;
 public sealed class TunnelHealEndToEndTests(ITestOutputHelper output)
 {
     private const string ApiKey = "heal-e2e-key-0123456789abcdefghijklmn";
-    private const string ModelName = "qwen2.5-coder:7b";
 
     [Fact]
     public async Task AfterTheEdgeIsLostTheTunnelHealsAndTheNewUrlReachesTheConsoleTheDashboardAndTheProxy()
@@ -25,18 +24,17 @@ public sealed class TunnelHealEndToEndTests(ITestOutputHelper output)
         // timeout, longer than the orchestrator waits when the proxy is restarted with the new URL.
         await using var otlp = await OtlpTraceReceiver.StartAsync();
         var console = new CapturedConsole();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
+        var (builder, ollama) = await StandIn.CreateAppHostAsync(
+            ApiKey,
             [
-                .. StandIn.ProcessModeArgs(ModelName, ApiKey),
-                $"--Parameters:cache-password={AppHostModel.TestCachePassword}",
                 $"--CloudflareTunnel:CloudflaredPath={StandIn.CloudflaredPath}",
                 "--CloudflareTunnel:HealthPollInterval=00:00:01",
                 // The model's tool call and context probes are the check's own end-to-end tests; here it must run, and pass.
                 "--CursorCheck:ContextTokens=0",
             ],
             ct);
-        builder.CreateResourceBuilder(Assert.Single(builder.Resources.OfType<OllamaExecutableResource>()))
-            .WithEnvironment("STANDIN_MODELS", ModelName)
+        ollama
+            .WithEnvironment("STANDIN_MODELS", StandIn.Model)
             .WithEnvironment("STANDIN_REPLY", """{"ToolCalls":[{"Name":"ReadFile","ArgumentsJson":"{\"path\":\"/workspace/README.md\"}"}]}""");
         var tunnel = StandIn.RouteTunnelThroughEdge(builder, edgePort);
         builder.Services.AddLogging(logging => logging.AddProvider(console));

@@ -9,7 +9,6 @@ namespace CursorAspire.AppHost.Tests.EndToEnd;
 public sealed class TunnelToProxyEndToEndTests
 {
     private const string ApiKey = "tunnel-e2e-key-0123456789abcdefghijkl";
-    private const string ModelName = "qwen2.5-coder:7b";
 
     [Fact]
     public async Task PublicUrlReachesTheProxyHealthPassesThroughItAndCursorTrafficFlowsEndToEnd()
@@ -17,17 +16,16 @@ public sealed class TunnelToProxyEndToEndTests
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var ct = cts.Token;
         var edgePort = StandIn.FreePort();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
+        var (builder, ollama) = await StandIn.CreateAppHostAsync(
+            ApiKey,
             [
-                .. StandIn.ProcessModeArgs(ModelName, ApiKey),
-                $"--Parameters:cache-password={AppHostModel.TestCachePassword}",
                 $"--CloudflareTunnel:CloudflaredPath={StandIn.CloudflaredPath}",
                 // The stand-in's trycloudflare.com URL does not resolve: Check as Cursor has its own end-to-end tests.
                 "--CursorCheck:AutoRun=false",
             ],
             ct);
-        builder.CreateResourceBuilder(Assert.Single(builder.Resources.OfType<OllamaExecutableResource>()))
-            .WithEnvironment("STANDIN_MODELS", ModelName); // present already: no download in this test
+        ollama
+            .WithEnvironment("STANDIN_MODELS", StandIn.Model); // present already: no download in this test
         var tunnel = StandIn.RouteTunnelThroughEdge(builder, edgePort);
 
         await using var app = await builder.BuildAsync(ct);

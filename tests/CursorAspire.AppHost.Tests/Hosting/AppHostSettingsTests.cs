@@ -5,9 +5,7 @@ namespace CursorAspire.AppHost.Tests.Hosting;
 
 public sealed class AppHostSettingsTests
 {
-    private static AppHostSettings Read(params (string Key, string Value)[] values) =>
-        AppHostSettings.FromConfiguration(new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build());
+    private static AppHostSettings Read(params (string Key, string Value)[] values) => TestSettings.Read(values);
 
     [Fact]
     public void DefaultsAreEmptyAndOpenAIsEndpoint()
@@ -118,16 +116,30 @@ public sealed class AppHostSettingsTests
     public void OllamaGpuNamesTheVendorOrFalse(string value, OllamaGpuVendor? expected) =>
         Assert.Equal(expected, Read(("Ollama:Gpu", value)).OllamaGpu);
 
+    /// <summary>Each setting with the values it refuses; one theory row per value.</summary>
+    public static TheoryData<string, string> MalformedValues()
+    {
+        (string Key, string[] Values)[] refused =
+        [
+            ("Ollama:ContextLength", ["lots", "-1"]),
+            ("Ollama:Gpu", ["maybe", "intel"]),
+            ("AppHost:ProxyReplicas", ["0", "two"]),
+            ("Cache:MaxMemory", ["half", "512 mb", "0"]),
+        ];
+        var rows = new TheoryData<string, string>();
+        foreach (var (key, values) in refused)
+        {
+            foreach (var value in values)
+            {
+                rows.Add(key, value);
+            }
+        }
+
+        return rows;
+    }
+
     [Theory]
-    [InlineData("Ollama:ContextLength", "lots")]
-    [InlineData("Ollama:ContextLength", "-1")]
-    [InlineData("Ollama:Gpu", "maybe")]
-    [InlineData("Ollama:Gpu", "intel")]
-    [InlineData("AppHost:ProxyReplicas", "0")]
-    [InlineData("AppHost:ProxyReplicas", "two")]
-    [InlineData("Cache:MaxMemory", "half")]
-    [InlineData("Cache:MaxMemory", "512 mb")]
-    [InlineData("Cache:MaxMemory", "0")]
+    [MemberData(nameof(MalformedValues))]
     public void AMalformedValueFailsNamingTheKey(string key, string value)
     {
         var error = Assert.Throws<InvalidOperationException>(() => Read((key, value)));

@@ -1,15 +1,12 @@
 using CursorAspire.AppHost.Hosting;
 using CursorAspire.Tunnel.Machine;
-using Microsoft.Extensions.Configuration;
 
 namespace CursorAspire.AppHost.Tests.Hosting;
 
 /// <summary>The containers-or-processes decision, and what it leaves in the AppHost's model on a machine with nothing installed.</summary>
 public sealed class HostingPlannerTests
 {
-    private static AppHostSettings Config(params (string Key, string Value)[] values) =>
-        AppHostSettings.FromConfiguration(
-            new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build());
+    private static AppHostSettings Config(params (string Key, string Value)[] values) => TestSettings.Read(values);
 
     private static ContainerRuntimeProbeResult MustNotProbe() => throw new InvalidOperationException("probed although the setting decides");
 

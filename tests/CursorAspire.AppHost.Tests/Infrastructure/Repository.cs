@@ -1,4 +1,5 @@
 using System.Reflection;
+using CursorAspire.TestUpstreams;
 
 namespace CursorAspire.AppHost.Tests.Infrastructure;
 
@@ -13,37 +14,8 @@ internal static class Repository
         typeof(Repository).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
     /// <summary>Runs <c>dotnet</c> with <paramref name="args"/> in the repository; the exit code and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Output)> DotnetAsync(IEnumerable<string> args, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(StandIn.Dotnet)
-        {
-            WorkingDirectory = Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, new StringBuilder(await stdout).Append(await stderr).ToString());
-    }
+    public static Task<(int ExitCode, string Output)> DotnetAsync(IEnumerable<string> args, CancellationToken cancellationToken) =>
+        ChildProcess.RunAsync(StandIn.Dotnet, args, Root, new Dictionary<string, string>(), cancellationToken);
 
     private static string FindRoot()
     {

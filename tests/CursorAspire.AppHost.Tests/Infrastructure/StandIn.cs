@@ -6,6 +6,12 @@ namespace CursorAspire.AppHost.Tests.Infrastructure;
 /// <summary>Where the stand-in executables are: Ollama's (<c>CursorAspire.TestUpstreams serve</c>) and cloudflared's.</summary>
 internal static class StandIn
 {
+    /// <summary>The model the end-to-end runs have the Ollama stand-in serve.</summary>
+    public const string Model = "qwen2.5-coder:7b";
+
+    /// <summary>The name Cursor asks for <see cref="Model"/> by.</summary>
+    public const string Alias = "local-qwen2.5-coder-7b";
+
     /// <summary>The stand-in's assembly, copied next to the tests by the project reference.</summary>
     public static string AssemblyPath
     {
@@ -44,6 +50,19 @@ internal static class StandIn
         $"--Parameters:check-secret={AppHostModel.TestCheckSecret}",
         TestCacheData.NewSetting(),
     ];
+
+    /// <summary>
+    /// Builds the real AppHost in process mode (<see cref="ProcessModeArgs"/> for <see cref="Model"/>, the fixed test
+    /// cache password, then <paramref name="args"/>) and returns it with the Ollama stand-in's resource, whose environment
+    /// scripts the stand-in.
+    /// </summary>
+    public static async Task<(IDistributedApplicationTestingBuilder Builder, IResourceBuilder<OllamaExecutableResource> Ollama)> CreateAppHostAsync(
+        string apiKey, string[] args, CancellationToken ct)
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CursorAspire_AppHost>(
+            [.. ProcessModeArgs(Model, apiKey), $"--Parameters:cache-password={AppHostModel.TestCachePassword}", .. args], ct);
+        return (builder, builder.CreateResourceBuilder(Assert.Single(builder.Resources.OfType<OllamaExecutableResource>())));
+    }
 
     /// <summary>A loopback port free right now.</summary>
     public static int FreePort()

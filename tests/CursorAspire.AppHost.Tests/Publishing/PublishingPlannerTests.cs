@@ -1,15 +1,26 @@
 using CursorAspire.AppHost.Hosting;
 using CursorAspire.AppHost.Publishing;
-using Microsoft.Extensions.Configuration;
 
 namespace CursorAspire.AppHost.Tests.Publishing;
 
 /// <summary>The publishing plan: the container model from the settings alone, whatever this machine has.</summary>
 public sealed class PublishingPlannerTests
 {
-    private static HostingPlan Decide(params (string Key, string Value)[] values) =>
-        PublishingPlanner.Decide(AppHostSettings.FromConfiguration(
-            new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build()));
+    private static HostingPlan Decide(params (string Key, string Value)[] values) => PublishingPlanner.Decide(TestSettings.Read(values));
+
+    private static CacheOptions CacheOf(HostingPlan plan)
+    {
+        var cache = new CacheOptions();
+        plan.ConfigureCache(cache);
+        return cache;
+    }
+
+    private static OllamaServerOptions OllamaOf(HostingPlan plan)
+    {
+        var ollama = new OllamaServerOptions();
+        plan.ConfigureOllama(ollama);
+        return ollama;
+    }
 
     [Fact]
     public void ContainersEvenWhereTheSettingsSayProcesses()
@@ -20,13 +31,10 @@ public sealed class PublishingPlannerTests
         Assert.Null(plan.RedisServerPath);
         Assert.Null(plan.OllamaCommand);
         Assert.Null(plan.ContainerRuntime);
-        var cache = new CacheOptions();
-        plan.ConfigureCache(cache);
+        var cache = CacheOf(plan);
         Assert.True(cache.UseContainer);
         Assert.False(cache.UseExistingServer);
-        var ollama = new OllamaServerOptions();
-        plan.ConfigureOllama(ollama);
-        Assert.True(ollama.UseContainer);
+        Assert.True(OllamaOf(plan).UseContainer);
     }
 
     [Fact]
@@ -44,16 +52,13 @@ public sealed class PublishingPlannerTests
 
         Assert.True(plan.ExistingCache);
         Assert.True(plan.ExistingOllama);
-        var cache = new CacheOptions();
-        plan.ConfigureCache(cache);
-        Assert.True(cache.UseExistingServer);
+        Assert.True(CacheOf(plan).UseExistingServer);
     }
 
     [Fact]
     public void NoModelsPublishesNoOllamaAndSaysWhy()
     {
-        var options = new OllamaServerOptions();
-        Decide().ConfigureOllama(options);
+        var options = OllamaOf(Decide());
 
         Assert.False(options.UseContainer);
         Assert.Null(options.Command);

@@ -18,6 +18,13 @@ public class ResponseCacheEndpointTests
         return config;
     }
 
+    /// <summary>An Ollama stand-in and the proxy in front of it (<see cref="Config"/>), which owns the stand-in.</summary>
+    private static async Task<ProxyHost> StartAsync(string? redis)
+    {
+        var ollama = await OllamaStandIn.StartAsync();
+        return await ProxyHost.StartInFrontOfAsync(ollama, Config(ollama.BaseUri, redis));
+    }
+
     private static string AgentRequest(bool stream = true, string model = "local") =>
         ChatRequests.Fixture(CursorFixtures.AgentChatToolsMultiturn, model, stream); // temperature 0, as Cursor sends
 
@@ -38,16 +45,15 @@ public class ResponseCacheEndpointTests
     public async Task RepeatedStreamedRequestIsAHitReplayedToTheContractAndStoredInRedis()
     {
         using var garnet = GarnetServerFixture.StartNew();
-        await using var ollama = await OllamaStandIn.StartAsync();
-        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, garnet.ConnectionString));
-        ollama.Enqueue(StandInReply.FromToolCalls(new StandInToolCall("read_file", """{"target_file":"a.py"}""")));
+        await using var proxy = await StartAsync(garnet.ConnectionString);
+        proxy.Upstream.Enqueue(StandInReply.FromToolCalls(new StandInToolCall("read_file", """{"target_file":"a.py"}""")));
 
         var (first, firstBody) = await SendAsync(proxy.Client, AgentRequest());
         var (second, secondBody) = await SendAsync(proxy.Client, AgentRequest());
 
         Assert.Equal("MISS", XCache(first));
         Assert.Equal("HIT", XCache(second));
-        Assert.Equal(1, ollama.CallCount);
+        Assert.Equal(1, proxy.Upstream.CallCount);
         var original = SseChunks.AssertContract(firstBody, "local");
         var replay = SseChunks.AssertContract(secondBody, "local");
         Assert.Equal(original.ToolCalls, replay.ToolCalls);
@@ -64,8 +70,7 @@ public class ResponseCacheEndpointTests
     [Fact]
     public async Task NonStreamedHitSaysSoInUsage()
     {
-        await using var ollama = await OllamaStandIn.StartAsync();
-        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, redis: null));
+        await using var proxy = await StartAsync(redis: null);
 
         await SendAsync(proxy.Client, AgentRequest(stream: false));
         var (second, body) = await SendAsync(proxy.Client, AgentRequest(stream: false));
@@ -73,42 +78,39 @@ public class ResponseCacheEndpointTests
         Assert.Equal("HIT", XCache(second));
         var usage = System.Text.Json.Nodes.JsonNode.Parse(body)!["usage"]!;
         Assert.Equal((long)usage["prompt_tokens"]!, (long)usage["prompt_tokens_details"]!["cached_tokens"]!);
-        Assert.Equal(1, ollama.CallCount);
+        Assert.Equal(1, proxy.Upstream.CallCount);
     }
 
     [Fact]
     public async Task AnotherKeyNeverSeesTheFirstKeysAnswer()
     {
-        await using var ollama = await OllamaStandIn.StartAsync();
-        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, redis: null));
+        await using var proxy = await StartAsync(redis: null);
         using var other = proxy.CreateClient(SecondKey);
 
         await SendAsync(proxy.Client, AgentRequest());
         var (response, _) = await SendAsync(other, AgentRequest());
 
         Assert.Equal("MISS", XCache(response));
-        Assert.Equal(2, ollama.CallCount);
+        Assert.Equal(2, proxy.Upstream.CallCount);
     }
 
     [Fact]
     public async Task ChangedToolsMissTheCache()
     {
-        await using var ollama = await OllamaStandIn.StartAsync();
-        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, redis: null));
+        await using var proxy = await StartAsync(redis: null);
 
         await SendAsync(proxy.Client, AgentRequest());
         var changed = AgentRequest().Replace("Read a file, optionally by offset/limit", "Read a file (changed)");
         var (response, _) = await SendAsync(proxy.Client, changed);
 
         Assert.Equal("MISS", XCache(response));
-        Assert.Equal(2, ollama.CallCount);
+        Assert.Equal(2, proxy.Upstream.CallCount);
     }
 
     [Fact]
     public async Task NoCacheBypassesTheReadAndNoStoreSkipsTheWrite()
     {
-        await using var ollama = await OllamaStandIn.StartAsync();
-        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, redis: null));
+        await using var proxy = await StartAsync(redis: null);
 
         var (noStore, _) = await SendAsync(proxy.Client, AgentRequest(), "no-store");
         var (afterNoStore, _) = await SendAsync(proxy.Client, AgentRequest());
@@ -117,15 +119,14 @@ public class ResponseCacheEndpointTests
         Assert.Equal("MISS", XCache(noStore));
         Assert.Equal("MISS", XCache(afterNoStore)); // nothing was stored by the no-store request
         Assert.Equal("BYPASS", XCache(noCache));    // stored by the second, but the read was bypassed
-        Assert.Equal(3, ollama.CallCount);
+        Assert.Equal(3, proxy.Upstream.CallCount);
     }
 
     [Fact]
     public async Task DeadRedisStillAnswersWithinTheBound()
     {
         using var garnet = GarnetServerFixture.StartNew();
-        await using var ollama = await OllamaStandIn.StartAsync();
-        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, garnet.ConnectionString));
+        await using var proxy = await StartAsync(garnet.ConnectionString);
         await SendAsync(proxy.Client, AgentRequest());
         garnet.Stop();
 
@@ -142,8 +143,7 @@ public class ResponseCacheEndpointTests
     [Fact]
     public async Task ResponsesEndpointIsCachedAndSaysSo()
     {
-        await using var ollama = await OllamaStandIn.StartAsync();
-        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, redis: null));
+        await using var proxy = await StartAsync(redis: null);
         const string body = """{"model":"local","temperature":0,"store":false,"input":"what is 2+2?"}""";
 
         var first = await ChatRequests.PostAsync(proxy.Client, body, "v1/responses");
@@ -152,7 +152,7 @@ public class ResponseCacheEndpointTests
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal("MISS", XCache(first));
         Assert.Equal("HIT", XCache(second));
-        Assert.Equal(1, ollama.CallCount);
+        Assert.Equal(1, proxy.Upstream.CallCount);
         var output = System.Text.Json.Nodes.JsonNode.Parse(await second.Content.ReadAsStringAsync())!;
         Assert.Equal("response", (string?)output["object"]);
         Assert.Equal("Echo: what is 2+2?", (string?)output["output"]![0]!["content"]![0]!["text"]);

@@ -27,8 +27,7 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
     public async Task StreamingDoesNotCacheCanceledStreams()
     {
         using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
+        using var client = context.CreateClient(out var inner);
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
@@ -52,8 +51,7 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
     public async Task StreamingDoesNotCacheStreamsTheConsumerAbandons()
     {
         using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
+        using var client = context.CreateClient(out var inner);
 
         // The client disconnecting looks like this to the middleware: the enumerator is disposed half-way.
         await foreach (var update in client.GetStreamingResponseAsync(CacheTestData.Conversation(), Options(), CacheTestData.Deadline()))
@@ -129,8 +127,7 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
     public async Task NoStoreDoesNotWriteButMayRead()
     {
         using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
+        using var client = context.CreateClient(out var inner);
 
         var noStore = ResponseCacheScope.FromCacheControl(Partition, ["no-store"]);
         await AskAsync(client, request: noStore);
@@ -151,8 +148,7 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
     public async Task NonDeterministicRequestsAreNotCachedByDefault(float? temperature)
     {
         using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
+        using var client = context.CreateClient(out var inner);
 
         var requests = new[] { new ResponseCacheScope(Partition), new ResponseCacheScope(Partition) };
         foreach (var request in requests)
@@ -186,8 +182,7 @@ public sealed class ResponseCachePolicyTests(GarnetServerFixture garnet) : Cache
     public async Task RequestsWithoutCacheRequestBypass()
     {
         using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
+        using var client = context.CreateClient(out var inner);
         var options = new ChatOptions { ModelId = CacheTestData.Model, Temperature = 0 };
 
         await client.GetResponseAsync(CacheTestData.Conversation(), options, CacheTestData.Deadline());

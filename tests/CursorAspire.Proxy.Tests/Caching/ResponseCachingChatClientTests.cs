@@ -9,8 +9,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
     public async Task SecondIdenticalRequestIsServedFromCache()
     {
         using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
+        using var client = context.CreateClient(out var inner);
 
         var (first, firstResponse, second, secondResponse) = await TwiceAsync(scope => AskAsync(client, request: scope));
 
@@ -35,8 +34,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
     public async Task CacheMissesWhenToolsChange()
     {
         using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
+        using var client = context.CreateClient(out var inner);
 
         await AskAsync(client);
         var changed = new ResponseCacheScope(Partition);
@@ -53,8 +51,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
     public async Task CacheMissesWhenToolChoiceChanges()
     {
         using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
+        using var client = context.CreateClient(out var inner);
 
         await AskAsync(client);
         var changed = new ResponseCacheScope(Partition);
@@ -71,8 +68,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
     public async Task CacheMissesAcrossPartitions()
     {
         using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
+        using var client = context.CreateClient(out var inner);
         var otherPartition = Partition + "-other-key";
 
         await AskAsync(client);
@@ -129,8 +125,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
     public async Task StreamingReplayEqualsOriginalUpdateSequence()
     {
         using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
+        using var client = context.CreateClient(out var inner);
 
         var (first, original, second, replayed) = await TwiceAsync(scope => StreamAsync(client, request: scope));
 
@@ -157,8 +152,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
     public async Task StreamingAndNonStreamingAreCachedSeparately()
     {
         using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
+        using var client = context.CreateClient(out var inner);
 
         await StreamAsync(client);
         var nonStreaming = new ResponseCacheScope(Partition);
@@ -172,8 +166,7 @@ public sealed class ResponseCachingChatClientTests(GarnetServerFixture garnet) :
     public async Task MetricsAndSpanTagReportTheOutcome()
     {
         using var context = Context();
-        var inner = new ScriptedChatClient();
-        using var client = context.CreateClient(inner);
+        using var client = context.CreateClient(out var inner);
         using var source = new ActivitySource("CursorAspire.Tests.Cache." + Partition);
         using var spans = new StoppedSpans(s => s == source);
 

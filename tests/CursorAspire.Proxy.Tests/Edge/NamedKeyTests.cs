@@ -133,10 +133,7 @@ public sealed class NamedKeyTests
     [InlineData("Proxy:Keys:team:Key", "also-too-short")]
     public async Task KeysShorterThanTwentyCharactersAreRefusedAtStartUp(string setting, string key)
     {
-        var config = ProxyHost.OllamaConfig(new Uri("http://127.0.0.1:11434/"));
-        config[setting] = key;
-
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => ProxyHost.StartAsync(config));
+        var error = await StartUpErrorAsync(config => config[setting] = key);
 
         Assert.Contains($"{setting} is shorter than 20 characters", error.Message);
         Assert.Contains("openssl rand -hex 24", error.Message);
@@ -149,15 +146,15 @@ public sealed class NamedKeyTests
     [InlineData("Proxy:Keys:ci:TokensPerDay", "0", "TokensPerDay must be positive")]
     public async Task ANamedKeyThatCannotWorkIsRefusedAtStartUp(string setting, string value, string expected)
     {
-        var config = ProxyHost.OllamaConfig(new Uri("http://127.0.0.1:11434/"));
-        config["Proxy:Keys:ci:Key"] = "sk-named-ci-key-0123456789abcdef";
-        if (setting.EndsWith("KeyHash", StringComparison.Ordinal))
+        var error = await StartUpErrorAsync(config =>
         {
-            config.Remove("Proxy:Keys:ci:Key");
-        }
-        config[setting] = value;
-
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => ProxyHost.StartAsync(config));
+            config["Proxy:Keys:ci:Key"] = "sk-named-ci-key-0123456789abcdef";
+            if (setting.EndsWith("KeyHash", StringComparison.Ordinal))
+            {
+                config.Remove("Proxy:Keys:ci:Key");
+            }
+            config[setting] = value;
+        });
 
         Assert.Contains(expected, error.Message);
     }
@@ -167,10 +164,7 @@ public sealed class NamedKeyTests
     [InlineData("Proxy:Keys:team:Key", "sk-untrimmed-key-0123456789abcdef\n")]
     public async Task AKeyWithSpacesAroundItIsRefusedAtStartUpByName(string setting, string key)
     {
-        var config = ProxyHost.OllamaConfig(new Uri("http://127.0.0.1:11434/"));
-        config[setting] = key;
-
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => ProxyHost.StartAsync(config));
+        var error = await StartUpErrorAsync(config => config[setting] = key);
 
         Assert.Contains($"{setting} has spaces or line breaks around it", error.Message);
         Assert.DoesNotContain(key.Trim(), error.Message);
@@ -180,16 +174,24 @@ public sealed class NamedKeyTests
     public async Task TheSameKeyUnderTwoNamesIsRefusedAtStartUpNamingBothAndNeverTheKey()
     {
         const string Shared = "sk-shared-between-two-names-0123456789";
-        var config = ProxyHost.OllamaConfig(new Uri("http://127.0.0.1:11434/"));
-        config["Proxy:Keys:alice:Key"] = Shared;
-        config["Proxy:Keys:bob:KeyHash"] = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Shared)));
-        config["Proxy:Keys:carol:Key"] = ProxyHost.ApiKey;
-
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => ProxyHost.StartAsync(config));
+        var error = await StartUpErrorAsync(config =>
+        {
+            config["Proxy:Keys:alice:Key"] = Shared;
+            config["Proxy:Keys:bob:KeyHash"] = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Shared)));
+            config["Proxy:Keys:carol:Key"] = ProxyHost.ApiKey;
+        });
 
         Assert.Contains("Proxy:Keys:alice:Key and Proxy:Keys:bob:KeyHash are the same key", error.Message);
         Assert.Contains("Proxy:ApiKeys:0 and Proxy:Keys:carol:Key are the same key", error.Message);
         Assert.DoesNotContain(Shared, error.Message);
         Assert.DoesNotContain(ProxyHost.ApiKey, error.Message);
+    }
+
+    /// <summary>The error the proxy refuses to start with, on the Ollama configuration as <paramref name="change"/> leaves it.</summary>
+    private static async Task<Exception> StartUpErrorAsync(Action<Dictionary<string, string?>> change)
+    {
+        var config = ProxyHost.OllamaConfig(new Uri("http://127.0.0.1:11434/"));
+        change(config);
+        return await Assert.ThrowsAnyAsync<Exception>(() => ProxyHost.StartAsync(config));
     }
 }

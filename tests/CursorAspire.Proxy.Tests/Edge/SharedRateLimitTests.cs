@@ -98,7 +98,7 @@ public sealed class SharedRateLimitTests(GarnetServerFixture garnet)
     {
         using var outage = GarnetServerFixture.StartNew();
         await using var ollama = await OllamaStandIn.StartAsync();
-        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, outage.ConnectionString + ",connectTimeout=500,connectRetry=0"));
+        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, outage.FailFastConnectionString));
         outage.Stop();
 
         // No 500 and no free pass: the process counts the key's minute itself.

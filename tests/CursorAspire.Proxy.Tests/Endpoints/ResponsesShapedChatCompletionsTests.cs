@@ -148,11 +148,9 @@ public sealed class ResponsesShapedChatCompletionsTests(GarnetServerFixture garn
     {
         await using var proxy = await ProxyHost.StartWithStandInAsync();
 
-        var response = await proxy.CreateClient().PostAsync("v1/chat/completions", new StringContent(
-            """{"model":"gpt-5.5","previous_response_id":"resp_missing","input":"hi","stream":true}""", Encoding.UTF8, "application/json"), Deadline());
+        var (status, error) = await PostForErrorAsync(proxy, """{"model":"gpt-5.5","previous_response_id":"resp_missing","input":"hi","stream":true}""");
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Deadline())).RootElement.GetProperty("error");
+        Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal("previous_response_not_found", error.GetProperty("code").GetString());
         Assert.Equal("previous_response_id", error.GetProperty("param").GetString());
         Assert.Equal(0, proxy.Upstream.CallCount);
@@ -163,12 +161,18 @@ public sealed class ResponsesShapedChatCompletionsTests(GarnetServerFixture garn
     {
         await using var proxy = await ProxyHost.StartWithStandInAsync();
 
-        var response = await proxy.CreateClient().PostAsync("v1/chat/completions", new StringContent(
-            """{"model":"gpt-5.5","input":[{"type":"function_call_output","output":"x"}]}""", Encoding.UTF8, "application/json"), Deadline());
+        var (status, error) = await PostForErrorAsync(proxy, """{"model":"gpt-5.5","input":[{"type":"function_call_output","output":"x"}]}""");
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Deadline())).RootElement.GetProperty("error");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("input[0].call_id", error.GetProperty("param").GetString());
         Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+    }
+
+    /// <summary>Posts <paramref name="json"/> to Chat Completions: the status and the answer's <c>error</c> object.</summary>
+    private static async Task<(HttpStatusCode Status, JsonElement Error)> PostForErrorAsync(ProxyHost proxy, string json)
+    {
+        using var response = await proxy.CreateClient().PostAsync("v1/chat/completions", new StringContent(json, Encoding.UTF8, "application/json"), Deadline());
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Deadline())).RootElement.GetProperty("error");
+        return (response.StatusCode, error);
     }
 }

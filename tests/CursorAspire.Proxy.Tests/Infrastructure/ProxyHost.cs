@@ -34,7 +34,7 @@ public sealed class ProxyHost : IAsyncDisposable
     /// <summary>The OpenAI base URL clients take: <c>{BaseUri}v1/</c>.</summary>
     public Uri ApiBaseUri => new(BaseUri, "v1/");
 
-    /// <summary>The stand-in started by <see cref="StartWithStandInAsync"/>, disposed with the host.</summary>
+    /// <summary>The stand-in the host owns (<see cref="StartWithStandInAsync"/>, <see cref="StartInFrontOfAsync"/>), disposed with it.</summary>
     public StandInServer Upstream => _upstream ?? throw new InvalidOperationException("This proxy was started without a stand-in of its own.");
 
     public CapturedLogs Logs { get; }
@@ -83,42 +83,19 @@ public sealed class ProxyHost : IAsyncDisposable
     };
 
     /// <summary>Configuration routing alias <c>local</c> (the default) and provider <c>ollama</c> to an Ollama stand-in.</summary>
-    public static Dictionary<string, string?> OllamaConfig(Uri ollama, string upstreamModel = "qwen2.5-coder:7b") => new()
-    {
-        ["Proxy:ApiKeys:0"] = ApiKey,
-        ["Proxy:DefaultModel"] = "local",
-        ["Proxy:Providers:ollama:Kind"] = "Ollama",
-        ["Proxy:Providers:ollama:Endpoint"] = ollama.ToString(),
-        ["Proxy:Models:local:Provider"] = "ollama",
-        ["Proxy:Models:local:Model"] = upstreamModel,
-    };
+    public static Dictionary<string, string?> OllamaConfig(Uri ollama, string upstreamModel = "qwen2.5-coder:7b") =>
+        OneRouteConfig("local", "ollama", "Ollama", ollama, upstreamApiKey: null, upstreamModel);
 
     /// <summary>Configuration routing alias <c>remote</c> (the default) and provider <c>openai</c> to an OpenAI stand-in.</summary>
-    public static Dictionary<string, string?> OpenAIConfig(Uri apiBase, string upstreamModel = "gpt-4o-mini") => new()
-    {
-        ["Proxy:ApiKeys:0"] = ApiKey,
-        ["Proxy:DefaultModel"] = "remote",
-        ["Proxy:Providers:openai:Kind"] = "OpenAI",
-        ["Proxy:Providers:openai:Endpoint"] = apiBase.ToString(),
-        ["Proxy:Providers:openai:ApiKey"] = "upstream-secret",
-        ["Proxy:Models:remote:Provider"] = "openai",
-        ["Proxy:Models:remote:Model"] = upstreamModel,
-    };
+    public static Dictionary<string, string?> OpenAIConfig(Uri apiBase, string upstreamModel = "gpt-4o-mini") =>
+        OneRouteConfig("remote", "openai", "OpenAI", apiBase, "upstream-secret", upstreamModel);
 
     /// <summary>
     /// Configuration routing alias <c>anthropic-sonnet</c> (the default) and provider <c>anthropic</c> to an Anthropic
     /// stand-in (its root address: the SDK adds <c>/v1/messages</c>).
     /// </summary>
-    public static Dictionary<string, string?> AnthropicConfig(Uri baseUri, string upstreamModel = "claude-sonnet-4-5") => new()
-    {
-        ["Proxy:ApiKeys:0"] = ApiKey,
-        ["Proxy:DefaultModel"] = "anthropic-sonnet",
-        ["Proxy:Providers:anthropic:Kind"] = "Anthropic",
-        ["Proxy:Providers:anthropic:Endpoint"] = baseUri.ToString(),
-        ["Proxy:Providers:anthropic:ApiKey"] = "upstream-anthropic-secret",
-        ["Proxy:Models:anthropic-sonnet:Provider"] = "anthropic",
-        ["Proxy:Models:anthropic-sonnet:Model"] = upstreamModel,
-    };
+    public static Dictionary<string, string?> AnthropicConfig(Uri baseUri, string upstreamModel = "claude-sonnet-4-5") =>
+        OneRouteConfig("anthropic-sonnet", "anthropic", "Anthropic", baseUri, "upstream-anthropic-secret", upstreamModel);
 
     /// <summary>
     /// Starts an OpenAI stand-in (an Ollama one with <paramref name="ollama"/>) and the proxy in front of it
@@ -140,6 +117,15 @@ public sealed class ProxyHost : IAsyncDisposable
         {
             configuration[key] = value;
         }
+        return await StartInFrontOfAsync(upstream, configuration);
+    }
+
+    /// <summary>
+    /// Starts the proxy with <paramref name="configuration"/> in front of <paramref name="upstream"/>, which the host then
+    /// owns (<see cref="Upstream"/>): disposed with it, or at once when the proxy fails to start.
+    /// </summary>
+    public static async Task<ProxyHost> StartInFrontOfAsync(StandInServer upstream, IDictionary<string, string?> configuration)
+    {
         try
         {
             return await LaunchAsync(configuration, configure: null, upstream);
@@ -199,5 +185,29 @@ public sealed class ProxyHost : IAsyncDisposable
         {
             await _upstream.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// The test key, one provider (<paramref name="provider"/> of <paramref name="kind"/> at <paramref name="endpoint"/>,
+    /// with <paramref name="upstreamApiKey"/> when it takes one) and one alias on it, the default model.
+    /// </summary>
+    private static Dictionary<string, string?> OneRouteConfig(
+        string alias, string provider, string kind, Uri endpoint, string? upstreamApiKey, string upstreamModel)
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Proxy:ApiKeys:0"] = ApiKey,
+            ["Proxy:DefaultModel"] = alias,
+            [$"Proxy:Providers:{provider}:Kind"] = kind,
+            [$"Proxy:Providers:{provider}:Endpoint"] = endpoint.ToString(),
+            [$"Proxy:Models:{alias}:Provider"] = provider,
+            [$"Proxy:Models:{alias}:Model"] = upstreamModel,
+        };
+        if (upstreamApiKey is not null)
+        {
+            config[$"Proxy:Providers:{provider}:ApiKey"] = upstreamApiKey;
+        }
+
+        return config;
     }
 }

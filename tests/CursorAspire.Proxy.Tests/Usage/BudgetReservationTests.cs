@@ -139,7 +139,7 @@ public sealed class BudgetReservationTests(GarnetServerFixture garnet)
         using var outage = GarnetServerFixture.StartNew();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 6, 12, 0, 0, TimeSpan.Zero));
         var upstreamClock = new FakeTimeProvider();
-        var settings = Settings(outage.ConnectionString + ",connectTimeout=500,connectRetry=0");
+        var settings = Settings(outage.FailFastConnectionString);
         settings["Proxy:Storage:Breaker:BreakDuration"] = "00:00:01";
         await using var first = await GuardedProxy.StartAsync(settings, builder => builder.Services.AddSingleton<TimeProvider>(clock), upstreamTime: upstreamClock);
         await using var second = await GuardedProxy.StartAsync(settings, builder => builder.Services.AddSingleton<TimeProvider>(clock));

@@ -75,12 +75,7 @@ public sealed class TokenBudgetTests(GarnetServerFixture garnet)
     public async Task WithRedisDownTheProxyCountsOnItsOwnAndSaysSo()
     {
         using var stopped = GarnetServerFixture.StartNew();
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:cache"] = stopped.ConnectionString + ",connectTimeout=500,connectRetry=0",
-            ["Proxy:Cache:Enabled"] = "false",
-        };
-        await using var guarded = await GuardedProxy.StartAsync(settings);
+        await using var guarded = await GuardedProxy.StartAsync(OutageSettings(stopped));
         stopped.Stop();
         using var limited = guarded.Limited();
 
@@ -94,12 +89,8 @@ public sealed class TokenBudgetTests(GarnetServerFixture garnet)
     public async Task ThroughAnOutageTheBudgetGoesOnFromRedisAndNothingCountedMeanwhileIsLost()
     {
         using var outage = GarnetServerFixture.StartNew();
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:cache"] = outage.ConnectionString + ",connectTimeout=500,connectRetry=0",
-            ["Proxy:Cache:Enabled"] = "false",
-            ["Proxy:Storage:Breaker:BreakDuration"] = "00:00:01",
-        };
+        var settings = OutageSettings(outage);
+        settings["Proxy:Storage:Breaker:BreakDuration"] = "00:00:01";
         await using var guarded = await GuardedProxy.StartAsync(settings);
         using var limited = guarded.Limited();
         StandInReply Spend200() => StandInReply.FromText("ok") with { Usage = new StandInUsage(150, 50) };
@@ -142,4 +133,11 @@ public sealed class TokenBudgetTests(GarnetServerFixture garnet)
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
     }
+
+    /// <summary>The proxy's store on <paramref name="server"/>, which the test will stop; no response cache.</summary>
+    private static Dictionary<string, string?> OutageSettings(GarnetServerFixture server) => new()
+    {
+        ["ConnectionStrings:cache"] = server.FailFastConnectionString,
+        ["Proxy:Cache:Enabled"] = "false",
+    };
 }

@@ -72,12 +72,19 @@ public sealed class PromptCacheStandInTests
         };
     }
 
+    /// <summary>An HTTP client for Anthropic's Messages API: every request carries the API version, as the SDK sends it.</summary>
+    private static HttpClient AnthropicHttp()
+    {
+        var http = new HttpClient();
+        http.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
+        return http;
+    }
+
     [Fact]
     public async Task AnthropicWritesThenReadsAtBreakpointsAndRefusesAFifth()
     {
         await using var anthropic = await AnthropicStandIn.StartAsync();
-        using var http = new HttpClient();
-        http.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
+        using var http = AnthropicHttp();
         var uri = new Uri(anthropic.BaseUri, "v1/messages");
 
         var first = (await PostAsync(http, uri, AnthropicBody(1, "one")))["usage"]!;
@@ -119,8 +126,7 @@ public sealed class PromptCacheStandInTests
     public async Task AnthropicWithThinkingRefusesAFinalToolTurnWithoutItsSignedThinking()
     {
         await using var anthropic = await AnthropicStandIn.StartAsync();
-        using var http = new HttpClient();
-        http.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
+        using var http = AnthropicHttp();
         var uri = new Uri(anthropic.BaseUri, "v1/messages");
         JsonObject Body(JsonArray assistant) => new()
         {

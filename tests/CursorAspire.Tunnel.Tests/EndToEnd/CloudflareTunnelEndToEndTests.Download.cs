@@ -17,13 +17,16 @@ public sealed partial class CloudflareTunnelEndToEndTests : IDisposable
     /// <summary>The test's own per-user cache folder for downloaded cloudflared binaries, made when first asked for.</summary>
     private string Cache => (_cache ??= Directory.CreateTempSubdirectory("cursoraspire-cloudflared-cache-")).FullName;
 
-    public void Dispose() => _cache?.Delete(recursive: true);
+    public void Dispose()
+    {
+        _deadline.Dispose();
+        _cache?.Delete(recursive: true);
+    }
 
     [Fact]
     public async Task FirstRunDownloadsCloudflaredShowingProgressThenOpensTheTunnelWithIt()
     {
-        using var deadline = new CancellationTokenSource(RunDeadline);
-        var ct = deadline.Token;
+        var ct = _deadline.Token;
         await using var server = await CloudflaredReleaseServer.StartAsync();
         var edgePort = FreePort.Next();
         var (builder, tunnel) = FirstRunModel(Cache, server.ReleasesUrl, edgePort);
@@ -55,8 +58,7 @@ public sealed partial class CloudflareTunnelEndToEndTests : IDisposable
     [Fact]
     public async Task ALaterRunReusesTheDownloadedCloudflaredWithoutTheNetwork()
     {
-        using var deadline = new CancellationTokenSource(RunDeadline);
-        var ct = deadline.Token;
+        var ct = _deadline.Token;
         Uri releasesUrl;
         await using (var server = await CloudflaredReleaseServer.StartAsync())
         {
@@ -81,8 +83,7 @@ public sealed partial class CloudflareTunnelEndToEndTests : IDisposable
     [InlineData("down", $"downloading cloudflared {PinnedVersions.Cloudflared} failed:")]
     public async Task AFailedDownloadLeavesTheTunnelUnavailableWithTheReasonAndTheDependentStartsAtOnce(string failure, string reason)
     {
-        using var deadline = new CancellationTokenSource(RunDeadline);
-        var ct = deadline.Token;
+        var ct = _deadline.Token;
         await using var server = await CloudflaredReleaseServer.StartAsync(corrupt: failure == "corrupt");
         if (failure == "down")
         {
@@ -114,10 +115,8 @@ public sealed partial class CloudflareTunnelEndToEndTests : IDisposable
         string cache, Uri releasesUrl, int edgePort, TimeSpan? publicUrlWait = null)
     {
         var (builder, origin) = CreateWithOrigin();
-        var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
+        var tunnel = AddProcessTunnel(builder, origin, CloudflaredNotOnPath, o =>
             {
-                o.ContainerRuntime = "none"; // this machine has no container runtime; don't spend the probe
-                o.CloudflaredPath = CloudflaredNotOnPath;
                 o.InstallDirectory = cache;
                 o.ReleasesUrl = releasesUrl.ToString();
                 o.PublicUrlWaitTimeout = publicUrlWait ?? o.PublicUrlWaitTimeout;

@@ -15,15 +15,11 @@ public sealed partial class CloudflareTunnelEndToEndTests(ITestOutputHelper outp
     [Fact]
     public async Task AQuickTunnelThatLostItsEdgeIsRestartedAndItsNewUrlReachesTheDependent()
     {
-        using var deadline = new CancellationTokenSource(RunDeadline);
-        var ct = deadline.Token;
+        var ct = _deadline.Token;
         var edgePort = FreePort.Next();
         var (builder, origin) = CreateWithOrigin();
         var tunnel = AddStandInTunnel(builder, origin, edgePort, o => o.HealthPollInterval = TimeSpan.FromSeconds(1));
-        origin.WithTunnelPublicUrl(tunnel);
-
-        await using var app = await builder.BuildAsync(ct);
-        await app.StartAsync(ct);
+        await using var app = await StartAsync(builder, origin, tunnel, ct);
         var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
         var healthy = await notifications.WaitForResourceAsync("tunnel", e => e.Snapshot.HealthStatus == HealthStatus.Healthy && PublicUrlOf(e) is not null, ct);
         var first = PublicUrlOf(healthy)!;
@@ -54,20 +50,11 @@ public sealed partial class CloudflareTunnelEndToEndTests(ITestOutputHelper outp
     [Fact]
     public async Task ANamedTunnelThatLostItsEdgeIsRestartedAtTheSameUrlAndTheDependentKeepsRunning()
     {
-        using var deadline = new CancellationTokenSource(RunDeadline);
-        var ct = deadline.Token;
+        var ct = _deadline.Token;
         var edgePort = FreePort.Next();
-        const string Hostname = "cursor.example.com";
         var (builder, origin) = CreateWithOrigin();
-        builder.Configuration["Parameters:cloudflare-tunnel-token"] = "eyJhIjoiMTIzNDU2Nzg5MCIsInQiOiJmYWtlLXRva2VuIn0";
-        var tunnel = AddStandInTunnel(builder, origin, edgePort, o => o.HealthPollInterval = TimeSpan.FromSeconds(1), Hostname)
-            .WithNamedTunnel(builder.AddParameter("cloudflare-tunnel-token", secret: true), Hostname)
-            .WithEnvironment("CLOUDFLARED_STANDIN_ORIGIN", origin.GetEndpoint("http"))
-            .WithEnvironment("CLOUDFLARED_STANDIN_HOSTNAME", Hostname);
-        origin.WithTunnelPublicUrl(tunnel);
-
-        await using var app = await builder.BuildAsync(ct);
-        await app.StartAsync(ct);
+        var tunnel = AddStandInNamedTunnel(builder, origin, edgePort, NamedTunnelHost, o => o.HealthPollInterval = TimeSpan.FromSeconds(1));
+        await using var app = await StartAsync(builder, origin, tunnel, ct);
         var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
         await notifications.WaitForResourceAsync("tunnel", e => e.Snapshot.HealthStatus == HealthStatus.Healthy, ct);
         var originStarted = (await notifications.WaitForResourceAsync("origin", e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct)).Snapshot.StartTimeStamp;
@@ -78,9 +65,9 @@ public sealed partial class CloudflareTunnelEndToEndTests(ITestOutputHelper outp
 
         var healed = await notifications.WaitForResourceAsync("tunnel", e => HealsOf(e)?.Contains("healed in", StringComparison.Ordinal) == true, ct);
         output.WriteLine($"Named tunnel healed {lost.Elapsed.TotalSeconds:0.0} s after losing its edge (poll every 1 s, restart after 3 failures).");
-        Assert.Equal($"https://{Hostname}", PublicUrlOf(healed));
+        Assert.Equal($"https://{NamedTunnelHost}", PublicUrlOf(healed));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        Assert.Equal("Healthy", await GetThroughEdgeAsync(http, edgePort, Hostname, "/health", ct));
+        Assert.Equal("Healthy", await GetThroughEdgeAsync(http, edgePort, NamedTunnelHost, "/health", ct));
         var log = await AllLogLinesAsync(app, tunnel.Resource, ct);
         Assert.Contains(log, l => l.Contains("restarting cloudflared (it keeps its URL)", StringComparison.Ordinal));
         Assert.DoesNotContain(log, l => l.Contains("Public URL changed", StringComparison.Ordinal));
@@ -101,6 +88,21 @@ public sealed partial class CloudflareTunnelEndToEndTests(ITestOutputHelper outp
         e.Snapshot.Properties.FirstOrDefault(p => p.Name == CloudflareTunnelStates.HealsProperty)?.Value as string;
 
     /// <summary>
+    /// A named tunnel for <paramref name="hostname"/> (its token <see cref="NamedTunnelToken"/> from the configuration), run
+    /// by the cloudflared stand-in as <see cref="AddStandInTunnel"/> runs a quick one.
+    /// </summary>
+    private static IResourceBuilder<ICloudflareTunnelResource> AddStandInNamedTunnel(
+        IDistributedApplicationTestingBuilder builder, IResourceBuilder<ExecutableResource> origin, int edgePort, string hostname, Action<CloudflareTunnelOptions>? configure = null)
+    {
+        builder.Configuration["Parameters:cloudflare-tunnel-token"] = NamedTunnelToken;
+        return AddStandInTunnel(builder, origin, edgePort, configure, hostname)
+            .WithNamedTunnel(builder.AddParameter("cloudflare-tunnel-token", secret: true), hostname)
+            // A real named tunnel gets its origin and hostname from its ingress rules at Cloudflare; the stand-in from these.
+            .WithEnvironment("CLOUDFLARED_STANDIN_ORIGIN", origin.GetEndpoint("http"))
+            .WithEnvironment("CLOUDFLARED_STANDIN_HOSTNAME", hostname);
+    }
+
+    /// <summary>
     /// A tunnel run by the cloudflared stand-in in front of the origin, with its edge on <paramref name="edgePort"/>, and
     /// its health check and watchdog sent to that edge for the tunnel's hostnames (quick, and <paramref name="namedHosts"/>).
     /// </summary>
@@ -109,12 +111,7 @@ public sealed partial class CloudflareTunnelEndToEndTests(ITestOutputHelper outp
     {
         builder.Services.AddHttpClient(CloudflareTunnelResourceBuilderExtensions.HealthCheckHttpClientName)
             .AddHttpMessageHandler(() => new EdgeRedirectHandler(edgePort, namedHosts));
-        return builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
-            {
-                o.ContainerRuntime = "none"; // this machine has no container runtime; don't spend the probe
-                o.CloudflaredPath = ModelInspection.StandInPath;
-                configure?.Invoke(o);
-            })
+        return AddProcessTunnel(builder, origin, ModelInspection.StandInPath, configure)
             .WithEnvironment("CLOUDFLARED_STANDIN_PORT", edgePort.ToString(CultureInfo.InvariantCulture));
     }
 }

@@ -9,21 +9,24 @@ namespace CursorAspire.Tunnel.Tests.EndToEnd;
 /// </summary>
 public sealed partial class CloudflareTunnelEndToEndTests
 {
-    private static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(120);
+    /// <summary>The host name the named-tunnel runs give their tunnel.</summary>
+    private const string NamedTunnelHost = "cursor.example.com";
+
+    /// <summary>The run's deadline, two minutes from the test's start (xUnit makes an instance per test): every wait ends by then.</summary>
+    private readonly CancellationTokenSource _deadline = new(TimeSpan.FromSeconds(120));
+
+    /// <summary>The named tunnel's token (<c>Parameters:cloudflare-tunnel-token</c>): a made-up one, which the stand-in takes.</summary>
+    private const string NamedTunnelToken = "eyJhIjoiMTIzNDU2Nzg5MCIsInQiOiJmYWtlLXRva2VuIn0";
 
     [Fact]
     public async Task QuickTunnelUrlReachesDashboardAndDependentPassesHealthAndFollowsARestart()
     {
-        using var deadline = new CancellationTokenSource(RunDeadline);
-        var ct = deadline.Token;
+        var ct = _deadline.Token;
         var edgePort = FreePort.Next();
 
         var (builder, origin) = CreateWithOrigin();
         var tunnel = AddStandInTunnel(builder, origin, edgePort);
-        origin.WithTunnelPublicUrl(tunnel);
-
-        await using var app = await builder.BuildAsync(ct);
-        await app.StartAsync(ct);
+        await using var app = await StartAsync(builder, origin, tunnel, ct);
         var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
 
         // 1. The URL cloudflared printed is read, shown on the resource, and the tunnel turns healthy through it.
@@ -70,19 +73,11 @@ public sealed partial class CloudflareTunnelEndToEndTests
     [Fact]
     public async Task WithoutCloudflaredTheTunnelShowsAWarningAndTheDependentStartsWithoutAUrl()
     {
-        using var deadline = new CancellationTokenSource(RunDeadline);
-        var ct = deadline.Token;
+        var ct = _deadline.Token;
 
         var (builder, origin) = CreateWithOrigin();
-        var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
-        {
-            o.ContainerRuntime = "none";
-            o.CloudflaredPath = "/nonexistent/cloudflared";
-        });
-        origin.WithTunnelPublicUrl(tunnel);
-
-        await using var app = await builder.BuildAsync(ct);
-        await app.StartAsync(ct);
+        var tunnel = AddProcessTunnel(builder, origin, "/nonexistent/cloudflared");
+        await using var app = await StartAsync(builder, origin, tunnel, ct);
         var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
 
         var unavailable = await notifications.WaitForResourceAsync("tunnel", e => e.Snapshot.State?.Text == "Unavailable", ct);
@@ -101,60 +96,40 @@ public sealed partial class CloudflareTunnelEndToEndTests
     [Fact]
     public async Task NamedTunnelGetsItsTokenFromTheEnvironmentAndIsHealthyAtItsStableHostname()
     {
-        using var deadline = new CancellationTokenSource(RunDeadline);
-        var ct = deadline.Token;
+        var ct = _deadline.Token;
         var edgePort = FreePort.Next();
-        const string Hostname = "cursor.example.com";
-        const string Token = "eyJhIjoiMTIzNDU2Nzg5MCIsInQiOiJmYWtlLXRva2VuIn0";
 
         var (builder, origin) = CreateWithOrigin();
-        builder.Configuration["Parameters:cloudflare-tunnel-token"] = Token;
-        var token = builder.AddParameter("cloudflare-tunnel-token", secret: true);
-        var tunnel = AddStandInTunnel(builder, origin, edgePort, namedHosts: Hostname)
-            .WithNamedTunnel(token, Hostname)
-            // A real named tunnel gets its origin and hostname from its ingress rules at Cloudflare; the stand-in from these.
-            .WithEnvironment("CLOUDFLARED_STANDIN_ORIGIN", origin.GetEndpoint("http"))
-            .WithEnvironment("CLOUDFLARED_STANDIN_HOSTNAME", Hostname);
-        origin.WithTunnelPublicUrl(tunnel);
-
-        await using var app = await builder.BuildAsync(ct);
-        await app.StartAsync(ct);
+        var tunnel = AddStandInNamedTunnel(builder, origin, edgePort, NamedTunnelHost);
+        await using var app = await StartAsync(builder, origin, tunnel, ct);
         var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
 
         // Healthy means the stand-in ran (it exits at once without TUNNEL_TOKEN) and /health answered through it.
         var healthy = await notifications.WaitForResourceAsync("tunnel", e => e.Snapshot.HealthStatus == HealthStatus.Healthy, ct);
-        Assert.Equal($"https://{Hostname}", PublicUrlOf(healthy));
+        Assert.Equal($"https://{NamedTunnelHost}", PublicUrlOf(healthy));
         var originRunning = await notifications.WaitForResourceAsync("origin", e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct);
-        Assert.Equal($"https://{Hostname}", EnvironmentValue(originRunning, "Proxy__PublicBaseUrl"));
+        Assert.Equal($"https://{NamedTunnelHost}", EnvironmentValue(originRunning, "Proxy__PublicBaseUrl"));
 
         var log = await AllLogLinesAsync(app, tunnel.Resource, ct);
         var start = Assert.Single(log, l => l.Contains("Starting process", StringComparison.Ordinal));
         Assert.Contains("Args = [\"tunnel\", \"--no-autoupdate\", \"run\"]", start, StringComparison.Ordinal);
-        Assert.DoesNotContain(log, l => l.Contains(Token, StringComparison.Ordinal));
+        Assert.DoesNotContain(log, l => l.Contains(NamedTunnelToken, StringComparison.Ordinal));
         Assert.Contains(log, l => l.Contains("Registered tunnel connection", StringComparison.Ordinal));
         // The executable resolves the dashboard's origin on this machine: the log names exactly what to set there.
         var port = origin.GetEndpoint("http").Port;
-        Assert.Contains(log, l => l.Contains($"{Hostname}: in Cloudflare's dashboard its public hostname must route to http://localhost:{port} ", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.Contains($"{NamedTunnelHost}: in Cloudflare's dashboard its public hostname must route to http://localhost:{port} ", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task QuickTunnelThatCannotOpenDoesNotHoldTheDependentBack()
     {
-        using var deadline = new CancellationTokenSource(RunDeadline);
-        var ct = deadline.Token;
+        var ct = _deadline.Token;
 
         var (builder, origin) = CreateWithOrigin();
-        var tunnel = builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
-            {
-                o.ContainerRuntime = "none";
-                o.CloudflaredPath = ModelInspection.StandInPath;
-                o.PublicUrlWaitTimeout = TimeSpan.FromMinutes(10); // far beyond the run deadline: only the failure may release the wait
-            })
+        var tunnel = AddProcessTunnel(builder, origin, ModelInspection.StandInPath, o =>
+                o.PublicUrlWaitTimeout = TimeSpan.FromMinutes(10)) // far beyond the run deadline: only the failure may release the wait
             .WithEnvironment("CLOUDFLARED_STANDIN_QUICK_TUNNEL", "fail");
-        origin.WithTunnelPublicUrl(tunnel);
-
-        await using var app = await builder.BuildAsync(ct);
-        await app.StartAsync(ct);
+        await using var app = await StartAsync(builder, origin, tunnel, ct);
         var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
 
         var originRunning = await notifications.WaitForResourceAsync("origin", e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct);
@@ -170,6 +145,37 @@ public sealed partial class CloudflareTunnelEndToEndTests
     {
         var builder = DistributedApplicationTestingBuilder.Create("--ASPIRE_TESTING_DISABLE_HTTP_CLIENT=true");
         return (builder, builder.AddExecutable("origin", ModelInspection.StandInPath, AppContext.BaseDirectory, "origin").WithHttpEndpoint(env: "PORT"));
+    }
+
+    /// <summary>
+    /// The tunnel in front of the origin, run as a process with <paramref name="cloudflaredPath"/>: this machine has no
+    /// container runtime, and the probe for one is not spent.
+    /// </summary>
+    private static IResourceBuilder<ICloudflareTunnelResource> AddProcessTunnel(
+        IDistributedApplicationTestingBuilder builder, IResourceBuilder<ExecutableResource> origin, string cloudflaredPath, Action<CloudflareTunnelOptions>? configure = null) =>
+        builder.AddCloudflareTunnel("tunnel", origin.GetEndpoint("http"), o =>
+        {
+            o.ContainerRuntime = "none";
+            o.CloudflaredPath = cloudflaredPath;
+            configure?.Invoke(o);
+        });
+
+    /// <summary>Gives <paramref name="origin"/> the tunnel's public URL, then builds and starts the app.</summary>
+    private static async Task<DistributedApplication> StartAsync(
+        IDistributedApplicationTestingBuilder builder, IResourceBuilder<ExecutableResource> origin, IResourceBuilder<ICloudflareTunnelResource> tunnel, CancellationToken ct)
+    {
+        origin.WithTunnelPublicUrl(tunnel);
+        var app = await builder.BuildAsync(ct);
+        try
+        {
+            await app.StartAsync(ct);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
     }
 
     private static string? PublicUrlOf(ResourceEvent e) =>

@@ -46,10 +46,8 @@ public sealed class OllamaModelFitMonitorTests : IDisposable
     public async Task OnAGpuItFitsTheModelGetsAllItWasTrainedForAndOllamaLoadsItAllOnTheGpu()
     {
         await using var ollama = await StartOllamaAsync(24_564 * MiB);
-        var client = new OllamaApiClient(ollama.BaseUri, Model);
 
-        var fit = await OllamaModelFitMonitor.ReadAsync(client, Model, Gpu(20_000), OllamaContextWindow.Auto("Ollama:ContextLength"), Deadline());
-        var load = await LoadAsync(client, fit.Window);
+        var (fit, load) = await FitAndLoadAsync(ollama, 20_000);
 
         Assert.Equal(32_768, fit.LargestGpuWindow); // far more fits; the model holds 32K
         Assert.Equal(32_768, fit.Window);
@@ -63,10 +61,8 @@ public sealed class OllamaModelFitMonitorTests : IDisposable
     public async Task OnAGpuItSpillsFromTheVerdictSaysHowMuchRunsOnTheCpuAndSoDoesOllamasLoad()
     {
         await using var ollama = await StartOllamaAsync(6_000 * MiB);
-        var client = new OllamaApiClient(ollama.BaseUri, Model);
 
-        var fit = await OllamaModelFitMonitor.ReadAsync(client, Model, Gpu(6_000), OllamaContextWindow.Auto("Ollama:ContextLength"), Deadline());
-        var load = await LoadAsync(client, fit.Window);
+        var (fit, load) = await FitAndLoadAsync(ollama, 6_000);
 
         Assert.Equal(8 * 1024, fit.LargestGpuWindow);
         Assert.Equal(32_768, fit.Window);
@@ -80,10 +76,8 @@ public sealed class OllamaModelFitMonitorTests : IDisposable
     public async Task WithoutAGpuTheVerdictIsTheCpuAndOllamaLoadsItAllThere()
     {
         await using var ollama = await StartOllamaAsync(null);
-        var client = new OllamaApiClient(ollama.BaseUri, Model);
 
-        var fit = await OllamaModelFitMonitor.ReadAsync(client, Model, Gpu(null), OllamaContextWindow.Auto("Ollama:ContextLength"), Deadline());
-        var load = await LoadAsync(client, fit.Window);
+        var (fit, load) = await FitAndLoadAsync(ollama, null);
 
         Assert.Null(fit.Gpu);
         Assert.Equal(32_768, fit.Window);
@@ -99,6 +93,17 @@ public sealed class OllamaModelFitMonitorTests : IDisposable
 
         Assert.Null(await OllamaModelFitMonitor.ReadLoadAsync(client, Model, Deadline()));
         await Assert.ThrowsAnyAsync<Exception>(() => OllamaModelFitMonitor.ReadAsync(client, "llama3.2", Gpu(null), null, Deadline()));
+    }
+
+    /// <summary>
+    /// The verdict for the GPU that reports <paramref name="freeMiB"/> free (no GPU when null), and what Ollama loaded for a
+    /// chat with the window the verdict chose.
+    /// </summary>
+    private async Task<(OllamaModelFit Fit, OllamaModelLoad Load)> FitAndLoadAsync(OllamaStandIn ollama, int? freeMiB)
+    {
+        var client = new OllamaApiClient(ollama.BaseUri, Model);
+        var fit = await OllamaModelFitMonitor.ReadAsync(client, Model, Gpu(freeMiB), OllamaContextWindow.Auto("Ollama:ContextLength"), Deadline());
+        return (fit, await LoadAsync(client, fit.Window));
     }
 
     /// <summary>What a chat with the proxy's <c>num_ctx</c> makes Ollama load.</summary>

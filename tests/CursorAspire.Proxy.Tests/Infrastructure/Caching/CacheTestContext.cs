@@ -78,6 +78,9 @@ internal sealed class CacheTestContext : IDisposable
     /// </summary>
     public async Task WarmUpAsync() => await _redis.GetAsync("warm-up", CacheTestData.Deadline());
 
+    /// <summary>The cache middleware over a fresh <see cref="ScriptedChatClient"/> (<paramref name="inner"/>), for the Ollama route.</summary>
+    public ResponseCachingChatClient CreateClient(out ScriptedChatClient inner) => CreateClient(inner = new ScriptedChatClient());
+
     public ResponseCachingChatClient CreateClient(IChatClient inner, string provider = "ollama", bool enabledForRoute = true) =>
         new(inner, provider, Store, InFlight, CacheMetrics, Microsoft.Extensions.Options.Options.Create(Options), enabledForRoute, LoggerFactory?.CreateLogger<ResponseCachingChatClient>());
 

@@ -25,6 +25,12 @@ public sealed class GarnetServerFixture : IAsyncLifetime, IDisposable
     /// <summary>A StackExchange.Redis connection string for the server, e.g. <c>127.0.0.1:50123</c>.</summary>
     public string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>
+    /// <see cref="ConnectionString"/> for a server a test will stop: one short connection attempt, no retries, so the
+    /// proxy notices the outage at once.
+    /// </summary>
+    public string FailFastConnectionString => ConnectionString + ",connectTimeout=500,connectRetry=0";
+
     /// <summary>Whether the server is currently listening.</summary>
     public bool IsRunning
     {
