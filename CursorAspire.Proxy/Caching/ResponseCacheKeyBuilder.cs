@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
-using System.Text.Json.Nodes;
+using CursorAspire.Proxy.Wire.Json;
 
 namespace CursorAspire.Proxy.Caching;
 
@@ -338,34 +338,20 @@ internal static class ResponseCacheKeyBuilder
 
     private static void WriteValue(Utf8JsonWriter w, object? value, Type? declaredType = null)
     {
-        switch (value)
+        if (JsonValueWriting.TryWriteKnown(w, value))
         {
-            case null:
-                w.WriteNullValue();
-                return;
-            case string s:
-                w.WriteStringValue(s);
-                return;
-            case JsonElement element:
-                element.WriteTo(w);
-                return;
-            case JsonNode node:
-                node.WriteTo(w);
-                return;
-            case bool b:
-                w.WriteBooleanValue(b);
-                return;
+            return;
         }
 
         JsonElement serialized;
         try
         {
             // Serialize to an element first so a failure cannot leave the writer half-way through a value.
-            serialized = JsonSerializer.SerializeToElement(value, declaredType ?? value.GetType(), AIJsonUtilities.DefaultOptions);
+            serialized = JsonSerializer.SerializeToElement(value, declaredType ?? value!.GetType(), AIJsonUtilities.DefaultOptions);
         }
         catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException or JsonException)
         {
-            w.WriteStringValue($"{value.GetType().FullName}:{value}");
+            w.WriteStringValue($"{value!.GetType().FullName}:{value}");
             return;
         }
 

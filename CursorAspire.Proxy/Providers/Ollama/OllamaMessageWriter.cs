@@ -1,4 +1,5 @@
 using System.Buffers;
+using CursorAspire.Proxy.Wire.Json;
 
 namespace CursorAspire.Proxy.Providers.Ollama;
 
@@ -140,20 +141,9 @@ internal static class OllamaMessageWriter
     /// </summary>
     private static void WriteValue(Utf8JsonWriter writer, object? value, JsonSerializerOptions wire)
     {
-        switch (value)
+        if (!JsonValueWriting.TryWriteKnown(writer, value))
         {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case JsonElement element:
-                element.WriteTo(writer);
-                break;
-            case string text:
-                writer.WriteStringValue(text);
-                break;
-            default:
-                JsonSerializer.Serialize(writer, value, value.GetType(), wire);
-                break;
+            JsonSerializer.Serialize(writer, value, value!.GetType(), wire);
         }
     }
 
