@@ -29,24 +29,18 @@ internal sealed class CloudflareTunnelWatchdog
 
     private readonly ICloudflareTunnelResource _resource;
     private readonly CloudflareTunnel _tunnel;
-    private readonly ResourceNotificationService _notifications;
-    private readonly ResourceCommandService _commands;
+    private readonly CloudflareTunnelServices _host;
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly TimeProvider _time;
-    private readonly ILogger _resourceLogger;
-    private readonly ILogger _consoleLogger;
     private TaskCompletionSource _ready = NewSignal();
 
     private CloudflareTunnelWatchdog(ICloudflareTunnelResource resource, IServiceProvider services)
     {
         _resource = resource;
         _tunnel = resource.Tunnel;
-        _notifications = services.GetRequiredService<ResourceNotificationService>();
-        _commands = services.GetRequiredService<ResourceCommandService>();
+        _host = new CloudflareTunnelServices(resource, services);
         _httpClientFactory = services.GetRequiredService<IHttpClientFactory>();
         _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
-        _resourceLogger = services.GetRequiredService<ResourceLoggerService>().GetLogger(resource);
-        _consoleLogger = services.GetRequiredService<ILoggerFactory>().CreateLogger("CursorAspire.Tunnel");
     }
 
     /// <summary>Tells the watchdog the tunnel is healthy after a start; starts it the first time.</summary>
@@ -71,7 +65,7 @@ internal sealed class CloudflareTunnelWatchdog
         var heals = 0;
         var pause = TimeSpan.Zero;
         var notBefore = DateTimeOffset.MinValue;
-        _resourceLogger.LogInformation(
+        _host.ResourceLogger.LogInformation(
             "Watching the public URL: GET {HealthPath} through it every {Interval} s; cloudflared is restarted after {Failures} failures in a row.",
             _tunnel.HealthCheckPath, options.HealthPollInterval.TotalSeconds, options.RestartAfterFailures);
         try
@@ -84,7 +78,7 @@ internal sealed class CloudflareTunnelWatchdog
                 {
                     if (failures > 0)
                     {
-                        _resourceLogger.LogInformation("The public URL answers again.");
+                        _host.ResourceLogger.LogInformation("The public URL answers again.");
                     }
 
                     failures = 0;
@@ -97,7 +91,7 @@ internal sealed class CloudflareTunnelWatchdog
                 }
 
                 failures++;
-                _resourceLogger.LogWarning("Public URL check {Failure}/{Failures} failed: {Reason}", failures, options.RestartAfterFailures, failure);
+                _host.ResourceLogger.LogWarning("Public URL check {Failure}/{Failures} failed: {Reason}", failures, options.RestartAfterFailures, failure);
                 if (failures < options.RestartAfterFailures || _time.GetUtcNow() < notBefore)
                 {
                     continue;
@@ -115,14 +109,14 @@ internal sealed class CloudflareTunnelWatchdog
         catch (Exception ex)
         {
             // The watchdog must never take the AppHost down; the tunnel can still be restarted from the dashboard.
-            _consoleLogger.LogError(ex, "Stopped watching the public URL of tunnel '{Tunnel}': {Message}", _resource.Name, ex.Message);
+            _host.ConsoleLogger.LogError(ex, "Stopped watching the public URL of tunnel '{Tunnel}': {Message}", _resource.Name, ex.Message);
         }
     }
 
     /// <summary><see langword="null"/> when the public URL answered; empty while the tunnel is starting or stopping; else the failure.</summary>
     private async Task<string?> CheckAsync(CancellationToken cancellationToken)
     {
-        var state = _notifications.TryGetCurrentState(_resource.Name, out var current) ? current.Snapshot.State?.Text : null;
+        var state = _host.Notifications.TryGetCurrentState(_resource.Name, out var current) ? current.Snapshot.State?.Text : null;
         if (KnownResourceStates.TerminalStates.Contains(state))
         {
             return $"cloudflared is not running ({state})";
@@ -145,16 +139,16 @@ internal sealed class CloudflareTunnelWatchdog
     {
         var started = _time.GetUtcNow();
         var what = _tunnel.IsNamedTunnel ? "it keeps its URL" : "a quick tunnel comes back with a new URL";
-        _resourceLogger.LogWarning("The public URL failed {Failures} checks in a row (last: {Failure}); restarting cloudflared ({What}).", _tunnel.Options.RestartAfterFailures, failure, what);
-        _consoleLogger.LogWarning("Tunnel '{Tunnel}' stopped answering at its public URL ({Failure}); restarting cloudflared ({What}).", _resource.Name, failure, what);
+        _host.ResourceLogger.LogWarning("The public URL failed {Failures} checks in a row (last: {Failure}); restarting cloudflared ({What}).", _tunnel.Options.RestartAfterFailures, failure, what);
+        _host.ConsoleLogger.LogWarning("Tunnel '{Tunnel}' stopped answering at its public URL ({Failure}); restarting cloudflared ({What}).", _resource.Name, failure, what);
         await PublishAsync($"{heal} (last at {started.ToLocalTime():HH:mm:ss}: {failure})").ConfigureAwait(false);
 
         var ready = _ready = NewSignal();
-        var running = _notifications.TryGetCurrentState(_resource.Name, out var current) && !KnownResourceStates.TerminalStates.Contains(current.Snapshot.State?.Text);
-        var result = await _commands.ExecuteCommandAsync(_resource, running ? KnownResourceCommands.RestartCommand : KnownResourceCommands.StartCommand, stopping).ConfigureAwait(false);
+        var running = _host.Notifications.TryGetCurrentState(_resource.Name, out var current) && !KnownResourceStates.TerminalStates.Contains(current.Snapshot.State?.Text);
+        var result = await _host.Commands.ExecuteCommandAsync(_resource, running ? KnownResourceCommands.RestartCommand : KnownResourceCommands.StartCommand, stopping).ConfigureAwait(false);
         if (!result.Success)
         {
-            _resourceLogger.LogError("Could not restart cloudflared: {Message}. Restart the tunnel from the dashboard.", result.Message);
+            _host.ResourceLogger.LogError("Could not restart cloudflared: {Message}. Restart the tunnel from the dashboard.", result.Message);
             return false;
         }
 
@@ -164,19 +158,19 @@ internal sealed class CloudflareTunnelWatchdog
         }
         catch (TimeoutException)
         {
-            _resourceLogger.LogWarning("The tunnel is not healthy {Minutes} min after the restart; trying again after further failures, less often.", HealTimeout.TotalMinutes);
+            _host.ResourceLogger.LogWarning("The tunnel is not healthy {Minutes} min after the restart; trying again after further failures, less often.", HealTimeout.TotalMinutes);
             return false;
         }
 
         var took = (_time.GetUtcNow() - started).TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
-        _resourceLogger.LogInformation("Healed: the public URL {Url} answers again, {Seconds} s after the restart.", _tunnel.PublicUrl, took);
-        _consoleLogger.LogInformation("Tunnel '{Tunnel}' healed in {Seconds} s: {Url} answers.", _resource.Name, took, _tunnel.PublicUrl);
+        _host.ResourceLogger.LogInformation("Healed: the public URL {Url} answers again, {Seconds} s after the restart.", _tunnel.PublicUrl, took);
+        _host.ConsoleLogger.LogInformation("Tunnel '{Tunnel}' healed in {Seconds} s: {Url} answers.", _resource.Name, took, _tunnel.PublicUrl);
         await PublishAsync($"{heal} (last at {started.ToLocalTime():HH:mm:ss}: {failure}; healed in {took} s)").ConfigureAwait(false);
         return true;
     }
 
     private Task PublishAsync(string text) =>
-        _notifications.PublishUpdateAsync(_resource, s => s with
+        _host.Notifications.PublishUpdateAsync(_resource, s => s with
         {
             Properties = s.Properties
                 .RemoveAll(p => p.Name == CloudflareTunnelStates.HealsProperty)

@@ -23,21 +23,13 @@ internal sealed partial class CloudflareTunnelUrlWatcher
 
     private readonly ICloudflareTunnelResource _resource;
     private readonly CloudflareTunnel _tunnel;
-    private readonly ResourceLoggerService _loggerService;
-    private readonly ResourceNotificationService _notificationService;
-    private readonly ResourceCommandService _commandService;
-    private readonly ILogger _resourceLogger;
-    private readonly ILogger _consoleLogger;
+    private readonly CloudflareTunnelServices _host;
 
     private CloudflareTunnelUrlWatcher(ICloudflareTunnelResource resource, IServiceProvider services)
     {
         _resource = resource;
         _tunnel = resource.Tunnel;
-        _loggerService = services.GetRequiredService<ResourceLoggerService>();
-        _notificationService = services.GetRequiredService<ResourceNotificationService>();
-        _commandService = services.GetRequiredService<ResourceCommandService>();
-        _resourceLogger = _loggerService.GetLogger(resource);
-        _consoleLogger = services.GetRequiredService<ILoggerFactory>().CreateLogger("CursorAspire.Tunnel");
+        _host = new CloudflareTunnelServices(resource, services);
     }
 
     /// <summary>Starts following the tunnel's log unless already doing so; returns at once.</summary>
@@ -58,7 +50,7 @@ internal sealed partial class CloudflareTunnelUrlWatcher
         var parser = new CloudflaredLogParser();
         try
         {
-            await foreach (var batch in _loggerService.WatchAsync(_resource).WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var batch in _host.Logs.WatchAsync(_resource).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 foreach (var line in batch)
                 {
@@ -79,7 +71,7 @@ internal sealed partial class CloudflareTunnelUrlWatcher
         catch (Exception ex)
         {
             // The watcher must never take the AppHost down; the health check will report the missing URL.
-            _consoleLogger.LogError(ex, "Stopped reading the public URL of tunnel '{Tunnel}' from its log.", _resource.Name);
+            _host.ConsoleLogger.LogError(ex, "Stopped reading the public URL of tunnel '{Tunnel}' from its log.", _resource.Name);
         }
     }
 
@@ -93,7 +85,7 @@ internal sealed partial class CloudflareTunnelUrlWatcher
 
         _tunnel.LastError = null;
         ShowOnResource(_resource, url);
-        await _notificationService.PublishUpdateAsync(_resource, s => s with { Urls = WithTunnelUrls(s.Urls, url) }).ConfigureAwait(false);
+        await _host.Notifications.PublishUpdateAsync(_resource, s => s with { Urls = WithTunnelUrls(s.Urls, url) }).ConfigureAwait(false);
         Announce(previous, url);
         await RestartStaleDependentsAsync(url, cancellationToken).ConfigureAwait(false);
     }
@@ -151,13 +143,13 @@ internal sealed partial class CloudflareTunnelUrlWatcher
         var cursorBaseUrl = CloudflareTunnelUrls.GetCursorBaseUrl(url);
         if (previous is null)
         {
-            _resourceLogger.LogInformation("Public URL: {PublicUrl}. In Cursor set 'Override OpenAI Base URL' to {CursorBaseUrl}", publicText, cursorBaseUrl);
-            _consoleLogger.LogInformation("Tunnel '{Tunnel}' is at {PublicUrl}. In Cursor set 'Override OpenAI Base URL' to {CursorBaseUrl}", _resource.Name, publicText, cursorBaseUrl);
+            _host.ResourceLogger.LogInformation("Public URL: {PublicUrl}. In Cursor set 'Override OpenAI Base URL' to {CursorBaseUrl}", publicText, cursorBaseUrl);
+            _host.ConsoleLogger.LogInformation("Tunnel '{Tunnel}' is at {PublicUrl}. In Cursor set 'Override OpenAI Base URL' to {CursorBaseUrl}", _resource.Name, publicText, cursorBaseUrl);
         }
         else
         {
-            _resourceLogger.LogWarning("Public URL changed to {PublicUrl} (was {Previous}). Update Cursor's 'Override OpenAI Base URL' to {CursorBaseUrl}", publicText, CloudflareTunnelUrls.ToEnvironmentValue(previous), cursorBaseUrl);
-            _consoleLogger.LogWarning("Tunnel '{Tunnel}' has a new URL {PublicUrl} (was {Previous}). Update Cursor's 'Override OpenAI Base URL' to {CursorBaseUrl}", _resource.Name, publicText, CloudflareTunnelUrls.ToEnvironmentValue(previous), cursorBaseUrl);
+            _host.ResourceLogger.LogWarning("Public URL changed to {PublicUrl} (was {Previous}). Update Cursor's 'Override OpenAI Base URL' to {CursorBaseUrl}", publicText, CloudflareTunnelUrls.ToEnvironmentValue(previous), cursorBaseUrl);
+            _host.ConsoleLogger.LogWarning("Tunnel '{Tunnel}' has a new URL {PublicUrl} (was {Previous}). Update Cursor's 'Override OpenAI Base URL' to {CursorBaseUrl}", _resource.Name, publicText, CloudflareTunnelUrls.ToEnvironmentValue(previous), cursorBaseUrl);
         }
     }
 
@@ -165,11 +157,11 @@ internal sealed partial class CloudflareTunnelUrlWatcher
     {
         foreach (var dependent in _tunnel.StaleDependents(url))
         {
-            _consoleLogger.LogInformation("Restarting '{Dependent}' so that {Variable} carries the new public URL of tunnel '{Tunnel}'.", dependent.Resource.Name, dependent.EnvironmentVariable, _resource.Name);
-            var result = await _commandService.ExecuteCommandAsync(dependent.Resource, KnownResourceCommands.RestartCommand, cancellationToken).ConfigureAwait(false);
+            _host.ConsoleLogger.LogInformation("Restarting '{Dependent}' so that {Variable} carries the new public URL of tunnel '{Tunnel}'.", dependent.Resource.Name, dependent.EnvironmentVariable, _resource.Name);
+            var result = await _host.Commands.ExecuteCommandAsync(dependent.Resource, KnownResourceCommands.RestartCommand, cancellationToken).ConfigureAwait(false);
             if (!result.Success)
             {
-                _consoleLogger.LogWarning("Could not restart '{Dependent}' ({Error}); restart it by hand so it gets {PublicUrl}.", dependent.Resource.Name, result.Message, CloudflareTunnelUrls.ToEnvironmentValue(url));
+                _host.ConsoleLogger.LogWarning("Could not restart '{Dependent}' ({Error}); restart it by hand so it gets {PublicUrl}.", dependent.Resource.Name, result.Message, CloudflareTunnelUrls.ToEnvironmentValue(url));
             }
         }
     }
