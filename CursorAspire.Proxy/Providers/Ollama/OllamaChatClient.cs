@@ -73,7 +73,9 @@ public sealed class OllamaChatClient : IChatClient
         {
             using var lines = new NdjsonLineReader(body);
             var line = new OllamaChatLine();
-            StringBuilder? content = null, thinking = null;
+            // Ollama sends one object when not streaming: its strings are kept as they are, joined only if more come.
+            string? content = null, thinking = null;
+            StringBuilder? moreContent = null, moreThinking = null;
             List<FunctionCallContent>? toolCalls = null;
             string? createdAt = null;
             var done = false;
@@ -84,8 +86,8 @@ public sealed class OllamaChatClient : IChatClient
                     continue;
                 }
                 // Gathered across lines as OllamaSharp's MessageBuilder did (Ollama sends one object when not streaming).
-                (content ??= new()).Append(line.Content);
-                (thinking ??= new()).Append(line.Thinking);
+                Gather(ref content, ref moreContent, line.Content);
+                Gather(ref thinking, ref moreThinking, line.Thinking);
                 if (line.ToolCalls is { } calls)
                 {
                     (toolCalls ??= []).AddRange(calls);
@@ -101,7 +103,28 @@ public sealed class OllamaChatClient : IChatClient
             {
                 throw new InvalidOperationException("IAsyncEnumerable<ChatResponseStream> did not yield an item with Done=true. The stream might be corrupted or incomplete.");
             }
-            return line.ToResponse(createdAt, content!.ToString(), thinking!.ToString(), toolCalls ?? [], ModelOf(options));
+            return line.ToResponse(createdAt, moreContent?.ToString() ?? content ?? string.Empty, moreThinking?.ToString() ?? thinking ?? string.Empty, toolCalls ?? [], ModelOf(options));
+        }
+    }
+
+    /// <summary>Adds a line's <paramref name="piece"/> to the text so far: the first piece as it is, a builder once a second one comes.</summary>
+    private static void Gather(ref string? single, ref StringBuilder? many, string? piece)
+    {
+        if (string.IsNullOrEmpty(piece))
+        {
+            return;
+        }
+        if (many is not null)
+        {
+            many.Append(piece);
+        }
+        else if (single is null)
+        {
+            single = piece;
+        }
+        else
+        {
+            many = new StringBuilder(single).Append(piece);
         }
     }
 

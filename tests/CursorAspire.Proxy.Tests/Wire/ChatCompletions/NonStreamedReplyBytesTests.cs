@@ -15,7 +15,7 @@ public sealed class NonStreamedReplyBytesTests
 {
     private static readonly HashSet<string> ApplyPatch = new(StringComparer.Ordinal) { "ApplyPatch" };
 
-    public static TheoryData<string> Cases => ["text", "split-text", "think-tags", "reasoning-content", "reasoning-only", "tool-calls", "text-and-tool-call", "custom-tool", "escapes", "empty", "estimated", "override", "length"];
+    public static TheoryData<string> Cases => ["text", "split-text", "think-tags", "reasoning-content", "reasoning-only", "tool-calls", "text-and-tool-call", "custom-tool", "escapes", "split-surrogate", "empty", "estimated", "override", "length"];
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -67,6 +67,8 @@ public sealed class NonStreamedReplyBytesTests
             "text-and-tool-call" => (Of(new TextContent("Looking."), new FunctionCallContent("call_9", "list_dir", new Dictionary<string, object?> { ["path"] = "." })), ReasoningOutputMode.ThinkTags, null),
             "custom-tool" => (Of(new FunctionCallContent("call_p", "ApplyPatch", new Dictionary<string, object?> { ["input"] = "*** Begin Patch\n*** Update File: a.py\n-x\n+y\n*** End Patch" })), ReasoningOutputMode.ThinkTags, null),
             "escapes" => (Of(new TextContent("quote \" backslash \\ tab \t newline \n <tag> & 'apos' ü 漢字 😀 \u0001")), ReasoningOutputMode.ThinkTags, null),
+            // An emoji's surrogate pair split between two contents, as a stream's coalesced text may hold it.
+            "split-surrogate" => (Of(new TextContent("a\uD83D"), new TextContent("\uDE00b")), ReasoningOutputMode.ThinkTags, null),
             "empty" => (new ChatResponse(new ChatMessage(ChatRole.Assistant, [])) { Usage = usage }, ReasoningOutputMode.ThinkTags, null),
             "estimated" => (new ChatResponse(new ChatMessage(ChatRole.Assistant, [new TextReasoningContent("hm"), new TextContent("No usage from upstream.")])), ReasoningOutputMode.ThinkTags, null),
             "override" => (Of(new TextContent("replayed")), ReasoningOutputMode.ThinkTags,
