@@ -30,6 +30,12 @@ public sealed class OllamaChatClient : IChatClient
     private readonly string _model;
     private readonly ChatClientMetadata _metadata;
 
+    /// <summary>
+    /// <c>/api/chat</c> under the client's base address, made once: a relative URI would be combined with the base
+    /// address into a new <see cref="Uri"/> (and its parsed parts) on every request.
+    /// </summary>
+    private readonly Uri _chatUri;
+
     /// <summary>A client for <paramref name="model"/> over <paramref name="http"/> (its base address is Ollama's).</summary>
     public OllamaChatClient(HttpClient http, string model)
     {
@@ -38,6 +44,7 @@ public sealed class OllamaChatClient : IChatClient
         _model = model;
         _ollama = new OllamaApiClient(http, model);
         _metadata = new ChatClientMetadata("ollama", http.BaseAddress, model);
+        _chatUri = http.BaseAddress is { } baseAddress ? new Uri(baseAddress, "api/chat") : new Uri("api/chat", UriKind.Relative);
     }
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -175,7 +182,7 @@ public sealed class OllamaChatClient : IChatClient
             body.Dispose();
             throw;
         }
-        return new HttpRequestMessage(HttpMethod.Post, "api/chat") { Content = new PooledJsonContent(body) };
+        return new HttpRequestMessage(HttpMethod.Post, _chatUri) { Content = new PooledJsonContent(body) };
     }
 
     /// <summary>Sends, then fails as OllamaSharp did for an error status (a 400's <c>{"error"}</c> as its message).</summary>
