@@ -272,7 +272,19 @@ public sealed partial class ReasoningContinuityChatClient(
     private bool IsOwn(TextReasoningContent reasoning) =>
         !ReasoningEcho.IsEcho(reasoning) && string.Equals(ReasoningProvenance.Of(reasoning), route.ProviderName, StringComparison.OrdinalIgnoreCase);
 
-    private bool HasOwnReasoning(ChatMessage message) => message.Contents.Any(c => c is TextReasoningContent r && IsOwn(r));
+    /// <remarks>Indexed, not LINQ: it runs for every assistant message of every request, and its lambda would be a new delegate each time.</remarks>
+    private bool HasOwnReasoning(ChatMessage message)
+    {
+        var contents = message.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is TextReasoningContent r && IsOwn(r))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reasoning of a tool-call turn from {Provider} is over Proxy:Reasoning:MaxBytes and was not stored; its next request is treated as a miss.")]
     private static partial void LogTooLarge(ILogger logger, string provider);

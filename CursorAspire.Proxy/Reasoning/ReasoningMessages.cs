@@ -33,8 +33,23 @@ internal static class ReasoningMessages
     }
 
     /// <summary>The first call id of an assistant message's tool calls: its reasoning is stored under each of them.</summary>
-    public static string? FirstCallId(ChatMessage message) =>
-        message.Role == ChatRole.Assistant ? message.Contents.OfType<FunctionCallContent>().FirstOrDefault(c => c.CallId.Length > 0)?.CallId : null;
+    public static string? FirstCallId(ChatMessage message)
+    {
+        if (message.Role != ChatRole.Assistant)
+        {
+            return null;
+        }
+        // Indexed: it runs for every message of every request.
+        var contents = message.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is FunctionCallContent { CallId.Length: > 0 } call)
+            {
+                return call.CallId;
+            }
+        }
+        return null;
+    }
 
     public static int LastIndexOf(IList<ChatMessage> messages, ChatRole role)
     {
