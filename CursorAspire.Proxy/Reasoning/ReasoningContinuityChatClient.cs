@@ -269,22 +269,9 @@ public sealed partial class ReasoningContinuityChatClient(
         }
     }
 
-    private bool IsOwn(TextReasoningContent reasoning) =>
-        !ReasoningEcho.IsEcho(reasoning) && string.Equals(ReasoningProvenance.Of(reasoning), route.ProviderName, StringComparison.OrdinalIgnoreCase);
+    private bool IsOwn(TextReasoningContent reasoning) => ReasoningMessages.IsFrom(reasoning, route.ProviderName);
 
-    /// <remarks>Indexed, not LINQ: it runs for every assistant message of every request, and its lambda would be a new delegate each time.</remarks>
-    private bool HasOwnReasoning(ChatMessage message)
-    {
-        var contents = message.Contents;
-        for (var i = 0; i < contents.Count; i++)
-        {
-            if (contents[i] is TextReasoningContent r && IsOwn(r))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    private bool HasOwnReasoning(ChatMessage message) => ReasoningMessages.HasReasoningFrom(message, route.ProviderName);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reasoning of a tool-call turn from {Provider} is over Proxy:Reasoning:MaxBytes and was not stored; its next request is treated as a miss.")]
     private static partial void LogTooLarge(ILogger logger, string provider);
