@@ -28,7 +28,7 @@ internal static class ToolResultContents
     /// </summary>
     public static IList<ChatMessage> Flatten(IList<ChatMessage> messages, Func<FunctionResultContent, AIContent> asText, bool onlyBlocks = false)
     {
-        if (!messages.Any(m => m.Role == ChatRole.Tool && m.Contents.Any(c => c is FunctionResultContent r && (!onlyBlocks || r.Result is not (string or null)))))
+        if (!AnyToFlatten(messages, onlyBlocks))
         {
             return messages;
         }
@@ -66,6 +66,27 @@ internal static class ToolResultContents
         }
         AddImages(flattened, ref images);
         return flattened;
+    }
+
+    /// <summary>Whether a tool message holds a result <see cref="Flatten"/> rewrites (indexed: it runs on every request).</summary>
+    private static bool AnyToFlatten(IList<ChatMessage> messages, bool onlyBlocks)
+    {
+        for (var m = 0; m < messages.Count; m++)
+        {
+            if (messages[m].Role != ChatRole.Tool)
+            {
+                continue;
+            }
+            var contents = messages[m].Contents;
+            for (var c = 0; c < contents.Count; c++)
+            {
+                if (contents[c] is FunctionResultContent r && (!onlyBlocks || r.Result is not (string or null)))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void AddImages(List<ChatMessage> messages, ref List<AIContent>? images)

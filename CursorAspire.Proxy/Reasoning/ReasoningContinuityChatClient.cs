@@ -269,10 +269,9 @@ public sealed partial class ReasoningContinuityChatClient(
         }
     }
 
-    private bool IsOwn(TextReasoningContent reasoning) =>
-        !ReasoningEcho.IsEcho(reasoning) && string.Equals(ReasoningProvenance.Of(reasoning), route.ProviderName, StringComparison.OrdinalIgnoreCase);
+    private bool IsOwn(TextReasoningContent reasoning) => ReasoningMessages.IsFrom(reasoning, route.ProviderName);
 
-    private bool HasOwnReasoning(ChatMessage message) => message.Contents.Any(c => c is TextReasoningContent r && IsOwn(r));
+    private bool HasOwnReasoning(ChatMessage message) => ReasoningMessages.HasReasoningFrom(message, route.ProviderName);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reasoning of a tool-call turn from {Provider} is over Proxy:Reasoning:MaxBytes and was not stored; its next request is treated as a miss.")]
     private static partial void LogTooLarge(ILogger logger, string provider);

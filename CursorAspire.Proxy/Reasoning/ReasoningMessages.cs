@@ -32,9 +32,43 @@ internal static class ReasoningMessages
         return false;
     }
 
+    /// <summary>Whether <paramref name="reasoning"/> is <paramref name="provider"/>'s own: not the client's echo, and written by that provider.</summary>
+    public static bool IsFrom(TextReasoningContent reasoning, string provider) =>
+        !ReasoningEcho.IsEcho(reasoning) && string.Equals(ReasoningProvenance.Of(reasoning), provider, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether <paramref name="message"/> holds reasoning of <paramref name="provider"/>'s own (<see cref="IsFrom"/>).</summary>
+    /// <remarks>Indexed, not LINQ: it runs for every assistant message of every request, and a lambda would be a new delegate each time.</remarks>
+    public static bool HasReasoningFrom(ChatMessage message, string provider)
+    {
+        var contents = message.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is TextReasoningContent r && IsFrom(r, provider))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>The first call id of an assistant message's tool calls: its reasoning is stored under each of them.</summary>
-    public static string? FirstCallId(ChatMessage message) =>
-        message.Role == ChatRole.Assistant ? message.Contents.OfType<FunctionCallContent>().FirstOrDefault(c => c.CallId.Length > 0)?.CallId : null;
+    public static string? FirstCallId(ChatMessage message)
+    {
+        if (message.Role != ChatRole.Assistant)
+        {
+            return null;
+        }
+        // Indexed: it runs for every message of every request.
+        var contents = message.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is FunctionCallContent { CallId.Length: > 0 } call)
+            {
+                return call.CallId;
+            }
+        }
+        return null;
+    }
 
     public static int LastIndexOf(IList<ChatMessage> messages, ChatRole role)
     {

@@ -10,16 +10,25 @@ public sealed class MemoryCounters(TimeProvider time)
 
     public void Increment(string key, IEnumerable<KeyValuePair<string, long>> increments, TimeSpan ttl)
     {
-        var group = GroupFor(key, ttl);
+        var fields = GroupFor(key, ttl).Fields;
+        // Indexed when it can be (no enumerator per settle), and the update without a closure per counter.
+        if (increments is IReadOnlyList<KeyValuePair<string, long>> list)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                fields.AddOrUpdate(list[i].Key, static (_, value) => value, static (_, current, value) => current + value, list[i].Value);
+            }
+            return;
+        }
         foreach (var (field, value) in increments)
         {
-            group.Fields.AddOrUpdate(field, value, (_, current) => current + value);
+            fields.AddOrUpdate(field, static (_, value) => value, static (_, current, value) => current + value, value);
         }
     }
 
     /// <summary>Adds <paramref name="value"/> to one counter and returns its new value.</summary>
     public long Add(string key, string field, long value, TimeSpan ttl) =>
-        GroupFor(key, ttl).Fields.AddOrUpdate(field, value, (_, current) => current + value);
+        GroupFor(key, ttl).Fields.AddOrUpdate(field, static (_, value) => value, static (_, current, value) => current + value, value);
 
     public IReadOnlyDictionary<string, long> Get(string key) =>
         _groups.TryGetValue(key, out var group) && group.Expires > time.GetUtcNow()
@@ -44,7 +53,10 @@ public sealed class MemoryCounters(TimeProvider time)
     private Group GroupFor(string key, TimeSpan ttl)
     {
         var now = time.GetUtcNow();
-        var group = _groups.AddOrUpdate(key, _ => new Group(now + ttl), (_, existing) => existing.Expires <= now ? new Group(now + ttl) : existing);
+        var group = _groups.AddOrUpdate(key,
+            static (_, at) => new Group(at.Now + at.Ttl),
+            static (_, existing, at) => existing.Expires <= at.Now ? new Group(at.Now + at.Ttl) : existing,
+            (Now: now, Ttl: ttl));
         if (_groups.Count > 10_000)
         {
             Prune(now);

@@ -110,6 +110,15 @@ public static class TokenEstimator
         {
             return 0;
         }
+        if (call.Arguments is Dictionary<string, object?> members)
+        {
+            // The readers' own dictionary (ToolArguments): its struct enumerator, not a boxed one per call.
+            foreach (var (key, value) in members)
+            {
+                total += ArgumentCharacters(key, value);
+            }
+            return total;
+        }
         foreach (var (key, value) in call.Arguments)
         {
             total += ArgumentCharacters(key, value);
@@ -130,12 +139,29 @@ public static class TokenEstimator
         var raw = JsonMarshal.GetRawUtf8Value(json);
         return json.ValueKind switch
         {
-            // The unescaped text without its quotes; an escaped one (rare) is unescaped the slow way.
-            JsonValueKind.String => raw.Contains((byte)'\\') ? json.GetString()!.Length : Encoding.UTF8.GetCharCount(raw[1..^1]),
+            // The unescaped text without its quotes (escapes counted, not unescaped into a string).
+            JsonValueKind.String => UnescapedLength(raw[1..^1]),
             JsonValueKind.True => bool.TrueString.Length,
             JsonValueKind.False => bool.FalseString.Length,
             JsonValueKind.Null => 0,
             _ => Encoding.UTF8.GetCharCount(raw),
         };
+    }
+
+    /// <summary>
+    /// The UTF-16 length of a JSON string's content (already validated) once unescaped: every escape is one UTF-16 unit
+    /// (<c>\uXXXX</c> included, a surrogate pair being two escapes), and the UTF-8 between escapes is whole characters,
+    /// since escapes are ASCII.
+    /// </summary>
+    private static int UnescapedLength(ReadOnlySpan<byte> content)
+    {
+        var length = 0;
+        int backslash;
+        while ((backslash = content.IndexOf((byte)'\\')) >= 0)
+        {
+            length += Encoding.UTF8.GetCharCount(content[..backslash]) + 1;
+            content = content[(backslash + (content[backslash + 1] == (byte)'u' ? 6 : 2))..];
+        }
+        return length + Encoding.UTF8.GetCharCount(content);
     }
 }

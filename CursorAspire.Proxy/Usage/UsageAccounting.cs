@@ -36,7 +36,7 @@ public sealed class UsageAccounting(UsageLedger ledger, UsageMetrics metrics)
         if (fromResponseCache)
         {
             var saved = UsageCost.SavedByResponseCache(tokens, pricing);
-            metrics.Saved.Add((double)saved, [.. tags, new("source", "response_cache")]);
+            metrics.Saved.Add((double)saved, With(tags, "source", "response_cache"));
             await ledger.SettleAsync(reservation,
             [
                 new(UsageCounters.Field(model, UsageCounters.CacheHits), 1),
@@ -47,20 +47,20 @@ public sealed class UsageAccounting(UsageLedger ledger, UsageMetrics metrics)
 
         var cost = UsageCost.Of(tokens, pricing);
         var savedByProvider = UsageCost.SavedByProviderCache(tokens, pricing);
-        metrics.Tokens.Add(tokens.Input, [.. tags, new("gen_ai.token.type", "input")]);
-        metrics.Tokens.Add(tokens.Output, [.. tags, new("gen_ai.token.type", "output")]);
+        metrics.Tokens.Add(tokens.Input, With(tags, "gen_ai.token.type", "input"));
+        metrics.Tokens.Add(tokens.Output, With(tags, "gen_ai.token.type", "output"));
         if (tokens.CachedInput > 0)
         {
-            metrics.Tokens.Add(tokens.CachedInput, [.. tags, new("gen_ai.token.type", "cached_input")]);
+            metrics.Tokens.Add(tokens.CachedInput, With(tags, "gen_ai.token.type", "cached_input"));
         }
         if (tokens.CacheWrite > 0)
         {
-            metrics.Tokens.Add(tokens.CacheWrite, [.. tags, new("gen_ai.token.type", "cache_write")]);
+            metrics.Tokens.Add(tokens.CacheWrite, With(tags, "gen_ai.token.type", "cache_write"));
         }
         metrics.Cost.Add((double)cost, tags);
         if (savedByProvider != 0)
         {
-            metrics.Saved.Add((double)savedByProvider, [.. tags, new("source", "provider_cache")]);
+            metrics.Saved.Add((double)savedByProvider, With(tags, "source", "provider_cache"));
         }
         await ledger.SettleAsync(reservation,
         [
@@ -73,6 +73,13 @@ public sealed class UsageAccounting(UsageLedger ledger, UsageMetrics metrics)
             new(UsageCounters.Field(model, UsageCounters.CostMicros), UsageCounters.Micros(cost)),
             new(UsageCounters.Field(model, UsageCounters.SavedMicros), UsageCounters.Micros(savedByProvider)),
         ]).ConfigureAwait(false);
+    }
+
+    /// <summary>The request's tags and one more: a copy of the <see cref="TagList"/> struct (no array below nine tags).</summary>
+    private static TagList With(TagList tags, string key, object? value)
+    {
+        tags.Add(key, value);
+        return tags;
     }
 
     /// <summary>What a request cut before its answer cost: the prompt the provider already took (the proxy's estimate).</summary>

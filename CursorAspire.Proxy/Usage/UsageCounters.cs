@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace CursorAspire.Proxy.Usage;
 
 /// <summary>The per-model counters a day of usage keeps (<c>&lt;model&gt;|&lt;counter&gt;</c>).</summary>
@@ -19,7 +21,33 @@ public static class UsageCounters
     /// <summary>Every counter, in report order.</summary>
     public static readonly string[] All = [Requests, CacheHits, Input, CachedInput, CacheWrite, Output, CostMicros, SavedMicros];
 
-    public static string Field(string model, string counter) => $"{model}|{counter}";
+    /// <summary>The field of <paramref name="counter"/> for <paramref name="model"/>: <c>&lt;model&gt;|&lt;counter&gt;</c>.</summary>
+    /// <remarks>
+    /// Every request settles eight of them: the names are made once per model (up to <see cref="MaxCachedModels"/>
+    /// models, a bound because a direct route's model name comes from the request; past it they are made per call).
+    /// </remarks>
+    public static string Field(string model, string counter)
+    {
+        var index = Array.IndexOf(All, counter);
+        if (index < 0)
+        {
+            return $"{model}|{counter}";
+        }
+        if (!FieldsByModel.TryGetValue(model, out var fields))
+        {
+            fields = [.. All.Select(c => $"{model}|{c}")];
+            if (FieldsByModel.Count < MaxCachedModels)
+            {
+                fields = FieldsByModel.GetOrAdd(model, fields);
+            }
+        }
+        return fields[index];
+    }
+
+    /// <summary>How many models' field names <see cref="Field"/> keeps.</summary>
+    public const int MaxCachedModels = 1024;
+
+    private static readonly ConcurrentDictionary<string, string[]> FieldsByModel = new(StringComparer.Ordinal);
 
     public static long Micros(decimal amount) => (long)Math.Round(amount * 1_000_000m, MidpointRounding.AwayFromZero);
 }

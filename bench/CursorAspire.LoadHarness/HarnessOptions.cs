@@ -6,7 +6,8 @@ namespace CursorAspire.LoadHarness;
 /// Command line of the harness. One provider, one concurrency, direct against proxy:
 /// <c>--requests N --concurrency C --provider ollama|openai</c>, plus <c>--chunks</c> (text chunks per reply, default
 /// 50), <c>--warmup</c> (requests per path before measuring, default 200), <c>--max-seconds</c> (wall-clock bound of
-/// each measured phase, default 300), <c>--alloc-types</c> and <c>--budget</c>. The floor run: <c>--floor</c> (direct, bare hop, proxy
+/// each measured phase, default 300), <c>--alloc-types</c>, <c>--budget</c> and <c>--non-streamed</c> (Cursor's body
+/// with <c>"stream": false</c>, so the non-streamed path is the one measured and broken down). The floor run: <c>--floor</c> (direct, bare hop, proxy
 /// for both providers, non-streamed and streamed, at 1 and 32 connections, and resident memory at 200 streams), with
 /// <c>--peer</c> (Portkey's gateway too), <c>--peer-cache DIR</c>, <c>--quick</c>, <c>--memory-rounds</c>, <c>--memory-only</c> and
 /// <c>--provider</c> to run one.
@@ -30,6 +31,9 @@ public sealed record HarnessOptions
 
     /// <summary>Sample allocations by type (<see cref="AllocationTypeSampler"/>); costs a little, so off by default.</summary>
     public bool AllocationTypes { get; init; }
+
+    /// <summary>Send the Cursor body with <c>"stream": false</c> (one provider's run): measures the non-streamed path.</summary>
+    public bool NonStreamed { get; init; }
 
     /// <summary>
     /// The proxy's key is a named key with a daily token budget, counted in a <c>redis-server</c> the harness starts
@@ -62,7 +66,7 @@ public sealed record HarnessOptions
     public int Port { get; init; }
 
     public const string Usage =
-        "Usage: CursorAspire.LoadHarness --requests N --concurrency C --provider ollama|openai [--chunks 50] [--warmup 200] [--max-seconds 300] [--alloc-types] [--budget]\n" +
+        "Usage: CursorAspire.LoadHarness --requests N --concurrency C --provider ollama|openai [--chunks 50] [--warmup 200] [--max-seconds 300] [--alloc-types] [--budget] [--non-streamed]\n" +
         "       CursorAspire.LoadHarness --floor [--peer] [--peer-cache DIR] [--quick] [--provider ollama|openai] [--memory-rounds 3] [--memory-only] [--requests N] [--warmup N] [--chunks 50] [--max-seconds 300]";
 
     /// <exception cref="ArgumentException">An unknown flag, a value out of range or flags that do not go together; the message names it.</exception>
@@ -83,6 +87,9 @@ public sealed record HarnessOptions
                     continue;
                 case "--budget":
                     options = options with { Budget = true };
+                    continue;
+                case "--non-streamed":
+                    options = options with { NonStreamed = true };
                     continue;
                 case "--floor":
                     options = options with { Floor = true };
@@ -131,9 +138,9 @@ public sealed record HarnessOptions
         {
             throw new ArgumentException("--floor runs at 1 and 32 connections and reports allocations per request; --concurrency and --alloc-types are for one provider's run.");
         }
-        if (options.Floor && options.Budget)
+        if (options.Floor && (options.Budget || options.NonStreamed))
         {
-            throw new ArgumentException("--budget is for one provider's run, not --floor.");
+            throw new ArgumentException("--budget and --non-streamed are for one provider's run, not --floor (it measures both ways).");
         }
         if (!options.Floor && (options.Peer || options.Quick || options.PeerCache is not null || options.MemoryOnly || args.Contains("--memory-rounds")))
         {

@@ -69,7 +69,7 @@ public static class HarnessReport
     {
         var inv = CultureInfo.InvariantCulture;
         text.AppendLine();
-        text.AppendLine("Sampled allocations by type (GCAllocationTick, ~100 KB per sample; estimates), per request, proxy phase minus direct phase, top 20:");
+        text.AppendLine("Sampled allocations by type (the runtime's randomized AllocationSampled events, one per ~100 KB on average, weighted to unbiased estimates), per request, proxy phase minus direct phase, top 20:");
         text.AppendLine();
         text.AppendLine("| type | proxy − direct / request | proxy / request | direct / request |");
         text.AppendLine("|---|---:|---:|---:|");

@@ -37,16 +37,16 @@ if (options.Floor)
     return await FloorRun.RunAsync(options, reply, interrupted.Token);
 }
 
-Console.WriteLine($"# CursorAspire load harness: provider={options.Provider}, requests={options.Requests}, concurrency={options.Concurrency}, chunks={options.Chunks}, warmup={options.Warmup}{(options.Budget ? ", budget (named key, TokensPerDay, redis-server)" : "")}");
+Console.WriteLine($"# CursorAspire load harness: provider={options.Provider}, requests={options.Requests}, concurrency={options.Concurrency}, chunks={options.Chunks}, warmup={options.Warmup}, {(options.NonStreamed ? "non-streamed" : "streamed")}{(options.Budget ? ", budget (named key, TokensPerDay, redis-server)" : "")}");
 Console.WriteLine($"# {MachineDescription.Describe()}");
 
 await using var topology = await LoopbackTopology.StartAsync(options.Provider, reply, withBareHop: false, interrupted.Token, withBudget: options.Budget);
-var bodies = CursorRequestBodies.ForModel(topology.Alias);
+var bodies = CursorRequestBodies.ForModel(topology.Alias, stream: !options.NonStreamed);
 Console.WriteLine($"# Request body: {CursorRequestBodies.FixtureName} with a unique nonce, {bodies.Length} bytes, model '{topology.Alias}'");
 Console.WriteLine($"# Direct: {topology.DirectChatUri}  Proxy: {topology.ProxyChatUri}");
 
 var maxDuration = TimeSpan.FromSeconds(options.MaxSeconds);
-var expected = ExpectedReply.Of(reply, streamed: true);
+var expected = ExpectedReply.Of(reply, streamed: !options.NonStreamed);
 using var direct = new LoadRunner(new ClientRoute(ClientRoute.Direct, topology.DirectChatUri), expected);
 using var proxied = new LoadRunner(ClientRoute.WithApiKey(ClientRoute.Proxy, topology.ProxyChatUri, LoopbackTopology.ProxyApiKey), expected);
 

@@ -30,6 +30,12 @@ public sealed class OllamaChatClient : IChatClient
     private readonly string _model;
     private readonly ChatClientMetadata _metadata;
 
+    /// <summary>
+    /// <c>/api/chat</c> under the client's base address, made once: a relative URI would be combined with the base
+    /// address into a new <see cref="Uri"/> (and its parsed parts) on every request.
+    /// </summary>
+    private readonly Uri _chatUri;
+
     /// <summary>A client for <paramref name="model"/> over <paramref name="http"/> (its base address is Ollama's).</summary>
     public OllamaChatClient(HttpClient http, string model)
     {
@@ -38,19 +44,45 @@ public sealed class OllamaChatClient : IChatClient
         _model = model;
         _ollama = new OllamaApiClient(http, model);
         _metadata = new ChatClientMetadata("ollama", http.BaseAddress, model);
+        _chatUri = http.BaseAddress is { } baseAddress ? new Uri(baseAddress, "api/chat") : new Uri("api/chat", UriKind.Relative);
     }
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        // Read whole before returning, as OllamaSharp did: a connection that breaks mid-answer fails the send itself.
+        // Read from the connection as it arrives (ResponseHeadersRead), not first buffered by HttpClient into a copy of
+        // the whole answer; a connection that breaks mid-answer still fails as that buffered read did (BrokenRead).
         using var request = CreateRequest(messages, options, stream: false);
-        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
+            try
+            {
+                return await ReadWholeAsync(body, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                throw BrokenRead(ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="HttpClient"/> throws when a connection breaks while it buffers a body
+    /// (<see cref="HttpCompletionOption.ResponseContentRead"/>, as OllamaSharp read it): the same exception, so the
+    /// proxy's answer (<see cref="UpstreamErrors"/>) and its retries stay what they were.
+    /// </summary>
+    private static HttpRequestException BrokenRead(Exception ex) =>
+        new(ex is HttpIOException { HttpRequestError: var error } ? error : HttpRequestError.Unknown, "Error while copying content to a stream.", ex);
+
+    private async Task<ChatResponse> ReadWholeAsync(Stream body, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        {
             using var lines = new NdjsonLineReader(body);
             var line = new OllamaChatLine();
-            StringBuilder? content = null, thinking = null;
+            // Ollama sends one object when not streaming: its strings are kept as they are, joined only if more come.
+            string? content = null, thinking = null;
+            StringBuilder? moreContent = null, moreThinking = null;
             List<FunctionCallContent>? toolCalls = null;
             string? createdAt = null;
             var done = false;
@@ -61,8 +93,8 @@ public sealed class OllamaChatClient : IChatClient
                     continue;
                 }
                 // Gathered across lines as OllamaSharp's MessageBuilder did (Ollama sends one object when not streaming).
-                (content ??= new()).Append(line.Content);
-                (thinking ??= new()).Append(line.Thinking);
+                Gather(ref content, ref moreContent, line.Content);
+                Gather(ref thinking, ref moreThinking, line.Thinking);
                 if (line.ToolCalls is { } calls)
                 {
                     (toolCalls ??= []).AddRange(calls);
@@ -78,7 +110,28 @@ public sealed class OllamaChatClient : IChatClient
             {
                 throw new InvalidOperationException("IAsyncEnumerable<ChatResponseStream> did not yield an item with Done=true. The stream might be corrupted or incomplete.");
             }
-            return line.ToResponse(createdAt, content!.ToString(), thinking!.ToString(), toolCalls ?? [], ModelOf(options));
+            return line.ToResponse(createdAt, moreContent?.ToString() ?? content ?? string.Empty, moreThinking?.ToString() ?? thinking ?? string.Empty, toolCalls ?? [], ModelOf(options));
+        }
+    }
+
+    /// <summary>Adds a line's <paramref name="piece"/> to the text so far: the first piece as it is, a builder once a second one comes.</summary>
+    private static void Gather(ref string? single, ref StringBuilder? many, string? piece)
+    {
+        if (string.IsNullOrEmpty(piece))
+        {
+            return;
+        }
+        if (many is not null)
+        {
+            many.Append(piece);
+        }
+        else if (single is null)
+        {
+            single = piece;
+        }
+        else
+        {
+            many = new StringBuilder(single).Append(piece);
         }
     }
 
@@ -129,7 +182,7 @@ public sealed class OllamaChatClient : IChatClient
             body.Dispose();
             throw;
         }
-        return new HttpRequestMessage(HttpMethod.Post, "api/chat") { Content = new PooledJsonContent(body) };
+        return new HttpRequestMessage(HttpMethod.Post, _chatUri) { Content = new PooledJsonContent(body) };
     }
 
     /// <summary>Sends, then fails as OllamaSharp did for an error status (a 400's <c>{"error"}</c> as its message).</summary>

@@ -78,7 +78,9 @@ public sealed class OllamaCompatibilityChatClient(
         adaptedOptions.Tools = adaptedOptions.ToolMode is NoneChatToolMode ? null : ToolOrder.ByName(adaptedOptions.Tools);
 
         // Tool results as the plain text Cursor gave (OllamaSharp would wrap them), images after them.
-        return ([.. ToolResultContents.Flatten([.. list], result => new TextContent(ToolResultContents.Text(result)))], adaptedOptions);
+        // Flatten gives back the copy itself or a new list: either way a list of its own, not copied again.
+        var adapted = ToolResultContents.Flatten(new List<ChatMessage>(list), result => new TextContent(ToolResultContents.Text(result)));
+        return (adapted as List<ChatMessage> ?? [.. adapted], adaptedOptions);
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using CursorAspire.Proxy.Tokens;
 using CursorAspire.Proxy.Wire.Json;
 
@@ -9,8 +8,19 @@ namespace CursorAspire.Proxy.Wire.ChatCompletions;
 /// Writes a complete (non-streamed) <c>chat.completion</c> object: one choice with the assistant message, its tool
 /// calls, the finish reason, and usage (estimated when the upstream gave none). Used by Cursor's Verify call.
 /// </summary>
+/// <remarks>
+/// Straight from the answer's contents into the output: the message's text and reasoning are written as string
+/// segments (<see cref="Utf8JsonWriter.WriteStringValueSegment(ReadOnlySpan{char}, bool)"/>), not joined into strings
+/// first, and the JSON writer is one per thread, reset onto each body (writing is synchronous).
+/// </remarks>
 public static class ChatCompletionResponseWriter
 {
+    private const string ThinkOpen = "<think>";
+    private const string ThinkClose = "</think>\n\n";
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _threadWriter;
+
     /// <returns>The usage written: the upstream's, with the proxy's estimates where it gave none.</returns>
     public static UsageDetails Write(
         IBufferWriter<byte> output,
@@ -23,52 +33,100 @@ public static class ChatCompletionResponseWriter
         UsageDetails? usageOverride = null,
         IReadOnlySet<string>? customToolNames = null)
     {
-        var text = new StringBuilder();
-        var reasoning = new StringBuilder();
-        var calls = new List<FunctionCallContent>();
-        foreach (var message in response.Messages)
+        var json = _threadWriter;
+        if (json is null)
         {
-            foreach (var content in message.Contents)
+            json = _threadWriter = new Utf8JsonWriter(output, WireJson.WriterOptions);
+        }
+        else
+        {
+            json.Reset(output);
+        }
+        try
+        {
+            var written = WriteBody(json, response, id, model, created, estimatedPromptTokens, reasoningMode, usageOverride, customToolNames);
+            json.Flush();
+            return written;
+        }
+        finally
+        {
+            json.Reset(); // lets go of the output
+        }
+    }
+
+    private static UsageDetails WriteBody(
+        Utf8JsonWriter json,
+        ChatResponse response,
+        string id,
+        string model,
+        long created,
+        long estimatedPromptTokens,
+        ReasoningOutputMode reasoningMode,
+        UsageDetails? usageOverride,
+        IReadOnlySet<string>? customToolNames)
+    {
+        // One pass to measure: the lengths decide what is written (and the estimate), the calls are kept.
+        var textLength = 0;
+        var reasoningLength = 0;
+        List<FunctionCallContent>? calls = null;
+        var messages = response.Messages;
+        for (var m = 0; m < messages.Count; m++)
+        {
+            var contents = messages[m].Contents;
+            for (var c = 0; c < contents.Count; c++)
             {
-                switch (content)
+                switch (contents[c])
                 {
-                    case TextContent t: text.Append(t.Text); break;
-                    case TextReasoningContent r: reasoning.Append(r.Text); break;
-                    case FunctionCallContent c: calls.Add(c); break;
+                    case TextContent t: textLength += t.Text.Length; break;
+                    case TextReasoningContent r: reasoningLength += r.Text.Length; break;
+                    case FunctionCallContent call: (calls ??= []).Add(call); break;
                 }
             }
         }
-        if (reasoning.Length > 0 && reasoningMode == ReasoningOutputMode.ThinkTags)
+        var thinkTags = reasoningLength > 0 && reasoningMode == ReasoningOutputMode.ThinkTags;
+        if (thinkTags)
         {
-            text.Insert(0, $"<think>{reasoning}</think>\n\n");
+            textLength += ThinkOpen.Length + reasoningLength + ThinkClose.Length;
         }
+        var callCount = calls?.Count ?? 0;
 
-        using var json = new Utf8JsonWriter(output, WireJson.WriterOptions);
-        var scratch = new ArrayBufferWriter<byte>(256);
-        using var argumentsJson = new Utf8JsonWriter(scratch, WireJson.ArgumentsWriterOptions);
         ChatCompletionEnvelope.Write(json, id, "chat.completion", created, model);
         json.WriteStartArray("choices");
         json.WriteStartObject();
         json.WriteNumber("index", 0);
         json.WriteStartObject("message");
         json.WriteString("role", "assistant");
-        if (text.Length > 0 || calls.Count == 0)
+        json.WritePropertyName("content");
+        if (textLength > 0 || callCount == 0)
         {
-            json.WriteString("content", text.ToString());
+            if (thinkTags)
+            {
+                json.WriteStringValueSegment(ThinkOpen, isFinalSegment: false);
+                WriteSegments<TextReasoningContent>(json, messages);
+                json.WriteStringValueSegment(ThinkClose, isFinalSegment: false);
+            }
+            WriteSegments<TextContent>(json, messages);
+            json.WriteStringValueSegment(ReadOnlySpan<char>.Empty, isFinalSegment: true);
         }
         else
         {
-            json.WriteNull("content");
+            json.WriteNullValue();
         }
-        if (reasoning.Length > 0 && reasoningMode == ReasoningOutputMode.ReasoningContent)
+        if (reasoningLength > 0 && reasoningMode == ReasoningOutputMode.ReasoningContent)
         {
-            json.WriteString("reasoning_content", reasoning.ToString());
+            json.WritePropertyName("reasoning_content");
+            WriteSegments<TextReasoningContent>(json, messages);
+            json.WriteStringValueSegment(ReadOnlySpan<char>.Empty, isFinalSegment: true);
         }
-        if (calls.Count > 0)
+        var callCharacters = 0;
+        if (calls is not null)
         {
+            ArrayBufferWriter<byte>? scratch = null;
+            Utf8JsonWriter? argumentsJson = null;
             json.WriteStartArray("tool_calls");
             foreach (var call in calls)
             {
+                callCharacters += call.Name.Length + 16;
                 json.WriteStartObject();
                 json.WriteString("id", string.IsNullOrEmpty(call.CallId) ? $"call_{Guid.NewGuid():N}" : call.CallId);
                 json.WriteString("type", "function");
@@ -82,24 +140,50 @@ public static class ChatCompletionResponseWriter
                 }
                 else
                 {
+                    scratch ??= new ArrayBufferWriter<byte>(256);
+                    argumentsJson ??= new Utf8JsonWriter(scratch, WireJson.ArgumentsWriterOptions);
                     WireJson.WriteArgumentsString(json, call, scratch, argumentsJson);
                 }
                 json.WriteEndObject();
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            argumentsJson?.Dispose();
         }
         json.WriteEndObject();
         json.WriteNull("logprobs");
-        json.WriteString("finish_reason", WireJson.FinishReason(calls.Count > 0, response.FinishReason));
+        json.WriteString("finish_reason", WireJson.FinishReason(callCount > 0, response.FinishReason));
         json.WriteEndObject();
         json.WriteEndArray();
 
         var usage = usageOverride ?? response.Usage;
-        var outputChars = text.Length + reasoning.Length + calls.Sum(c => c.Name.Length + 16);
+        var outputChars = textLength + reasoningLength + callCharacters;
         var written = TokenEstimator.Complete(usage, estimatedPromptTokens, outputChars);
         WireJson.WriteUsage(json, written.InputTokenCount!.Value, written.OutputTokenCount!.Value, written.CachedInputTokenCount, written.ReasoningTokenCount);
         json.WriteEndObject();
         return written;
+    }
+
+    /// <summary>Every <typeparamref name="T"/> content's text, in order, as segments of the string value being written.</summary>
+    private static void WriteSegments<T>(Utf8JsonWriter json, IList<ChatMessage> messages)
+        where T : AIContent
+    {
+        for (var m = 0; m < messages.Count; m++)
+        {
+            var contents = messages[m].Contents;
+            for (var c = 0; c < contents.Count; c++)
+            {
+                var text = contents[c] switch
+                {
+                    TextContent t when typeof(T) == typeof(TextContent) => t.Text,
+                    TextReasoningContent r when typeof(T) == typeof(TextReasoningContent) => r.Text,
+                    _ => null,
+                };
+                if (!string.IsNullOrEmpty(text))
+                {
+                    json.WriteStringValueSegment(text, isFinalSegment: false);
+                }
+            }
+        }
     }
 }

@@ -1,5 +1,3 @@
-using CursorAspire.Proxy.Tests.Repository;
-
 namespace CursorAspire.Proxy.Tests.Providers;
 
 /// <summary>
@@ -42,18 +40,6 @@ public sealed class UpstreamRequestBytesTests
         Assert.Equal(2, sent.Count);
         Assert.Equal(sent[0].Body, sent[1].Body);
         var name = $"{provider}.{Path.GetFileNameWithoutExtension(fixture)}.{(stream ? "streamed" : "whole")}.json";
-        AssertGolden(name, sent[0].Body);
-    }
-
-    private static void AssertGolden(string name, string actual)
-    {
-        var goldenPath = Path.Combine(AppContext.BaseDirectory, "fixtures", "upstream-requests", name);
-        if (Environment.GetEnvironmentVariable("CURSORASPIRE_UPDATE_GOLDEN") == "1")
-        {
-            File.WriteAllText(Path.Combine(RepositoryRoot.Path, "tests", "fixtures", "upstream-requests", name), actual);
-            Assert.Fail($"Wrote {name}: review the diff, commit it and run again without CURSORASPIRE_UPDATE_GOLDEN.");
-        }
-        Assert.True(File.Exists(goldenPath), $"No golden file {name}: run once with CURSORASPIRE_UPDATE_GOLDEN=1, review and commit it.");
-        Assert.Equal(File.ReadAllText(goldenPath), actual);
+        GoldenFile.AssertSame("upstream-requests", name, sent[0].Body);
     }
 }

@@ -60,4 +60,18 @@ public sealed class TokenEstimatorTests
         }
         return TokenEstimator.FromCharacters(characters) + 4 * messages.Count;
     }
+
+    [Theory]
+    [InlineData("\"plain\"")]
+    [InlineData("\"\"")]
+    [InlineData("\"line\\nbreak\\ttab \\\"quoted\\\" back\\\\slash \\/\"")]
+    [InlineData("\"\\u00fc \\u6f22 ü 漢字 😀 \\uD83D\\uDE00\"")]
+    [InlineData("\"\\\\\"")]
+    [InlineData("\"ends with an escape\\n\"")]
+    public void EscapedStringArgumentsCountTheirUnescapedLength(string json)
+    {
+        var element = JsonDocument.Parse(json).RootElement;
+
+        Assert.Equal(element.GetString()!.Length, TokenEstimator.TextLength(element));
+    }
 }

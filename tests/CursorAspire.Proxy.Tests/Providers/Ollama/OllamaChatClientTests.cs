@@ -131,6 +131,68 @@ public sealed class OllamaChatClientTests
     }
 
     [Fact]
+    public async Task WholeAnswerCutMidBodyFailsAsTheBufferedReadDid()
+    {
+        // Ollama's headers and half of its one JSON answer, then the connection closes: real HTTP on loopback.
+        const string Answer = """{"model":"qwen2.5-coder:7b","created_at":"2026-12-07T05:00:00Z","message":{"role":"assistant","content":"Hello there"},"done":true}""";
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/") };
+        using var ours = new OllamaChatClient(http, Model);
+
+        // What HttpClient's buffered read (HttpCompletionOption.ResponseContentRead, as OllamaSharp read it) throws …
+        var server = CutAnswerAsync(listener, Answer);
+        var buffered = await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync("api/chat", new StringContent("{}")));
+        await server;
+        // … is what the proxy's own read from the connection throws.
+        server = CutAnswerAsync(listener, Answer);
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => ours.GetResponseAsync(Question));
+        await server;
+
+        Assert.Equal(buffered.Message, error.Message);
+        Assert.Equal(buffered.HttpRequestError, error.HttpRequestError);
+        Assert.Null(error.StatusCode);
+        Assert.Equal(buffered.InnerException?.GetType(), error.InnerException?.GetType());
+        // (The inner message may say more: "… ended prematurely, with at least N additional bytes expected.")
+        var mapped = UpstreamErrors.Map(error, "ollama", Model);
+        var mappedBuffered = UpstreamErrors.Map(buffered, "ollama", Model);
+        Assert.Equal((502, "upstream_unreachable"), (mapped.StatusCode, mapped.Code));
+        Assert.Equal(mappedBuffered.Message, mapped.Message);
+    }
+
+    private static async Task CutAnswerAsync(System.Net.Sockets.TcpListener listener, string answer)
+    {
+        using var client = await listener.AcceptTcpClientAsync();
+        var stream = client.GetStream();
+        var received = new List<byte>();
+        var buffer = new byte[64 * 1024];
+        // The request: headers, then as many body bytes as they announce.
+        while (true)
+        {
+            var read = await stream.ReadAsync(buffer);
+            Assert.NotEqual(0, read);
+            received.AddRange(buffer.AsSpan(0, read).ToArray());
+            var text = Encoding.ASCII.GetString([.. received]);
+            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (end < 0)
+            {
+                continue;
+            }
+            var length = int.Parse(text[..end].Split("\r\n").Single(h => h.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))["Content-Length:".Length..].Trim(), CultureInfo.InvariantCulture);
+            if (received.Count >= end + 4 + length)
+            {
+                break;
+            }
+        }
+        var half = Encoding.UTF8.GetBytes(answer)[..(answer.Length / 2)];
+        var head = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {answer.Length}\r\n\r\n");
+        await stream.WriteAsync(head);
+        await stream.WriteAsync(half);
+        await stream.FlushAsync();
+        client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Both);
+    }
+
+    [Fact]
     public async Task OllamaSharpStaysTheClientForEverythingElse()
     {
         await using var upstream = await OllamaStandIn.StartAsync(new OllamaStandInOptions { Models = [Model] });
