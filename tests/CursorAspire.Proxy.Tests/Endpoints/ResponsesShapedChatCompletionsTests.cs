@@ -143,32 +143,26 @@ public sealed class ResponsesShapedChatCompletionsTests(GarnetServerFixture garn
         Assert.Equal("Noted, Ada.", messages[1].GetProperty("content").ToString());
     }
 
-    [Fact]
-    public async Task AnUnknownPreviousResponseIdOnChatCompletionsIsA404()
+    /// <summary>An unknown <c>previous_response_id</c> is a 404 and a malformed input item a 400, in OpenAI's error shape, before any upstream call.</summary>
+    [Theory]
+    [InlineData("""{"model":"gpt-5.5","previous_response_id":"resp_missing","input":"hi","stream":true}""", HttpStatusCode.NotFound, "previous_response_not_found", "previous_response_id")]
+    [InlineData("""{"model":"gpt-5.5","input":[{"type":"function_call_output","output":"x"}]}""", HttpStatusCode.BadRequest, null, "input[0].call_id")]
+    public async Task ARequestTheProxyRefusesIsAnErrorInOpenAIsShapeAndNeverReachesTheUpstream(string body, HttpStatusCode expected, string? code, string param)
     {
         await using var proxy = await ProxyHost.StartWithStandInAsync();
 
-        var (status, error) = await PostForErrorAsync(proxy, """{"model":"gpt-5.5","previous_response_id":"resp_missing","input":"hi","stream":true}""");
+        var (status, error) = await PostForErrorAsync(proxy, body);
 
-        Assert.Equal(HttpStatusCode.NotFound, status);
-        Assert.Equal("previous_response_not_found", error.GetProperty("code").GetString());
-        Assert.Equal("previous_response_id", error.GetProperty("param").GetString());
+        Assert.Equal(expected, status);
+        if (code is not null)
+        {
+            Assert.Equal(code, error.GetProperty("code").GetString());
+        }
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
         Assert.Equal(0, proxy.Upstream.CallCount);
     }
 
-    [Fact]
-    public async Task AMalformedInputItemIsA400InOpenAIsErrorShape()
-    {
-        await using var proxy = await ProxyHost.StartWithStandInAsync();
-
-        var (status, error) = await PostForErrorAsync(proxy, """{"model":"gpt-5.5","input":[{"type":"function_call_output","output":"x"}]}""");
-
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("input[0].call_id", error.GetProperty("param").GetString());
-        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
-    }
-
-    /// <summary>Posts <paramref name="json"/> to Chat Completions: the status and the answer's <c>error</c> object.</summary>
     private static async Task<(HttpStatusCode Status, JsonElement Error)> PostForErrorAsync(ProxyHost proxy, string json)
     {
         using var response = await proxy.CreateClient().PostAsync("v1/chat/completions", new StringContent(json, Encoding.UTF8, "application/json"), Deadline());

@@ -32,19 +32,37 @@ public sealed class OllamaChatClientTests
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
+    /// <summary>
+    /// The same scripted answer asked for through OllamaSharp's client, then through ours, over one stand-in whose clock
+    /// is fixed (OllamaSharp's whole-response id is the answer's <c>created_at</c>); the stand-in is the caller's to dispose.
+    /// </summary>
+    private static async Task<(OllamaStandIn Upstream, T Expected, T Actual)> BothAsync<T>(string reply, Func<IChatClient, Task<T>> ask)
+    {
+        var upstream = await OllamaStandIn.StartAsync(new OllamaStandInOptions { TimeProvider = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-07T05:00:00.1234567Z", CultureInfo.InvariantCulture)) });
+        try
+        {
+            using var http = new HttpClient { BaseAddress = upstream.BaseUri };
+            using var library = new OllamaApiClient(http, Model);
+            using var ours = new OllamaChatClient(http, Model);
+            upstream.Enqueue(Reply(reply));
+            var expected = await ask(library);
+            upstream.Enqueue(Reply(reply));
+            var actual = await ask(ours);
+            return (upstream, expected, actual);
+        }
+        catch
+        {
+            await upstream.DisposeAsync();
+            throw;
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Replies))]
     public async Task StreamedUpdatesAreTheOnesOllamaSharpGave(string reply)
     {
-        await using var upstream = await OllamaStandIn.StartAsync(new OllamaStandInOptions { TimeProvider = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-07T05:00:00.1234567Z", CultureInfo.InvariantCulture)) });
-        using var http = new HttpClient { BaseAddress = upstream.BaseUri };
-        using var library = new OllamaApiClient(http, Model);
-        using var ours = new OllamaChatClient(http, Model);
-
-        upstream.Enqueue(Reply(reply));
-        var expected = await ((IChatClient)library).GetStreamingResponseAsync(Question).ToListAsync();
-        upstream.Enqueue(Reply(reply));
-        var actual = await ours.GetStreamingResponseAsync(Question).ToListAsync();
+        var (upstream, expected, actual) = await BothAsync(reply, client => client.GetStreamingResponseAsync(Question).ToListAsync().AsTask());
+        await using var _ = upstream;
 
         Assert.Equal(expected.Select(Describe), actual.Select(Describe));
         Assert.Equal(upstream.ChatRequests[0].Body, upstream.ChatRequests[1].Body);
@@ -58,15 +76,8 @@ public sealed class OllamaChatClientTests
     [MemberData(nameof(Replies))]
     public async Task WholeResponseIsTheOneOllamaSharpGave(string reply)
     {
-        await using var upstream = await OllamaStandIn.StartAsync(new OllamaStandInOptions { TimeProvider = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-07T05:00:00.1234567Z", CultureInfo.InvariantCulture)) });
-        using var http = new HttpClient { BaseAddress = upstream.BaseUri };
-        using var library = new OllamaApiClient(http, Model);
-        using var ours = new OllamaChatClient(http, Model);
-
-        upstream.Enqueue(Reply(reply));
-        var expected = await ((IChatClient)library).GetResponseAsync(Question);
-        upstream.Enqueue(Reply(reply));
-        var actual = await ours.GetResponseAsync(Question);
+        var (upstream, expected, actual) = await BothAsync(reply, client => client.GetResponseAsync(Question));
+        await using var _ = upstream;
 
         Assert.Equal(Describe(expected), Describe(actual));
         Assert.Equal(upstream.ChatRequests[0].Body, upstream.ChatRequests[1].Body);
