@@ -131,7 +131,8 @@ public sealed partial class StateStore
     /// </summary>
     private async ValueTask ConnectedAsync(CancellationToken cancellationToken)
     {
-        if (_firstConnection.IsCompleted)
+        // Nor once the breaker is open: Redis is known to be down, and the operation fails at once without waiting.
+        if (_firstConnection.IsCompleted || !IsAvailable)
         {
             return;
         }

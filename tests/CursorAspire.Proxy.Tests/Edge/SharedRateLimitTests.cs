@@ -96,9 +96,11 @@ public sealed class SharedRateLimitTests(GarnetServerFixture garnet)
     [Fact]
     public async Task WithRedisDownEachProxyStillLimitsTheKeyOnItsOwn()
     {
+        // The minute on a clock of the test's own: on the real one, a minute could end between two requests.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 6, 7, 30, 0, TimeSpan.Zero));
         using var outage = GarnetServerFixture.StartNew();
         await using var ollama = await OllamaStandIn.StartAsync();
-        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, outage.FailFastConnectionString));
+        await using var proxy = await ProxyHost.StartAsync(Config(ollama.BaseUri, outage.FailFastConnectionString), builder => builder.Services.AddSingleton<TimeProvider>(clock));
         outage.Stop();
 
         // No 500 and no free pass: the process counts the key's minute itself.
