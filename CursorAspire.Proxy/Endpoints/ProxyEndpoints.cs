@@ -13,6 +13,7 @@ public static class ProxyEndpoints
     /// paths are served under any prefix: everything ending in them is rewritten to the <c>/v1</c> routes.
     /// </summary>
     public static RewriteOptions AnyPrefixRewrite() => new RewriteOptions()
+        .Add(new CanonicalPathRule())
         .AddRewrite(@"^(?:.*/)?(chat/completions|models|responses|usage)/?$", "v1/$1", skipRemainingRules: true);
 
     public static IEndpointRouteBuilder MapProxyEndpoints(this IEndpointRouteBuilder endpoints)
