@@ -10,16 +10,23 @@ namespace CursorAspire.Proxy.Tests.Endpoints;
 /// </summary>
 public sealed class CanonicalPathRuleTests
 {
+    /// <summary>The four routes' own paths skip it; near misses (a slash more, a prefix, another case, a deeper path) do not.</summary>
+    public static TheoryData<string, RuleResult> Paths()
+    {
+        var data = new TheoryData<string, RuleResult>();
+        foreach (var path in new[] { "/v1/chat/completions", "/v1/models", "/v1/responses", "/v1/usage" })
+        {
+            data.Add(path, RuleResult.SkipRemainingRules);
+        }
+        foreach (var path in new[] { "/v1/chat/completions/", "/openai/v1/chat/completions", "/chat/completions", "/V1/Models", "/v1/responses/resp_1" })
+        {
+            data.Add(path, RuleResult.ContinueRules);
+        }
+        return data;
+    }
+
     [Theory]
-    [InlineData("/v1/chat/completions", RuleResult.SkipRemainingRules)]
-    [InlineData("/v1/models", RuleResult.SkipRemainingRules)]
-    [InlineData("/v1/responses", RuleResult.SkipRemainingRules)]
-    [InlineData("/v1/usage", RuleResult.SkipRemainingRules)]
-    [InlineData("/v1/chat/completions/", RuleResult.ContinueRules)]
-    [InlineData("/openai/v1/chat/completions", RuleResult.ContinueRules)]
-    [InlineData("/chat/completions", RuleResult.ContinueRules)]
-    [InlineData("/V1/Models", RuleResult.ContinueRules)]
-    [InlineData("/v1/responses/resp_1", RuleResult.ContinueRules)]
+    [MemberData(nameof(Paths))]
     public void OnlyTheRoutesOwnPathsSkipTheRegularExpression(string path, RuleResult expected)
     {
         var context = new RewriteContext { HttpContext = new DefaultHttpContext { Request = { Path = path } } };
