@@ -77,41 +77,39 @@ public sealed class OllamaChatClient : IChatClient
 
     private async Task<ChatResponse> ReadWholeAsync(Stream body, ChatOptions? options, CancellationToken cancellationToken)
     {
+        using var lines = new NdjsonLineReader(body);
+        var line = new OllamaChatLine();
+        // Ollama sends one object when not streaming: its strings are kept as they are, joined only if more lines come
+        // (gathered across lines as OllamaSharp's MessageBuilder did).
+        string? content = null, thinking = null;
+        StringBuilder? moreContent = null, moreThinking = null;
+        List<FunctionCallContent>? toolCalls = null;
+        string? createdAt = null;
+        var done = false;
+        while (await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false))
         {
-            using var lines = new NdjsonLineReader(body);
-            var line = new OllamaChatLine();
-            // Ollama sends one object when not streaming: its strings are kept as they are, joined only if more come.
-            string? content = null, thinking = null;
-            StringBuilder? moreContent = null, moreThinking = null;
-            List<FunctionCallContent>? toolCalls = null;
-            string? createdAt = null;
-            var done = false;
-            while (await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false))
+            if (!line.Read(lines.Line, keepCreatedAtText: true, out var createdAtText))
             {
-                if (!line.Read(lines.Line, keepCreatedAtText: true, out var createdAtText))
-                {
-                    continue;
-                }
-                // Gathered across lines as OllamaSharp's MessageBuilder did (Ollama sends one object when not streaming).
-                Gather(ref content, ref moreContent, line.Content);
-                Gather(ref thinking, ref moreThinking, line.Thinking);
-                if (line.ToolCalls is { } calls)
-                {
-                    (toolCalls ??= []).AddRange(calls);
-                }
-                if (line.Done)
-                {
-                    createdAt = createdAtText;
-                    done = true;
-                    break;
-                }
+                continue;
             }
-            if (!done)
+            Gather(ref content, ref moreContent, line.Content);
+            Gather(ref thinking, ref moreThinking, line.Thinking);
+            if (line.ToolCalls is { } calls)
             {
-                throw new InvalidOperationException("IAsyncEnumerable<ChatResponseStream> did not yield an item with Done=true. The stream might be corrupted or incomplete.");
+                (toolCalls ??= []).AddRange(calls);
             }
-            return line.ToResponse(createdAt, moreContent?.ToString() ?? content ?? string.Empty, moreThinking?.ToString() ?? thinking ?? string.Empty, toolCalls ?? [], ModelOf(options));
+            if (line.Done)
+            {
+                createdAt = createdAtText;
+                done = true;
+                break;
+            }
         }
+        if (!done)
+        {
+            throw new InvalidOperationException("IAsyncEnumerable<ChatResponseStream> did not yield an item with Done=true. The stream might be corrupted or incomplete.");
+        }
+        return line.ToResponse(createdAt, moreContent?.ToString() ?? content ?? string.Empty, moreThinking?.ToString() ?? thinking ?? string.Empty, toolCalls ?? [], ModelOf(options));
     }
 
     /// <summary>Adds a line's <paramref name="piece"/> to the text so far: the first piece as it is, a builder once a second one comes.</summary>

@@ -183,14 +183,9 @@ internal sealed class OllamaChatLine
 
     private string? ReadModel(ref Utf8JsonReader reader)
     {
-        var token = Next(ref reader);
-        if (token == JsonTokenType.Null)
+        if (!NextIsString(ref reader, "model"))
         {
             return null;
-        }
-        if (token != JsonTokenType.String)
-        {
-            throw Unexpected("model");
         }
         if (_model is null || !reader.ValueTextEquals(_model))
         {
@@ -201,14 +196,9 @@ internal sealed class OllamaChatLine
 
     private ChatRole? ReadRole(ref Utf8JsonReader reader)
     {
-        var token = Next(ref reader);
-        if (token == JsonTokenType.Null)
+        if (!NextIsString(ref reader, "role"))
         {
             return null;
-        }
-        if (token != JsonTokenType.String)
-        {
-            throw Unexpected("role");
         }
         if (reader.ValueTextEquals("assistant"u8))
         {
@@ -234,14 +224,9 @@ internal sealed class OllamaChatLine
     /// </summary>
     private string? ReadCreatedAt(ref Utf8JsonReader reader, bool keepText)
     {
-        var token = Next(ref reader);
-        if (token == JsonTokenType.Null)
+        if (!NextIsString(ref reader, "created_at"))
         {
             return null;
-        }
-        if (token != JsonTokenType.String)
-        {
-            throw Unexpected("created_at");
         }
         if (keepText || reader.HasValueSequence || reader.ValueSpan.Length > 64)
         {

@@ -6,11 +6,14 @@ namespace CursorAspire.Proxy.Providers.Ollama;
 /// </summary>
 internal static class OllamaLineJson
 {
-    public static string? ReadString(ref Utf8JsonReader reader) => Next(ref reader) switch
+    public static string? ReadString(ref Utf8JsonReader reader) => NextIsString(ref reader, "a text field") ? reader.GetString() : null;
+
+    /// <summary>Moves to the next value: true on a string, false on <c>null</c>, anything else a <see cref="JsonException"/> naming <paramref name="field"/>.</summary>
+    public static bool NextIsString(ref Utf8JsonReader reader, string field) => Next(ref reader) switch
     {
-        JsonTokenType.Null => null,
-        JsonTokenType.String => reader.GetString(),
-        _ => throw Unexpected("a text field"),
+        JsonTokenType.Null => false,
+        JsonTokenType.String => true,
+        _ => throw Unexpected(field),
     };
 
     public static long ReadInt64(ref Utf8JsonReader reader) =>
