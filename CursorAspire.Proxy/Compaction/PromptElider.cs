@@ -37,7 +37,7 @@ internal sealed class PromptElider
         {
             if (content is FunctionResultContent result && TokenEstimator.Characters(result) is var length and >= MinimumElidedCharacters)
             {
-                saved += length - ResultMarker(result).Length;
+                saved += length - ResultMarker(result, length).Length;
             }
             else if (content is FunctionCallContent { Arguments: { } arguments })
             {
@@ -88,22 +88,26 @@ internal sealed class PromptElider
 
     private FunctionResultContent? ElideResult(FunctionResultContent result, ref ElisionCounts counts)
     {
-        if (TokenEstimator.Characters(result) < MinimumElidedCharacters)
+        var length = TokenEstimator.Characters(result);
+        if (length < MinimumElidedCharacters)
         {
             return null;
         }
         counts.ToolResults++;
         counts.Add(ToolName(result) ?? "tool");
-        return new FunctionResultContent(result.CallId, ResultMarker(result));
+        return new FunctionResultContent(result.CallId, ResultMarker(result, length));
     }
 
-    /// <summary>The marker for a result: its tool, its text's length and its images (as the estimator counts it, in tokens).</summary>
-    private string ResultMarker(FunctionResultContent result)
+    /// <summary>
+    /// The marker for a result: its tool, its text's length and its images, and <paramref name="estimated"/> (the
+    /// estimator's characters for it, <see cref="TokenEstimator.Characters"/>) in tokens.
+    /// </summary>
+    private string ResultMarker(FunctionResultContent result, long estimated)
     {
         var (characters, images) = result.Result is IList<AIContent> parts
             ? (parts.OfType<TextContent>().Sum(t => (long)t.Text.Length), parts.Count(p => p is DataContent or UriContent))
-            : (TokenEstimator.Characters(result), 0);
-        return ElisionMarkers.ToolResult(ToolName(result), characters, images, TokenEstimator.FromCharacters(TokenEstimator.Characters(result)));
+            : (estimated, 0);
+        return ElisionMarkers.ToolResult(ToolName(result), characters, images, TokenEstimator.FromCharacters(estimated));
     }
 
     private static FunctionCallContent? ElideArguments(FunctionCallContent call, ref ElisionCounts counts)
