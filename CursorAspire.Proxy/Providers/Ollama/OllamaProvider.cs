@@ -17,7 +17,7 @@ public sealed class OllamaProvider(ContextWindowPlanner planner, OllamaContextLe
 
     public ProviderKind Kind => ProviderKind.Ollama;
 
-    public string HttpClientName => UpstreamHttp.OllamaClientName;
+    public string HttpClientName => UpstreamHttp.ErrorBodyClientName;
 
     public IChatClient CreateClient(ModelRoute route, HttpClient http)
     {
