@@ -1,0 +1,300 @@
+using CursorAspire.Proxy.Providers.Http;
+using static CursorAspire.Proxy.Providers.OpenAI.OpenAIAnswerJson;
+
+namespace CursorAspire.Proxy.Providers.OpenAI;
+
+/// <summary>
+/// One <c>chat.completion.chunk</c> of a streamed answer, or a whole <c>chat.completion</c>, read with a
+/// <see cref="Utf8JsonReader"/> straight from its bytes into the fields M.E.AI 10.11's OpenAI client took from the SDK's
+/// models: the first choice's role, text, <c>reasoning_content</c>, refusal and finish reason, the usage, the id, model
+/// and creation time. One instance serves a whole answer, chunk after chunk.
+/// </summary>
+/// <remarks>
+/// Fields it does not know are skipped, as the SDK kept them aside unread. The id and the model are the same in every
+/// chunk: each is kept from one chunk to the next while its bytes stay the same, so a stream allocates them once.
+/// An <c>error</c> object raises <see cref="UpstreamStreamException"/> with the upstream's words (where the SDK read such a
+/// chunk as an empty one).
+/// </remarks>
+internal sealed class OpenAIChatChunk
+{
+    private string? _id;
+    private string? _model;
+
+    public string? Id { get; private set; }
+
+    public string? Model { get; private set; }
+
+    /// <summary>The chunk's <c>created</c>; the default time when it has none, as the SDK read it.</summary>
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>Whether the chunk had a first choice.</summary>
+    public bool HasChoice { get; private set; }
+
+    public ChatRole? Role { get; private set; }
+
+    public ChatFinishReason? FinishReason { get; private set; }
+
+    /// <summary>The text, when <c>content</c> was a string (even an empty one: M.E.AI made a text of it).</summary>
+    public string? Content { get; private set; }
+
+    /// <summary>The text parts, when <c>content</c> was an array of parts.</summary>
+    public List<AIContent>? ContentParts { get; private set; }
+
+    public string? Reasoning { get; private set; }
+
+    public string? Refusal { get; private set; }
+
+    public UsageDetails? Usage { get; private set; }
+
+    /// <summary>
+    /// Reads one chunk (<paramref name="whole"/> false: the choice's <c>delta</c>) or a whole answer (the choice's
+    /// <c>message</c>); its tool calls go to <paramref name="toolCalls"/>.
+    /// </summary>
+    public void Read(ReadOnlySpan<byte> json, OpenAIToolCallAccumulator toolCalls, bool whole)
+    {
+        Reset();
+        var reader = new Utf8JsonReader(json);
+        if (Next(ref reader) != JsonTokenType.StartObject)
+        {
+            throw new JsonException($"The upstream's answer is not a JSON object (it starts with {reader.TokenType}).");
+        }
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("id"u8))
+            {
+                Id = NextIsString(ref reader, "id") ? Reuse(ref reader, ref _id) : null;
+            }
+            else if (reader.ValueTextEquals("model"u8))
+            {
+                Model = NextIsString(ref reader, "model") ? Reuse(ref reader, ref _model) : null;
+            }
+            else if (reader.ValueTextEquals("created"u8))
+            {
+                CreatedAt = Next(ref reader) == JsonTokenType.Number && reader.TryGetInt64(out var seconds)
+                    ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                    : throw Unexpected("created");
+            }
+            else if (reader.ValueTextEquals("choices"u8))
+            {
+                ReadChoices(ref reader, toolCalls, whole);
+            }
+            else if (reader.ValueTextEquals("usage"u8))
+            {
+                Usage = OpenAIUsageReader.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("error"u8))
+            {
+                Next(ref reader);
+                if (reader.TokenType != JsonTokenType.Null)
+                {
+                    // A deliberate change from the SDK, which read this event as an empty chunk and went on as if the
+                    // answer had ended: the upstream said it failed, so the caller hears it (as the Ollama client does).
+                    throw UpstreamStreamException.FromError(JsonElement.ParseValue(ref reader));
+                }
+            }
+            else
+            {
+                Skip(ref reader);
+            }
+        }
+    }
+
+    private void Reset()
+    {
+        Id = Model = null;
+        CreatedAt = default;
+        HasChoice = false;
+        Role = null;
+        FinishReason = null;
+        Content = Reasoning = Refusal = null;
+        ContentParts = null;
+        Usage = null;
+    }
+
+    /// <summary>The string the reader is on, as the one kept in <paramref name="kept"/> when its text is the same.</summary>
+    private static string Reuse(ref Utf8JsonReader reader, ref string? kept)
+    {
+        if (kept is null || !reader.ValueTextEquals(kept))
+        {
+            kept = reader.GetString()!;
+        }
+        return kept;
+    }
+
+    /// <summary>The first choice only (M.E.AI read <c>choices[0]</c>); the others are skipped.</summary>
+    private void ReadChoices(ref Utf8JsonReader reader, OpenAIToolCallAccumulator toolCalls, bool whole)
+    {
+        var token = Next(ref reader);
+        if (token == JsonTokenType.Null)
+        {
+            return;
+        }
+        if (token != JsonTokenType.StartArray)
+        {
+            throw Unexpected("choices");
+        }
+        while (Next(ref reader) != JsonTokenType.EndArray)
+        {
+            if (HasChoice || reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+            HasChoice = true;
+            while (Next(ref reader) == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(whole ? "message"u8 : "delta"u8))
+                {
+                    ReadMessage(ref reader, toolCalls);
+                }
+                else if (reader.ValueTextEquals("finish_reason"u8))
+                {
+                    FinishReason = NextIsString(ref reader, "finish_reason") ? ReadFinishReason(ref reader) : null;
+                }
+                else
+                {
+                    Skip(ref reader);
+                }
+            }
+        }
+    }
+
+    private void ReadMessage(ref Utf8JsonReader reader, OpenAIToolCallAccumulator toolCalls)
+    {
+        var token = Next(ref reader);
+        if (token == JsonTokenType.Null)
+        {
+            return;
+        }
+        if (token != JsonTokenType.StartObject)
+        {
+            throw Unexpected("delta");
+        }
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("content"u8))
+            {
+                ReadContent(ref reader);
+            }
+            else if (reader.ValueTextEquals("reasoning_content"u8))
+            {
+                // DeepSeek's (and vLLM's, Kimi's, GLM's) reasoning, which M.E.AI 10.11 reads as TextReasoningContent.
+                Next(ref reader);
+                Reasoning = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("role"u8))
+            {
+                Role = NextIsString(ref reader, "role") ? ReadRole(ref reader) : null;
+            }
+            else if (reader.ValueTextEquals("refusal"u8))
+            {
+                Refusal = ReadString(ref reader, "refusal");
+            }
+            else if (reader.ValueTextEquals("tool_calls"u8))
+            {
+                toolCalls.Read(ref reader);
+            }
+            else
+            {
+                Skip(ref reader);
+            }
+        }
+    }
+
+    /// <summary>A string, or an array of parts whose <c>text</c> parts become texts (what an answer carries; other parts are skipped).</summary>
+    private void ReadContent(ref Utf8JsonReader reader)
+    {
+        switch (Next(ref reader))
+        {
+            case JsonTokenType.String:
+                Content = reader.GetString();
+                return;
+            case JsonTokenType.StartArray:
+                ContentParts = [];
+                while (Next(ref reader) != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+                    string? text = null;
+                    var isText = false;
+                    while (Next(ref reader) == JsonTokenType.PropertyName)
+                    {
+                        if (reader.ValueTextEquals("type"u8))
+                        {
+                            isText = NextIsString(ref reader, "type") && reader.ValueTextEquals("text"u8);
+                        }
+                        else if (reader.ValueTextEquals("text"u8))
+                        {
+                            text = ReadString(ref reader, "text");
+                        }
+                        else
+                        {
+                            Skip(ref reader);
+                        }
+                    }
+                    if (isText)
+                    {
+                        ContentParts.Add(new TextContent(text));
+                    }
+                }
+                return;
+            default:
+                // null, or a value the SDK read as no content.
+                reader.Skip();
+                return;
+        }
+    }
+
+    /// <summary>The role as M.E.AI mapped the SDK's (which took any case); one it does not know, as sent.</summary>
+    private static ChatRole ReadRole(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("assistant"u8))
+        {
+            return ChatRole.Assistant;
+        }
+        var value = reader.GetString()!;
+        return value.ToUpperInvariant() switch
+        {
+            "ASSISTANT" => ChatRole.Assistant,
+            "SYSTEM" => ChatRole.System,
+            "USER" => ChatRole.User,
+            "TOOL" => ChatRole.Tool,
+            "DEVELOPER" => new ChatRole("developer"),
+            "FUNCTION" => new ChatRole("Function"), // M.E.AI named it by the SDK's enum value
+            _ => new ChatRole(value),
+        };
+    }
+
+    /// <summary>
+    /// The finish reason as M.E.AI mapped the SDK's (any case; <c>function_call</c> as tool calls). One the SDK did not
+    /// know made it throw and the stream fail; here it is kept as sent, so an upstream's own reason does not lose the answer.
+    /// </summary>
+    private static ChatFinishReason ReadFinishReason(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("stop"u8))
+        {
+            return ChatFinishReason.Stop;
+        }
+        if (reader.ValueTextEquals("tool_calls"u8))
+        {
+            return ChatFinishReason.ToolCalls;
+        }
+        if (reader.ValueTextEquals("length"u8))
+        {
+            return ChatFinishReason.Length;
+        }
+        var value = reader.GetString()!;
+        return value.ToUpperInvariant() switch
+        {
+            "STOP" => ChatFinishReason.Stop,
+            "LENGTH" => ChatFinishReason.Length,
+            "CONTENT_FILTER" => ChatFinishReason.ContentFilter,
+            "TOOL_CALLS" or "FUNCTION_CALL" => ChatFinishReason.ToolCalls,
+            _ => new ChatFinishReason(value),
+        };
+    }
+}
