@@ -26,8 +26,11 @@ public sealed class OpenAIChatClient : IChatClient
     private readonly Uri _chatUri;
     private readonly ChatClientMetadata _metadata;
 
-    /// <summary>A client for <paramref name="model"/> at <paramref name="endpoint"/> (the API's base, e.g. <c>https://api.openai.com/v1</c>) over <paramref name="http"/>.</summary>
+    /// <summary>A client for one model at one endpoint.</summary>
+    /// <param name="http">The route's own HTTP client (the factory's, with <see cref="UpstreamErrorBodyHandler"/>).</param>
+    /// <param name="endpoint">The API's base, e.g. <c>https://api.openai.com/v1</c>.</param>
     /// <param name="apiKey">Sent as a bearer token; none for a local server that takes no key.</param>
+    /// <param name="model">The upstream's model name, written into every request.</param>
     public OpenAIChatClient(HttpClient http, Uri endpoint, string? apiKey, string model)
     {
         ArgumentNullException.ThrowIfNull(http);
