@@ -46,6 +46,26 @@ internal sealed class OpenAIChatChunk
 
     public UsageDetails? Usage { get; private set; }
 
+    /// <summary>How many contents <see cref="AddTextAndReasoningTo"/> adds.</summary>
+    public int TextAndReasoningCount => (Content is null ? 0 : 1) + (ContentParts?.Count ?? 0) + (Reasoning is null ? 0 : 1);
+
+    /// <summary>The text (or text parts), then the reasoning: M.E.AI's order.</summary>
+    public void AddTextAndReasoningTo(List<AIContent> contents)
+    {
+        if (Content is not null)
+        {
+            contents.Add(new TextContent(Content));
+        }
+        else if (ContentParts is not null)
+        {
+            contents.AddRange(ContentParts);
+        }
+        if (Reasoning is not null)
+        {
+            contents.Add(new TextReasoningContent(Reasoning));
+        }
+    }
+
     /// <summary>
     /// Reads one chunk (<paramref name="whole"/> false: the choice's <c>delta</c>) or a whole answer (the choice's
     /// <c>message</c>); its tool calls go to <paramref name="toolCalls"/>.

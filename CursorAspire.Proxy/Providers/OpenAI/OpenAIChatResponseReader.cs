@@ -76,18 +76,7 @@ internal static class OpenAIChatResponseReader
             throw new JsonException("The upstream's answer has no choices.");
         }
         var contents = new List<AIContent>();
-        if (chunk.Content is { } text)
-        {
-            contents.Add(new TextContent(text));
-        }
-        else if (chunk.ContentParts is { } parts)
-        {
-            contents.AddRange(parts);
-        }
-        if (chunk.Reasoning is { } reasoning)
-        {
-            contents.Add(new TextReasoningContent(reasoning));
-        }
+        chunk.AddTextAndReasoningTo(contents);
         toolCalls.AddTo(contents);
         if (chunk.Refusal is { } refusal)
         {

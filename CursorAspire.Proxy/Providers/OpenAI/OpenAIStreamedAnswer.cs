@@ -42,19 +42,8 @@ internal sealed class OpenAIStreamedAnswer
             (_refusal ??= new StringBuilder()).Append(refusal);
         }
 
-        var contents = new List<AIContent>((chunk.Content is null ? 0 : 1) + (chunk.ContentParts?.Count ?? 0) + (chunk.Reasoning is null ? 0 : 1) + (chunk.Usage is null ? 0 : 1));
-        if (chunk.Content is { } text)
-        {
-            contents.Add(new TextContent(text));
-        }
-        else if (chunk.ContentParts is { } parts)
-        {
-            contents.AddRange(parts);
-        }
-        if (chunk.Reasoning is { } reasoning)
-        {
-            contents.Add(new TextReasoningContent(reasoning));
-        }
+        var contents = new List<AIContent>(chunk.TextAndReasoningCount + (chunk.Usage is null ? 0 : 1));
+        chunk.AddTextAndReasoningTo(contents);
         if (chunk.Usage is { } usage)
         {
             contents.Add(new UsageContent(usage));

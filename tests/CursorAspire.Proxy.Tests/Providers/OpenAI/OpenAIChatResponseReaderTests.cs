@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -245,6 +246,28 @@ public sealed class OpenAIChatResponseReaderTests(ITestOutputHelper output)
         Assert.Equal(expected.Select(u => u.ResponseId), actual.Select(u => u.ResponseId));
     }
 
+    public static TheoryData<string> RawWholes => new()
+    {
+        // A refusal next to tool calls, no content, unknown fields everywhere, usage details in the other order.
+        """{"id":"chatcmpl-w1","object":"chat.completion","created":1796619600,"model":"gpt-4o-mini","x":{"y":[1]},"choices":[{"index":0,"logprobs":null,"message":{"role":"assistant","content":null,"reasoning_content":null,"refusal":"Not that one.","tool_calls":[{"id":"call_1","type":"function","function":{"name":"grep","arguments":"{\"pattern\":\"a\\\"b\"}"}},{"id":"call_2","type":"function","function":{"name":"","arguments":"{}"}},{"id":"call_3","type":"function","function":{"name":"ls","arguments":"null"}}],"annotations":[]},"finish_reason":"tool_calls","stop_reason":null}],"usage":{"completion_tokens_details":{"reasoning_tokens":4,"audio_tokens":1},"prompt_tokens_details":{"audio_tokens":2},"prompt_tokens":9,"completion_tokens":6,"total_tokens":15}}""",
+        // Empty content, a finish reason in capitals, reasoning, no usage, two choices.
+        """{"id":"chatcmpl-w2","object":"chat.completion","created":1796619601,"model":"qwen3","choices":[{"index":0,"message":{"role":"assistant","content":"","reasoning_content":"Hm."},"finish_reason":"LENGTH"},{"index":1,"message":{"role":"assistant","content":"other"},"finish_reason":"stop"}]}""",
+    };
+
+    [Theory]
+    [MemberData(nameof(RawWholes))]
+    public async Task RawWholeAnswersGiveTheResponseMeaiGave(string answer)
+    {
+        await using var server = await RawAnswerServer.StartAsync(answer, "application/json");
+        using var http = new HttpClient();
+
+        var expected = await MeaiClient(http, server.ApiBaseUri, Model).GetResponseAsync(Question);
+        var actual = await ReadWholeAsync(http, server.ChatUri, Model);
+
+        Assert.Equal(Describe(expected), Describe(actual));
+        Assert.Equal(expected.ResponseId, actual.ResponseId);
+    }
+
     [Fact]
     public async Task EventsSplitAcrossReadsGiveTheSameUpdates()
     {
@@ -259,7 +282,9 @@ public sealed class OpenAIChatResponseReaderTests(ITestOutputHelper output)
         foreach (var size in (int[])[1, 2, 3, 7, 64])
         {
             // Every split, multi-byte characters and the blank line between events included.
-            var split = await OpenAIChatResponseReader.ReadStreamAsync(new TrickleStream(bytes, size), CancellationToken.None).ToListAsync();
+            var (stream, writing) = Trickle(bytes, size);
+            var split = await OpenAIChatResponseReader.ReadStreamAsync(stream, CancellationToken.None).ToListAsync();
+            await writing;
             Assert.Equal(whole.Select(Describe), split.Select(Describe));
         }
         Assert.Contains(whole, u => u.Text.Contains("Reading", StringComparison.Ordinal));
@@ -268,11 +293,12 @@ public sealed class OpenAIChatResponseReaderTests(ITestOutputHelper output)
     [Fact]
     public async Task ReadingStopsAtDone()
     {
-        // Nothing after [DONE] is read: a server that keeps its connection open after it does not hold the answer.
-        var body = Encoding.UTF8.GetBytes(Sse(Opening, Chunk("{}", "\"stop\""), "data: [DONE]"));
-        var stream = new TrickleStream([.. body, .. Encoding.UTF8.GetBytes("data: not json\n\n")], int.MaxValue, stopAfter: body.Length);
+        // Nothing after [DONE] is read: a server that keeps its connection open after it (or writes more) does not hold
+        // the answer. The connection stays open here; reading on would wait for it, or fail on the event after [DONE].
+        var body = Encoding.UTF8.GetBytes(Sse(Opening, Chunk("{}", "\"stop\""), "data: [DONE]", "data: not json"));
+        var (stream, _) = Trickle(body, body.Length, complete: false);
 
-        var updates = await OpenAIChatResponseReader.ReadStreamAsync(stream, CancellationToken.None).ToListAsync();
+        var updates = await OpenAIChatResponseReader.ReadStreamAsync(stream, CancellationToken.None).ToListAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(2, updates.Count);
         Assert.Equal(ChatFinishReason.Stop, updates[^1].FinishReason);
@@ -429,39 +455,25 @@ public sealed class OpenAIChatResponseReaderTests(ITestOutputHelper output)
         _ => c.GetType().Name,
     }));
 
-    /// <summary>A stream that hands out its bytes at most <c>size</c> at a time (and none past <c>stopAfter</c>).</summary>
-    private sealed class TrickleStream(byte[] bytes, int size, int? stopAfter = null) : Stream
+    /// <summary>
+    /// A stream that hands out <paramref name="bytes"/> <paramref name="size"/> at a time: each piece waits until the reader
+    /// has taken the one before, so every read sees exactly one piece, as from a slow network.
+    /// </summary>
+    private static (Stream Stream, Task Writing) Trickle(byte[] bytes, int size, bool complete = true)
     {
-        private int _position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => bytes.Length;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1, resumeWriterThreshold: 1, useSynchronizationContext: false));
+        var writing = Task.Run(async () =>
         {
-            if (stopAfter is { } stop && _position >= stop)
+            for (var offset = 0; offset < bytes.Length; offset += size)
             {
-                throw new InvalidOperationException("Read past [DONE].");
+                await pipe.Writer.WriteAsync(bytes.AsMemory(offset, Math.Min(size, bytes.Length - offset)));
             }
-            var count = Math.Min(Math.Min(size, buffer.Length), bytes.Length - _position);
-            bytes.AsSpan(_position, count).CopyTo(buffer);
-            _position += count;
-            return count;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            if (complete)
+            {
+                await pipe.Writer.CompleteAsync();
+            }
+        });
+        return (pipe.Reader.AsStream(), writing);
     }
 
     /// <summary>Answers every request with the same SSE bytes, at once (the allocation comparison's upstream, no sockets).</summary>
