@@ -381,12 +381,19 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
         if (call.Arguments is { } arguments)
         {
             json.WriteStartObject();
-            foreach (var (name, value) in arguments)
+            if (arguments is Dictionary<string, object?> dictionary)
             {
-                json.WritePropertyName(name);
-                if (!JsonValueWriting.TryWriteKnown(json, value))
+                // The proxy's own (Wire/ToolArguments): its enumerator is a struct, where the interface's is boxed per call.
+                foreach (var (name, value) in dictionary)
                 {
-                    JsonSerializer.Serialize(json, value, ObjectInfo);
+                    WriteArgument(json, name, value);
+                }
+            }
+            else
+            {
+                foreach (var (name, value) in arguments)
+                {
+                    WriteArgument(json, name, value);
                 }
             }
             json.WriteEndObject();
@@ -404,6 +411,16 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
         writer.WriteString("arguments"u8, _scratch.WrittenSpan);
         writer.WriteEndObject();
         writer.WriteEndObject();
+    }
+
+    /// <summary>One member as the serializer writes a dictionary's: the parsed element as it is, anything else by its runtime type.</summary>
+    private static void WriteArgument(Utf8JsonWriter json, string name, object? value)
+    {
+        json.WritePropertyName(name);
+        if (!JsonValueWriting.TryWriteKnown(json, value))
+        {
+            JsonSerializer.Serialize(json, value, ObjectInfo);
+        }
     }
 
     /// <summary>Each result as M.E.AI's tool message: <c>{"role":"tool","tool_call_id","content"}</c>, the content always text.</summary>

@@ -85,10 +85,12 @@ public sealed class OpenAIChatRequestWriterTests : IAsyncLifetime
     }
 
     [Fact]
-    public void AnAgentTurnAllocatesNothingButTheNonTextResultsAndReasoningJoins()
+    public void AnAgentTurnIsWrittenWithoutAllocating()
     {
-        // Cursor's agent turn as the proxy holds it: system, user, assistant calls with parsed arguments, string results,
-        // a dozen kept tools. Measured after a warm-up, on this thread (the writer is per thread).
+        // Cursor's agent turn as the proxy holds it: system, user, assistant text and calls with parsed arguments, string
+        // results, a dozen kept tools, the model and cache key. Measured after a warm-up, on this thread (the writer and
+        // its scratch buffer are per thread). What still allocates is rare: results that are not text, several
+        // reasoning or text pieces joined, an SDK-only part, a JSON-schema format.
         var request = Case("agent-turn");
         using var body = new ArrayPoolBufferWriter<byte>(64 * 1024);
         OpenAIChatRequestWriter.Write(body, request.Messages, request.Options, Model, request.Stream, request.Key);
@@ -99,7 +101,7 @@ public sealed class OpenAIChatRequestWriterTests : IAsyncLifetime
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.True(body.WrittenCount > 4000, $"{body.WrittenCount} bytes written");
-        Assert.True(allocated < 1024, $"{allocated} bytes allocated for a {body.WrittenCount}-byte body");
+        Assert.True(allocated == 0, $"{allocated} bytes allocated for a {body.WrittenCount}-byte body");
     }
 
     private sealed record RequestCase(IList<ChatMessage> Messages, ChatOptions? Options, bool Stream, string? Key);
