@@ -286,15 +286,7 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
         WriteName(writer, message.AuthorName);
         if (calls > 0)
         {
-            writer.WriteStartArray("tool_calls"u8);
-            for (var i = 0; i < contents.Count; i++)
-            {
-                if (contents[i] is FunctionCallContent call)
-                {
-                    WriteCall(writer, call, compact: false);
-                }
-            }
-            writer.WriteEndArray();
+            WriteCalls(writer, contents, compact: false);
         }
         writer.WriteEndObject();
     }
@@ -350,15 +342,7 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
         }
         if (calls > 0)
         {
-            writer.WriteStartArray("tool_calls"u8);
-            for (var i = 0; i < contents.Count; i++)
-            {
-                if (contents[i] is FunctionCallContent call)
-                {
-                    WriteCall(writer, call, compact: true);
-                }
-            }
-            writer.WriteEndArray();
+            WriteCalls(writer, contents, compact: true);
         }
         writer.WriteString("reasoning_content"u8, reasonings switch
         {
@@ -367,6 +351,20 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
             _ => string.Join("\n", contents.OfType<TextReasoningContent>().Select(r => r.Text).Where(r => r.Length > 0)),
         });
         writer.WriteEndObject();
+    }
+
+    /// <summary><c>tool_calls</c>: the message's calls in order.</summary>
+    private void WriteCalls(Utf8JsonWriter writer, IList<AIContent> contents, bool compact)
+    {
+        writer.WriteStartArray("tool_calls"u8);
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is FunctionCallContent call)
+            {
+                WriteCall(writer, call, compact);
+            }
+        }
+        writer.WriteEndArray();
     }
 
     /// <summary><c>{"id","type":"function","function":{"name","arguments"}}</c>, the arguments as a JSON text in a string.</summary>
