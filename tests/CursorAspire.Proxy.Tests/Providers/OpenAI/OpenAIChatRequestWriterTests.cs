@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using CommunityToolkit.HighPerformance.Buffers;
 using CursorAspire.Proxy.Providers.Http;
 using CursorAspire.Proxy.Providers.OpenAI;
+using CursorAspire.Proxy.Wire.ChatCompletions;
 using CursorAspire.Proxy.Wire.Json;
 using Microsoft.Extensions.AI;
 using OpenAI;
@@ -52,6 +53,28 @@ public sealed class OpenAIChatRequestWriterTests : IAsyncLifetime
             var expected = await SendThroughMEAIAsync(Build());
             Assert.Equal(expected.Body, (await SendWrittenAsync(Build())).Body);
         }
+    }
+
+    /// <summary>
+    /// The OpenAI golden bodies (what the proxy sent through M.E.AI for Cursor's fixtures), read back into M.E.AI's
+    /// messages and options by the proxy's own Chat Completions reader, come out of the writer as the same bytes.
+    /// </summary>
+    [Theory]
+    [InlineData("openai.agent-chat-tools-multiturn.streamed.json")]
+    [InlineData("openai.agent-chat-tools-multiturn.whole.json")]
+    [InlineData("openai.anthropic-shaped-agent-loop.streamed.json")]
+    [InlineData("openai.responses-shaped-agent.streamed.json")]
+    public void TheGoldenBodiesReadBackAreWrittenAsThemselves(string golden)
+    {
+        var bytes = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", "upstream-requests", golden));
+        using var document = JsonDocument.Parse(bytes);
+        var root = document.RootElement;
+        var request = ChatCompletionsRequestReader.Read(root);
+        request.Options.ModelId = root.GetProperty("model").GetString();
+
+        var written = Written(new RequestCase(request.Messages, request.Options, request.Stream, root.GetProperty("prompt_cache_key").GetString()));
+
+        Assert.Equal(bytes, written);
     }
 
     [Fact]
