@@ -63,7 +63,7 @@ internal static class OpenAIChatRequestWriter
         }
         finally
         {
-            writer.Reset(); // lets go of the body
+            writer.Reset(); // a body that failed half-way leaves no state behind (the writer points at it until the next Write)
             if (messageWriter.Oversized)
             {
                 _threadMessages = null;
@@ -139,9 +139,21 @@ internal static class OpenAIChatRequestWriter
     /// A string as a JSON patch holds it: its UTF-8 bytes (a lone surrogate already U+FFFD, sent as that character,
     /// where a string written directly sends the escape <c>\uFFFD</c>).
     /// </summary>
+    private static bool HasSurrogate(string value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsSurrogate(c))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void WritePatchedString(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string value)
     {
-        if (value.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
+        if (HasSurrogate(value))
         {
             writer.WriteString(name, Encoding.UTF8.GetBytes(value)); // rare: non-BMP or broken text in a model name or key
         }

@@ -286,15 +286,7 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
         WriteName(writer, message.AuthorName);
         if (calls > 0)
         {
-            writer.WriteStartArray("tool_calls"u8);
-            for (var i = 0; i < contents.Count; i++)
-            {
-                if (contents[i] is FunctionCallContent call)
-                {
-                    WriteCall(writer, call, compact: false);
-                }
-            }
-            writer.WriteEndArray();
+            WriteCalls(writer, contents, compact: false);
         }
         writer.WriteEndObject();
     }
@@ -350,15 +342,7 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
         }
         if (calls > 0)
         {
-            writer.WriteStartArray("tool_calls"u8);
-            for (var i = 0; i < contents.Count; i++)
-            {
-                if (contents[i] is FunctionCallContent call)
-                {
-                    WriteCall(writer, call, compact: true);
-                }
-            }
-            writer.WriteEndArray();
+            WriteCalls(writer, contents, compact: true);
         }
         writer.WriteString("reasoning_content"u8, reasonings switch
         {
@@ -367,6 +351,20 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
             _ => string.Join("\n", contents.OfType<TextReasoningContent>().Select(r => r.Text).Where(r => r.Length > 0)),
         });
         writer.WriteEndObject();
+    }
+
+    /// <summary><c>tool_calls</c>: the message's calls in order.</summary>
+    private void WriteCalls(Utf8JsonWriter writer, IList<AIContent> contents, bool compact)
+    {
+        writer.WriteStartArray("tool_calls"u8);
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is FunctionCallContent call)
+            {
+                WriteCall(writer, call, compact);
+            }
+        }
+        writer.WriteEndArray();
     }
 
     /// <summary><c>{"id","type":"function","function":{"name","arguments"}}</c>, the arguments as a JSON text in a string.</summary>
@@ -381,12 +379,19 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
         if (call.Arguments is { } arguments)
         {
             json.WriteStartObject();
-            foreach (var (name, value) in arguments)
+            if (arguments is Dictionary<string, object?> dictionary)
             {
-                json.WritePropertyName(name);
-                if (!JsonValueWriting.TryWriteKnown(json, value))
+                // The proxy's own (Wire/ToolArguments): its enumerator is a struct, where the interface's is boxed per call.
+                foreach (var (name, value) in dictionary)
                 {
-                    JsonSerializer.Serialize(json, value, ObjectInfo);
+                    WriteArgument(json, name, value);
+                }
+            }
+            else
+            {
+                foreach (var (name, value) in arguments)
+                {
+                    WriteArgument(json, name, value);
                 }
             }
             json.WriteEndObject();
@@ -404,6 +409,16 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
         writer.WriteString("arguments"u8, _scratch.WrittenSpan);
         writer.WriteEndObject();
         writer.WriteEndObject();
+    }
+
+    /// <summary>One member as the serializer writes a dictionary's: the parsed element as it is, anything else by its runtime type.</summary>
+    private static void WriteArgument(Utf8JsonWriter json, string name, object? value)
+    {
+        json.WritePropertyName(name);
+        if (!JsonValueWriting.TryWriteKnown(json, value))
+        {
+            JsonSerializer.Serialize(json, value, ObjectInfo);
+        }
     }
 
     /// <summary>Each result as M.E.AI's tool message: <c>{"role":"tool","tool_call_id","content"}</c>, the content always text.</summary>
