@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.ClientModel.Primitives;
 using System.Text;
+using CursorAspire.Proxy.Wire.Json;
 using OpenAIChat = OpenAI.Chat;
 
 namespace CursorAspire.Proxy.Providers.OpenAI;
@@ -289,7 +290,7 @@ internal static class OpenAIChatRequestWriter
                 var converted = OpenAIChat.MicrosoftExtensionsAIChatExtensions.AsOpenAIChatResponseFormat(format, options)!;
 #pragma warning restore OPENAI001
                 writer.WritePropertyName("response_format"u8);
-                writer.WriteRawValue(ModelReaderWriter.Write(converted).ToMemory().Span, skipInputValidation: true);
+                writer.WriteRawValue(JsonWhitespace.Strip(ModelReaderWriter.Write(converted).ToMemory().Span), skipInputValidation: true);
                 break;
         }
     }

@@ -1,5 +1,6 @@
 using System.ClientModel.Primitives;
 using System.Runtime.CompilerServices;
+using CursorAspire.Proxy.Wire.Json;
 using OpenAIChat = OpenAI.Chat;
 
 namespace CursorAspire.Proxy.Providers.OpenAI;
@@ -12,8 +13,11 @@ namespace CursorAspire.Proxy.Providers.OpenAI;
 /// </summary>
 /// <remarks>
 /// The bytes are M.E.AI's own conversion (<see cref="OpenAIChat.MicrosoftExtensionsAIChatExtensions.AsOpenAIChatTool"/>)
-/// written by the OpenAI SDK, once: what M.E.AI would have sent. A request whose options carry a <c>strict</c> flag the
-/// declaration does not (M.E.AI reads it per request) gets the bytes of that strictness, kept beside the others.
+/// written by the OpenAI SDK, once: what M.E.AI would have sent, less the whitespace. M.E.AI serializes each schema
+/// indented (its default serializer options), ~2 KB of spaces and newlines in every agent request for Cursor's tools
+/// (a sixth of the body); the schema's tokens and their bytes are kept as they were (<see cref="JsonWhitespace.Strip"/>). A request
+/// whose options carry a <c>strict</c> flag the declaration does not (M.E.AI reads it per request) gets the bytes of that
+/// strictness, kept beside the others.
 /// </remarks>
 internal static class OpenAIToolDeclarations
 {
@@ -34,7 +38,7 @@ internal static class OpenAIToolDeclarations
         Kept.GetValue(declaration, static d => new Written(Write(d), OwnStrict: StrictOf(d.AdditionalProperties) is not null));
 
     private static byte[] Write(AIFunctionDeclaration declaration) =>
-        ModelReaderWriter.Write(OpenAIChat.MicrosoftExtensionsAIChatExtensions.AsOpenAIChatTool(declaration)).ToArray();
+        JsonWhitespace.Strip(ModelReaderWriter.Write(OpenAIChat.MicrosoftExtensionsAIChatExtensions.AsOpenAIChatTool(declaration)).ToMemory().Span);
 
     /// <summary>M.E.AI's reading of a <c>strict</c> property: a <see cref="bool"/> value, else none.</summary>
     public static bool? StrictOf(IReadOnlyDictionary<string, object?>? properties) =>

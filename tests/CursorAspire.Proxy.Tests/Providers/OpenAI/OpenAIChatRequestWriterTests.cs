@@ -17,6 +17,8 @@ namespace CursorAspire.Proxy.Tests.Providers.OpenAI;
 /// client and the OpenAI SDK send for the same messages and options, with what the compatibility client added to them
 /// (<c>prompt_cache_key</c> through the SDK options' JSON patch, <c>reasoning_content</c> on the SDK's own assistant
 /// message): both go over loopback HTTP to the OpenAI stand-in, which records them, and the recorded bodies are compared.
+/// One difference is on purpose: each tool's schema goes without the indentation M.E.AI gives it, so a body with tools
+/// is compared token by token (<see cref="AssertSameBody"/>).
 /// </summary>
 public sealed class OpenAIChatRequestWriterTests : IAsyncLifetime
 {
@@ -39,8 +41,7 @@ public sealed class OpenAIChatRequestWriterTests : IAsyncLifetime
     {
         var expected = await SendThroughMEAIAsync(Case(name));
         var actual = await SendWrittenAsync(Case(name));
-        Assert.Equal(expected.Body, actual.Body);
-        Assert.Equal(expected.BodyBytes.ToArray(), actual.BodyBytes.ToArray());
+        AssertSameBody(expected, actual);
     }
 
     [Theory]
@@ -51,7 +52,7 @@ public sealed class OpenAIChatRequestWriterTests : IAsyncLifetime
         {
             RequestCase Build() => new([new(ChatRole.User, "look")], ProviderToolSets.Options(mode), stream, "cursoraspire-k");
             var expected = await SendThroughMEAIAsync(Build());
-            Assert.Equal(expected.Body, (await SendWrittenAsync(Build())).Body);
+            AssertSameBody(expected, await SendWrittenAsync(Build()));
         }
     }
 
@@ -282,6 +283,37 @@ public sealed class OpenAIChatRequestWriterTests : IAsyncLifetime
 
     private static readonly AIFunctionDeclaration[] AgentTools = [.. ProviderToolSets.Tools, .. Enumerable.Range(0, 9).Select(i =>
         AIFunctionFactory.CreateDeclaration($"tool_{i}", $"Tool number {i}.", JsonElement.Parse($$$"""{"type":"object","properties":{"arg{{{i}}}":{"type":"string","description":"An argument."}},"required":["arg{{{i}}}"]}""")))];
+
+    /// <summary>
+    /// Our body holds M.E.AI's JSON tokens, each with the same bytes, in the same order, and no whitespace between them
+    /// (M.E.AI indents each tool's schema); where M.E.AI's body has no whitespace either (no tools), they are the same bytes.
+    /// </summary>
+    private static void AssertSameBody(RecordedRequest expected, RecordedRequest actual)
+    {
+        var (expectedTokens, expectedSpaced) = Tokens(expected.BodyBytes.Span);
+        var (actualTokens, actualSpaced) = Tokens(actual.BodyBytes.Span);
+        Assert.Equal(expectedTokens, actualTokens);
+        Assert.Equal(0, actualSpaced);
+        Assert.DoesNotContain((byte)'\n', actual.BodyBytes.ToArray());
+        if (expectedSpaced == 0)
+        {
+            Assert.Equal(expected.Body, actual.Body);
+        }
+    }
+
+    /// <summary>The body's tokens (type and raw bytes) and how many of them follow whitespace.</summary>
+    private static (List<string> Tokens, int Spaced) Tokens(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        var tokens = new List<string>();
+        var spaced = 0;
+        while (reader.Read())
+        {
+            tokens.Add($"{reader.TokenType} {Encoding.UTF8.GetString(reader.ValueSpan)}");
+            spaced += reader.TokenStartIndex > 0 && json[(int)reader.TokenStartIndex - 1] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' ? 1 : 0;
+        }
+        return (tokens, spaced);
+    }
 
     /// <summary>The expected bytes: M.E.AI's client as the compatibility client drove it (its cache-key patch and reasoning message), recorded by the stand-in.</summary>
     private async Task<RecordedRequest> SendThroughMEAIAsync(RequestCase request)
