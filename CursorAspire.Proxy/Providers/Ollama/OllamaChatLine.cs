@@ -146,14 +146,9 @@ internal sealed class OllamaChatLine
 
     private void ReadMessage(ref Utf8JsonReader reader)
     {
-        var token = Next(ref reader);
-        if (token == JsonTokenType.Null)
+        if (!NextIsObject(ref reader, "message"))
         {
             return;
-        }
-        if (token != JsonTokenType.StartObject)
-        {
-            throw Unexpected("message");
         }
         HasMessage = true;
         while (Next(ref reader) == JsonTokenType.PropertyName)

@@ -1,3 +1,4 @@
+using CursorAspire.Proxy.Wire;
 using static CursorAspire.Proxy.Providers.Ollama.OllamaLineJson;
 
 namespace CursorAspire.Proxy.Providers.Ollama;
@@ -11,14 +12,9 @@ internal static class OllamaToolCallReader
     /// </summary>
     public static List<FunctionCallContent>? Read(ref Utf8JsonReader reader)
     {
-        var token = Next(ref reader);
-        if (token == JsonTokenType.Null)
+        if (!NextIsArray(ref reader, "tool_calls"))
         {
             return null;
-        }
-        if (token != JsonTokenType.StartArray)
-        {
-            throw Unexpected("tool_calls");
         }
         List<FunctionCallContent>? calls = null;
         while (Next(ref reader) != JsonTokenType.EndArray)
@@ -53,14 +49,9 @@ internal static class OllamaToolCallReader
 
     private static FunctionCallContent? ReadFunction(ref Utf8JsonReader reader)
     {
-        var token = Next(ref reader);
-        if (token == JsonTokenType.Null)
+        if (!NextIsObject(ref reader, "function"))
         {
             return null;
-        }
-        if (token != JsonTokenType.StartObject)
-        {
-            throw Unexpected("function");
         }
         string? name = null;
         Dictionary<string, object?>? arguments = null;
@@ -95,13 +86,7 @@ internal static class OllamaToolCallReader
             // The serializer could not read anything but an object into OllamaSharp's dictionary either.
             throw new JsonException($"Ollama sent tool-call arguments that are not a JSON object ({token}).");
         }
-        var element = JsonElement.ParseValue(ref reader);
-        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var member in element.EnumerateObject())
-        {
-            arguments[member.Name] = member.Value.ValueKind == JsonValueKind.Null ? null : member.Value;
-        }
-        return arguments;
+        return ToolArguments.Members(JsonElement.ParseValue(ref reader));
     }
 
     /// <summary>OllamaSharp's id: the first 8 characters of a new <see cref="Guid"/>.</summary>

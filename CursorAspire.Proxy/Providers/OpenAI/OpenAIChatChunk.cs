@@ -144,14 +144,9 @@ internal sealed class OpenAIChatChunk
     /// <summary>The first choice only (M.E.AI read <c>choices[0]</c>); the others are skipped.</summary>
     private void ReadChoices(ref Utf8JsonReader reader, OpenAIToolCallAccumulator toolCalls, bool whole)
     {
-        var token = Next(ref reader);
-        if (token == JsonTokenType.Null)
+        if (!NextIsArray(ref reader, "choices"))
         {
             return;
-        }
-        if (token != JsonTokenType.StartArray)
-        {
-            throw Unexpected("choices");
         }
         while (Next(ref reader) != JsonTokenType.EndArray)
         {
@@ -181,14 +176,9 @@ internal sealed class OpenAIChatChunk
 
     private void ReadMessage(ref Utf8JsonReader reader, OpenAIToolCallAccumulator toolCalls)
     {
-        var token = Next(ref reader);
-        if (token == JsonTokenType.Null)
+        if (!NextIsObject(ref reader, "delta"))
         {
             return;
-        }
-        if (token != JsonTokenType.StartObject)
-        {
-            throw Unexpected("delta");
         }
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
