@@ -146,9 +146,14 @@ internal sealed class OllamaChatLine
 
     private void ReadMessage(ref Utf8JsonReader reader)
     {
-        if (!NextIsObject(ref reader, "message"))
+        var token = Next(ref reader);
+        if (token == JsonTokenType.Null)
         {
             return;
+        }
+        if (token != JsonTokenType.StartObject)
+        {
+            throw Unexpected("message");
         }
         HasMessage = true;
         while (Next(ref reader) == JsonTokenType.PropertyName)

@@ -12,9 +12,14 @@ internal static class OllamaToolCallReader
     /// </summary>
     public static List<FunctionCallContent>? Read(ref Utf8JsonReader reader)
     {
-        if (!NextIsArray(ref reader, "tool_calls"))
+        var token = Next(ref reader);
+        if (token == JsonTokenType.Null)
         {
             return null;
+        }
+        if (token != JsonTokenType.StartArray)
+        {
+            throw Unexpected("tool_calls");
         }
         List<FunctionCallContent>? calls = null;
         while (Next(ref reader) != JsonTokenType.EndArray)
@@ -49,9 +54,14 @@ internal static class OllamaToolCallReader
 
     private static FunctionCallContent? ReadFunction(ref Utf8JsonReader reader)
     {
-        if (!NextIsObject(ref reader, "function"))
+        var token = Next(ref reader);
+        if (token == JsonTokenType.Null)
         {
             return null;
+        }
+        if (token != JsonTokenType.StartObject)
+        {
+            throw Unexpected("function");
         }
         string? name = null;
         Dictionary<string, object?>? arguments = null;
