@@ -17,6 +17,22 @@ internal static class OpenAIAnswerJson
         _ => throw Unexpected(field),
     };
 
+    /// <summary>Moves onto an object: true on its start, false on <c>null</c> (none), anything else a <see cref="JsonException"/> naming <paramref name="field"/>.</summary>
+    public static bool NextIsObject(ref Utf8JsonReader reader, string field) => NextIs(ref reader, JsonTokenType.StartObject, field);
+
+    /// <summary>Moves onto an array: true on its start, false on <c>null</c> (none), anything else a <see cref="JsonException"/> naming <paramref name="field"/>.</summary>
+    public static bool NextIsArray(ref Utf8JsonReader reader, string field) => NextIs(ref reader, JsonTokenType.StartArray, field);
+
+    private static bool NextIs(ref Utf8JsonReader reader, JsonTokenType start, string field)
+    {
+        var token = Next(ref reader);
+        if (token != start && token != JsonTokenType.Null)
+        {
+            throw Unexpected(field);
+        }
+        return token == start;
+    }
+
     /// <summary>A token count: a number, or <c>null</c> (none).</summary>
     public static long? ReadCount(ref Utf8JsonReader reader, string field) => Next(ref reader) switch
     {

@@ -144,14 +144,9 @@ internal sealed class OpenAIChatChunk
     /// <summary>The first choice only (M.E.AI read <c>choices[0]</c>); the others are skipped.</summary>
     private void ReadChoices(ref Utf8JsonReader reader, OpenAIToolCallAccumulator toolCalls, bool whole)
     {
-        var token = Next(ref reader);
-        if (token == JsonTokenType.Null)
+        if (!NextIsArray(ref reader, "choices"))
         {
             return;
-        }
-        if (token != JsonTokenType.StartArray)
-        {
-            throw Unexpected("choices");
         }
         while (Next(ref reader) != JsonTokenType.EndArray)
         {
@@ -169,7 +164,7 @@ internal sealed class OpenAIChatChunk
                 }
                 else if (reader.ValueTextEquals("finish_reason"u8))
                 {
-                    FinishReason = NextIsString(ref reader, "finish_reason") ? ReadFinishReason(ref reader) : null;
+                    FinishReason = NextIsString(ref reader, "finish_reason") ? OpenAIChoiceNames.FinishReason(ref reader) : null;
                 }
                 else
                 {
@@ -181,14 +176,9 @@ internal sealed class OpenAIChatChunk
 
     private void ReadMessage(ref Utf8JsonReader reader, OpenAIToolCallAccumulator toolCalls)
     {
-        var token = Next(ref reader);
-        if (token == JsonTokenType.Null)
+        if (!NextIsObject(ref reader, "delta"))
         {
             return;
-        }
-        if (token != JsonTokenType.StartObject)
-        {
-            throw Unexpected("delta");
         }
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
@@ -205,7 +195,7 @@ internal sealed class OpenAIChatChunk
             }
             else if (reader.ValueTextEquals("role"u8))
             {
-                Role = NextIsString(ref reader, "role") ? ReadRole(ref reader) : null;
+                Role = NextIsString(ref reader, "role") ? OpenAIChoiceNames.Role(ref reader) : null;
             }
             else if (reader.ValueTextEquals("refusal"u8))
             {
@@ -267,54 +257,5 @@ internal sealed class OpenAIChatChunk
                 reader.Skip();
                 return;
         }
-    }
-
-    /// <summary>The role as M.E.AI mapped the SDK's (which took any case); one it does not know, as sent.</summary>
-    private static ChatRole ReadRole(ref Utf8JsonReader reader)
-    {
-        if (reader.ValueTextEquals("assistant"u8))
-        {
-            return ChatRole.Assistant;
-        }
-        var value = reader.GetString()!;
-        return value.ToUpperInvariant() switch
-        {
-            "ASSISTANT" => ChatRole.Assistant,
-            "SYSTEM" => ChatRole.System,
-            "USER" => ChatRole.User,
-            "TOOL" => ChatRole.Tool,
-            "DEVELOPER" => new ChatRole("developer"),
-            "FUNCTION" => new ChatRole("Function"), // M.E.AI named it by the SDK's enum value
-            _ => new ChatRole(value),
-        };
-    }
-
-    /// <summary>
-    /// The finish reason as M.E.AI mapped the SDK's (any case; <c>function_call</c> as tool calls). One the SDK did not
-    /// know made it throw and the stream fail; here it is kept as sent, so an upstream's own reason does not lose the answer.
-    /// </summary>
-    private static ChatFinishReason ReadFinishReason(ref Utf8JsonReader reader)
-    {
-        if (reader.ValueTextEquals("stop"u8))
-        {
-            return ChatFinishReason.Stop;
-        }
-        if (reader.ValueTextEquals("tool_calls"u8))
-        {
-            return ChatFinishReason.ToolCalls;
-        }
-        if (reader.ValueTextEquals("length"u8))
-        {
-            return ChatFinishReason.Length;
-        }
-        var value = reader.GetString()!;
-        return value.ToUpperInvariant() switch
-        {
-            "STOP" => ChatFinishReason.Stop,
-            "LENGTH" => ChatFinishReason.Length,
-            "CONTENT_FILTER" => ChatFinishReason.ContentFilter,
-            "TOOL_CALLS" or "FUNCTION_CALL" => ChatFinishReason.ToolCalls,
-            _ => new ChatFinishReason(value),
-        };
     }
 }

@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.ClientModel.Primitives;
-using System.Text.RegularExpressions;
-using CursorAspire.Proxy.Wire.Json;
 using OpenAIChat = OpenAI.Chat;
 
 namespace CursorAspire.Proxy.Providers.OpenAI;
@@ -17,46 +14,17 @@ namespace CursorAspire.Proxy.Providers.OpenAI;
 /// the SDK knows how to write (audio, PDF and hosted-file parts, a message or part that already is the SDK's) is
 /// converted through the SDK, as M.E.AI would: nothing the proxy sends takes that path.
 /// </remarks>
-internal sealed partial class OpenAIMessageWriter : IDisposable
+internal sealed class OpenAIMessageWriter : IDisposable
 {
     /// <summary>M.E.AI's role for OpenAI's <c>developer</c> messages.</summary>
     private static readonly ChatRole Developer = new("developer");
 
-    /// <summary>
-    /// How M.E.AI writes a call's arguments and a tool result that is not a string: its default serializer options,
-    /// indented (the arguments arrive upstream as <c>"{\n  \"path\": …"</c>).
-    /// </summary>
-    private static readonly JsonWriterOptions DefaultOptionsWriter = new()
-    {
-        Encoder = AIJsonUtilities.DefaultOptions.Encoder,
-        Indented = AIJsonUtilities.DefaultOptions.WriteIndented,
-        IndentCharacter = AIJsonUtilities.DefaultOptions.IndentCharacter,
-        IndentSize = AIJsonUtilities.DefaultOptions.IndentSize,
-        NewLine = AIJsonUtilities.DefaultOptions.NewLine,
-        MaxDepth = AIJsonUtilities.DefaultOptions.MaxDepth,
-    };
-
-    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo ObjectInfo = AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(object));
-
-    /// <summary>Holds one JSON text (arguments, a result) on its way into a string value; kept small between bodies.</summary>
-    private readonly ArrayBufferWriter<byte> _scratch = new(1024);
-    private readonly Utf8JsonWriter _indented;
-    private readonly Utf8JsonWriter _compact;
-
-    public OpenAIMessageWriter()
-    {
-        _indented = new Utf8JsonWriter(_scratch, DefaultOptionsWriter);
-        _compact = new Utf8JsonWriter(_scratch, WireJson.ArgumentsWriterOptions);
-    }
+    private readonly OpenAIToolCallWriter _toolCalls = new();
 
     /// <summary>Whether a huge argument or result grew the scratch buffer: the caller lets this writer go rather than keep it.</summary>
-    public bool Oversized => _scratch.Capacity > 256 * 1024;
+    public bool Oversized => _toolCalls.Oversized;
 
-    public void Dispose()
-    {
-        _indented.Dispose();
-        _compact.Dispose();
-    }
+    public void Dispose() => _toolCalls.Dispose();
 
     /// <summary>
     /// One message, as the objects M.E.AI makes of it (a tool message's results each one); returns how many were
@@ -74,8 +42,8 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
         {
             writer.WriteStartObject();
             writer.WriteString("role"u8, role == ChatRole.System ? "system"u8 : role == ChatRole.User ? "user"u8 : "developer"u8);
-            WriteContent(writer, message.Contents, emptyAsText: true);
-            WriteName(writer, message.AuthorName);
+            OpenAIContentParts.Write(writer, message.Contents, emptyAsText: true);
+            OpenAIAuthorName.Write(writer, message.AuthorName);
             writer.WriteEndObject();
             return 1;
         }
@@ -96,162 +64,6 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
             return 1;
         }
         return 0;
-    }
-
-    /// <summary>
-    /// <c>"content"</c>: one text part as a string, several parts (or an image) as an array, no representable part as
-    /// <c>""</c> when <paramref name="emptyAsText"/> (a system or user message) and absent otherwise (an assistant's calls).
-    /// </summary>
-    private static void WriteContent(Utf8JsonWriter writer, IList<AIContent> contents, bool emptyAsText)
-    {
-        var parts = 0;
-        string? text = null;
-        for (var i = 0; i < contents.Count; i++)
-        {
-            if (IsPart(contents[i]))
-            {
-                parts++;
-                text = TextOf(contents[i]);
-            }
-        }
-        if (parts == 0)
-        {
-            if (emptyAsText)
-            {
-                writer.WriteString("content"u8, ""u8);
-            }
-            return;
-        }
-        if (parts == 1 && text is not null)
-        {
-            // The SDK writes a lone text part as a plain string.
-            writer.WriteString("content"u8, text);
-            return;
-        }
-        writer.WriteStartArray("content"u8);
-        for (var i = 0; i < contents.Count; i++)
-        {
-            if (IsPart(contents[i]))
-            {
-                WritePart(writer, contents[i]);
-            }
-        }
-        writer.WriteEndArray();
-    }
-
-    /// <summary>The text of a part that is text (M.E.AI's, or the SDK's own text part), else null.</summary>
-    private static string? TextOf(AIContent content) => content.RawRepresentation switch
-    {
-        OpenAIChat.ChatMessageContentPart { Kind: OpenAIChat.ChatMessageContentPartKind.Text } raw => raw.Text,
-        OpenAIChat.ChatMessageContentPart => null,
-        _ => (content as TextContent)?.Text,
-    };
-
-    /// <summary>Whether M.E.AI makes a content part of this content (<c>ToChatMessageContentPart</c>).</summary>
-    private static bool IsPart(AIContent content) => content switch
-    {
-        _ when content.RawRepresentation is OpenAIChat.ChatMessageContentPart => true,
-        TextContent => true,
-        UriContent uri => uri.HasTopLevelMediaType("image"),
-        DataContent data => data.HasTopLevelMediaType("image")
-            || data.MediaType.Equals("audio/mpeg", StringComparison.OrdinalIgnoreCase)
-            || data.MediaType.Equals("audio/wav", StringComparison.OrdinalIgnoreCase)
-            || data.MediaType.StartsWith("application/pdf", StringComparison.OrdinalIgnoreCase),
-        HostedFileContent => true,
-        _ => false,
-    };
-
-    private static void WritePart(Utf8JsonWriter writer, AIContent content)
-    {
-        if (content.RawRepresentation is not OpenAIChat.ChatMessageContentPart)
-        {
-            switch (content)
-            {
-                case TextContent text:
-                    writer.WriteStartObject();
-                    writer.WriteString("type"u8, "text"u8);
-                    writer.WriteString("text"u8, text.Text);
-                    writer.WriteEndObject();
-                    return;
-                case UriContent uri:
-                    WriteImageStart(writer);
-                    writer.WriteString("url"u8, uri.Uri.AbsoluteUri);
-                    WriteImageEnd(writer, content);
-                    return;
-                case DataContent data when data.HasTopLevelMediaType("image"):
-                    WriteImageStart(writer);
-                    writer.WritePropertyName("url"u8);
-                    WriteDataUri(writer, data);
-                    WriteImageEnd(writer, content);
-                    return;
-            }
-        }
-        writer.WriteRawValue(ModelReaderWriter.Write(SdkPart(content)).ToMemory().Span, skipInputValidation: true);
-    }
-
-    private static void WriteImageStart(Utf8JsonWriter writer)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("type"u8, "image_url"u8);
-        writer.WriteStartObject("image_url"u8);
-    }
-
-    /// <summary>The image's <c>detail</c> as M.E.AI reads it (a <c>detail</c> property, text or the SDK's level), and the part's end.</summary>
-    private static void WriteImageEnd(Utf8JsonWriter writer, AIContent content)
-    {
-        if (content.AdditionalProperties is { } properties && properties.TryGetValue("detail", out var detail))
-        {
-            switch (detail)
-            {
-                case string level:
-                    writer.WriteString("detail"u8, level);
-                    break;
-                case OpenAIChat.ChatImageDetailLevel level:
-                    writer.WriteString("detail"u8, level.ToString());
-                    break;
-            }
-        }
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
-
-    /// <summary>
-    /// <c>data:{media type};base64,{data}</c>, the data encoded again from its bytes as the SDK does (not the text it came
-    /// in, which may be padded or spaced otherwise), in pieces into one string value rather than as one string.
-    /// </summary>
-    private static void WriteDataUri(Utf8JsonWriter writer, DataContent data)
-    {
-        writer.WriteStringValueSegment("data:", isFinalSegment: false);
-        writer.WriteStringValueSegment(data.MediaType, isFinalSegment: false);
-        writer.WriteStringValueSegment(";base64,", isFinalSegment: false);
-        var bytes = data.Data.Span;
-        Span<char> chars = stackalloc char[1024]; // 768 bytes of image at a time
-        do
-        {
-            var piece = bytes[..Math.Min(bytes.Length, 768)];
-            Convert.TryToBase64Chars(piece, chars, out var written);
-            bytes = bytes[piece.Length..];
-            writer.WriteStringValueSegment(chars[..written], isFinalSegment: bytes.IsEmpty);
-        }
-        while (!bytes.IsEmpty);
-    }
-
-    /// <summary>A part only the SDK writes, made as M.E.AI makes it.</summary>
-    private static OpenAIChat.ChatMessageContentPart SdkPart(AIContent content)
-    {
-#pragma warning disable OPENAI001 // Audio and file parts are experimental in the SDK; M.E.AI sends them all the same.
-        return content switch
-        {
-            { RawRepresentation: OpenAIChat.ChatMessageContentPart raw } => raw,
-            DataContent { MediaType: var type } audio when type.Equals("audio/mpeg", StringComparison.OrdinalIgnoreCase) =>
-                OpenAIChat.ChatMessageContentPart.CreateInputAudioPart(BinaryData.FromBytes(audio.Data), OpenAIChat.ChatInputAudioFormat.Mp3),
-            DataContent { MediaType: var type } audio when type.Equals("audio/wav", StringComparison.OrdinalIgnoreCase) =>
-                OpenAIChat.ChatMessageContentPart.CreateInputAudioPart(BinaryData.FromBytes(audio.Data), OpenAIChat.ChatInputAudioFormat.Wav),
-            DataContent pdf => OpenAIChat.ChatMessageContentPart.CreateFilePart(BinaryData.FromBytes(pdf.Data), pdf.MediaType, pdf.Name ?? $"{Guid.NewGuid():N}.pdf"),
-            HostedFileContent file => OpenAIChat.ChatMessageContentPart.CreateFilePart(file.FileId),
-            _ => throw new System.Diagnostics.UnreachableException($"No content part for {content.GetType().Name}."),
-        };
-#pragma warning restore OPENAI001
     }
 
     /// <summary>
@@ -278,15 +90,15 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
         writer.WriteStartObject();
         writer.WriteString("role"u8, "assistant"u8);
         // Calls alone leave the content out; nothing at all is an empty text.
-        WriteContent(writer, contents, emptyAsText: calls == 0);
+        OpenAIContentParts.Write(writer, contents, emptyAsText: calls == 0);
         if (refusal is not null)
         {
             writer.WriteString("refusal"u8, refusal);
         }
-        WriteName(writer, message.AuthorName);
+        OpenAIAuthorName.Write(writer, message.AuthorName);
         if (calls > 0)
         {
-            WriteCalls(writer, contents, compact: false);
+            _toolCalls.WriteCalls(writer, contents, compact: false);
         }
         writer.WriteEndObject();
     }
@@ -342,7 +154,7 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
         }
         if (calls > 0)
         {
-            WriteCalls(writer, contents, compact: true);
+            _toolCalls.WriteCalls(writer, contents, compact: true);
         }
         writer.WriteString("reasoning_content"u8, reasonings switch
         {
@@ -351,74 +163,6 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
             _ => string.Join("\n", contents.OfType<TextReasoningContent>().Select(r => r.Text).Where(r => r.Length > 0)),
         });
         writer.WriteEndObject();
-    }
-
-    /// <summary><c>tool_calls</c>: the message's calls in order.</summary>
-    private void WriteCalls(Utf8JsonWriter writer, IList<AIContent> contents, bool compact)
-    {
-        writer.WriteStartArray("tool_calls"u8);
-        for (var i = 0; i < contents.Count; i++)
-        {
-            if (contents[i] is FunctionCallContent call)
-            {
-                WriteCall(writer, call, compact);
-            }
-        }
-        writer.WriteEndArray();
-    }
-
-    /// <summary><c>{"id","type":"function","function":{"name","arguments"}}</c>, the arguments as a JSON text in a string.</summary>
-    private void WriteCall(Utf8JsonWriter writer, FunctionCallContent call, bool compact)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("id"u8, call.CallId);
-        writer.WriteString("type"u8, "function"u8);
-        writer.WriteStartObject("function"u8);
-        writer.WriteString("name"u8, call.Name);
-        var json = Begin(compact ? _compact : _indented);
-        if (call.Arguments is { } arguments)
-        {
-            json.WriteStartObject();
-            if (arguments is Dictionary<string, object?> dictionary)
-            {
-                // The proxy's own (Wire/ToolArguments): its enumerator is a struct, where the interface's is boxed per call.
-                foreach (var (name, value) in dictionary)
-                {
-                    WriteArgument(json, name, value);
-                }
-            }
-            else
-            {
-                foreach (var (name, value) in arguments)
-                {
-                    WriteArgument(json, name, value);
-                }
-            }
-            json.WriteEndObject();
-        }
-        else if (compact)
-        {
-            json.WriteStartObject(); // the compatibility client sent no arguments as {}
-            json.WriteEndObject();
-        }
-        else
-        {
-            json.WriteNullValue(); // M.E.AI serializes the missing dictionary: null
-        }
-        json.Flush();
-        writer.WriteString("arguments"u8, _scratch.WrittenSpan);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
-
-    /// <summary>One member as the serializer writes a dictionary's: the parsed element as it is, anything else by its runtime type.</summary>
-    private static void WriteArgument(Utf8JsonWriter json, string name, object? value)
-    {
-        json.WritePropertyName(name);
-        if (!JsonValueWriting.TryWriteKnown(json, value))
-        {
-            JsonSerializer.Serialize(json, value, ObjectInfo);
-        }
     }
 
     /// <summary>Each result as M.E.AI's tool message: <c>{"role":"tool","tool_call_id","content"}</c>, the content always text.</summary>
@@ -443,7 +187,7 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
                     writer.WriteString("content"u8, ""u8);
                     break;
                 case var value:
-                    writer.WriteString("content"u8, SerializeResult(value) ? _scratch.WrittenSpan : default);
+                    _toolCalls.WriteResultContent(writer, value);
                     break;
             }
             writer.WriteEndObject();
@@ -451,52 +195,4 @@ internal sealed partial class OpenAIMessageWriter : IDisposable
         }
         return written;
     }
-
-    /// <summary>A result that is not text, serialized as M.E.AI does (indented); a value it cannot serialize is sent as <c>""</c>, as M.E.AI does.</summary>
-    private bool SerializeResult(object value)
-    {
-        var json = Begin(_indented);
-        try
-        {
-            JsonSerializer.Serialize(json, value, ObjectInfo);
-            json.Flush();
-            return true;
-        }
-        catch (NotSupportedException)
-        {
-            return false;
-        }
-    }
-
-    private Utf8JsonWriter Begin(Utf8JsonWriter json)
-    {
-        _scratch.ResetWrittenCount();
-        json.Reset(_scratch);
-        return json;
-    }
-
-    /// <summary>M.E.AI's author name: what is not a letter, digit or underscore removed, at most 64 characters, none if nothing is left.</summary>
-    private static void WriteName(Utf8JsonWriter writer, string? authorName)
-    {
-        if (authorName is null)
-        {
-            return;
-        }
-        var clean = authorName.Length <= 64 && !authorName.AsSpan().ContainsAnyExcept(NameCharacters) ? authorName : Sanitize(authorName);
-        if (clean.Length > 0)
-        {
-            writer.WriteString("name"u8, clean);
-        }
-    }
-
-    private static string Sanitize(string name)
-    {
-        name = InvalidNameCharacters().Replace(name, string.Empty);
-        return name.Length > 64 ? name[..64] : name;
-    }
-
-    private static readonly SearchValues<char> NameCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
-
-    [GeneratedRegex("[^a-zA-Z0-9_]+")]
-    private static partial Regex InvalidNameCharacters();
 }

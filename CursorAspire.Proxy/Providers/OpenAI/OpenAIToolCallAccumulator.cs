@@ -1,4 +1,5 @@
 using System.Buffers;
+using CursorAspire.Proxy.Wire;
 using static CursorAspire.Proxy.Providers.OpenAI.OpenAIAnswerJson;
 
 namespace CursorAspire.Proxy.Providers.OpenAI;
@@ -24,14 +25,9 @@ internal sealed class OpenAIToolCallAccumulator(bool whole)
     /// <summary>Reads a <c>tool_calls</c> array (the reader on its property name).</summary>
     public void Read(ref Utf8JsonReader reader)
     {
-        var token = Next(ref reader);
-        if (token == JsonTokenType.Null)
+        if (!NextIsArray(ref reader, "tool_calls"))
         {
             return;
-        }
-        if (token != JsonTokenType.StartArray)
-        {
-            throw Unexpected("tool_calls");
         }
         while (Next(ref reader) == JsonTokenType.StartObject)
         {
@@ -125,14 +121,9 @@ internal sealed class OpenAIToolCallAccumulator(bool whole)
     /// <summary>Reads <c>function</c>: its name returned, its arguments appended to <paramref name="call"/>'s.</summary>
     private static string? ReadFunction(ref Utf8JsonReader reader, Call call)
     {
-        var token = Next(ref reader);
-        if (token == JsonTokenType.Null)
+        if (!NextIsObject(ref reader, "function"))
         {
             return null;
-        }
-        if (token != JsonTokenType.StartObject)
-        {
-            throw Unexpected("function");
         }
         string? name = null;
         while (Next(ref reader) == JsonTokenType.PropertyName)
@@ -174,12 +165,7 @@ internal sealed class OpenAIToolCallAccumulator(bool whole)
         if (reader.TokenType == JsonTokenType.StartObject)
         {
             // One element for the whole object: its members are the values, without a document per value.
-            var element = JsonElement.ParseValue(ref reader);
-            arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
-            foreach (var member in element.EnumerateObject())
-            {
-                arguments[member.Name] = member.Value.ValueKind == JsonValueKind.Null ? null : member.Value;
-            }
+            arguments = ToolArguments.Members(JsonElement.ParseValue(ref reader));
         }
         else if (reader.TokenType != JsonTokenType.Null)
         {

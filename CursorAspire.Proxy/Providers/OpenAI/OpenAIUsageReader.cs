@@ -21,14 +21,9 @@ internal static class OpenAIUsageReader
     /// <summary>Reads the value after <c>"usage"</c>: <c>null</c> for none.</summary>
     public static UsageDetails? Read(ref Utf8JsonReader reader)
     {
-        var token = Next(ref reader);
-        if (token == JsonTokenType.Null)
+        if (!NextIsObject(ref reader, "usage"))
         {
             return null;
-        }
-        if (token != JsonTokenType.StartObject)
-        {
-            throw Unexpected("usage");
         }
         var usage = new UsageDetails { InputTokenCount = 0, OutputTokenCount = 0, TotalTokenCount = 0, AdditionalCounts = [] };
         long? cacheHits = null;
@@ -85,7 +80,7 @@ internal static class OpenAIUsageReader
 
     private static (long Cached, long Audio)? ReadInputDetails(ref Utf8JsonReader reader)
     {
-        if (!StartsObject(ref reader, "prompt_tokens_details"))
+        if (!NextIsObject(ref reader, "prompt_tokens_details"))
         {
             return null;
         }
@@ -110,7 +105,7 @@ internal static class OpenAIUsageReader
 
     private static (long Reasoning, long Audio, long Accepted, long Rejected)? ReadOutputDetails(ref Utf8JsonReader reader)
     {
-        if (!StartsObject(ref reader, "completion_tokens_details"))
+        if (!NextIsObject(ref reader, "completion_tokens_details"))
         {
             return null;
         }
@@ -140,12 +135,4 @@ internal static class OpenAIUsageReader
         }
         return (reasoning, audio, accepted, rejected);
     }
-
-    /// <summary>Moves onto a details object: false for <c>null</c> (no details, as the SDK read it).</summary>
-    private static bool StartsObject(ref Utf8JsonReader reader, string field) => Next(ref reader) switch
-    {
-        JsonTokenType.Null => false,
-        JsonTokenType.StartObject => true,
-        _ => throw Unexpected(field),
-    };
 }
