@@ -21,7 +21,7 @@ public sealed class OllamaProvider(ContextWindowPlanner planner, OllamaContextLe
 
     public IChatClient CreateClient(ModelRoute route, HttpClient http)
     {
-        http.BaseAddress = route.Provider.Endpoint is { Length: > 0 } endpoint ? new Uri(endpoint) : DefaultEndpoint;
+        http.BaseAddress = route.Provider.EndpointOr(DefaultEndpoint);
         return new OllamaChatClient(http, route.UpstreamModel);
     }
 

@@ -22,7 +22,7 @@ public sealed class OpenAIProvider : IUpstreamProvider
     public IChatClient CreateClient(ModelRoute route, HttpClient http)
     {
         var provider = route.Provider;
-        var endpoint = provider.Endpoint is { Length: > 0 } configured ? new Uri(configured) : DefaultEndpoint;
+        var endpoint = provider.EndpointOr(DefaultEndpoint);
         return new OpenAIChatClient(http, endpoint, provider.ApiKey, route.UpstreamModel);
     }
 
