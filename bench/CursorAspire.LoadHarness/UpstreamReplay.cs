@@ -13,13 +13,15 @@ public sealed class UpstreamReplay
 {
     private readonly byte[] _body;
     private readonly int _nonceAt;
+    private readonly int _nonceLength;
 
-    private UpstreamReplay(ClientRoute route, ExpectedReply expected, byte[] body, int nonceAt)
+    private UpstreamReplay(ClientRoute route, ExpectedReply expected, byte[] body, int nonceAt, int nonceLength)
     {
         Route = route;
         Expected = expected;
         _body = body;
         _nonceAt = nonceAt;
+        _nonceLength = nonceLength;
     }
 
     /// <summary>Where and how the proxy sent it.</summary>
@@ -44,7 +46,8 @@ public sealed class UpstreamReplay
         ArgumentNullException.ThrowIfNull(recorded);
         var body = recorded.BodyBytes.ToArray();
         var nonceAt = body.AsSpan().IndexOf(CursorRequestBodies.NoncePrefix);
-        if (nonceAt < 0 || body.AsSpan(nonceAt + 1).IndexOf(CursorRequestBodies.NoncePrefix) >= 0)
+        var nonceLength = nonceAt < 0 ? -1 : body.AsSpan(nonceAt).IndexOf("] "u8) + 2;
+        if (nonceAt < 0 || nonceLength < 2 || body.AsSpan(nonceAt + 1).IndexOf(CursorRequestBodies.NoncePrefix) >= 0)
         {
             throw new InvalidOperationException($"The recorded upstream body ({body.Length} bytes, {recorded.Path}) does not carry exactly one harness nonce.");
         }
@@ -62,14 +65,20 @@ public sealed class UpstreamReplay
         {
             ContentType = recorded.Headers.TryGetValue("Content-Type", out var contentType) ? contentType : "application/json",
         };
-        return new UpstreamReplay(route, expected, body, nonceAt);
+        return new UpstreamReplay(route, expected, body, nonceAt, nonceLength);
     }
 
     /// <summary>The recorded body with the nonce of request <paramref name="sequence"/> of phase <paramref name="phase"/>.</summary>
+    /// <exception cref="InvalidOperationException">That nonce is not as wide as the recorded one (phase 100 or later).</exception>
     public byte[] Create(int phase, int sequence)
     {
+        var nonce = CursorRequestBodies.Nonce(phase, sequence);
+        if (nonce.Length != _nonceLength)
+        {
+            throw new InvalidOperationException($"The nonce of phase {phase}, request {sequence} is {nonce.Length} bytes wide, the recorded one {_nonceLength}.");
+        }
         var body = (byte[])_body.Clone();
-        CursorRequestBodies.Nonce(phase, sequence).CopyTo(body, _nonceAt);
+        nonce.CopyTo(body, _nonceAt);
         return body;
     }
 }
