@@ -65,5 +65,9 @@ public sealed class CursorRequestBodies
         return body;
     }
 
-    private static byte[] Nonce(int phase, int sequence) => Encoding.ASCII.GetBytes($"[load {phase:D2}-{sequence:D7}] ");
+    /// <summary>How every nonce starts (<see cref="Nonce"/>); a replayed body's nonce is found by it.</summary>
+    public static ReadOnlySpan<byte> NoncePrefix => "[load "u8;
+
+    /// <summary>The nonce of request <paramref name="sequence"/> of phase <paramref name="phase"/>: fixed width, plain ASCII.</summary>
+    public static byte[] Nonce(int phase, int sequence) => Encoding.ASCII.GetBytes($"[load {phase:D2}-{sequence:D7}] ");
 }
