@@ -9,26 +9,19 @@ namespace CursorAspire.LoadHarness;
 /// "proxy − upstream replay" is the proxy's own cost net of it. Each replayed body gets a nonce of its own, written
 /// over the recorded one (same width), as no two bodies of the other phases repeat either.
 /// </summary>
-public sealed class UpstreamReplay
+/// <param name="route">Where and how the proxy sent it.</param>
+/// <param name="expected">What the stand-in answers it with: NDJSON for Ollama's <c>/api/chat</c>, SSE or JSON otherwise.</param>
+/// <param name="body">The recorded body.</param>
+/// <param name="nonce">Where the recorded body's nonce is.</param>
+public sealed class UpstreamReplay(ClientRoute route, ExpectedReply expected, byte[] body, Range nonce)
 {
-    private readonly byte[] _body;
-    private readonly int _nonceAt;
-    private readonly int _nonceLength;
+    private readonly byte[] _body = body;
 
-    private UpstreamReplay(ClientRoute route, ExpectedReply expected, byte[] body, int nonceAt, int nonceLength)
-    {
-        Route = route;
-        Expected = expected;
-        _body = body;
-        _nonceAt = nonceAt;
-        _nonceLength = nonceLength;
-    }
+    /// <inheritdoc cref="UpstreamReplay(ClientRoute, ExpectedReply, byte[], Range)" path="/param[@name='route']"/>
+    public ClientRoute Route { get; } = route;
 
-    /// <summary>Where and how the proxy sent it.</summary>
-    public ClientRoute Route { get; }
-
-    /// <summary>What the stand-in answers it with: NDJSON for Ollama's <c>/api/chat</c>, SSE or JSON otherwise.</summary>
-    public ExpectedReply Expected { get; }
+    /// <inheritdoc cref="UpstreamReplay(ClientRoute, ExpectedReply, byte[], Range)" path="/param[@name='expected']"/>
+    public ExpectedReply Expected { get; } = expected;
 
     /// <summary>Size of one body in bytes.</summary>
     public int Length => _body.Length;
@@ -65,20 +58,21 @@ public sealed class UpstreamReplay
         {
             ContentType = recorded.Headers.TryGetValue("Content-Type", out var contentType) ? contentType : "application/json",
         };
-        return new UpstreamReplay(route, expected, body, nonceAt, nonceLength);
+        return new UpstreamReplay(route, expected, body, nonceAt..(nonceAt + nonceLength));
     }
 
     /// <summary>The recorded body with the nonce of request <paramref name="sequence"/> of phase <paramref name="phase"/>.</summary>
     /// <exception cref="InvalidOperationException">That nonce is not as wide as the recorded one (phase 100 or later).</exception>
     public byte[] Create(int phase, int sequence)
     {
-        var nonce = CursorRequestBodies.Nonce(phase, sequence);
-        if (nonce.Length != _nonceLength)
+        var fresh = CursorRequestBodies.Nonce(phase, sequence);
+        var (at, width) = nonce.GetOffsetAndLength(_body.Length);
+        if (fresh.Length != width)
         {
-            throw new InvalidOperationException($"The nonce of phase {phase}, request {sequence} is {nonce.Length} bytes wide, the recorded one {_nonceLength}.");
+            throw new InvalidOperationException($"The nonce of phase {phase}, request {sequence} is {fresh.Length} bytes wide, the recorded one {width}.");
         }
-        var body = (byte[])_body.Clone();
-        nonce.CopyTo(body, _nonceAt);
-        return body;
+        var copy = (byte[])_body.Clone();
+        fresh.CopyTo(copy, at);
+        return copy;
     }
 }

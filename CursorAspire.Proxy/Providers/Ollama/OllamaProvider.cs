@@ -1,4 +1,3 @@
-using CursorAspire.Proxy.Providers.Http;
 using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
 using OllamaSharp;
@@ -16,8 +15,6 @@ public sealed class OllamaProvider(ContextWindowPlanner planner, OllamaContextLe
     private readonly OllamaReasoningDialect _dialect = new();
 
     public ProviderKind Kind => ProviderKind.Ollama;
-
-    public string HttpClientName => UpstreamHttp.ErrorBodyClientName;
 
     public IChatClient CreateClient(ModelRoute route, HttpClient http)
     {

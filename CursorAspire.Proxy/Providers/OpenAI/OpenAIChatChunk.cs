@@ -1,4 +1,5 @@
 using CursorAspire.Proxy.Providers.Http;
+using CursorAspire.Proxy.Wire.Json;
 using static CursorAspire.Proxy.Providers.OpenAI.OpenAIAnswerJson;
 
 namespace CursorAspire.Proxy.Providers.OpenAI;
@@ -17,11 +18,13 @@ namespace CursorAspire.Proxy.Providers.OpenAI;
 /// </remarks>
 internal sealed class OpenAIChatChunk
 {
-    private string? _id;
-    private string? _model;
+    private KeptString _id;
+    private KeptString _model;
 
+    /// <summary>The chunk's <c>id</c>, M.E.AI's response and message id: the same string while its bytes stay the same.</summary>
     public string? Id { get; private set; }
 
+    /// <summary>The chunk's <c>model</c>, kept alike.</summary>
     public string? Model { get; private set; }
 
     /// <summary>The chunk's <c>created</c>; the default time when it has none, as the SDK read it.</summary>
@@ -30,8 +33,10 @@ internal sealed class OpenAIChatChunk
     /// <summary>Whether the chunk had a first choice.</summary>
     public bool HasChoice { get; private set; }
 
+    /// <summary>The choice's <c>role</c>; a role M.E.AI does not name is kept as sent.</summary>
     public ChatRole? Role { get; private set; }
 
+    /// <summary>The choice's <c>finish_reason</c> (<c>function_call</c> read as tool calls; others kept as sent).</summary>
     public ChatFinishReason? FinishReason { get; private set; }
 
     /// <summary>The text, when <c>content</c> was a string (even an empty one: M.E.AI made a text of it).</summary>
@@ -40,10 +45,13 @@ internal sealed class OpenAIChatChunk
     /// <summary>The text parts, when <c>content</c> was an array of parts.</summary>
     public List<AIContent>? ContentParts { get; private set; }
 
+    /// <summary>DeepSeek's <c>reasoning_content</c>.</summary>
     public string? Reasoning { get; private set; }
 
+    /// <summary>The choice's <c>refusal</c>.</summary>
     public string? Refusal { get; private set; }
 
+    /// <summary>The chunk's <c>usage</c> (a streamed answer's last chunk, with no choices).</summary>
     public UsageDetails? Usage { get; private set; }
 
     /// <summary>How many contents <see cref="AddTextAndReasoningTo"/> adds.</summary>
@@ -82,11 +90,11 @@ internal sealed class OpenAIChatChunk
         {
             if (reader.ValueTextEquals("id"u8))
             {
-                Id = NextIsString(ref reader, "id") ? Reuse(ref reader, ref _id) : null;
+                Id = NextIsString(ref reader, "id") ? _id.Read(ref reader) : null;
             }
             else if (reader.ValueTextEquals("model"u8))
             {
-                Model = NextIsString(ref reader, "model") ? Reuse(ref reader, ref _model) : null;
+                Model = NextIsString(ref reader, "model") ? _model.Read(ref reader) : null;
             }
             else if (reader.ValueTextEquals("created"u8))
             {
@@ -129,16 +137,6 @@ internal sealed class OpenAIChatChunk
         Content = Reasoning = Refusal = null;
         ContentParts = null;
         Usage = null;
-    }
-
-    /// <summary>The string the reader is on, as the one kept in <paramref name="kept"/> when its text is the same.</summary>
-    private static string Reuse(ref Utf8JsonReader reader, ref string? kept)
-    {
-        if (kept is null || !reader.ValueTextEquals(kept))
-        {
-            kept = reader.GetString()!;
-        }
-        return kept;
     }
 
     /// <summary>The first choice only (M.E.AI read <c>choices[0]</c>); the others are skipped.</summary>

@@ -1,12 +1,16 @@
-using CursorAspire.Proxy.Providers.Http;
 using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
 
 namespace CursorAspire.Proxy.Providers.OpenAI;
 
 /// <summary>Any OpenAI-compatible Chat Completions endpoint, through the proxy's own <see cref="OpenAIChatClient"/>, behind <see cref="OpenAICompatibilityChatClient"/>.</summary>
+/// <remarks>
+/// The official OpenAI SDK and M.E.AI's conversions stay, off the hot path: each tool declaration's JSON is theirs, made
+/// once (<see cref="OpenAIToolDeclarations"/>), as is a JSON-schema response format.
+/// </remarks>
 public sealed class OpenAIProvider : IUpstreamProvider
 {
+    /// <summary>OpenAI's own API, when the provider sets no <c>Endpoint</c>.</summary>
     public static readonly Uri DefaultEndpoint = new("https://api.openai.com/v1");
 
     private readonly OpenAIReasoningDialect _dialect = new();
@@ -15,9 +19,6 @@ public sealed class OpenAIProvider : IUpstreamProvider
     private readonly MiniMaxReasoningDialect _miniMax = new();
 
     public ProviderKind Kind => ProviderKind.OpenAI;
-
-    /// <summary>Error statuses are raised with the upstream's own message and <c>Retry-After</c> (<see cref="UpstreamErrorBodyHandler"/>).</summary>
-    public string HttpClientName => UpstreamHttp.ErrorBodyClientName;
 
     public IChatClient CreateClient(ModelRoute route, HttpClient http)
     {
