@@ -9,6 +9,9 @@ public sealed class ProviderOptions
     /// <summary>Base URL. When unset, the Aspire connection string <c>ConnectionStrings:&lt;name&gt;</c> supplies it.</summary>
     public string? Endpoint { get; set; }
 
+    /// <summary>The configured <see cref="Endpoint"/>, else the kind's public one (<paramref name="fallback"/>).</summary>
+    public Uri EndpointOr(Uri fallback) => Endpoint is { Length: > 0 } configured ? new Uri(configured) : fallback;
+
     /// <summary>The upstream's key (OpenAI-compatible and Anthropic providers). Never logged.</summary>
     public string? ApiKey { get; set; }
 

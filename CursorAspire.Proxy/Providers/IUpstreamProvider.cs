@@ -13,8 +13,11 @@ public interface IUpstreamProvider
     /// <summary>The kind of upstream this is.</summary>
     ProviderKind Kind { get; }
 
-    /// <summary>The named HTTP client (<see cref="UpstreamHttp"/>) this kind's calls go through.</summary>
-    string HttpClientName => UpstreamHttp.ClientName;
+    /// <summary>
+    /// The named HTTP client (<see cref="UpstreamHttp"/>) this kind's calls go through: by default the one that raises an
+    /// error status with the upstream's own words (<see cref="UpstreamErrorBodyHandler"/>).
+    /// </summary>
+    string HttpClientName => UpstreamHttp.ErrorBodyClientName;
 
     /// <summary>The provider's own client for one route (provider, upstream model and its settings), over the given HTTP client.</summary>
     IChatClient CreateClient(ModelRoute route, HttpClient http);

@@ -1,4 +1,3 @@
-using System.ClientModel;
 using Anthropic.Exceptions;
 using OllamaSharp.Models.Exceptions;
 using CursorAspire.Proxy.Errors;
@@ -39,11 +38,9 @@ public static class UpstreamErrors
                     OpenAIError.Upstream, "upstream_unavailable", inner: ex);
             case UpstreamHttpException upstream:
                 return FromStatus((int)upstream.StatusCode!, upstream.Message, providerName, upstreamModel, upstream.RetryAfter);
-            case ClientResultException result when result.Status > 0:
-                return FromStatus(result.Status, result.Message, providerName, upstreamModel, RetryAfter(result));
             case HttpRequestException { StatusCode: { } status } http:
                 return FromStatus((int)status, http.Message, providerName, upstreamModel, null);
-            case HttpRequestException or ClientResultException:
+            case HttpRequestException:
                 return new ProxyException(StatusCodes.Status502BadGateway,
                     $"Cannot reach provider '{providerName}' ({UpstreamText.Clean(ex.Message)}). Check that it is running and that Proxy:Providers:{providerName}:Endpoint is right.",
                     OpenAIError.Upstream, "upstream_unreachable", inner: ex) { ProviderWide = IsUnreachable(ex) };
@@ -121,10 +118,4 @@ public static class UpstreamErrors
     // The AppHost sets its own providers' keys from its parameters: name the setting the user actually changes there.
     private static string AppHostKeyHint(string providerName) =>
         providerName is "openai" or "anthropic" ? $"; under the AppHost, Parameters:{providerName}-api-key" : string.Empty;
-
-    private static string? RetryAfter(ClientResultException result)
-    {
-        var response = result.GetRawResponse();
-        return response is not null && response.Headers.TryGetValue("Retry-After", out var value) ? value : null;
-    }
 }

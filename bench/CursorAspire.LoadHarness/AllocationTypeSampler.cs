@@ -7,7 +7,7 @@ namespace CursorAspire.LoadHarness;
 /// With <c>--alloc-types</c>: listens to the runtime's randomized allocation sampling (.NET 10's <c>AllocationSampled</c>
 /// events, keyword <c>AllocationSampling</c>: on average one sample per 100 KB allocated, each byte equally likely to be
 /// the one sampled) and sums an unbiased estimate of the bytes by type. Statistical, and for the whole process; the report
-/// shows the proxy phase minus the direct phase, which is the proxy's share by type.
+/// shows the proxy phase minus the upstream replay phase (the proxy's share by type) and minus the direct phase.
 /// </summary>
 /// <remarks>
 /// Not <c>GCAllocationTick</c>, which this harness used before: a tick blames the object whose allocation crossed the

@@ -10,6 +10,10 @@ public sealed record ClientRoute(string Path, Uri ChatUri, IReadOnlyList<KeyValu
     public const string BareHop = "bare hop";
     public const string Proxy = "proxy";
     public const string Peer = "peer (Portkey)";
+    public const string UpstreamReplay = "upstream replay";
+
+    /// <summary>The body's <c>Content-Type</c>: Cursor's <c>application/json</c>, or what the proxy sent its upstream when replayed.</summary>
+    public string ContentType { get; init; } = "application/json";
 
     /// <summary>A route that needs no headers.</summary>
     public ClientRoute(string path, Uri chatUri)

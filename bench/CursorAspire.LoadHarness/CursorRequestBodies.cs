@@ -9,6 +9,12 @@ namespace CursorAspire.LoadHarness;
 /// conversation) addressed to a given model, streamed as Cursor sends them or not, each with a unique nonce in the
 /// first user message so no cache anywhere can answer it.
 /// </summary>
+/// <remarks>
+/// A streamed body asks for usage (<c>stream_options.include_usage</c>), as Cursor's agent requests do: the proxy asks
+/// its upstream for it on every streamed call, so without it the direct path's upstream would do less work than the
+/// proxy's (an OpenAI-compatible stream with usage carries <c>"usage":null</c> on every chunk; the stand-in writing it
+/// cost ~37 KB a request), and that difference would be counted as the proxy's own.
+/// </remarks>
 public sealed class CursorRequestBodies
 {
     public const string FixtureName = CursorFixtures.AgentChatToolsMultiturn;
@@ -31,6 +37,10 @@ public sealed class CursorRequestBodies
         var root = JsonNode.Parse(CursorFixtures.Read(FixtureName))!.AsObject();
         root["model"] = model;
         root["stream"] = stream;
+        if (stream)
+        {
+            root["stream_options"] = new JsonObject { ["include_usage"] = true };
+        }
         var firstUser = root["messages"]!.AsArray().First(m => (string?)m!["role"] == "user")!;
         firstUser["content"] = Marker + (string?)firstUser["content"];
         var json = root.ToJsonString();
@@ -55,5 +65,9 @@ public sealed class CursorRequestBodies
         return body;
     }
 
-    private static byte[] Nonce(int phase, int sequence) => Encoding.ASCII.GetBytes($"[load {phase:D2}-{sequence:D7}] ");
+    /// <summary>How every nonce starts (<see cref="Nonce"/>); a replayed body's nonce is found by it.</summary>
+    public static ReadOnlySpan<byte> NoncePrefix => "[load "u8;
+
+    /// <summary>The nonce of request <paramref name="sequence"/> of phase <paramref name="phase"/>: fixed width, plain ASCII.</summary>
+    public static byte[] Nonce(int phase, int sequence) => Encoding.ASCII.GetBytes($"[load {phase:D2}-{sequence:D7}] ");
 }

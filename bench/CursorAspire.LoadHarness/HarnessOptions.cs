@@ -3,7 +3,7 @@ using System.Globalization;
 namespace CursorAspire.LoadHarness;
 
 /// <summary>
-/// Command line of the harness. One provider, one concurrency, direct against proxy:
+/// Command line of the harness. One provider, one concurrency, direct, proxy and the proxy's upstream call replayed:
 /// <c>--requests N --concurrency C --provider ollama|openai</c>, plus <c>--chunks</c> (text chunks per reply, default
 /// 50), <c>--warmup</c> (requests per path before measuring, default 200), <c>--max-seconds</c> (wall-clock bound of
 /// each measured phase, default 300), <c>--alloc-types</c>, <c>--budget</c> and <c>--non-streamed</c> (Cursor's body

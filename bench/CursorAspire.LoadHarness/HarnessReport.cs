@@ -3,18 +3,22 @@ using System.Text;
 
 namespace CursorAspire.LoadHarness;
 
-/// <summary>The two measured phases and their difference as Markdown tables (pasted into bench/README.md as they are).</summary>
+/// <summary>
+/// The three measured phases and their differences as Markdown tables (pasted into bench/README.md as they are):
+/// latency as proxy − direct; allocation and CPU also as proxy − upstream replay, the proxy's own net of its upstream's
+/// work on what the proxy sent (direct's upstream does different work: another route, another body).
+/// </summary>
 public static class HarnessReport
 {
     private static readonly double[] Percentiles = [50, 95, 99];
 
-    public static string Render(PhaseResult direct, PhaseResult proxy)
+    public static string Render(PhaseResult direct, PhaseResult proxy, PhaseResult replay)
     {
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         text.AppendLine("| path | ok | failed | TTFB p50 | TTFB p95 | TTFB p99 | total p50 | total p95 | total p99 | req/s |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var phase in new[] { direct, proxy })
+        foreach (var phase in new[] { direct, proxy, replay })
         {
             text.Append(inv, $"| {phase.Path} | {phase.Completed} | {phase.Failures} | ")
                 .Append(string.Join(" | ", Percentiles.Select(p => Ms(phase.Percentile(t => t.TimeToFirstByteMs, p))))).Append(" | ")
@@ -30,30 +34,34 @@ public static class HarnessReport
         text.AppendLine();
         text.AppendLine("| path | allocated / request | gen0 | gen1 | gen2 | GCs / 1000 req (gen0) | GC pause total | CPU ms / request |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var phase in new[] { direct, proxy })
+        foreach (var phase in new[] { direct, proxy, replay })
         {
             text.AppendLine(string.Create(inv,
                 $"| {phase.Path} | {Kb(phase.AllocatedBytesPerRequest)} | {phase.Gen0} | {phase.Gen1} | {phase.Gen2} | {1000.0 * phase.Gen0 / Math.Max(1, phase.Completed):F1} | {phase.GcPause.TotalMilliseconds:F0} ms | {phase.ProcessorMsPerRequest:F2} |"));
         }
         text.AppendLine(string.Create(inv,
-            $"| **proxy − direct** (the proxy's own) | {Kb(proxy.AllocatedBytesPerRequest - direct.AllocatedBytesPerRequest)} | {proxy.Gen0 - direct.Gen0:+0;-0;0} | {proxy.Gen1 - direct.Gen1:+0;-0;0} | {proxy.Gen2 - direct.Gen2:+0;-0;0} | | {(proxy.GcPause - direct.GcPause).TotalMilliseconds:+0;-0;0} ms | {proxy.ProcessorMsPerRequest - direct.ProcessorMsPerRequest:+0.00;-0.00} |"));
-        RenderHops(text, direct, proxy);
-        if (direct.BytesByType is { } directTypes && proxy.BytesByType is { } proxyTypes)
+            $"| **proxy − direct** | {Kb(proxy.AllocatedBytesPerRequest - direct.AllocatedBytesPerRequest)} | {proxy.Gen0 - direct.Gen0:+0;-0;0} | {proxy.Gen1 - direct.Gen1:+0;-0;0} | {proxy.Gen2 - direct.Gen2:+0;-0;0} | | {(proxy.GcPause - direct.GcPause).TotalMilliseconds:+0;-0;0} ms | {proxy.ProcessorMsPerRequest - direct.ProcessorMsPerRequest:+0.00;-0.00} |"));
+        text.AppendLine(string.Create(inv,
+            $"| **proxy − upstream replay** (the proxy's own, net of its upstream's work) | {Kb(proxy.AllocatedBytesPerRequest - replay.AllocatedBytesPerRequest)} | | | | | | {proxy.ProcessorMsPerRequest - replay.ProcessorMsPerRequest:+0.00;-0.00} |"));
+        text.AppendLine();
+        text.AppendLine("The upstream replay sends the proxy's own upstream call, as the stand-in recorded it, straight to the stand-in: its figures are the client's and the stand-in's work on exactly what the proxy sent, so proxy − upstream replay is the proxy's alone. Proxy − direct also holds the difference between the stand-in's work on the proxy's call and on Cursor's body (another route and body).");
+        RenderHops(text, direct, proxy, replay);
+        if (direct.BytesByType is { } directTypes && proxy.BytesByType is { } proxyTypes && replay.BytesByType is { } replayTypes)
         {
-            RenderTypes(text, direct, directTypes, proxy, proxyTypes);
+            RenderTypes(text, [(direct, directTypes), (proxy, proxyTypes), (replay, replayTypes)]);
         }
         return text.ToString();
     }
 
-    private static void RenderHops(StringBuilder text, PhaseResult direct, PhaseResult proxy)
+    private static void RenderHops(StringBuilder text, PhaseResult direct, PhaseResult proxy, PhaseResult replay)
     {
         text.AppendLine();
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"On the way to the upstream (HttpClient and Kestrel activity starts; p50 / p95 / p99 in ms; {direct.Hops.Count} and {proxy.Hops.Count} requests traced):"));
+            $"On the way to the upstream (HttpClient and Kestrel activity starts; p50 / p95 / p99 in ms; {direct.Hops.Count}, {proxy.Hops.Count} and {replay.Hops.Count} requests traced):"));
         text.AppendLine();
         text.AppendLine("| path | client → first server | proxy's own work before the upstream call | proxy → upstream |");
         text.AppendLine("|---|---:|---:|---:|");
-        foreach (var phase in new[] { direct, proxy })
+        foreach (var phase in new[] { direct, proxy, replay })
         {
             text.AppendLine($"| {phase.Path} | {Spread(phase, h => h.ToServerMs)} | {Spread(phase, h => h.ProxyWorkMs)} | {Spread(phase, h => h.ToUpstreamMs)} |");
         }
@@ -65,23 +73,22 @@ public static class HarnessReport
         return values.All(double.IsNaN) ? "" : string.Join(" / ", values.Select(Ms));
     }
 
-    private static void RenderTypes(StringBuilder text, PhaseResult direct, IReadOnlyDictionary<string, long> directTypes, PhaseResult proxy, IReadOnlyDictionary<string, long> proxyTypes)
+    private static void RenderTypes(StringBuilder text, IReadOnlyList<(PhaseResult Phase, IReadOnlyDictionary<string, long> Types)> phases)
     {
         var inv = CultureInfo.InvariantCulture;
         text.AppendLine();
-        text.AppendLine("Sampled allocations by type (the runtime's randomized AllocationSampled events, one per ~100 KB on average, weighted to unbiased estimates), per request, proxy phase minus direct phase, top 20:");
+        text.AppendLine("Sampled allocations by type (the runtime's randomized AllocationSampled events, one per ~100 KB on average, weighted to unbiased estimates), per request, top 20 by proxy phase minus upstream replay phase:");
         text.AppendLine();
-        text.AppendLine("| type | proxy − direct / request | proxy / request | direct / request |");
-        text.AppendLine("|---|---:|---:|---:|");
-        var rows = proxyTypes.Keys.Union(directTypes.Keys)
-            .Select(type => (Type: type,
-                Proxy: proxyTypes.GetValueOrDefault(type) / (double)Math.Max(1, proxy.Completed),
-                Direct: directTypes.GetValueOrDefault(type) / (double)Math.Max(1, direct.Completed)))
-            .OrderByDescending(r => r.Proxy - r.Direct)
+        text.AppendLine("| type | proxy − upstream replay / request | proxy − direct / request | proxy / request | direct / request | upstream replay / request |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|");
+        var rows = phases.SelectMany(p => p.Types.Keys).Distinct()
+            .Select(type => (Type: type, PerRequest: phases.Select(p => p.Types.GetValueOrDefault(type) / (double)Math.Max(1, p.Phase.Completed)).ToArray()))
+            .Select(r => (r.Type, Direct: r.PerRequest[0], Proxy: r.PerRequest[1], Replay: r.PerRequest[2]))
+            .OrderByDescending(r => r.Proxy - r.Replay)
             .Take(20);
         foreach (var row in rows)
         {
-            text.AppendLine(string.Create(inv, $"| `{row.Type}` | {Kb(row.Proxy - row.Direct)} | {Kb(row.Proxy)} | {Kb(row.Direct)} |"));
+            text.AppendLine(string.Create(inv, $"| `{row.Type}` | {Kb(row.Proxy - row.Replay)} | {Kb(row.Proxy - row.Direct)} | {Kb(row.Proxy)} | {Kb(row.Direct)} | {Kb(row.Replay)} |"));
         }
     }
 

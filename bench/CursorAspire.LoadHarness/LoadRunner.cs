@@ -12,12 +12,13 @@ namespace CursorAspire.LoadHarness;
 /// </summary>
 public sealed class LoadRunner : IDisposable
 {
-    private static readonly byte[] DoneEvent = "data: [DONE]\n\n"u8.ToArray();
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     private readonly HttpClient _client;
     private readonly ClientRoute _route;
     private readonly ExpectedReply _expected;
+    private readonly string _mediaType;
+    private readonly string? _charSet;
     private int _inFlight;
     private int _maxInFlight;
 
@@ -25,6 +26,8 @@ public sealed class LoadRunner : IDisposable
     {
         _route = route;
         _expected = expected;
+        var contentType = MediaTypeHeaderValue.Parse(route.ContentType);
+        (_mediaType, _charSet) = (contentType.MediaType!, contentType.CharSet);
         _client = new HttpClient(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -72,7 +75,7 @@ public sealed class LoadRunner : IDisposable
 
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
-            var scratch = new WorkerScratch(_expected.FirstToken.Length);
+            var scratch = new WorkerScratch(_expected.FirstToken.Length, _expected.TailLength);
             int index;
             while ((index = Interlocked.Increment(ref next)) < count && !deadline.IsCancellationRequested)
             {
@@ -139,8 +142,8 @@ public sealed class LoadRunner : IDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(RequestTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Post, _route.ChatUri) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(_expected.Streamed ? "text/event-stream" : "application/json"));
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(_mediaType, _charSet);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(_expected.AcceptMediaType));
         foreach (var (name, value) in _route.Headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
@@ -196,9 +199,9 @@ public sealed class LoadRunner : IDisposable
                 ? new RequestTiming(firstByte, totalMs, double.NaN)
                 : throw new InvalidDataException($"The response ({total} bytes) does not carry the reply's text; it began with '{Encoding.UTF8.GetString(received.WrittenSpan[..(int)Math.Min(total, 300)])}'.");
         }
-        if (tailLength < DoneEvent.Length || !scratch.Tail.AsSpan().SequenceEqual(DoneEvent))
+        if (!_expected.EndsWell(scratch.Tail.AsSpan(0, tailLength)))
         {
-            throw new InvalidDataException($"The stream ({total} bytes) did not end with [DONE]; it ended with '{Encoding.UTF8.GetString(scratch.Tail, 0, tailLength)}'.");
+            throw new InvalidDataException($"The stream ({total} bytes) did not end with {_expected.EndDescription}; it ended with '{Encoding.UTF8.GetString(scratch.Tail, 0, tailLength)}'.");
         }
         return double.IsNaN(firstToken)
             ? throw new InvalidDataException($"The stream ({total} bytes) never carried the reply's first token '{Encoding.ASCII.GetString(_expected.FirstToken)}'.")
@@ -222,13 +225,13 @@ public sealed class LoadRunner : IDisposable
     public void Dispose() => _client.Dispose();
 
     /// <summary>One worker's reusable buffers, so the client's own allocations stay the same on every path.</summary>
-    private sealed class WorkerScratch(int tokenLength)
+    private sealed class WorkerScratch(int tokenLength, int tailLength)
     {
         public byte[] Buffer { get; } = new byte[16 * 1024];
 
         public ArrayBufferWriter<byte> Received { get; } = new(16 * 1024);
 
-        public byte[] Tail { get; } = new byte[DoneEvent.Length];
+        public byte[] Tail { get; } = new byte[tailLength];
 
         /// <summary>The stream's last bytes before the current read, for a token split across two reads.</summary>
         public byte[] TokenTail { get; } = new byte[Math.Max(1, tokenLength - 1)];

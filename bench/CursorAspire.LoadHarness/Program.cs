@@ -54,25 +54,42 @@ using var sampler = options.AllocationTypes ? new AllocationTypeSampler() : null
 using var timeline = new HopTimeline();
 var results = new List<PhaseResult>();
 var phase = 0;
-foreach (var (name, runner) in new[] { (ClientRoute.Direct, direct), (ClientRoute.Proxy, proxied) })
+
+// Warm-up, then the measured requests, each body made by createBody(phase, sequence). False when the warm-up failed.
+async Task<bool> RunPathAsync(string name, LoadRunner runner, Func<int, int, byte[]> createBody)
 {
     var warmupPhase = ++phase;
     if (options.Warmup > 0)
     {
-        var warm = await runner.RunAsync(name + " warm-up", options.Warmup, options.Concurrency, i => bodies.Create(warmupPhase, i), maxDuration, sampler: null, timeline: null, interrupted.Token);
+        var warm = await runner.RunAsync(name + " warm-up", options.Warmup, options.Concurrency, i => createBody(warmupPhase, i), maxDuration, sampler: null, timeline: null, interrupted.Token);
         if (warm.Failures > 0)
         {
             Console.Error.WriteLine($"{name} warm-up: {warm.Failures} failed: {warm.FirstFailure}");
-            return 1;
+            return false;
         }
     }
     var measuredPhase = ++phase;
-    results.Add(await runner.RunAsync(name, options.Requests, options.Concurrency, i => bodies.Create(measuredPhase, i), maxDuration, sampler, timeline, interrupted.Token));
+    results.Add(await runner.RunAsync(name, options.Requests, options.Concurrency, i => createBody(measuredPhase, i), maxDuration, sampler, timeline, interrupted.Token));
+    return true;
+}
+
+if (!await RunPathAsync(ClientRoute.Direct, direct, bodies.Create) || !await RunPathAsync(ClientRoute.Proxy, proxied, bodies.Create))
+{
+    return 1;
+}
+
+// The proxy's own upstream call, replayed straight to the stand-in: the upstream's work on exactly what the proxy sent.
+var replay = UpstreamReplay.Of(topology.StandIn.LastChatRequest, topology.StandIn.BaseUri, reply);
+Console.WriteLine($"# Upstream replay: the proxy's last upstream chat call as the stand-in recorded it, {replay.Describe()}");
+using var replayed = new LoadRunner(replay.Route, replay.Expected);
+if (!await RunPathAsync(ClientRoute.UpstreamReplay, replayed, replay.Create))
+{
+    return 1;
 }
 
 Console.WriteLine();
-Console.Write(HarnessReport.Render(results[0], results[1]));
-var expectedCalls = 2 * (options.Warmup + options.Requests);
+Console.Write(HarnessReport.Render(results[0], results[1], results[2]));
+var expectedCalls = 3 * (options.Warmup + options.Requests);
 Console.WriteLine($"# Upstream chat calls: {topology.UpstreamCalls} (expected {expectedCalls}: every request reached the stand-in, none answered from a cache)");
 
 var failed = results.Sum(r => r.Failures);

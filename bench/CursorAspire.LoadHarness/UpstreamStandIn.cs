@@ -40,6 +40,11 @@ public sealed class UpstreamStandIn : IAsyncDisposable
     /// <summary>Chat calls the stand-in received (all paths).</summary>
     public int ChatCalls => _server.CallCount;
 
+    /// <summary>The last chat call the stand-in received, as it recorded it.</summary>
+    /// <exception cref="InvalidOperationException">It has received none.</exception>
+    public RecordedRequest LastChatRequest => _server.Requests.LastOrDefault(r => r.IsChat)
+        ?? throw new InvalidOperationException("The stand-in has received no chat call.");
+
     /// <summary>The reply every chat call gets from now on (the memory probe switches to a slow one for its streams).</summary>
     public StandInReply Reply
     {

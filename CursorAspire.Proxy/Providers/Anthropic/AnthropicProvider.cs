@@ -22,6 +22,9 @@ public sealed class AnthropicProvider : IUpstreamProvider
 
     public ProviderKind Kind => ProviderKind.Anthropic;
 
+    /// <summary>The plain client: the SDK reads error bodies in its own pipeline (its <c>Handlers</c>, below).</summary>
+    public string HttpClientName => UpstreamHttp.ClientName;
+
     public IChatClient CreateClient(ModelRoute route, HttpClient http)
     {
         var provider = route.Provider;

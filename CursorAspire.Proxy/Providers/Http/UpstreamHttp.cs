@@ -7,8 +7,11 @@ public static class UpstreamHttp
 {
     public const string ClientName = "cursoraspire-upstream";
 
-    /// <summary>The client for Ollama: the same, plus <see cref="UpstreamErrorBodyHandler"/>.</summary>
-    public const string OllamaClientName = "cursoraspire-upstream-ollama";
+    /// <summary>
+    /// The client for the proxy's own wire clients (Ollama, OpenAI-compatible): the same, plus
+    /// <see cref="UpstreamErrorBodyHandler"/>, which raises an error status with the upstream's own words.
+    /// </summary>
+    public const string ErrorBodyClientName = "cursoraspire-upstream-error-body";
 
     /// <summary>
     /// Registers the upstream HTTP client: no overall timeout (a stream lasts as long as the model writes), and
@@ -22,7 +25,7 @@ public static class UpstreamHttp
         services.AddTransient<AbortOnCancelHandler>();
         services.AddTransient<UpstreamErrorBodyHandler>();
         AddUpstreamClient(services, ClientName);
-        AddUpstreamClient(services, OllamaClientName).AddHttpMessageHandler<UpstreamErrorBodyHandler>();
+        AddUpstreamClient(services, ErrorBodyClientName).AddHttpMessageHandler<UpstreamErrorBodyHandler>();
         return services;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CursorAspire.Proxy.Wire.Json;
 using OllamaSharp.Models.Exceptions;
 using static CursorAspire.Proxy.Providers.Ollama.OllamaLineJson;
 
@@ -17,7 +18,7 @@ namespace CursorAspire.Proxy.Providers.Ollama;
 /// </remarks>
 internal sealed class OllamaChatLine
 {
-    private string? _model;
+    private KeptString _model;
     private ChatRole? _role;
 
     public string? Model { get; private set; }
@@ -181,18 +182,7 @@ internal sealed class OllamaChatLine
         }
     }
 
-    private string? ReadModel(ref Utf8JsonReader reader)
-    {
-        if (!NextIsString(ref reader, "model"))
-        {
-            return null;
-        }
-        if (_model is null || !reader.ValueTextEquals(_model))
-        {
-            _model = reader.GetString();
-        }
-        return _model;
-    }
+    private string? ReadModel(ref Utf8JsonReader reader) => NextIsString(ref reader, "model") ? _model.Read(ref reader) : null;
 
     private ChatRole? ReadRole(ref Utf8JsonReader reader)
     {

@@ -1,4 +1,3 @@
-using CursorAspire.Proxy.Providers.Http;
 using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
 using OllamaSharp;
@@ -17,11 +16,9 @@ public sealed class OllamaProvider(ContextWindowPlanner planner, OllamaContextLe
 
     public ProviderKind Kind => ProviderKind.Ollama;
 
-    public string HttpClientName => UpstreamHttp.OllamaClientName;
-
     public IChatClient CreateClient(ModelRoute route, HttpClient http)
     {
-        http.BaseAddress = route.Provider.Endpoint is { Length: > 0 } endpoint ? new Uri(endpoint) : DefaultEndpoint;
+        http.BaseAddress = route.Provider.EndpointOr(DefaultEndpoint);
         return new OllamaChatClient(http, route.UpstreamModel);
     }
 

@@ -1,3 +1,4 @@
+using CursorAspire.Proxy.Wire;
 using static CursorAspire.Proxy.Providers.Ollama.OllamaLineJson;
 
 namespace CursorAspire.Proxy.Providers.Ollama;
@@ -95,13 +96,7 @@ internal static class OllamaToolCallReader
             // The serializer could not read anything but an object into OllamaSharp's dictionary either.
             throw new JsonException($"Ollama sent tool-call arguments that are not a JSON object ({token}).");
         }
-        var element = JsonElement.ParseValue(ref reader);
-        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var member in element.EnumerateObject())
-        {
-            arguments[member.Name] = member.Value.ValueKind == JsonValueKind.Null ? null : member.Value;
-        }
-        return arguments;
+        return ToolArguments.Members(JsonElement.ParseValue(ref reader));
     }
 
     /// <summary>OllamaSharp's id: the first 8 characters of a new <see cref="Guid"/>.</summary>

@@ -1,14 +1,16 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using CursorAspire.Proxy.Reasoning;
 using CursorAspire.Proxy.Routing;
-using OpenAI;
 
 namespace CursorAspire.Proxy.Providers.OpenAI;
 
-/// <summary>Any OpenAI-compatible Chat Completions endpoint, through the official OpenAI client and M.E.AI.OpenAI, behind <see cref="OpenAICompatibilityChatClient"/>.</summary>
+/// <summary>Any OpenAI-compatible Chat Completions endpoint, through the proxy's own <see cref="OpenAIChatClient"/>, behind <see cref="OpenAICompatibilityChatClient"/>.</summary>
+/// <remarks>
+/// The official OpenAI SDK and M.E.AI's conversions stay, off the hot path: each tool declaration's JSON is theirs, made
+/// once (<see cref="OpenAIToolDeclarations"/>), as is a JSON-schema response format.
+/// </remarks>
 public sealed class OpenAIProvider : IUpstreamProvider
 {
+    /// <summary>OpenAI's own API, when the provider sets no <c>Endpoint</c>.</summary>
     public static readonly Uri DefaultEndpoint = new("https://api.openai.com/v1");
 
     private readonly OpenAIReasoningDialect _dialect = new();
@@ -21,18 +23,8 @@ public sealed class OpenAIProvider : IUpstreamProvider
     public IChatClient CreateClient(ModelRoute route, HttpClient http)
     {
         var provider = route.Provider;
-        var options = new OpenAIClientOptions
-        {
-            Endpoint = provider.Endpoint is { Length: > 0 } endpoint ? new Uri(endpoint) : DefaultEndpoint,
-            Transport = new HttpClientPipelineTransport(http),
-            // The upstream's 429/5xx go straight back to Cursor with its message; Cursor retries on its own.
-            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            // Per read, not per stream: a model that is still loading may take minutes to send its first token.
-            NetworkTimeout = TimeSpan.FromMinutes(10),
-        };
-        // Local OpenAI-compatible servers (LM Studio, vLLM) take no key, but the client insists on one.
-        var credential = new ApiKeyCredential(string.IsNullOrEmpty(provider.ApiKey) ? "no-key" : provider.ApiKey);
-        return new OpenAIClient(credential, options).GetChatClient(route.UpstreamModel).AsIChatClient();
+        var endpoint = provider.EndpointOr(DefaultEndpoint);
+        return new OpenAIChatClient(http, endpoint, provider.ApiKey, route.UpstreamModel);
     }
 
     /// <summary>By the model's family (<see cref="OpenAIThinkingFamilies"/>): Kimi K2, GLM and MiniMax-M each take reasoning back their own way.</summary>

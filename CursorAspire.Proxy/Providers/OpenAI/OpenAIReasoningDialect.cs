@@ -1,4 +1,3 @@
-using System.ClientModel;
 using CursorAspire.Proxy.Reasoning;
 
 namespace CursorAspire.Proxy.Providers.OpenAI;
@@ -19,6 +18,6 @@ public sealed class OpenAIReasoningDialect : IReasoningDialect
 
     /// <summary>Whether <paramref name="error"/> is a 400 that names <c>reasoning_content</c>.</summary>
     internal static bool NamesReasoningContent(Exception error) =>
-        error is ClientResultException { Status: 400 } or HttpRequestException { StatusCode: System.Net.HttpStatusCode.BadRequest }
+        error is HttpRequestException { StatusCode: System.Net.HttpStatusCode.BadRequest }
         && error.Message.Contains("reasoning_content", StringComparison.Ordinal);
 }

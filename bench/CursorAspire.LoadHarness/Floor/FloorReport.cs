@@ -93,17 +93,26 @@ public static class FloorReport
         {
             return "—";
         }
-        return path == ClientRoute.Direct
-            ? Kb(result.AllocatedBytesPerRequest)
-            : (result.AllocatedBytesPerRequest >= direct.AllocatedBytesPerRequest ? "+" : "") + Kb(result.AllocatedBytesPerRequest - direct.AllocatedBytesPerRequest);
+        if (path == ClientRoute.Direct)
+        {
+            return Kb(result.AllocatedBytesPerRequest);
+        }
+        var text = SignedKb(result.AllocatedBytesPerRequest - direct.AllocatedBytesPerRequest);
+        if (path == ClientRoute.Proxy && cell.Measured.TryGetValue(ClientRoute.UpstreamReplay, out var replay))
+        {
+            text += $" (own {SignedKb(result.AllocatedBytesPerRequest - replay.AllocatedBytesPerRequest)})";
+        }
+        return text;
     }
+
+    private static string SignedKb(double bytes) => (bytes >= 0 ? "+" : "") + Kb(bytes);
 
     private static void Notes(StringBuilder text, IReadOnlyList<FloorCell> cells, IReadOnlyList<MemoryResult> memory, IReadOnlyDictionary<(UpstreamProvider Provider, string Path), string> memoryNotMeasured, bool includePeer)
     {
         text.AppendLine();
         text.AppendLine("- **direct**: the client posts the Cursor body to the stand-in itself; its column is absolute. Every other column is what that path adds over direct in the same cell. **(floor +x)**: what the proxy adds over the bare hop; **(n × floor)**: the proxy's requests/s over the bare hop's.");
         text.AppendLine("- **p50, p99**: client-side time from sending the request to the end of the response (streamed: to `data: [DONE]`), nearest rank; added = the path's percentile − direct's. **Time to first token**: to the read that carried the reply's first text chunk.");
-        text.AppendLine("- **allocated / request**: .NET allocation of the harness process (client, stand-in, and the bare hop and proxy, which run in it) per request; direct's is the client's and stand-in's, so a path's figure on top of it is that path's own." +
+        text.AppendLine("- **allocated / request**: .NET allocation of the harness process (client, stand-in, and the bare hop and proxy, which run in it) per request; direct's is the client's and stand-in's, so a path's figure on top of it is that path's own, to within its upstream's work being the same. **(own +x)**: the proxy's over an upstream replay of its own upstream call (the stand-in's recorded request sent straight to it again, a quarter as many), i.e. net of its upstream's work on what the proxy sent (another route for Ollama, another body for both)." +
             (includePeer ? " The peer runs in node, outside that count: —." : string.Empty));
         if (memory.Count > 0)
         {

@@ -128,34 +128,57 @@ public sealed class FloorRun
                 }
             }
 
-            var callsBefore = topology.UpstreamCalls;
-            if (_options.Warmup > 0)
+            if (await MeasurePathAsync(cell, topology, runner, route, bodies.Create, _options.Warmup, _options.Requests, cancellationToken).ConfigureAwait(false)
+                && route.Path == ClientRoute.Proxy)
             {
-                var warmupPhase = ++_phase;
-                var warm = await runner.RunAsync(route.Path + " warm-up", _options.Warmup, cell.Connections, i => bodies.Create(warmupPhase, i), _maxDuration, sampler: null, timeline: null, cancellationToken).ConfigureAwait(false);
-                if (warm.Failures > 0)
-                {
-                    NotMeasured(cell, route, $"{warm.Failures} of {_options.Warmup} warm-up requests failed; first: {warm.FirstFailure}");
-                    continue;
-                }
+                await MeasureReplayAsync(cell, topology, cancellationToken).ConfigureAwait(false);
             }
-            var measuredPhase = ++_phase;
-            var result = await runner.RunAsync(route.Path, _options.Requests, cell.Connections, i => bodies.Create(measuredPhase, i), _maxDuration, sampler: null, timeline: null, cancellationToken).ConfigureAwait(false);
-            var calls = topology.UpstreamCalls - callsBefore;
-            if (result.Failures > 0)
-            {
-                NotMeasured(cell, route, $"{result.Failures} of {_options.Requests} requests failed; first: {result.FirstFailure}");
-                continue;
-            }
-            if (calls != _options.Warmup + _options.Requests)
-            {
-                NotMeasured(cell, route, $"the stand-in saw {calls} chat calls for {_options.Warmup + _options.Requests} requests (each must reach it exactly once)");
-                continue;
-            }
-            cell.Measured[route.Path] = result;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"# {cell}, {route.Path}: {result.Completed} ok, p50 {result.Percentile(t => t.TotalMs, 50):F2} ms, p99 {result.Percentile(t => t.TotalMs, 99):F2} ms, {result.RequestsPerSecond:F0} req/s"));
         }
+    }
+
+    /// <summary>
+    /// Right after the proxy's phase (before the peer's reaches the stand-in): the proxy's last upstream call replayed
+    /// straight to the stand-in, a quarter of the requests and warm-up (allocation per request needs no more, and the
+    /// run stays about as long), so the proxy's allocation can be shown net of its upstream's work.
+    /// </summary>
+    private async Task MeasureReplayAsync(FloorCell cell, LoopbackTopology topology, CancellationToken cancellationToken)
+    {
+        var replay = UpstreamReplay.Of(topology.StandIn.LastChatRequest, topology.StandIn.BaseUri, _reply);
+        using var runner = new LoadRunner(replay.Route, replay.Expected);
+        await MeasurePathAsync(cell, topology, runner, replay.Route, replay.Create, (_options.Warmup + 3) / 4, (_options.Requests + 3) / 4, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Warm-up, then the measured phase, into <paramref name="cell"/>; false (and why, in the cell) when it could not be measured.</summary>
+    private async Task<bool> MeasurePathAsync(FloorCell cell, LoopbackTopology topology, LoadRunner runner, ClientRoute route, Func<int, int, byte[]> createBody, int warmup, int requests, CancellationToken cancellationToken)
+    {
+        var callsBefore = topology.UpstreamCalls;
+        if (warmup > 0)
+        {
+            var warmupPhase = ++_phase;
+            var warm = await runner.RunAsync(route.Path + " warm-up", warmup, cell.Connections, i => createBody(warmupPhase, i), _maxDuration, sampler: null, timeline: null, cancellationToken).ConfigureAwait(false);
+            if (warm.Failures > 0)
+            {
+                NotMeasured(cell, route, $"{warm.Failures} of {warmup} warm-up requests failed; first: {warm.FirstFailure}");
+                return false;
+            }
+        }
+        var measuredPhase = ++_phase;
+        var result = await runner.RunAsync(route.Path, requests, cell.Connections, i => createBody(measuredPhase, i), _maxDuration, sampler: null, timeline: null, cancellationToken).ConfigureAwait(false);
+        var calls = topology.UpstreamCalls - callsBefore;
+        if (result.Failures > 0)
+        {
+            NotMeasured(cell, route, $"{result.Failures} of {requests} requests failed; first: {result.FirstFailure}");
+            return false;
+        }
+        if (calls != warmup + requests)
+        {
+            NotMeasured(cell, route, $"the stand-in saw {calls} chat calls for {warmup + requests} requests (each must reach it exactly once)");
+            return false;
+        }
+        cell.Measured[route.Path] = result;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"# {cell}, {route.Path}: {result.Completed} ok, p50 {result.Percentile(t => t.TotalMs, 50):F2} ms, p99 {result.Percentile(t => t.TotalMs, 99):F2} ms, {result.RequestsPerSecond:F0} req/s"));
+        return true;
     }
 
     private async Task<List<MemoryResult>> MeasureMemoryAsync(UpstreamProvider provider, PortkeyGateway? portkey, int rounds, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ namespace CursorAspire.Proxy.Tests.Providers;
 
 /// <summary>
 /// Tool declarations and tool modes for the tests that compare a provider library's own tool conversion with the one
-/// kept per declaration (<c>OpenAIChatTools</c>, <c>OllamaTools</c>): what Cursor sends and the corners of a schema.
+/// kept per declaration (<c>OpenAIChatRequestWriter</c>'s, <c>OllamaTools</c>): what Cursor sends and the corners of a schema.
 /// </summary>
 internal static class ProviderToolSets
 {
