@@ -4,7 +4,7 @@ using CursorAspire.Proxy.Context;
 namespace CursorAspire.Proxy.Providers.OpenAI;
 
 /// <summary>
-/// Papers over what the Chat Completions client (<see cref="OpenAIChatClient"/>) does not decide for itself: what
+/// Papers over what the Chat Completions client (<see cref="OpenAIChatCompletionsClient"/>) does not decide for itself: what
 /// belongs to one vendor or to the request's context.
 /// </summary>
 /// <remarks>
@@ -20,7 +20,7 @@ namespace CursorAspire.Proxy.Providers.OpenAI;
 /// turn's results (<see cref="ToolResultContents"/>): a tool message takes no image.</item>
 /// </list>
 /// </remarks>
-/// <param name="inner">The route's <see cref="OpenAIChatClient"/>.</param>
+/// <param name="inner">The route's <see cref="OpenAIChatCompletionsClient"/>.</param>
 /// <param name="sendPromptCacheKey">Whether to send <c>prompt_cache_key</c> (the alias's <c>PromptCaching</c>, default on).</param>
 /// <param name="family">The route's thinking vendor: MiniMax's reasoning travels inside the content.</param>
 public sealed class OpenAICompatibilityChatClient(IChatClient inner, bool sendPromptCacheKey = true, OpenAIThinkingFamily family = OpenAIThinkingFamily.Other) : DelegatingChatClient(inner)

@@ -3,7 +3,7 @@ using CursorAspire.Proxy.Routing;
 
 namespace CursorAspire.Proxy.Providers.OpenAI;
 
-/// <summary>Any OpenAI-compatible Chat Completions endpoint, through the proxy's own <see cref="OpenAIChatClient"/>, behind <see cref="OpenAICompatibilityChatClient"/>.</summary>
+/// <summary>Any OpenAI-compatible Chat Completions endpoint, through the proxy's own <see cref="OpenAIChatCompletionsClient"/>, behind <see cref="OpenAICompatibilityChatClient"/>.</summary>
 /// <remarks>
 /// The official OpenAI SDK and M.E.AI's conversions stay, off the hot path: each tool declaration's JSON is theirs, made
 /// once (<see cref="OpenAIToolDeclarations"/>), as is a JSON-schema response format.
@@ -24,7 +24,7 @@ public sealed class OpenAIProvider : IUpstreamProvider
     {
         var provider = route.Provider;
         var endpoint = provider.EndpointOr(DefaultEndpoint);
-        return new OpenAIChatClient(http, endpoint, provider.ApiKey, route.UpstreamModel);
+        return new OpenAIChatCompletionsClient(http, endpoint, provider.ApiKey, route.UpstreamModel);
     }
 
     /// <summary>By the model's family (<see cref="OpenAIThinkingFamilies"/>): Kimi K2, GLM and MiniMax-M each take reasoning back their own way.</summary>

@@ -19,8 +19,11 @@ namespace CursorAspire.Proxy.Providers.OpenAI;
 /// and the same updates (the differential tests against M.E.AI's client). An error status is raised by the HTTP
 /// client's <see cref="UpstreamErrorBodyHandler"/> with the upstream's own message and <c>Retry-After</c>.
 /// </remarks>
-public sealed class OpenAIChatClient : IChatClient
+public sealed class OpenAIChatCompletionsClient : IChatClient
 {
+    /// <summary>The proxy's name and version, as the upstream sees it.</summary>
+    private static readonly ProductInfoHeaderValue UserAgent = new("CursorAspire", typeof(OpenAIChatCompletionsClient).Assembly.GetName().Version?.ToString(3));
+
     private readonly HttpClient _http;
     private readonly string _model;
     private readonly Uri _chatUri;
@@ -31,7 +34,7 @@ public sealed class OpenAIChatClient : IChatClient
     /// <param name="endpoint">The API's base, e.g. <c>https://api.openai.com/v1</c>.</param>
     /// <param name="apiKey">Sent as a bearer token; none for a local server that takes no key.</param>
     /// <param name="model">The upstream's model name, written into every request.</param>
-    public OpenAIChatClient(HttpClient http, Uri endpoint, string? apiKey, string model)
+    public OpenAIChatCompletionsClient(HttpClient http, Uri endpoint, string? apiKey, string model)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -40,6 +43,8 @@ public sealed class OpenAIChatClient : IChatClient
         // Made once: the endpoint's path with /chat/completions after it, as the SDK combines them.
         _chatUri = new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/chat/completions");
         _metadata = new ChatClientMetadata("openai", endpoint, model);
+        // Said once on this route's client: some gateways in front of OpenAI-compatible servers refuse a request without one.
+        http.DefaultRequestHeaders.UserAgent.Add(UserAgent);
         if (!string.IsNullOrEmpty(apiKey))
         {
             // On this route's own HttpClient instance (the factory makes one per route), once rather than per request.
