@@ -29,6 +29,15 @@ public static class UpstreamHttp
         return services;
     }
 
+    /// <summary>
+    /// What <see cref="HttpClient"/> throws when a connection breaks while it buffers a body
+    /// (<see cref="HttpCompletionOption.ResponseContentRead"/>), for a client of the proxy's own that reads a whole answer
+    /// from the connection as it arrives instead: the same exception, so the proxy's answer (<see cref="UpstreamErrors"/>)
+    /// and its retries stay what they were.
+    /// </summary>
+    internal static HttpRequestException BrokenRead(Exception ex) =>
+        new(ex is HttpIOException { HttpRequestError: var error } ? error : HttpRequestError.Unknown, "Error while copying content to a stream.", ex);
+
     private static IHttpClientBuilder AddUpstreamClient(IServiceCollection services, string name)
     {
         var http = services.AddHttpClient(name);

@@ -50,7 +50,7 @@ public sealed class OllamaChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         // Read from the connection as it arrives (ResponseHeadersRead), not first buffered by HttpClient into a copy of
-        // the whole answer; a connection that breaks mid-answer still fails as that buffered read did (BrokenRead).
+        // the whole answer; a connection that breaks mid-answer still fails as that buffered read did (UpstreamHttp.BrokenRead).
         using var request = CreateRequest(messages, options, stream: false);
         using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -62,18 +62,10 @@ public sealed class OllamaChatClient : IChatClient
             }
             catch (Exception ex) when (ex is IOException or ObjectDisposedException)
             {
-                throw BrokenRead(ex);
+                throw UpstreamHttp.BrokenRead(ex);
             }
         }
     }
-
-    /// <summary>
-    /// What <see cref="HttpClient"/> throws when a connection breaks while it buffers a body
-    /// (<see cref="HttpCompletionOption.ResponseContentRead"/>, as OllamaSharp read it): the same exception, so the
-    /// proxy's answer (<see cref="UpstreamErrors"/>) and its retries stay what they were.
-    /// </summary>
-    private static HttpRequestException BrokenRead(Exception ex) =>
-        new(ex is HttpIOException { HttpRequestError: var error } ? error : HttpRequestError.Unknown, "Error while copying content to a stream.", ex);
 
     private async Task<ChatResponse> ReadWholeAsync(Stream body, ChatOptions? options, CancellationToken cancellationToken)
     {

@@ -56,7 +56,7 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
     {
         using var request = CreateRequest(messages, options, stream: false);
         // Read from the connection as it arrives, not first buffered into a copy of the whole answer; a connection that
-        // breaks mid-answer fails as HttpClient's own buffered read does (BrokenRead).
+        // breaks mid-answer fails as HttpClient's own buffered read does (UpstreamHttp.BrokenRead).
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
@@ -67,7 +67,7 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
             }
             catch (Exception ex) when (ex is IOException or ObjectDisposedException)
             {
-                throw new HttpRequestException(ex is HttpIOException { HttpRequestError: var error } ? error : HttpRequestError.Unknown, "Error while copying content to a stream.", ex);
+                throw UpstreamHttp.BrokenRead(ex);
             }
         }
     }
