@@ -1,5 +1,6 @@
-using CommunityToolkit.HighPerformance.Buffers;
+using System.Buffers;
 using System.Net;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace CursorAspire.Proxy.Providers.Http;
 
@@ -7,6 +8,30 @@ namespace CursorAspire.Proxy.Providers.Http;
 internal sealed class PooledJsonContent : HttpContent
 {
     private readonly ArrayPoolBufferWriter<byte> _body;
+
+    /// <summary>A body's first buffer: an agent request is ~10 KB; the pool hands a larger one when it grows.</summary>
+    private const int InitialBodySize = 16 * 1024;
+
+    /// <summary>
+    /// The body <paramref name="write"/> writes from <paramref name="state"/> into a pooled buffer; the buffer goes back
+    /// to the pool if writing fails. A static <paramref name="write"/> and a value-type state keep it free of per-request
+    /// closures.
+    /// </summary>
+    public static PooledJsonContent Write<TState>(TState state, Action<IBufferWriter<byte>, TState> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var body = new ArrayPoolBufferWriter<byte>(InitialBodySize);
+        try
+        {
+            write(body, state);
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+        return new PooledJsonContent(body);
+    }
 
     public PooledJsonContent(ArrayPoolBufferWriter<byte> body)
     {

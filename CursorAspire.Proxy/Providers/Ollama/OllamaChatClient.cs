@@ -1,7 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text;
-using CommunityToolkit.HighPerformance.Buffers;
 using OllamaSharp;
 using CursorAspire.Proxy.Providers.Http;
 using OllamaSharp.Models.Exceptions;
@@ -162,17 +161,10 @@ public sealed class OllamaChatClient : IChatClient
 
     private HttpRequestMessage CreateRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
     {
-        var body = new ArrayPoolBufferWriter<byte>(16 * 1024);
-        try
-        {
-            OllamaChatRequestWriter.Write(body, messages, options, _model, stream, _ollama.OutgoingJsonSerializerOptions);
-        }
-        catch
-        {
-            body.Dispose();
-            throw;
-        }
-        return new HttpRequestMessage(HttpMethod.Post, _chatUri) { Content = new PooledJsonContent(body) };
+        var content = PooledJsonContent.Write(
+            (Messages: messages, Options: options, Model: _model, Stream: stream, Wire: _ollama.OutgoingJsonSerializerOptions),
+            static (body, r) => OllamaChatRequestWriter.Write(body, r.Messages, r.Options, r.Model, r.Stream, r.Wire));
+        return new HttpRequestMessage(HttpMethod.Post, _chatUri) { Content = content };
     }
 
     /// <summary>Sends, then fails as OllamaSharp did for an error status (a 400's <c>{"error"}</c> as its message).</summary>

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using CommunityToolkit.HighPerformance.Buffers;
 using CursorAspire.Proxy.Providers.Http;
 
 namespace CursorAspire.Proxy.Providers.OpenAI;
@@ -103,17 +102,10 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
 
     private HttpRequestMessage CreateRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
     {
-        var fields = options?.RawRepresentationFactory?.Invoke(this) as OpenAIRequestFields;
-        var body = new ArrayPoolBufferWriter<byte>(16 * 1024);
-        try
-        {
-            OpenAIChatRequestWriter.Write(body, messages, options, _model, stream, fields?.PromptCacheKey);
-        }
-        catch
-        {
-            body.Dispose();
-            throw;
-        }
-        return new HttpRequestMessage(HttpMethod.Post, _chatUri) { Content = new PooledJsonContent(body) };
+        var promptCacheKey = (options?.RawRepresentationFactory?.Invoke(this) as OpenAIRequestFields)?.PromptCacheKey;
+        var content = PooledJsonContent.Write(
+            (Messages: messages, Options: options, Model: _model, Stream: stream, PromptCacheKey: promptCacheKey),
+            static (body, r) => OpenAIChatRequestWriter.Write(body, r.Messages, r.Options, r.Model, r.Stream, r.PromptCacheKey));
+        return new HttpRequestMessage(HttpMethod.Post, _chatUri) { Content = content };
     }
 }
