@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using CursorAspire.Proxy.Wire.Json;
 
 namespace CursorAspire.Proxy.Providers.Ollama;
 
@@ -40,16 +41,7 @@ internal static class OllamaChatRequestWriter
     /// <param name="wire">The outgoing serializer options (OllamaSharp's: relaxed escaping), for the encoder and the rare value that is not JSON already.</param>
     public static void Write(IBufferWriter<byte> output, IEnumerable<ChatMessage> messages, ChatOptions? options, string defaultModel, bool stream, JsonSerializerOptions wire)
     {
-        // One writer per thread, reset onto each body: writing is synchronous, so nothing else uses it meanwhile.
-        var writer = _threadWriter;
-        if (writer is null)
-        {
-            writer = _threadWriter = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = wire.Encoder, SkipValidation = true });
-        }
-        else
-        {
-            writer.Reset(output);
-        }
+        var writer = ThreadJsonWriter.Take(ref _threadWriter, output, new JsonWriterOptions { Encoder = wire.Encoder, SkipValidation = true });
         try
         {
             WriteBody(writer, messages, options, defaultModel, stream, wire);
@@ -57,7 +49,7 @@ internal static class OllamaChatRequestWriter
         }
         finally
         {
-            writer.Reset(); // lets go of the output
+            writer.Reset();
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using CursorAspire.Proxy.Wire.Json;
 
 namespace CursorAspire.Proxy.Providers.OpenAI;
 
@@ -39,20 +40,7 @@ internal static class OpenAIChatRequestWriter
     /// <exception cref="ArgumentException">No message M.E.AI would send (the SDK refuses an empty conversation).</exception>
     public static void Write(IBufferWriter<byte> body, IEnumerable<ChatMessage> messages, ChatOptions? options, string model, bool stream, string? promptCacheKey)
     {
-        // One writer per thread, reset onto each body: writing is synchronous, so nothing else uses it meanwhile.
-        var writer = _threadWriter;
-        if (writer is null)
-        {
-            writer = _threadWriter = new Utf8JsonWriter(body, new JsonWriterOptions
-            {
-                Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // the SDK's ModelWriter's
-                SkipValidation = true,
-            });
-        }
-        else
-        {
-            writer.Reset(body);
-        }
+        var writer = ThreadJsonWriter.Take(ref _threadWriter, body, WireJson.WriterOptions); // relaxed escaping: the SDK's ModelWriter's too
         var messageWriter = _threadMessages ??= new OpenAIMessageWriter();
         try
         {
@@ -61,7 +49,7 @@ internal static class OpenAIChatRequestWriter
         }
         finally
         {
-            writer.Reset(); // a body that failed half-way leaves no state behind (the writer points at it until the next Write)
+            writer.Reset();
             if (messageWriter.Oversized)
             {
                 _threadMessages = null;

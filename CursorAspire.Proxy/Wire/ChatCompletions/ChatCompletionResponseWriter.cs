@@ -33,15 +33,7 @@ public static class ChatCompletionResponseWriter
         UsageDetails? usageOverride = null,
         IReadOnlySet<string>? customToolNames = null)
     {
-        var json = _threadWriter;
-        if (json is null)
-        {
-            json = _threadWriter = new Utf8JsonWriter(output, WireJson.WriterOptions);
-        }
-        else
-        {
-            json.Reset(output);
-        }
+        var json = ThreadJsonWriter.Take(ref _threadWriter, output, WireJson.WriterOptions);
         try
         {
             var written = WriteBody(json, response, id, model, created, estimatedPromptTokens, reasoningMode, usageOverride, customToolNames);
@@ -50,7 +42,7 @@ public static class ChatCompletionResponseWriter
         }
         finally
         {
-            json.Reset(); // lets go of the output
+            json.Reset();
         }
     }
 
