@@ -27,6 +27,18 @@ public sealed class UpstreamErrorBodyHandler : DelegatingHandler
         }
     }
 
+    /// <summary>
+    /// The words of an <c>error</c> value, as the user sees them: a string as it is; <c>{"message","type"}</c> (Anthropic's
+    /// shape, and OpenAI's) as <c>message (type)</c>; anything else as its JSON text.
+    /// </summary>
+    internal static string Words(JsonElement error) => error.ValueKind switch
+    {
+        JsonValueKind.String => error.GetString()!,
+        JsonValueKind.Object when error.GetStringOrNull("message") is { } message =>
+            error.GetStringOrNull("type") is { } type ? $"{message} ({type})" : message,
+        _ => error.GetRawText(),
+    };
+
     private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var buffer = new byte[MaxErrorBodyBytes];
@@ -45,14 +57,7 @@ public sealed class UpstreamErrorBodyHandler : DelegatingHandler
             if (document.RootElement.ValueKind == JsonValueKind.Object &&
                 document.RootElement.TryGetProperty("error", out var error))
             {
-                return error.ValueKind switch
-                {
-                    JsonValueKind.String => error.GetString()!,
-                    // {"error":{"message","type"}}: Anthropic's shape (and OpenAI's).
-                    JsonValueKind.Object when error.GetStringOrNull("message") is { } message =>
-                        error.GetStringOrNull("type") is { } type ? $"{message} ({type})" : message,
-                    _ => error.GetRawText(),
-                };
+                return Words(error);
             }
         }
         catch (JsonException)

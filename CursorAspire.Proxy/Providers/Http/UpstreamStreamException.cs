@@ -30,25 +30,13 @@ public sealed class UpstreamStreamException : Exception
     public string? Code { get; init; }
 
     /// <summary>
-    /// The exception for an <c>error</c> value: an object's <c>message (type)</c>, a string as it is, anything else as
-    /// its JSON text.
+    /// The exception for an <c>error</c> value, worded by <see cref="UpstreamErrorBodyHandler.Words"/>, with the object's
+    /// <c>type</c> and <c>code</c> kept.
     /// </summary>
-    public static UpstreamStreamException FromError(JsonElement error)
-    {
-        if (error.ValueKind == JsonValueKind.String)
-        {
-            return new UpstreamStreamException(error.GetString()!);
-        }
-        if (error.ValueKind != JsonValueKind.Object)
-        {
-            return new UpstreamStreamException(error.GetRawText());
-        }
-        var message = Text(error, "message");
-        var type = Text(error, "type");
-        var code = Text(error, "code");
-        var words = message is null ? error.GetRawText() : type is null ? message : $"{message} ({type})";
-        return new UpstreamStreamException(words) { ErrorType = type, Code = code };
-    }
+    public static UpstreamStreamException FromError(JsonElement error) =>
+        error.ValueKind == JsonValueKind.Object
+            ? new(UpstreamErrorBodyHandler.Words(error)) { ErrorType = Text(error, "type"), Code = Text(error, "code") }
+            : new(UpstreamErrorBodyHandler.Words(error));
 
     private static string? Text(JsonElement error, string name) =>
         !error.TryGetProperty(name, out var value) ? null
