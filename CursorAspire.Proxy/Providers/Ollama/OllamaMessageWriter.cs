@@ -122,29 +122,11 @@ internal static class OllamaMessageWriter
         }
         else
         {
-            writer.WriteStartObject();
-            foreach (var (name, value) in arguments)
-            {
-                writer.WritePropertyName(name);
-                WriteValue(writer, value, wire);
-            }
-            writer.WriteEndObject();
+            JsonValueWriting.WriteObject(writer, arguments, wire);
         }
         writer.WriteEndObject();
         writer.WriteNull("id"u8);
         writer.WriteEndObject();
-    }
-
-    /// <summary>
-    /// An argument value as the serializer writes an <see cref="object"/>: the element the proxy parsed it into
-    /// (<c>Wire/ToolArguments</c>) token by token, anything else by its runtime type.
-    /// </summary>
-    private static void WriteValue(Utf8JsonWriter writer, object? value, JsonSerializerOptions wire)
-    {
-        if (!JsonValueWriting.TryWriteKnown(writer, value))
-        {
-            JsonSerializer.Serialize(writer, value, value!.GetType(), wire);
-        }
     }
 
     /// <summary>OllamaSharp's wrapper of a tool result, <c>{"CallId":…,"Result":…}</c>, as text.</summary>

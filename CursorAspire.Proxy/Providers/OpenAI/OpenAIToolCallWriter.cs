@@ -71,23 +71,7 @@ internal sealed class OpenAIToolCallWriter : IDisposable
         var json = Begin(compact ? _compact : _indented);
         if (call.Arguments is { } arguments)
         {
-            json.WriteStartObject();
-            if (arguments is Dictionary<string, object?> dictionary)
-            {
-                // The proxy's own (Wire/ToolArguments): its enumerator is a struct, where the interface's is boxed per call.
-                foreach (var (name, value) in dictionary)
-                {
-                    WriteArgument(json, name, value);
-                }
-            }
-            else
-            {
-                foreach (var (name, value) in arguments)
-                {
-                    WriteArgument(json, name, value);
-                }
-            }
-            json.WriteEndObject();
+            JsonValueWriting.WriteObject(json, arguments, AIJsonUtilities.DefaultOptions);
         }
         else if (compact)
         {
@@ -102,16 +86,6 @@ internal sealed class OpenAIToolCallWriter : IDisposable
         writer.WriteString("arguments"u8, _scratch.WrittenSpan);
         writer.WriteEndObject();
         writer.WriteEndObject();
-    }
-
-    /// <summary>One member as the serializer writes a dictionary's: the parsed element as it is, anything else by its runtime type.</summary>
-    private static void WriteArgument(Utf8JsonWriter json, string name, object? value)
-    {
-        json.WritePropertyName(name);
-        if (!JsonValueWriting.TryWriteKnown(json, value))
-        {
-            JsonSerializer.Serialize(json, value, ObjectInfo);
-        }
     }
 
     /// <summary><c>"content"</c> of a tool result that is not text (nor null), serialized as M.E.AI does (indented).</summary>

@@ -36,4 +36,39 @@ internal static class JsonValueWriting
                 return false;
         }
     }
+
+    /// <summary>
+    /// Writes <paramref name="members"/> (a tool call's arguments) as a JSON object, as the serializer writes the
+    /// dictionary: each value by <see cref="TryWriteKnown"/>, anything else by its runtime type with
+    /// <paramref name="options"/>. The proxy's own dictionaries (<c>Wire/ToolArguments</c>) are enumerated without boxing
+    /// their enumerator, which the serializer and an <see cref="IDictionary{TKey, TValue}"/> loop do per call.
+    /// </summary>
+    public static void WriteObject(Utf8JsonWriter writer, IDictionary<string, object?> members, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        if (members is Dictionary<string, object?> dictionary)
+        {
+            foreach (var (name, value) in dictionary)
+            {
+                WriteMember(writer, name, value, options);
+            }
+        }
+        else
+        {
+            foreach (var (name, value) in members)
+            {
+                WriteMember(writer, name, value, options);
+            }
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteMember(Utf8JsonWriter writer, string name, object? value, JsonSerializerOptions options)
+    {
+        writer.WritePropertyName(name);
+        if (!TryWriteKnown(writer, value))
+        {
+            JsonSerializer.Serialize(writer, value, value!.GetType(), options);
+        }
+    }
 }

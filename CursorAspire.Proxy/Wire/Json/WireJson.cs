@@ -21,9 +21,6 @@ internal static class WireJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>Serializer options for plain values sent upstream: relaxed escaping, like everything else on the wire.</summary>
-    public static readonly JsonSerializerOptions StringSerializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>Writes a call's arguments as the JSON text OpenAI puts in <c>function.arguments</c>.</summary>
     /// <param name="writer">Where the string value goes.</param>
     /// <param name="call">The call.</param>
@@ -33,20 +30,9 @@ internal static class WireJson
     {
         scratch.ResetWrittenCount();
         argumentsWriter.Reset(scratch);
-        JsonSerializer.Serialize(argumentsWriter, call.Arguments ?? EmptyArguments, ArgumentSerializerOptions);
+        JsonValueWriting.WriteObject(argumentsWriter, call.Arguments ?? EmptyArguments, ArgumentSerializerOptions);
         argumentsWriter.Flush();
         writer.WriteStringValue(scratch.WrittenSpan);
-    }
-
-    /// <summary>A call's arguments as compact JSON (what <c>function.arguments</c> holds), for requests built by hand.</summary>
-    public static byte[] SerializeArguments(FunctionCallContent call)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, ArgumentsWriterOptions))
-        {
-            JsonSerializer.Serialize(writer, call.Arguments ?? EmptyArguments, ArgumentSerializerOptions);
-        }
-        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Options for the writer passed to <see cref="WriteArgumentsString"/> (validated, relaxed escaping).</summary>

@@ -5,7 +5,6 @@ using CommunityToolkit.HighPerformance.Buffers;
 using CursorAspire.Proxy.Providers.Http;
 using CursorAspire.Proxy.Providers.OpenAI;
 using CursorAspire.Proxy.Wire.ChatCompletions;
-using CursorAspire.Proxy.Wire.Json;
 using Microsoft.Extensions.AI;
 using OpenAI;
 using OpenAIChat = OpenAI.Chat;
@@ -196,11 +195,18 @@ public sealed class OpenAIChatRequestWriterTests : IAsyncLifetime
         return _upstream.ChatRequests[^1];
     }
 
+    /// <summary>How the compatibility client serialized arguments and reasoning for its raw message: compact, relaxed escaping.</summary>
+    private static readonly JsonSerializerOptions CompactRelaxed = new(AIJsonUtilities.DefaultOptions)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = false,
+    };
+
     /// <summary>The compatibility client's reasoning message as it stood before the writer (its <c>WithReasoningContent</c>).</summary>
     private static ChatMessage WithReasoningContent(ChatMessage message)
     {
         var calls = message.Contents.OfType<FunctionCallContent>()
-            .Select(c => OpenAIChat.ChatToolCall.CreateFunctionToolCall(c.CallId, c.Name, BinaryData.FromBytes(WireJson.SerializeArguments(c))))
+            .Select(c => OpenAIChat.ChatToolCall.CreateFunctionToolCall(c.CallId, c.Name, BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(c.Arguments ?? new Dictionary<string, object?>(), CompactRelaxed))))
             .ToList();
         var raw = calls.Count > 0 ? new OpenAIChat.AssistantChatMessage(calls) : new OpenAIChat.AssistantChatMessage(string.Empty);
         var text = string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text));
@@ -211,7 +217,7 @@ public sealed class OpenAIChatRequestWriterTests : IAsyncLifetime
         }
         var reasoning = string.Join("\n", message.Contents.OfType<TextReasoningContent>().Select(r => r.Text).Where(t => t.Length > 0));
 #pragma warning disable SCME0001
-        raw.Patch.Set("$.reasoning_content"u8, JsonSerializer.SerializeToUtf8Bytes(reasoning, WireJson.StringSerializerOptions).AsSpan());
+        raw.Patch.Set("$.reasoning_content"u8, JsonSerializer.SerializeToUtf8Bytes(reasoning, CompactRelaxed).AsSpan());
 #pragma warning restore SCME0001
         return new ChatMessage(ChatRole.Assistant, message.Contents) { RawRepresentation = raw, AuthorName = message.AuthorName };
     }

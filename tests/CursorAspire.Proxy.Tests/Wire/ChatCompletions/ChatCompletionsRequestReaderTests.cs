@@ -5,6 +5,17 @@ namespace CursorAspire.Proxy.Tests.Wire.ChatCompletions;
 
 public class ChatCompletionsRequestReaderTests
 {
+    /// <summary>The call's arguments as the proxy writes them back into a JSON text (compact, relaxed escaping).</summary>
+    private static string WrittenBack(FunctionCallContent call)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, CursorAspire.Proxy.Wire.Json.WireJson.ArgumentsWriterOptions))
+        {
+            CursorAspire.Proxy.Wire.Json.JsonValueWriting.WriteObject(writer, call.Arguments!, AIJsonUtilities.DefaultOptions);
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     private static ParsedChatRequest Read(string json)
     {
         using var document = JsonDocument.Parse(json);
@@ -105,7 +116,7 @@ public class ChatCompletionsRequestReaderTests
         var call = Assert.IsType<FunctionCallContent>(Assert.Single(Read(body).Messages[0].Contents));
 
         Assert.Equal(broken, call.Exception is not null);
-        Assert.Equal(writtenBack, Encoding.UTF8.GetString(CursorAspire.Proxy.Wire.Json.WireJson.SerializeArguments(call)));
+        Assert.Equal(writtenBack, WrittenBack(call));
     }
 
     [Fact]
