@@ -24,10 +24,12 @@ public sealed class CompactionConfigurationTests
     [Fact]
     public async Task ARemoteAliasThatOptedInIsCompactedToItsConfiguredWindow()
     {
-        await using var openai = await OpenAIStandIn.StartAsync();
-        await using var proxy = await ProxyHost.StartAsync(ProxyHost.OpenAIConfig(openai.ApiBaseUri)
-            .With("Proxy:Models:remote:Compaction", "true")
-            .With("Proxy:Models:remote:ContextLength", "16384"));
+        await using var proxy = await ProxyHost.StartWithStandInAsync(settings: new Dictionary<string, string?>
+        {
+            ["Proxy:Models:remote:Compaction"] = "true",
+            ["Proxy:Models:remote:ContextLength"] = "16384",
+        });
+        var openai = (OpenAIStandIn)proxy.Upstream;
 
         var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, LongAgentBody("remote", turns: 40));
 

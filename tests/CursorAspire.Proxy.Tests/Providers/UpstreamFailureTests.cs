@@ -145,10 +145,12 @@ public class UpstreamFailureTests
     [Fact]
     public async Task ASilentUpstreamAfterTheStreamOpenedEndsItWithTheTimeoutAsText()
     {
-        await using var ollama = await OllamaStandIn.StartAsync();
-        await using var proxy = await ProxyHost.StartAsync(ProxyHost.OllamaConfig(ollama.BaseUri)
-            .With("Proxy:UpstreamFirstByteTimeout", "00:00:01")
-            .With("Proxy:StreamOpenAfter", "00:00:00"));
+        await using var proxy = await ProxyHost.StartWithStandInAsync(ollama: true, settings: new Dictionary<string, string?>
+        {
+            ["Proxy:UpstreamFirstByteTimeout"] = "00:00:01",
+            ["Proxy:StreamOpenAfter"] = "00:00:00",
+        });
+        var ollama = (OllamaStandIn)proxy.Upstream;
         ollama.Enqueue(new StandInReply { DelayBeforeFirstByte = TimeSpan.FromSeconds(20), TextChunks = ["late"] });
 
         var (response, body) = await ChatRequests.PostReadAsync(proxy.Client, ChatRequests.Simple());
